@@ -34,6 +34,7 @@ It runs its own pose-estimation models in pure Go; fetch them once with
 	root.AddCommand(
 		newVersionCmd(opts),
 		newModelsCmd(opts),
+		newAnalyzeCmd(opts),
 	)
 	return root
 }

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kneetrack/kneetrack/internal/testenv"
+	"github.com/kneetrack/kneetrack/internal/track"
+	"github.com/kneetrack/kneetrack/internal/track/synth"
+)
+
+func TestAnalyzeMocapText(t *testing.T) {
+	p := testenv.SharedFile(t, "mocap/opencap-squats.trc")
+	out, err := execute(t, "analyze", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"squat (both legs)", "view: front", "reps: 5", "What it means", "not a diagnosis"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestAnalyzeJSONAndCSV(t *testing.T) {
+	dir := t.TempDir()
+	// Two sets as kneetrack track files.
+	var files []string
+	for k, v := range []float64{0, 16} {
+		tr, err := track.Project(synth.Lifter{Reps: 3, RightValgusDeg: []float64{v}}.Track3D(), track.Camera{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(dir, []string{"light.json", "heavy.json"}[k])
+		fh, _ := os.Create(f)
+		if err := track.WriteJSON(fh, tr); err != nil {
+			t.Fatal(err)
+		}
+		fh.Close()
+		files = append(files, f)
+	}
+	csvPath, outPath := filepath.Join(dir, "frames.csv"), filepath.Join(dir, "report.json")
+	args := append([]string{"analyze"}, files...)
+	args = append(args, "--load", "60kg,220lb", "--format", "json", "--csv", csvPath, "-o", outPath, "--height", "1.80m", "--sex", "female")
+	if _, err := execute(t, args...); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(outPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Schema   string `json:"schema"`
+		Settings struct {
+			HeightCM float64 `json:"height_cm"`
+			Sex      string  `json:"sex"`
+		} `json:"settings"`
+		Sets []struct {
+			LoadKG float64 `json:"load_kg"`
+			Reps   []struct {
+				Right struct {
+					Severity string `json:"severity"`
+				} `json:"right"`
+			} `json:"reps"`
+		} `json:"sets"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Schema != "kneetrack.analysis/v1" || len(doc.Sets) != 2 || doc.Settings.HeightCM != 180 || doc.Settings.Sex != "female" {
+		t.Fatalf("doc %+v", doc)
+	}
+	if doc.Sets[0].LoadKG != 60 || !near(doc.Sets[1].LoadKG, 99.79, 0.01) {
+		t.Fatalf("loads %v %v", doc.Sets[0].LoadKG, doc.Sets[1].LoadKG)
+	}
+	if len(doc.Sets[1].Reps) != 3 || doc.Sets[1].Reps[0].Right.Severity == "none" || doc.Sets[0].Reps[0].Right.Severity != "none" {
+		t.Fatalf("reps %+v", doc.Sets)
+	}
+	csvData, err := os.ReadFile(csvPath)
+	if err != nil || !strings.HasPrefix(string(csvData), "set,source,time_s") {
+		t.Fatalf("csv: %v %q", err, string(csvData[:min(40, len(csvData))]))
+	}
+}
+
+func near(a, b, tol float64) bool { return a-b <= tol && b-a <= tol }
+
+func TestAnalyzeErrors(t *testing.T) {
+	dir := t.TempDir()
+	vid := filepath.Join(dir, "set.mp4")
+	os.WriteFile(vid, []byte("not really"), 0o644)
+	if _, err := execute(t, "analyze", vid); err == nil || !strings.Contains(err.Error(), "kneetrack pose") {
+		t.Errorf("video: %v", err)
+	}
+	tr, _ := track.Project(synth.Lifter{Reps: 1}.Track3D(), track.Camera{})
+	f := filepath.Join(dir, "t.json")
+	fh, _ := os.Create(f)
+	track.WriteJSON(fh, tr)
+	fh.Close()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"analyze", f, "--load", "60kg,80kg"}, "2 loads for 1 files"},
+		{[]string{"analyze", f, "--load", "heavy"}, "not a load"},
+		{[]string{"analyze", f, "--format", "xml"}, "text or json"},
+		{[]string{"analyze", f, "--movement", "deadlift"}, "unknown movement"},
+		{[]string{"analyze", f, "--sex", "x"}, "unknown sex"},
+		{[]string{"analyze", f, "--height", "tall"}, "not a height"},
+		{[]string{"analyze", f, "--thresholds", filepath.Join(dir, "none.json")}, "--thresholds"},
+		{[]string{"analyze", filepath.Join(dir, "missing.json")}, "no such file"},
+		{[]string{"analyze"}, "requires at least 1 arg"},
+	} {
+		if _, err := execute(t, c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want it to mention %q", c.args[1:], err, c.want)
+		}
+	}
+}
+
+func TestParseUnits(t *testing.T) {
+	if l, err := parseLoads("60kg, 80 , 135lb", 3); err != nil || l[0] != 60 || l[1] != 80 || !near(l[2], 61.235, 0.001) {
+		t.Fatalf("loads %v %v", l, err)
+	}
+	for in, want := range map[string]float64{"175": 175, "175cm": 175, "1.75m": 175, "": 0} {
+		if h, err := parseHeight(in); err != nil || !near(h, want, 1e-9) {
+			t.Errorf("height %q: %v %v", in, h, err)
+		}
+	}
+	if _, err := parseHeight("3m"); err == nil {
+		t.Error("3 m accepted")
+	}
+}

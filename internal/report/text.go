@@ -1,0 +1,146 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/kneetrack/kneetrack/internal/valgus"
+)
+
+// WriteText writes the terminal summary: per set, what was seen (movement,
+// view), a per-rep table and the findings in plain words; then the session's
+// load and fatigue findings and the disclaimer.
+func WriteText(w io.Writer, ss *valgus.SessionResult) error {
+	var b strings.Builder
+	for k, s := range ss.Sets {
+		if k > 0 {
+			b.WriteString("\n")
+		}
+		writeSet(&b, k, len(ss.Sets), s)
+	}
+	if len(ss.Sets) > 1 {
+		b.WriteString("\nSession\n")
+	} else {
+		b.WriteString("\n")
+	}
+	for _, f := range ss.Findings {
+		fmt.Fprintf(&b, "  %s\n", f)
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("writing summary: %w", err)
+	}
+	return nil
+}
+
+func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult) {
+	title := s.Source
+	if n > 1 {
+		title = fmt.Sprintf("Set %d: %s", k+1, s.Source)
+	}
+	fmt.Fprintf(b, "%s\n", title)
+	load := ""
+	if s.HasLoad {
+		load = fmt.Sprintf("   load: %g kg", s.LoadKG)
+	}
+	how := "recognised"
+	if s.MovementGiven {
+		how = "given"
+	}
+	fmt.Fprintf(b, "  movement: %s (%s)   view: %s%s%s\n", s.Movement.Label(), how, s.View.View, yawText(s.View.YawDeg), load)
+	for _, note := range s.View.Notes {
+		fmt.Fprintf(b, "  ! %s\n", note)
+	}
+	for _, note := range s.Notes {
+		fmt.Fprintf(b, "  ! %s\n", note)
+	}
+	if !s.Analysed {
+		if len(s.Notes) == 0 && len(s.View.Notes) == 0 {
+			b.WriteString("  ! not analysed\n")
+		}
+		return
+	}
+	partial := ""
+	if s.Summary.PartialReps > 0 {
+		partial = fmt.Sprintf(" (+%d partial at the edges of the video)", s.Summary.PartialReps)
+	}
+	fmt.Fprintf(b, "  reps: %d%s\n\n", s.Summary.Reps, partial)
+	fmt.Fprintf(b, "  %-4s %-13s %5s %9s %5s | %s | %s | %s\n", "rep", "time (s)", "depth", "down/up s", "KASR",
+		sideHeader("LEFT"), sideHeader("RIGHT"), "quality")
+	for _, r := range s.Reps {
+		idx := fmt.Sprint(r.Index)
+		if r.Partial {
+			idx += "*"
+		}
+		fmt.Fprintf(b, "  %-4s %6.1f-%-6.1f %4.0f%% %4.1f/%-4.1f %5s | %s | %s | %s\n", idx, r.StartS, r.EndS, 100*r.DepthLeg,
+			r.Tempo.DescentS, r.Tempo.AscentS, f2(r.KASRMin), sideCell(r.Side[0]), sideCell(r.Side[1]), r.Quality)
+	}
+	b.WriteString("  (fppa: peak frontal-plane knee angle, + = knee inside the hip-ankle line; toes: knee inside the toes,\n" +
+		"   fraction of shank; when: phase of the peak; depth: hip drop in % of leg length; * partial rep)\n")
+	if len(s.Summary.Findings) > 0 {
+		b.WriteString("\n  What it means:\n")
+		for _, f := range s.Summary.Findings {
+			fmt.Fprintf(b, "  - %s\n", f)
+		}
+	}
+}
+
+func yawText(y float64) string {
+	if math.IsNaN(y) {
+		return ""
+	}
+	return fmt.Sprintf(" (camera ~%.0f deg off centre)", y)
+}
+
+const sideCellFormat = "%-5s %7s %-6s %5s  %-12s"
+
+func sideHeader(side string) string {
+	return fmt.Sprintf(sideCellFormat, side, "fppa", "when", "toes", "class")
+}
+
+func sideCell(s valgus.RepSide) string {
+	if !s.Assessed {
+		return fmt.Sprintf("%-40s", "      (not the working leg)")
+	}
+	return fmt.Sprintf(sideCellFormat, "", deg(s.PeakFPPA), shortPhase(s), f2s(s.KneeVsToe), s.Severity)
+}
+
+func shortPhase(s valgus.RepSide) string {
+	p := s.PeakPhase
+	if p == valgus.PhaseNone && len(s.Basis) > 0 {
+		p = s.KneeVsToePhase
+	}
+	switch p {
+	case valgus.PhaseDescent:
+		return "down"
+	case valgus.PhaseBottom:
+		return "bottom"
+	case valgus.PhaseOutOfTheHole:
+		return "hole"
+	case valgus.PhaseAscent:
+		return "up"
+	}
+	return "-"
+}
+
+func deg(v float64) string {
+	if math.IsNaN(v) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%+.1f°", v)
+}
+
+func f2(v float64) string {
+	if math.IsNaN(v) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+func f2s(v float64) string {
+	if math.IsNaN(v) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%+.2f", v)
+}

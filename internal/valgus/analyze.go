@@ -1,0 +1,228 @@
+package valgus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+
+	"github.com/kneetrack/kneetrack/internal/motion"
+	"github.com/kneetrack/kneetrack/internal/track"
+)
+
+// Options controls AnalyzeSet. The zero value analyses with automatic
+// movement recognition and the default thresholds.
+type Options struct {
+	Movement   Movement // MoveAuto to recognise it
+	Sex        Sex
+	HeightCM   float64 // lifter's height; 0 if unknown (then no cm or m/s)
+	LoadKG     float64 // the set's load; NaN or 0 with HasLoad false if unknown
+	HasLoad    bool
+	Thresholds *Thresholds // nil for Defaults()
+	Clean      motion.CleanOptions
+	Segment    motion.SegmentOptions
+	Logger     *slog.Logger // nil for none
+}
+
+// SetResult is the analysis of one set (one track).
+type SetResult struct {
+	Source   string
+	Video    track.Video
+	Skeleton string
+	HasFeet  bool
+	LoadKG   float64
+	HasLoad  bool
+	Sex      Sex
+	HeightCM float64
+	// Movement is what the set shows; MovementGiven says the user stated it.
+	Movement       Movement
+	MovementGiven  bool
+	MovementReason string
+	View           ViewResult
+	Clean          motion.CleanReport
+	Baseline       Baseline
+	Frames         []FrameMetrics
+	Reps           []RepResult
+	Summary        SetSummary
+	// Analysed is false when the set could not be assessed (unsupported
+	// movement, side view, no reps, keypoints missing); Notes say why.
+	Analysed bool
+	Notes    []string
+}
+
+// AnalyzeSet analyses one set of reps from a keypoint track.
+func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, error) {
+	th := Defaults()
+	if opt.Thresholds != nil {
+		th = *opt.Thresholds
+	}
+	if err := th.Validate(); err != nil {
+		return nil, fmt.Errorf("analysing %s: %w", t.Video.Source, err)
+	}
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := t.Validate(); err != nil {
+		return nil, fmt.Errorf("analysing %s: %w", t.Video.Source, err)
+	}
+	var missing []string
+	for _, n := range []string{track.LeftHip, track.RightHip, track.LeftKnee, track.RightKnee, track.LeftAnkle, track.RightAnkle} {
+		if !t.Has(n) {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("analysing %s: the track has no %s; knee valgus needs hips, knees and ankles on both sides",
+			t.Video.Source, strings.Join(missing, ", "))
+	}
+	res := &SetResult{Source: t.Video.Source, Video: t.Video, Skeleton: t.Skeleton, HasFeet: t.HasFeet(),
+		LoadKG: opt.LoadKG, HasLoad: opt.HasLoad, Sex: opt.Sex, HeightCM: opt.HeightCM}
+	if !res.HasFeet {
+		res.Notes = append(res.Notes, "the track has no heel and toe points (e.g. MoveNet): knee-vs-toes and toe-out are not available")
+	}
+	res.View.OutOfFrame = outOfFrame(t, th.OutOfFrameFrac, th.MinConfidence)
+
+	clean, crep, err := motion.Clean(t, opt.Clean)
+	if err != nil {
+		return nil, fmt.Errorf("analysing %s: %w", t.Video.Source, err)
+	}
+	res.Clean = crep
+	log.Debug("cleaned track", "source", t.Video.Source, "rate_hz", crep.RateHz, "filled", crep.FilledPoints, "long_gaps", len(crep.LongGaps))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	b := newBody(clean, th.MinConfidence)
+	depth, legPx, standPx, okFrac := b.depthSeries()
+	if depth == nil || okFrac < 0.5 || !(legPx > 0) {
+		res.View.View = ViewUnknown
+		res.Notes = append(res.Notes, "hips and ankles were found in too few frames to follow the movement"+outOfFrameText(res.View.OutOfFrame))
+		return res, nil
+	}
+	times := clean.Times()
+	reps, err := motion.SegmentReps(depth, times, opt.Segment)
+	if err != nil {
+		return nil, fmt.Errorf("analysing %s: %w", t.Video.Source, err)
+	}
+	phases, repIdx := motion.Phases(reps, len(depth))
+
+	// Standing frames: outside reps and near full height.
+	var standing []int
+	for i, d := range depth {
+		if repIdx[i] < 0 && d < 0.05 {
+			standing = append(standing, i)
+		}
+	}
+	if len(standing) < 3 {
+		standing = standing[:0]
+		thr := percentile(depth, 0.1)
+		for i, d := range depth {
+			if d <= thr {
+				standing = append(standing, i)
+			}
+		}
+		res.Notes = append(res.Notes, "the lifter hardly stood still: the standing posture is taken from the highest moments of the set")
+	}
+	bl := b.baseline(standing, legPx, standPx)
+	res.Baseline = bl
+
+	ev := recognise(&b, reps, depth, bl)
+	res.Movement, res.MovementReason = ev.movement, ev.reason
+	if opt.Movement != MoveAuto {
+		res.MovementGiven = true
+		if opt.Movement != ev.movement {
+			res.Notes = append(res.Notes, fmt.Sprintf("movement given as %s; the keypoints suggested %s (%s)", opt.Movement.Label(), ev.movement.Label(), ev.reason))
+		}
+		res.Movement = opt.Movement
+		res.MovementReason = "given by the user"
+	}
+
+	res.View = mergeOutOfFrame(estimateView(&b, reps, bl, th), res.View.OutOfFrame)
+	if res.View.View == ViewSide && !res.MovementGiven && res.Movement != MoveNone {
+		res.Movement, res.MovementReason = MoveUnknown, "not recognised from a side view"
+	}
+	res.Frames = make([]FrameMetrics, len(depth))
+	for i := range depth {
+		m := b.frameMetrics(i, bl, th.MinThighRatio)
+		m.Time, m.Depth, m.Rep, m.Phase = times[i], depth[i], repIdx[i], phases[i]
+		res.Frames[i] = m
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	switch {
+	case len(reps) == 0:
+		res.Notes = append(res.Notes, "no reps found: the hips never went down by more than a small fraction of the leg length")
+		return res, nil
+	case res.View.Refused:
+		return res, nil
+	case !res.Movement.Supported():
+		res.Notes = append(res.Notes, fmt.Sprintf("%s is not supported yet: kneetrack analyses squats (both legs), single-leg squats and split squats / lunges", res.Movement.Label()))
+		return res, nil
+	case blocking(res.View.OutOfFrame):
+		res.Notes = append(res.Notes, "knees or ankles are out of the picture or not found too often: "+joinKeypoints(res.View.OutOfFrame)+
+			". Film the whole body, feet included")
+		return res, nil
+	}
+
+	for k, r := range reps {
+		working := WorkingBoth
+		switch res.Movement {
+		case MoveSingleLegSquat, MoveSplitSquat:
+			working = ev.working[k]
+			if working == WorkingBoth {
+				working = lowerAnkle(&b, r.Bottom)
+			}
+		}
+		res.Reps = append(res.Reps, assessRep(k, r, working, res, depth, times, th, opt))
+	}
+	res.Summary = summarise(res, th)
+	res.Analysed = true
+	return res, nil
+}
+
+// lowerAnkle names the leg whose ankle is lower in the picture (planted, or
+// nearer the camera).
+func lowerAnkle(b *body, i int) string {
+	if b.ankle[0].ok[i] && b.ankle[1].ok[i] && b.ankle[0].pos[i].Y > b.ankle[1].pos[i].Y {
+		return WorkingLeft
+	}
+	return WorkingRight
+}
+
+func blocking(o []OutOfFrame) bool {
+	for _, x := range o {
+		switch x.Keypoint {
+		case track.LeftKnee, track.RightKnee, track.LeftAnkle, track.RightAnkle, track.LeftHip, track.RightHip:
+			if x.Fraction > 0.5 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func mergeOutOfFrame(v ViewResult, o []OutOfFrame) ViewResult {
+	v.OutOfFrame = o
+	if len(o) > 0 {
+		v.Notes = append(v.Notes, "out of the picture or not found: "+joinKeypoints(o))
+	}
+	return v
+}
+
+func outOfFrameText(o []OutOfFrame) string {
+	if len(o) == 0 {
+		return ""
+	}
+	return " (" + joinKeypoints(o) + ")"
+}
+
+// ErrNoSets is returned by AnalyzeSession without sets.
+var ErrNoSets = errors.New("no sets to analyse")
+
+// clamp01 limits x to [0, 1].
+func clamp01(x float64) float64 { return math.Max(0, math.Min(1, x)) }

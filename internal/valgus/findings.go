@@ -1,0 +1,259 @@
+package valgus
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Disclaimer is said with every report.
+const Disclaimer = "kneetrack measures movement from video; it is not a diagnosis. Pain, a past injury, or knee cave that does not change with load, tempo and cues: see a qualified professional."
+
+// setFindings puts the set's evidence into plain words.
+func setFindings(res *SetResult, sm *SetSummary, full []RepResult, th Thresholds) []string {
+	var out []string
+	for s := 0; s < 2; s++ {
+		if line := sideFinding(res, Side(s)); line != "" {
+			out = append(out, line)
+		}
+	}
+	for s := 0; s < 2; s++ {
+		f := sm.Fatigue[s]
+		if f.Verdict == TrendTooFew || !sideAssessed(res, Side(s)) {
+			continue
+		}
+		name := capital(Side(s).String()) + " knee"
+		switch f.Verdict {
+		case TrendWorsening:
+			out = append(out, fmt.Sprintf("%s: the cave grows over the set, %+.1f deg per rep (95%% CI %+.1f to %+.1f); first reps %.0f deg, last reps %.0f deg. Fatigue is a likely factor.",
+				name, f.Slope, f.CILow, f.CIHigh, f.FirstMean, f.LastMean))
+		case TrendImproving:
+			out = append(out, fmt.Sprintf("%s: peak FPPA falls over the set, %+.1f deg per rep (95%% CI %+.1f to %+.1f).", name, f.Slope, f.CILow, f.CIHigh))
+		default:
+			out = append(out, fmt.Sprintf("%s: no clear change over the set (%+.1f deg per rep, 95%% CI %+.1f to %+.1f).", name, f.Slope, f.CILow, f.CIHigh))
+		}
+	}
+	if !math.IsNaN(sm.VelocityLossPct) {
+		if sm.VelocityFlag {
+			out = append(out, fmt.Sprintf("The ascent slowed by %.0f%% from the first reps to the last (%.0f%% is a common point to end a set).", sm.VelocityLossPct, th.VelocityLossPct))
+		} else if sm.VelocityLossPct > 0 {
+			out = append(out, fmt.Sprintf("Ascent speed fell by %.0f%% over the set.", sm.VelocityLossPct))
+		}
+	}
+	if a := sm.Asymmetry; a.Side != "" {
+		other := "left"
+		if a.Side == "left" {
+			other = "right"
+		}
+		out = append(out, fmt.Sprintf("The %s knee caves more than the %s: by %.0f deg on average, the same way in %.0f%% of reps.",
+			a.Side, other, math.Abs(a.MeanDiffDeg), 100*a.Consistent))
+	}
+	if st := sm.Stance; st.Wide {
+		out = append(out, fmt.Sprintf("Stance is wide: ankles %.2f times the shoulder width (slightly wider than the hips and narrower than the shoulders is usually steadier).", st.AnkleShoulderRatio))
+	}
+	if st := sm.Stance; st.ToesOut {
+		out = append(out, fmt.Sprintf("Feet turned out strongly (about %.0f and %.0f deg, left and right; an estimate from a front view).", st.ToeOutDeg[0], st.ToeOutDeg[1]))
+	}
+	var shifts []float64
+	for _, r := range full {
+		if !math.IsNaN(r.LateralShift) {
+			shifts = append(shifts, r.LateralShift)
+		}
+	}
+	if m := mean(shifts); math.Abs(m) >= 0.3 {
+		dir := "right"
+		if m < 0 {
+			dir = "left"
+		}
+		out = append(out, fmt.Sprintf("The hips shift towards the %s during the reps (%.1f hip widths on average): weight goes onto the %s leg.", dir, math.Abs(m), dir))
+	}
+	return out
+}
+
+func sideAssessed(res *SetResult, s Side) bool {
+	for _, r := range res.Reps {
+		if r.Side[s].Assessed {
+			return true
+		}
+	}
+	return false
+}
+
+// sideFinding summarises one leg over the set: which reps cave, how much,
+// when, compared with the first rep.
+func sideFinding(res *SetResult, s Side) string {
+	name := capital(s.String()) + " knee"
+	var caved []int
+	var peaks []float64
+	phases := map[string]int{}
+	assessed := 0
+	worst := SevNone
+	var onsetDepths []float64
+	recovered, withOnset := 0, 0
+	kvt := math.Inf(-1)
+	angleBased := false
+	for _, r := range res.Reps {
+		rs := r.Side[s]
+		if !rs.Assessed {
+			continue
+		}
+		assessed++
+		if rs.Severity.rank() >= 1 {
+			caved = append(caved, r.Index)
+			peaks = append(peaks, rs.PeakFPPA)
+			ph := rs.PeakPhase
+			if ph == PhaseNone || (len(rs.Basis) > 0 && rs.Basis[0] == "knee_vs_toe") {
+				ph = rs.KneeVsToePhase
+			}
+			if !math.IsNaN(rs.KneeVsToe) {
+				kvt = math.Max(kvt, rs.KneeVsToe)
+			}
+			for _, bs := range rs.Basis {
+				if bs != "knee_vs_toe" {
+					angleBased = true
+				}
+			}
+			phases[ph]++
+			worst = maxSeverity(worst, rs.Severity)
+		}
+		if rs.HasOnset {
+			withOnset++
+			onsetDepths = append(onsetDepths, rs.OnsetDepth)
+			if rs.Recovered {
+				recovered++
+			}
+		}
+	}
+	if assessed == 0 {
+		return ""
+	}
+	if len(caved) == 0 {
+		return fmt.Sprintf("%s: no knee cave beyond the thresholds in %d reps.", name, assessed)
+	}
+	phase, best := "", 0
+	for p, c := range phases {
+		if c > best || (c == best && p < phase) {
+			phase, best = p, c
+		}
+	}
+	first := res.Reps[0].Side[s]
+	var line string
+	if angleBased {
+		line = fmt.Sprintf("%s: caves in (%s at worst) in rep%s %s, peaking %s; peak FPPA up to %.0f deg",
+			name, worst, plural(len(caved)), repList(caved), phaseWords(phase), maxOf(peaks))
+		if !math.IsNaN(first.PeakFPPA) && first.Assessed {
+			line += fmt.Sprintf(" vs %.0f deg on rep 1", first.PeakFPPA)
+		}
+		if !math.IsInf(kvt, -1) {
+			line += fmt.Sprintf("; knee up to %.0f%% of the shank length inside the toes", 100*kvt)
+		}
+	} else {
+		line = fmt.Sprintf("%s: tracks inside the line of the toes (%s at worst) in rep%s %s, most %s: up to %.0f%% of the shank length",
+			name, worst, plural(len(caved)), repList(caved), phaseWords(phase), 100*kvt)
+		if res.HeightCM > 0 {
+			line += fmt.Sprintf(" (about %.0f cm)", kvt*shankPerHeight*res.HeightCM)
+		}
+		line += "; the knee angle itself (FPPA) stays within the thresholds"
+	}
+	line += "."
+	if withOnset > 0 {
+		line += fmt.Sprintf(" It starts at about %.0f%% of the leg length down", 100*mean(onsetDepths))
+		if recovered == withOnset {
+			line += " and the knee comes back out by the top."
+		} else {
+			line += fmt.Sprintf("; the knee stays in at the top in %d of %d reps.", withOnset-recovered, withOnset)
+		}
+	}
+	return line
+}
+
+func phaseWords(p string) string {
+	switch p {
+	case PhaseDescent:
+		return "on the way down"
+	case PhaseBottom:
+		return "at the bottom"
+	case PhaseOutOfTheHole:
+		return "coming out of the hole (early ascent)"
+	case PhaseAscent:
+		return "late in the ascent"
+	}
+	return "at varying moments"
+}
+
+func repList(idx []int) string {
+	var parts []string
+	for i := 0; i < len(idx); {
+		j := i
+		for j+1 < len(idx) && idx[j+1] == idx[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d-%d", idx[i], idx[j]))
+		} else {
+			parts = append(parts, fmt.Sprint(idx[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func maxOf(v []float64) float64 {
+	m := math.Inf(-1)
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			m = math.Max(m, x)
+		}
+	}
+	return m
+}
+
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// sessionFindings puts the session's load and fatigue evidence into words.
+func sessionFindings(ss *SessionResult, th Thresholds) []string {
+	var out []string
+	for s := 0; s < 2; s++ {
+		lt := ss.Load[s]
+		name := capital(Side(s).String()) + " knee"
+		switch lt.Status {
+		case LoadAppearsFrom:
+			var lighter []float64
+			var heavier []float64
+			for _, p := range lt.Points {
+				if p.LoadKG < lt.AppearsFromKG {
+					lighter = append(lighter, p.FreshPeakDeg)
+				} else {
+					heavier = append(heavier, p.FreshPeakDeg)
+				}
+			}
+			out = append(out, fmt.Sprintf("%s: valgus appears from %s (first reps of each set: %+.0f deg above standing vs %+.0f deg at lighter loads).",
+				name, fmtKG(lt.AppearsFromKG), mean(heavier), mean(lighter)))
+		case LoadAllLoads:
+			out = append(out, fmt.Sprintf("%s: valgus at every load, even in the first reps of the lightest set: more a control or technique pattern than a matter of weight.", name))
+		case LoadNotSeen:
+			out = append(out, fmt.Sprintf("%s: no valgus beyond the thresholds in the first reps at any load.", name))
+		}
+		if lt.Status != LoadNoLoads && !math.IsNaN(lt.Per10KG.Slope) && lt.Per10KG.N >= 3 {
+			out = append(out, fmt.Sprintf("%s: fresh-rep peak FPPA changes by %+.1f deg per 10 kg (95%% CI %+.1f to %+.1f); differences under about %.0f deg are within 2D measurement noise.",
+				name, lt.Per10KG.Slope, lt.Per10KG.CILow, lt.Per10KG.CIHigh, th.SessionChangeDeg))
+		}
+		if m := ss.MeanFatigueSlope[s]; !math.IsNaN(m) && len(ss.Sets) > 1 {
+			out = append(out, fmt.Sprintf("%s: within sets, peak FPPA changes by %+.1f deg per rep on average (fatigue, kept apart from load).", name, m))
+		}
+	}
+	out = append(out, Disclaimer)
+	return out
+}

@@ -1,0 +1,536 @@
+package valgus
+
+import (
+	"math"
+	"sort"
+
+	"github.com/kneetrack/kneetrack/internal/motion"
+	"github.com/kneetrack/kneetrack/internal/track"
+)
+
+// Side is the lifter's left or right.
+type Side int
+
+// Sides.
+const (
+	Left Side = iota
+	Right
+)
+
+func (s Side) String() string {
+	if s == Left {
+		return "left"
+	}
+	return "right"
+}
+
+// Anthropometric ratios to body height (Winter, Biomechanics and Motor
+// Control of Human Movement): hip joint to ankle joint 0.491 H, knee to ankle
+// 0.246 H, foot length 0.152 H. They turn leg lengths into metres when the
+// lifter's height is given, and estimate the foot's length for toe-out.
+const (
+	legPerHeight   = 0.491
+	shankPerHeight = 0.246
+	footPerShank   = 0.152 / 0.246
+)
+
+// series is one keypoint's image positions over the frames.
+type series struct {
+	present bool
+	pos     []Vec2
+	ok      []bool // usable for geometry (found after cleaning)
+	good    []bool // reliable: confidence >= MinConfidence and observed
+	world   []track.Vec3
+	hasW    []bool
+}
+
+func extract(t *track.Track, name string, minConf float64) series {
+	n := len(t.Frames)
+	s := series{pos: make([]Vec2, n), ok: make([]bool, n), good: make([]bool, n),
+		world: make([]track.Vec3, n), hasW: make([]bool, n)}
+	k := t.Index(name)
+	if k < 0 {
+		return s
+	}
+	s.present = true
+	for i, f := range t.Frames {
+		p := f.Points[k]
+		s.pos[i] = Vec2{p.X, p.Y}
+		s.ok[i] = p.Valid()
+		s.good[i] = s.ok[i] && p.Conf >= minConf && !p.Filled
+		s.world[i], s.hasW[i] = p.World, p.HasWorld
+	}
+	return s
+}
+
+// body holds the keypoint series the analysis uses.
+type body struct {
+	hip, knee, ankle, heel, toe, shoulder [2]series
+	up                                    track.Vec3 // world up, when world positions exist
+	hasUp                                 bool
+	n                                     int
+}
+
+func newBody(t *track.Track, minConf float64) body {
+	var b body
+	b.n = len(t.Frames)
+	names := [2][6]string{
+		{track.LeftHip, track.LeftKnee, track.LeftAnkle, track.LeftHeel, track.LeftFootIndex, track.LeftShoulder},
+		{track.RightHip, track.RightKnee, track.RightAnkle, track.RightHeel, track.RightFootIndex, track.RightShoulder},
+	}
+	for s := 0; s < 2; s++ {
+		b.hip[s] = extract(t, names[s][0], minConf)
+		b.knee[s] = extract(t, names[s][1], minConf)
+		b.ankle[s] = extract(t, names[s][2], minConf)
+		b.heel[s] = extract(t, names[s][3], minConf)
+		b.toe[s] = extract(t, names[s][4], minConf)
+		b.shoulder[s] = extract(t, names[s][5], minConf)
+	}
+	if t.WorldUp != "" && len(t.WorldUp) == 2 {
+		sign := 1.0
+		if t.WorldUp[0] == '-' {
+			sign = -1
+		}
+		switch t.WorldUp[1] {
+		case 'x':
+			b.up, b.hasUp = track.Vec3{X: sign}, true
+		case 'y':
+			b.up, b.hasUp = track.Vec3{Y: sign}, true
+		case 'z':
+			b.up, b.hasUp = track.Vec3{Z: sign}, true
+		}
+	}
+	return b
+}
+
+// legOK reports whether hip, knee and ankle of side s are usable in frame i.
+func (b *body) legOK(s, i int) bool { return b.hip[s].ok[i] && b.knee[s].ok[i] && b.ankle[s].ok[i] }
+
+// hipsOK reports whether both hips are usable in frame i.
+func (b *body) hipsOK(i int) bool { return b.hip[0].ok[i] && b.hip[1].ok[i] }
+
+// Baseline holds the lifter's standing posture, measured over the standing
+// frames (between and around reps): segment lengths in pixels for
+// normalising, and the standing values that "change from standing" is
+// measured against.
+type Baseline struct {
+	Frames          int     // number of standing frames used
+	LegPx           float64 // hip-knee plus knee-ankle length, mean of the sides
+	ThighPx         [2]float64
+	ShankPx         [2]float64
+	HipWidthPx      float64
+	ShoulderWidthPx float64 // NaN without shoulders
+	TrunkPx         float64 // mid-hip to mid-shoulder; NaN without shoulders
+	HipHeightPx     float64 // mid-hip above the lower ankle
+	FPPA            [2]float64
+	KneeMedialPx    [2]float64 // knee's medial offset from its ankle
+	KASR            float64
+	KneeVsToe       [2]float64 // NaN without feet
+	ToeOutDeg       [2]float64 // NaN without feet
+	StanceHip       float64    // ankle separation / hip width
+	StanceShoulder  float64    // ankle separation / shoulder width; NaN without shoulders
+	PelvisDeg       float64
+	ShiftPx         float64 // mid-hip minus mid-ankle, towards the lifter's right
+	TrunkLateralDeg float64
+	// kneeHipCM and kneeHipDM are the standing knee-minus-hip horizontal
+	// offsets, averaged over the legs (common mode) and half their
+	// difference (differential), for the view check.
+	kneeHipCM, kneeHipDM float64
+	// FacingCamera is true when the lifter's left hip appears on the
+	// picture's right (a normal front view); false for a view from behind or
+	// a mirrored video. Signs do not depend on it.
+	FacingCamera bool
+}
+
+// SideFrame holds one leg's metrics in one frame. NaN marks a value that
+// could not be measured.
+type SideFrame struct {
+	FPPA       float64 // degrees, + valgus
+	FPPAChange float64 // FPPA minus standing FPPA
+	// FPPAReliable is false when the thigh is so foreshortened (pointing at
+	// the camera) that a few pixels swing the angle.
+	FPPAReliable bool
+	ThighRatio   float64 // apparent thigh length / standing thigh length
+	KneeVsToe    float64 // knee medial of the toe tip, fraction of standing shank
+	KneeVsToe3D  float64 // same from 3D world positions, fraction of 3D shank
+	KneeMedial   float64 // change of the knee's medial offset from its ankle, fraction of standing shank
+	ToeOutDeg    float64
+	Usable       bool // hip, knee and ankle found
+	Reliable     bool // and all three observed with confidence >= MinConfidence
+}
+
+// FrameMetrics holds the metrics of one frame.
+type FrameMetrics struct {
+	Time  float64
+	Depth float64 // hips below standing, leg lengths
+	Rep   int     // index into the set's reps, -1 between reps
+	Phase motion.Phase
+	Side  [2]SideFrame
+	KASR  float64
+	// KASRChange is KASR minus standing KASR.
+	KASRChange     float64
+	StanceHip      float64
+	StanceShoulder float64
+	// PelvisDropDeg is the tilt of the hip line relative to standing,
+	// positive when the right hip drops.
+	PelvisDropDeg float64
+	// LateralShift is the pelvis's sideways move over the feet relative to
+	// standing, in hip widths, positive towards the lifter's right.
+	LateralShift float64
+	// TrunkLateralDeg is the trunk's sideways lean relative to standing,
+	// positive towards the lifter's right.
+	TrunkLateralDeg float64
+	// TrunkForwardDeg estimates forward lean from the trunk's apparent
+	// shortening in a front view.
+	TrunkForwardDeg float64
+	// HipKnee is the hips' height above the knees relative to standing
+	// (1 standing, 0 hips level with the knees in the picture).
+	HipKnee float64
+}
+
+// hipHeight returns the mid-hip's height above the lower ankle in pixels.
+func (b *body) hipHeight(i int) float64 {
+	if !b.hipsOK(i) {
+		return math.NaN()
+	}
+	hy := (b.hip[0].pos[i].Y + b.hip[1].pos[i].Y) / 2
+	ay := math.Inf(-1)
+	for s := 0; s < 2; s++ {
+		if b.ankle[s].ok[i] {
+			ay = math.Max(ay, b.ankle[s].pos[i].Y)
+		}
+	}
+	if math.IsInf(ay, -1) {
+		return math.NaN()
+	}
+	return ay - hy
+}
+
+func (b *body) legPx(i int) float64 {
+	sum, n := 0.0, 0
+	for s := 0; s < 2; s++ {
+		if b.legOK(s, i) {
+			sum += b.knee[s].pos[i].Sub(b.hip[s].pos[i]).Norm() + b.ankle[s].pos[i].Sub(b.knee[s].pos[i]).Norm()
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return sum / float64(n)
+}
+
+// depthSeries returns the hips' depth below standing in leg lengths for
+// every frame (gaps interpolated), the leg length in pixels and the standing
+// hip height, estimated from the frames where the hips are highest.
+func (b *body) depthSeries() (depth []float64, legPx, standPx float64, okFrac float64) {
+	h := make([]float64, b.n)
+	var hs []float64
+	for i := range h {
+		h[i] = b.hipHeight(i)
+		if !math.IsNaN(h[i]) {
+			hs = append(hs, h[i])
+		}
+	}
+	if len(hs) < 3 {
+		return nil, math.NaN(), math.NaN(), 0
+	}
+	okFrac = float64(len(hs)) / float64(b.n)
+	standPx = percentile(hs, 0.95)
+	var legs []float64
+	top := percentile(hs, 0.8)
+	for i := range h {
+		if h[i] >= top {
+			if l := b.legPx(i); !math.IsNaN(l) {
+				legs = append(legs, l)
+			}
+		}
+	}
+	legPx = median(legs)
+	depth = make([]float64, b.n)
+	valid := make([]bool, b.n)
+	for i := range h {
+		depth[i] = (standPx - h[i]) / legPx
+		valid[i] = !math.IsNaN(h[i])
+		if !valid[i] {
+			depth[i] = 0
+		}
+	}
+	depth, _, _, _ = motion.FillGaps(depth, valid, b.n)
+	return depth, legPx, standPx, okFrac
+}
+
+// baseline measures the standing posture over the given frames.
+func (b *body) baseline(frames []int, legPx, standPx float64) Baseline {
+	bl := Baseline{Frames: len(frames), LegPx: legPx, HipHeightPx: standPx}
+	med := func(f func(i int) float64) float64 {
+		var v []float64
+		for _, i := range frames {
+			if x := f(i); !math.IsNaN(x) && !math.IsInf(x, 0) {
+				v = append(v, x)
+			}
+		}
+		return median(v)
+	}
+	for s := 0; s < 2; s++ {
+		o := 1 - s
+		bl.ThighPx[s] = med(func(i int) float64 {
+			if !b.legOK(s, i) {
+				return math.NaN()
+			}
+			return b.knee[s].pos[i].Sub(b.hip[s].pos[i]).Norm()
+		})
+		bl.ShankPx[s] = med(func(i int) float64 {
+			if !b.legOK(s, i) {
+				return math.NaN()
+			}
+			return b.ankle[s].pos[i].Sub(b.knee[s].pos[i]).Norm()
+		})
+		bl.FPPA[s] = med(func(i int) float64 {
+			if !b.legOK(s, i) || !b.hip[o].ok[i] {
+				return math.NaN()
+			}
+			a, _ := FPPA(b.hip[s].pos[i], b.knee[s].pos[i], b.ankle[s].pos[i], b.hip[o].pos[i])
+			return a
+		})
+		bl.KneeMedialPx[s] = med(func(i int) float64 { return b.kneeMedialPx(s, i) })
+		bl.KneeVsToe[s] = med(func(i int) float64 { return b.kneeVsToePx(s, i) }) / bl.ShankPx[s]
+		bl.ToeOutDeg[s] = med(func(i int) float64 { return b.toeOut(s, i, bl.ShankPx[s]) })
+	}
+	bl.HipWidthPx = med(func(i int) float64 {
+		if !b.hipsOK(i) {
+			return math.NaN()
+		}
+		return math.Abs(b.hip[0].pos[i].X - b.hip[1].pos[i].X)
+	})
+	bl.ShoulderWidthPx = med(func(i int) float64 {
+		if !b.shoulder[0].ok[i] || !b.shoulder[1].ok[i] {
+			return math.NaN()
+		}
+		return math.Abs(b.shoulder[0].pos[i].X - b.shoulder[1].pos[i].X)
+	})
+	bl.TrunkPx = med(func(i int) float64 { return b.trunkVec(i).Norm() })
+	bl.KASR = med(func(i int) float64 { return b.kasr(i) })
+	bl.StanceHip = med(func(i int) float64 { return b.ankleSep(i) }) / bl.HipWidthPx
+	bl.StanceShoulder = med(func(i int) float64 { return b.ankleSep(i) }) / bl.ShoulderWidthPx
+	bl.PelvisDeg = med(func(i int) float64 { return b.pelvis(i) })
+	bl.ShiftPx = med(func(i int) float64 { return b.shiftPx(i) })
+	bl.TrunkLateralDeg = med(func(i int) float64 { return b.trunkLateral(i) })
+	bl.kneeHipCM = med(func(i int) float64 {
+		if !b.legOK(0, i) || !b.legOK(1, i) {
+			return math.NaN()
+		}
+		return (b.knee[0].pos[i].X - b.hip[0].pos[i].X + b.knee[1].pos[i].X - b.hip[1].pos[i].X) / 2
+	})
+	bl.kneeHipDM = med(func(i int) float64 {
+		if !b.legOK(0, i) || !b.legOK(1, i) {
+			return math.NaN()
+		}
+		return (b.knee[0].pos[i].X - b.hip[0].pos[i].X - b.knee[1].pos[i].X + b.hip[1].pos[i].X) / 2
+	})
+	facing := med(func(i int) float64 {
+		if !b.hipsOK(i) {
+			return math.NaN()
+		}
+		return b.hip[0].pos[i].X - b.hip[1].pos[i].X
+	})
+	bl.FacingCamera = facing > 0
+	return bl
+}
+
+func (b *body) kneeMedialPx(s, i int) float64 {
+	o := 1 - s
+	if !b.legOK(s, i) || !b.hip[o].ok[i] {
+		return math.NaN()
+	}
+	return MedialOffset(b.knee[s].pos[i], b.ankle[s].pos[i], MedialDir(b.hip[s].pos[i], b.hip[o].pos[i]))
+}
+
+// kneeVsToePx is the knee's medial offset from the toe tip in pixels.
+func (b *body) kneeVsToePx(s, i int) float64 {
+	o := 1 - s
+	if !b.toe[s].ok[i] || !b.knee[s].ok[i] || !b.hip[s].ok[i] || !b.hip[o].ok[i] {
+		return math.NaN()
+	}
+	return MedialOffset(b.knee[s].pos[i], b.toe[s].pos[i], MedialDir(b.hip[s].pos[i], b.hip[o].pos[i]))
+}
+
+// kneeVsToe3D is the knee's distance medially of the vertical plane through
+// the ankle along the foot (heel to toe), as a fraction of the 3D shank.
+func (b *body) kneeVsToe3D(s, i int) float64 {
+	o := 1 - s
+	ser := []series{b.knee[s], b.ankle[s], b.heel[s], b.toe[s], b.hip[s], b.hip[o]}
+	for _, x := range ser {
+		if !x.present || !x.hasW[i] {
+			return math.NaN()
+		}
+	}
+	if !b.hasUp {
+		return math.NaN()
+	}
+	up := b.up
+	horiz := func(v track.Vec3) track.Vec3 { return v.Sub(up.Scale(v.Dot(up))) }
+	foot := horiz(b.toe[s].world[i].Sub(b.heel[s].world[i]))
+	if foot.Norm() < 1e-6 {
+		return math.NaN()
+	}
+	nrm := up.Cross(foot)
+	nrm = nrm.Scale(1 / nrm.Norm())
+	if nrm.Dot(b.hip[o].world[i].Sub(b.hip[s].world[i])) < 0 {
+		nrm = nrm.Scale(-1)
+	}
+	shank := b.knee[s].world[i].Sub(b.ankle[s].world[i]).Norm()
+	return b.knee[s].world[i].Sub(b.ankle[s].world[i]).Dot(nrm) / shank
+}
+
+// toeOut estimates how far the foot turns out, in degrees: from 3D when the
+// track has world positions, else from the toe's sideways offset from the
+// heel in the picture against the foot's expected length (a fraction of the
+// standing shank), which is only an estimate.
+func (b *body) toeOut(s, i int, shankPx float64) float64 {
+	o := 1 - s
+	if !b.heel[s].present || !b.toe[s].present {
+		return math.NaN()
+	}
+	if b.hasUp && b.heel[s].hasW[i] && b.toe[s].hasW[i] && b.hip[s].hasW[i] && b.hip[o].hasW[i] {
+		up := b.up
+		horiz := func(v track.Vec3) track.Vec3 { return v.Sub(up.Scale(v.Dot(up))) }
+		foot := horiz(b.toe[s].world[i].Sub(b.heel[s].world[i]))
+		lat := horiz(b.hip[s].world[i].Sub(b.hip[o].world[i])) // towards this side
+		if foot.Norm() < 1e-6 || lat.Norm() < 1e-6 {
+			return math.NaN()
+		}
+		lat = lat.Scale(1 / lat.Norm())
+		fwd := up.Cross(lat)
+		// the foot points forward; pick the forward sense that agrees
+		f := foot.Dot(fwd)
+		if f < 0 {
+			f = -f
+		}
+		return math.Atan2(foot.Dot(lat), f) * deg
+	}
+	if !b.heel[s].ok[i] || !b.toe[s].ok[i] || !b.hip[s].ok[i] || !b.hip[o].ok[i] {
+		return math.NaN()
+	}
+	lateral := -MedialOffset(b.toe[s].pos[i], b.heel[s].pos[i], MedialDir(b.hip[s].pos[i], b.hip[o].pos[i]))
+	foot := footPerShank * shankPx
+	return math.Asin(math.Max(-1, math.Min(1, lateral/foot))) * deg
+}
+
+func (b *body) kasr(i int) float64 {
+	for s := 0; s < 2; s++ {
+		if !b.knee[s].ok[i] || !b.ankle[s].ok[i] {
+			return math.NaN()
+		}
+	}
+	r, _ := KASR(b.knee[0].pos[i], b.knee[1].pos[i], b.ankle[0].pos[i], b.ankle[1].pos[i])
+	return r
+}
+
+func (b *body) ankleSep(i int) float64 {
+	if !b.ankle[0].ok[i] || !b.ankle[1].ok[i] {
+		return math.NaN()
+	}
+	return math.Abs(b.ankle[0].pos[i].X - b.ankle[1].pos[i].X)
+}
+
+// pelvis is the hip line's tilt, positive when the right hip is lower.
+func (b *body) pelvis(i int) float64 {
+	if !b.hipsOK(i) {
+		return math.NaN()
+	}
+	return TiltDeg(b.hip[0].pos[i], b.hip[1].pos[i])
+}
+
+// rightDir is +1 when the lifter's right side is towards +x in the picture.
+func (b *body) rightDir(i int) float64 {
+	if b.hip[1].pos[i].X >= b.hip[0].pos[i].X {
+		return 1
+	}
+	return -1
+}
+
+// shiftPx is the mid-hip's offset from the mid-ankle towards the lifter's
+// right, in pixels.
+func (b *body) shiftPx(i int) float64 {
+	if !b.hipsOK(i) || !b.ankle[0].ok[i] || !b.ankle[1].ok[i] {
+		return math.NaN()
+	}
+	mh := Mid(b.hip[0].pos[i], b.hip[1].pos[i])
+	ma := Mid(b.ankle[0].pos[i], b.ankle[1].pos[i])
+	return (mh.X - ma.X) * b.rightDir(i)
+}
+
+func (b *body) trunkVec(i int) Vec2 {
+	if !b.hipsOK(i) || !b.shoulder[0].ok[i] || !b.shoulder[1].ok[i] {
+		return Vec2{math.NaN(), math.NaN()}
+	}
+	return Mid(b.shoulder[0].pos[i], b.shoulder[1].pos[i]).Sub(Mid(b.hip[0].pos[i], b.hip[1].pos[i]))
+}
+
+func (b *body) trunkLateral(i int) float64 {
+	v := b.trunkVec(i)
+	if math.IsNaN(v.X) {
+		return math.NaN()
+	}
+	return LeanDeg(Vec2{}, v, b.rightDir(i))
+}
+
+// frameMetrics computes every per-frame metric against the baseline.
+func (b *body) frameMetrics(i int, bl Baseline, minThigh float64) FrameMetrics {
+	nan := math.NaN()
+	m := FrameMetrics{KASR: nan, KASRChange: nan, StanceHip: nan, StanceShoulder: nan, PelvisDropDeg: nan,
+		LateralShift: nan, TrunkLateralDeg: nan, TrunkForwardDeg: nan, HipKnee: nan}
+	for s := 0; s < 2; s++ {
+		o := 1 - s
+		sf := SideFrame{FPPA: nan, FPPAChange: nan, ThighRatio: nan, KneeVsToe: nan, KneeVsToe3D: nan, KneeMedial: nan, ToeOutDeg: nan}
+		sf.Usable = b.legOK(s, i) && b.hip[o].ok[i]
+		sf.Reliable = sf.Usable && b.hip[s].good[i] && b.knee[s].good[i] && b.ankle[s].good[i]
+		if sf.Usable {
+			if a, ok := FPPA(b.hip[s].pos[i], b.knee[s].pos[i], b.ankle[s].pos[i], b.hip[o].pos[i]); ok {
+				sf.FPPA = a
+				sf.FPPAChange = a - bl.FPPA[s]
+			}
+			sf.ThighRatio = b.knee[s].pos[i].Sub(b.hip[s].pos[i]).Norm() / bl.ThighPx[s]
+			sf.FPPAReliable = sf.ThighRatio >= minThigh
+			sf.KneeMedial = (b.kneeMedialPx(s, i) - bl.KneeMedialPx[s]) / bl.ShankPx[s]
+		}
+		sf.KneeVsToe = b.kneeVsToePx(s, i) / bl.ShankPx[s]
+		sf.KneeVsToe3D = b.kneeVsToe3D(s, i)
+		sf.ToeOutDeg = b.toeOut(s, i, bl.ShankPx[s])
+		m.Side[s] = sf
+	}
+	m.KASR = b.kasr(i)
+	m.KASRChange = m.KASR - bl.KASR
+	m.StanceHip = b.ankleSep(i) / bl.HipWidthPx
+	m.StanceShoulder = b.ankleSep(i) / bl.ShoulderWidthPx
+	m.PelvisDropDeg = b.pelvis(i) - bl.PelvisDeg
+	m.LateralShift = (b.shiftPx(i) - bl.ShiftPx) / bl.HipWidthPx
+	m.TrunkLateralDeg = b.trunkLateral(i) - bl.TrunkLateralDeg
+	if v := b.trunkVec(i); !math.IsNaN(v.X) && bl.TrunkPx > 0 {
+		m.TrunkForwardDeg = math.Acos(math.Min(1, math.Abs(v.Y)/bl.TrunkPx)) * deg
+	}
+	if b.hipsOK(i) && b.knee[0].ok[i] && b.knee[1].ok[i] {
+		hy := (b.hip[0].pos[i].Y + b.hip[1].pos[i].Y) / 2
+		ky := (b.knee[0].pos[i].Y + b.knee[1].pos[i].Y) / 2
+		m.HipKnee = (ky - hy) / ((bl.ThighPx[0] + bl.ThighPx[1]) / 2)
+	}
+	return m
+}
+
+// median returns the median of v (NaN for none); v is not modified.
+func median(v []float64) float64 { return percentile(v, 0.5) }
+
+// percentile returns the p-quantile of v by linear interpolation (NaN for
+// none); v is not modified.
+func percentile(v []float64, p float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	x := p * float64(len(s)-1)
+	lo := int(math.Floor(x))
+	hi := min(lo+1, len(s)-1)
+	return s[lo] + (x-float64(lo))*(s[hi]-s[lo])
+}

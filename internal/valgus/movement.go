@@ -1,0 +1,201 @@
+package valgus
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/kneetrack/kneetrack/internal/motion"
+)
+
+// Movement is the exercise a set shows.
+type Movement string
+
+// Movements. The first three are analysed; the others are recognised so
+// that kneetrack can say plainly that it does not support them yet.
+const (
+	MoveAuto           Movement = ""
+	MoveBilateralSquat Movement = "bilateral_squat"
+	MoveSingleLegSquat Movement = "single_leg_squat"
+	MoveSplitSquat     Movement = "split_squat"
+	MoveJumpLanding    Movement = "jump_landing"
+	MoveLateralLunge   Movement = "lateral_lunge"
+	MoveNone           Movement = "none"
+	// MoveUnknown: the view (from the side) does not allow telling.
+	MoveUnknown Movement = "unknown"
+)
+
+// Supported reports whether the movement is analysed.
+func (m Movement) Supported() bool {
+	return m == MoveBilateralSquat || m == MoveSingleLegSquat || m == MoveSplitSquat
+}
+
+// Label is the movement in plain words.
+func (m Movement) Label() string {
+	switch m {
+	case MoveBilateralSquat:
+		return "squat (both legs)"
+	case MoveSingleLegSquat:
+		return "single-leg squat"
+	case MoveSplitSquat:
+		return "split squat / lunge"
+	case MoveJumpLanding:
+		return "jump / landing"
+	case MoveLateralLunge:
+		return "lateral (side) lunge"
+	case MoveNone:
+		return "no squat-like movement"
+	case MoveUnknown:
+		return "unknown movement"
+	}
+	return "automatic"
+}
+
+// ParseMovement reads a --movement value.
+func ParseMovement(s string) (Movement, error) {
+	switch strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "_", "-")) {
+	case "", "auto":
+		return MoveAuto, nil
+	case "squat", "bilateral", "bilateral-squat", "back-squat", "front-squat", "goblet-squat", "overhead-squat":
+		return MoveBilateralSquat, nil
+	case "single-leg", "single-leg-squat", "step-down", "pistol", "pistol-squat":
+		return MoveSingleLegSquat, nil
+	case "split-squat", "split", "lunge", "bulgarian-split-squat":
+		return MoveSplitSquat, nil
+	}
+	return MoveAuto, fmt.Errorf("unknown movement %q (use auto, squat, single-leg or split-squat)", s)
+}
+
+// Working legs of a rep.
+const (
+	WorkingBoth  = "both"
+	WorkingLeft  = "left"
+	WorkingRight = "right"
+)
+
+// movementEvidence is what recognition measured, for its explanation.
+type movementEvidence struct {
+	movement Movement
+	working  []string // per rep
+	reason   string
+}
+
+// recognise tells the movement from the keypoints: whether the feet stay put
+// during the reps (a foot that moves with the body is a free leg: single-leg
+// squat), whether they stand at different distances from the camera or the
+// knees reach very different heights at the bottom (split stance), whether
+// both feet leave the floor (jumps), or whether the lifter shifts far over
+// one leg from a very wide stance (lateral lunge).
+func recognise(b *body, reps []motion.Rep, depth []float64, bl Baseline) movementEvidence {
+	if len(reps) == 0 {
+		return movementEvidence{movement: MoveNone, reason: "the hips never went down far enough to count a rep"}
+	}
+	L := bl.LegPx
+	n := b.n
+	// Each ankle's floor level: its lowest position in the picture.
+	var floor [2]float64
+	for s := 0; s < 2; s++ {
+		var ys []float64
+		for i := 0; i < n; i++ {
+			if b.ankle[s].ok[i] {
+				ys = append(ys, b.ankle[s].pos[i].Y)
+			}
+		}
+		floor[s] = percentile(ys, 0.95)
+	}
+	ev := movementEvidence{working: make([]string, len(reps))}
+	var nBil, nSingle, nSplit, nJump, nLateral int
+	for k, r := range reps {
+		// ankle movement during the rep, and lift above the floor
+		var lo, hi [2]float64
+		var lift [2]float64
+		for s := 0; s < 2; s++ {
+			lo[s], hi[s] = math.Inf(1), math.Inf(-1)
+		}
+		airborne := 0
+		for i := r.Start; i <= r.End; i++ {
+			up := 0
+			for s := 0; s < 2; s++ {
+				if !b.ankle[s].ok[i] {
+					continue
+				}
+				y := b.ankle[s].pos[i].Y
+				lo[s], hi[s] = math.Min(lo[s], y), math.Max(hi[s], y)
+				l := (floor[s] - y) / L
+				lift[s] = math.Max(lift[s], l)
+				if l > 0.1 {
+					up++
+				}
+			}
+			if up == 2 {
+				airborne++
+			}
+		}
+		if airborne > 0 {
+			nJump++
+			ev.working[k] = WorkingBoth
+			continue
+		}
+		moving := [2]bool{(hi[0]-lo[0])/L > 0.08, (hi[1]-lo[1])/L > 0.08}
+		switch {
+		case moving[0] && !moving[1]:
+			nSingle++
+			ev.working[k] = WorkingRight
+			continue
+		case moving[1] && !moving[0]:
+			nSingle++
+			ev.working[k] = WorkingLeft
+			continue
+		}
+		// feet planted: split stance or bilateral
+		bi := r.Bottom
+		ankleDiff := math.NaN()
+		if b.ankle[0].ok[bi] && b.ankle[1].ok[bi] {
+			ankleDiff = (b.ankle[1].pos[bi].Y - b.ankle[0].pos[bi].Y) / L // + right ankle lower
+		}
+		kneeDiff := math.NaN()
+		if b.knee[0].ok[bi] && b.knee[1].ok[bi] {
+			kneeDiff = (b.knee[1].pos[bi].Y - b.knee[0].pos[bi].Y) / L
+		}
+		if math.Abs(ankleDiff) > 0.12 || math.Abs(kneeDiff) > 0.25 {
+			nSplit++
+			// the front foot is nearer the camera, so lower in the picture
+			if ankleDiff > 0 || (math.IsNaN(ankleDiff) && kneeDiff < 0) {
+				ev.working[k] = WorkingRight
+			} else {
+				ev.working[k] = WorkingLeft
+			}
+			continue
+		}
+		shift := math.NaN()
+		if v := b.shiftPx(bi); !math.IsNaN(v) {
+			shift = (v - bl.ShiftPx) / bl.HipWidthPx
+		}
+		if bl.StanceHip > 2.2 && math.Abs(shift) > 0.6 {
+			nLateral++
+			ev.working[k] = WorkingBoth
+			continue
+		}
+		nBil++
+		ev.working[k] = WorkingBoth
+	}
+	total := len(reps)
+	switch {
+	case nJump*2 >= total:
+		ev.movement = MoveJumpLanding
+		ev.reason = fmt.Sprintf("both feet left the floor in %d of %d reps", nJump, total)
+	case nLateral*2 > total:
+		ev.movement = MoveLateralLunge
+		ev.reason = fmt.Sprintf("very wide stance (ankles %.1f hip widths apart) with the hips shifting over one leg", bl.StanceHip)
+	case nSingle >= nSplit && nSingle >= nBil:
+		ev.movement = MoveSingleLegSquat
+		ev.reason = fmt.Sprintf("one foot moved with the body (a free leg) in %d of %d reps", nSingle, total)
+	case nSplit >= nBil:
+		ev.movement = MoveSplitSquat
+		ev.reason = fmt.Sprintf("feet planted at different distances from the camera, or knees at very different heights at the bottom, in %d of %d reps", nSplit, total)
+	default:
+		ev.movement = MoveBilateralSquat
+		ev.reason = fmt.Sprintf("both feet planted side by side in %d of %d reps", nBil, total)
+	}
+	return ev
+}

@@ -1,0 +1,304 @@
+package valgus
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/kneetrack/kneetrack/internal/track"
+	"github.com/kneetrack/kneetrack/internal/track/synth"
+)
+
+// film projects a synthetic lifter onto a camera and adds Gaussian pixel
+// noise (a pose model's jitter) with a fixed seed.
+func film(t *testing.T, l synth.Lifter, cam track.Camera, noisePx float64, seed uint64) *track.Track {
+	t.Helper()
+	tr, err := track.Project(l.Track3D(), cam)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(seed, 7))
+	for i := range tr.Frames {
+		for k := range tr.Frames[i].Points {
+			p := &tr.Frames[i].Points[k]
+			p.X += noisePx * rng.NormFloat64()
+			p.Y += noisePx * rng.NormFloat64()
+			p.HasWorld = false // as from a 2D pose model
+		}
+	}
+	return tr
+}
+
+func TestSyntheticFatigueTrend(t *testing.T) {
+	growing := synth.Lifter{Reps: 8, RightValgusDeg: []float64{0, 3, 6, 9, 12, 15, 18, 21}}
+	clean := synth.Lifter{Reps: 8}
+	const seeds = 12
+	cleanExcludes := 0
+	for seed := uint64(1); seed <= seeds; seed++ {
+		res := analyse(t, film(t, growing, track.Camera{}, 1.5, seed), Options{})
+		if len(res.Reps) != 8 || res.Movement != MoveBilateralSquat || res.View.View != ViewFront {
+			t.Fatalf("seed %d: %d reps, %s, %s", seed, len(res.Reps), res.Movement, res.View.View)
+		}
+		r, l := res.Summary.Fatigue[Right], res.Summary.Fatigue[Left]
+		if !(r.Slope > 0 && r.CILow > 0) || r.Verdict != TrendWorsening {
+			t.Errorf("seed %d: right slope %.2f CI [%.2f, %.2f] %s: want a positive slope whose CI excludes 0", seed, r.Slope, r.CILow, r.CIHigh, r.Verdict)
+		}
+		if l.Verdict == TrendWorsening {
+			t.Errorf("seed %d: left (no valgus) slope %.2f CI [%.2f, %.2f] %s", seed, l.Slope, l.CILow, l.CIHigh, l.Verdict)
+		}
+		// The last reps cave more than the first, on the right only.
+		if !(r.LastMean-r.FirstMean > 5) {
+			t.Errorf("seed %d: right first %.1f last %.1f", seed, r.FirstMean, r.LastMean)
+		}
+		if res.Summary.Asymmetry.Side != "right" {
+			t.Errorf("seed %d: asymmetry %+v", seed, res.Summary.Asymmetry)
+		}
+		first, last := res.Reps[0].Side[Right], res.Reps[7].Side[Right]
+		if first.Severity != SevNone || last.Severity.rank() < 2 {
+			t.Errorf("seed %d: right severity rep 1 %s, rep 8 %s", seed, first.Severity, last.Severity)
+		}
+		if last.PeakPhase != PhaseBottom || !last.HasOnset || !last.Recovered || last.OnsetDepth <= 0 || last.OnsetDepth >= res.Reps[7].DepthLeg {
+			t.Errorf("seed %d: rep 8 right peak %s onset %v at depth %.2f recovered %v", seed, last.PeakPhase, last.HasOnset, last.OnsetDepth, last.Recovered)
+		}
+
+		// Without valgus no trend is reported, and the 95% interval
+		// contains zero about 95% of the time (peaks are then keypoint
+		// jitter around the standing angle).
+		c := analyse(t, film(t, clean, track.Camera{}, 1.5, seed), Options{})
+		for s := 0; s < 2; s++ {
+			f := c.Summary.Fatigue[s]
+			if f.Verdict != TrendUnclear || c.Summary.Worst[s] != SevNone {
+				t.Errorf("seed %d clean %s: slope %.2f CI [%.2f, %.2f] %s, worst %s", seed, Side(s), f.Slope, f.CILow, f.CIHigh, f.Verdict, c.Summary.Worst[s])
+			}
+			if f.CILow > 0 || f.CIHigh < 0 {
+				cleanExcludes++
+			}
+		}
+	}
+	// 24 intervals; at the nominal 5% about 1 excludes zero by chance.
+	if cleanExcludes > 4 {
+		t.Errorf("clean sets: %d of %d confidence intervals exclude zero", cleanExcludes, 2*seeds)
+	}
+}
+
+func TestSyntheticPeakOutOfTheHole(t *testing.T) {
+	// The knee's inward turn follows the hips (peak at the bottom) or lags
+	// them by 0.6 s, so that it peaks early in the ascent.
+	phase := func(lag float64) *SetResult {
+		return analyse(t, film(t, synth.Lifter{Reps: 3, LeftValgusDeg: []float64{15}, PeakLagS: lag}, track.Camera{}, 0.5, 1), Options{})
+	}
+	onTime, late := phase(0), phase(0.6)
+	for k := range onTime.Reps {
+		a, b := onTime.Reps[k].Side[Left], late.Reps[k].Side[Left]
+		if a.PeakPhase != PhaseBottom || b.PeakPhase != PhaseOutOfTheHole || b.PeakPct < a.PeakPct+8 {
+			t.Errorf("rep %d: peak %s at %.0f%% without lag, %s at %.0f%% with lag", k+1, a.PeakPhase, a.PeakPct, b.PeakPhase, b.PeakPct)
+		}
+	}
+}
+
+func TestSyntheticVelocityLoss(t *testing.T) {
+	// Ascents slow from 0.8 s to 1.4 s: mean speed falls by 1-0.8/1.4 = 43%.
+	l := synth.Lifter{Reps: 6, AscentS: []float64{0.8, 0.8, 1.0, 1.1, 1.25, 1.4}}
+	res := analyse(t, film(t, l, track.Camera{}, 0.5, 2), Options{HeightCM: 175})
+	if got := res.Summary.VelocityLossPct; !near(got, 43, 6) || !res.Summary.VelocityFlag {
+		t.Fatalf("velocity loss %.1f%% flag %v, want about 43%%", got, res.Summary.VelocityFlag)
+	}
+	// m/s from the height: 0.491·1.75 m per leg length.
+	r := res.Reps[0]
+	if !near(r.AscentVelocityMS, r.Tempo.AscentVelocity*0.491*1.75, 1e-9) {
+		t.Fatalf("m/s %.3f vs %.3f leg/s", r.AscentVelocityMS, r.Tempo.AscentVelocity)
+	}
+}
+
+func TestSyntheticMovements(t *testing.T) {
+	single := analyse(t, film(t, synth.Lifter{Movement: synth.SingleLegSquat, Reps: 3, DepthM: 0.3, RightValgusDeg: []float64{12}}, track.Camera{}, 0.5, 3), Options{Sex: SexFemale})
+	if single.Movement != MoveSingleLegSquat || len(single.Reps) != 3 {
+		t.Fatalf("single-leg: %s (%s), %d reps", single.Movement, single.MovementReason, len(single.Reps))
+	}
+	for _, r := range single.Reps {
+		if r.WorkingLeg != WorkingRight || r.Side[Left].Assessed || r.Side[Left].Severity != SevNotAssessed {
+			t.Fatalf("single-leg rep %d: working %s, left %+v", r.Index, r.WorkingLeg, r.Side[Left].Severity)
+		}
+		rs := r.Side[Right]
+		// Graded against the single-leg FPPA norms for the given sex.
+		if got := Defaults().SingleLeg(SexFemale).Classify(rs.PeakFPPA); rs.Severity.rank() < got.rank() || !strings.Contains(strings.Join(rs.Basis, ","), "fppa") && got != SevNone {
+			t.Fatalf("rep %d: FPPA %.1f graded %s (%v), norms say %s", r.Index, rs.PeakFPPA, rs.Severity, rs.Basis, got)
+		}
+	}
+	male := analyse(t, film(t, synth.Lifter{Movement: synth.SingleLegSquat, Reps: 3, DepthM: 0.3, RightValgusDeg: []float64{12}}, track.Camera{}, 0.5, 3), Options{Sex: SexMale})
+	for k := range male.Reps {
+		if male.Reps[k].Side[Right].Severity.rank() < single.Reps[k].Side[Right].Severity.rank() {
+			t.Errorf("rep %d: male norms graded lower than female", k+1)
+		}
+	}
+
+	split := analyse(t, film(t, synth.Lifter{Movement: synth.SplitSquat, Reps: 3, DepthM: 0.35}, track.Camera{}, 0.5, 4), Options{})
+	if split.Movement != MoveSplitSquat || len(split.Reps) != 3 {
+		t.Fatalf("split squat: %s (%s), %d reps", split.Movement, split.MovementReason, len(split.Reps))
+	}
+	for _, r := range split.Reps {
+		if r.WorkingLeg != WorkingLeft || r.Side[Right].Assessed {
+			t.Fatalf("split rep %d: working %s (left foot is in front)", r.Index, r.WorkingLeg)
+		}
+	}
+
+	jump := analyse(t, film(t, synth.Lifter{Movement: synth.DropJump, Reps: 2}, track.Camera{}, 0.5, 5), Options{})
+	if jump.Movement != MoveJumpLanding || jump.Analysed || !strings.Contains(strings.Join(jump.Notes, " "), "not supported yet") {
+		t.Fatalf("jump: %s analysed %v notes %v", jump.Movement, jump.Analysed, jump.Notes)
+	}
+
+	// A movement given by the user wins, with a note if it disagrees.
+	given := analyse(t, film(t, synth.Lifter{Reps: 2}, track.Camera{}, 0.5, 6), Options{Movement: MoveSplitSquat})
+	if given.Movement != MoveSplitSquat || !given.MovementGiven || len(given.Notes) == 0 {
+		t.Fatalf("given movement: %s %v %v", given.Movement, given.MovementGiven, given.Notes)
+	}
+}
+
+func TestSyntheticViewAndFraming(t *testing.T) {
+	side := analyse(t, film(t, synth.Lifter{Reps: 3}, track.Camera{YawDeg: 90}, 0.5, 1), Options{})
+	if side.View.View != ViewSide || side.Analysed || !strings.Contains(strings.Join(side.View.Notes, " "), "from the front") {
+		t.Fatalf("side view: %s analysed %v notes %v", side.View.View, side.Analysed, side.View.Notes)
+	}
+	// Feet cut off: the ankles are missing in most frames.
+	tr := film(t, synth.Lifter{Reps: 3}, track.Camera{}, 0.5, 1)
+	for i := range tr.Frames {
+		if i%5 != 0 {
+			for _, n := range []string{track.LeftAnkle, track.LeftHeel, track.LeftFootIndex} {
+				tr.Frames[i].Points[tr.Index(n)].Y = float64(tr.Video.Height) + 50 // below the picture
+			}
+		}
+	}
+	res := analyse(t, tr, Options{})
+	names := ""
+	for _, o := range res.View.OutOfFrame {
+		names += o.Keypoint + " "
+	}
+	if !strings.Contains(names, "left_ankle") || strings.Contains(names, "right_ankle") || res.Analysed {
+		t.Fatalf("out of frame: %q analysed %v notes %v", names, res.Analysed, res.Notes)
+	}
+	// A video that starts in the middle of a rep: that rep is partial and
+	// left out of the trends.
+	full := film(t, synth.Lifter{Reps: 4}, track.Camera{}, 0.5, 2)
+	cut := full.Clone()
+	cut.Frames = cut.Frames[int(1.9*30):]
+	pr := analyse(t, cut, Options{})
+	if len(pr.Reps) != 4 || !pr.Reps[0].Partial || pr.Reps[1].Partial || pr.Summary.Reps != 3 || pr.Summary.PartialReps != 1 {
+		t.Fatalf("cut video: %d reps, first partial %v, summary %d+%d", len(pr.Reps), pr.Reps[0].Partial, pr.Summary.Reps, pr.Summary.PartialReps)
+	}
+	// Unreliable keypoints: quality flag instead of a guess.
+	lowConf := film(t, synth.Lifter{Reps: 2}, track.Camera{}, 0.5, 3)
+	for i := range lowConf.Frames {
+		lowConf.Frames[i].Points[lowConf.Index(track.RightKnee)].Conf = 0.35
+	}
+	lr := analyse(t, lowConf, Options{})
+	for _, r := range lr.Reps {
+		if r.Side[Right].Quality != QualityPoor || r.Side[Right].Severity != SevUnknown || r.Side[Left].Quality != QualityGood {
+			t.Fatalf("low confidence: right %s/%s left %s", r.Side[Right].Quality, r.Side[Right].Severity, r.Side[Left].Quality)
+		}
+	}
+}
+
+func TestSessionLoad(t *testing.T) {
+	var sets []*SetResult
+	loads := []float64{60, 80, 100, 120}
+	valgusAt := []float64{0, 0, 15, 18}
+	for k, kg := range loads {
+		l := synth.Lifter{Reps: 5, RightValgusDeg: []float64{valgusAt[k]}}
+		sets = append(sets, analyse(t, film(t, l, track.Camera{}, 1, uint64(k+1)), Options{LoadKG: kg, HasLoad: true}))
+	}
+	ss, err := AnalyzeSession(sets, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, l := ss.Load[Right], ss.Load[Left]
+	if r.Status != LoadAppearsFrom || r.AppearsFromKG != 100 {
+		t.Fatalf("right: %s from %v kg (points %+v)", r.Status, r.AppearsFromKG, r.Points)
+	}
+	if l.Status != LoadNotSeen {
+		t.Fatalf("left: %s", l.Status)
+	}
+	if !(r.Per10KG.Slope > 0) {
+		t.Fatalf("right slope per 10 kg %.2f", r.Per10KG.Slope)
+	}
+	// Constant valgus within each set: no fatigue trend on average.
+	if m := ss.MeanFatigueSlope[Right]; math.Abs(m) > 0.5 {
+		t.Fatalf("mean within-set slope %.2f deg/rep, want about 0", m)
+	}
+	if !strings.Contains(strings.Join(ss.Findings, " "), "appears from 100 kg") {
+		t.Fatalf("findings %v", ss.Findings)
+	}
+	if _, err := AnalyzeSession(nil, nil); err == nil {
+		t.Fatal("empty session accepted")
+	}
+}
+
+func TestAnalyzeErrors(t *testing.T) {
+	tr := track.New(track.COCO17(), 1)
+	tr.Keypoints = tr.Keypoints[:13] // up to the right knee: no ankles
+	tr.Frames = append(tr.Frames, track.Frame{Time: 0, Points: make([]track.Point, 13)})
+	_, err := AnalyzeSet(context.Background(), tr, Options{})
+	if err == nil || !strings.Contains(err.Error(), "left_ankle") {
+		t.Fatalf("no ankles: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := AnalyzeSet(ctx, film(t, synth.Lifter{Reps: 1}, track.Camera{}, 0, 1), Options{}); err == nil {
+		t.Fatal("cancelled context ignored")
+	}
+	bad := Defaults()
+	bad.FrontMaxYaw = 80
+	if _, err := AnalyzeSet(context.Background(), film(t, synth.Lifter{Reps: 1}, track.Camera{}, 0, 1), Options{Thresholds: &bad}); err == nil {
+		t.Fatal("inconsistent thresholds accepted")
+	}
+	if _, err := ReadThresholds(strings.NewReader(`{"kasr":{"mild":0.5,"moderate":0.7,"severe":0.8}}`)); err == nil {
+		t.Fatal("rising KASR bands accepted")
+	}
+	th, err := ReadThresholds(strings.NewReader(`{"fppa_change_deg":{"mild":6,"moderate":10,"severe":14}}`))
+	if err != nil || th.FPPAChange.Mild != 6 || th.KASR.Mild != 0.8 {
+		t.Fatalf("partial override: %v %+v", err, th.FPPAChange)
+	}
+}
+
+// TestAnalyzeOddInputs feeds random, tiny and frozen tracks: the analysis
+// must answer with a result or an error, never panic.
+func TestAnalyzeOddInputs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	sk := track.BlazePose33()
+	mk := func(n int, f func(i, k int) track.Point) *track.Track {
+		tr := track.New(sk, n)
+		tr.Video = track.Video{Width: 640, Height: 480, FPS: 30}
+		for i := 0; i < n; i++ {
+			fr := track.Frame{Index: i, Time: float64(i) / 30, Points: make([]track.Point, len(sk.Keypoints))}
+			for k := range fr.Points {
+				fr.Points[k] = f(i, k)
+			}
+			tr.Frames = append(tr.Frames, fr)
+		}
+		return tr
+	}
+	cases := map[string]*track.Track{
+		"random": mk(200, func(i, k int) track.Point {
+			return track.Point{X: 640 * rng.Float64(), Y: 480 * rng.Float64(), Conf: rng.Float64()}
+		}),
+		"two frames":  mk(2, func(i, k int) track.Point { return track.Point{X: float64(k), Y: float64(k * 10), Conf: 1} }),
+		"frozen":      mk(100, func(i, k int) track.Point { return track.Point{X: float64(k), Y: float64(k * 10), Conf: 1} }),
+		"all missing": mk(50, func(i, k int) track.Point { return track.Point{} }),
+		"half missing": mk(120, func(i, k int) track.Point {
+			if i%2 == 0 {
+				return track.Point{}
+			}
+			return track.Point{X: 300 + float64(k%2)*40, Y: float64(k * 12), Conf: 0.9}
+		}),
+	}
+	for name, tr := range cases {
+		res, err := AnalyzeSet(context.Background(), tr, Options{})
+		if err == nil && res == nil {
+			t.Errorf("%s: neither result nor error", name)
+		}
+		if err == nil && res.Analysed && len(res.Reps) > 0 && name != "random" {
+			t.Errorf("%s: found %d reps in a track without movement", name, len(res.Reps))
+		}
+	}
+}

@@ -1,0 +1,257 @@
+package valgus
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+)
+
+// Severity grades how much a knee caves in one rep.
+type Severity string
+
+// Severity classes. Unknown: the keypoints were too unreliable to say.
+// NotAssessed: the leg was not the working leg (free leg of a single-leg
+// squat, rear leg of a split squat).
+const (
+	SevNone        Severity = "none"
+	SevMild        Severity = "mild"
+	SevModerate    Severity = "moderate"
+	SevSevere      Severity = "severe"
+	SevUnknown     Severity = "unknown"
+	SevNotAssessed Severity = "not_assessed"
+)
+
+// rank orders severities; unknown and not-assessed rank below none.
+func (s Severity) rank() int {
+	switch s {
+	case SevMild:
+		return 1
+	case SevModerate:
+		return 2
+	case SevSevere:
+		return 3
+	case SevNone:
+		return 0
+	}
+	return -1
+}
+
+func maxSeverity(a, b Severity) Severity {
+	if b.rank() > a.rank() {
+		return b
+	}
+	return a
+}
+
+// Sex selects sex-specific norms where the literature gives them.
+type Sex string
+
+// Sexes.
+const (
+	SexUnspecified Sex = ""
+	SexFemale      Sex = "female"
+	SexMale        Sex = "male"
+)
+
+// ParseSex accepts female/f/woman, male/m/man, or empty.
+func ParseSex(s string) (Sex, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "unspecified", "any":
+		return SexUnspecified, nil
+	case "female", "f", "woman", "women":
+		return SexFemale, nil
+	case "male", "m", "man", "men":
+		return SexMale, nil
+	}
+	return SexUnspecified, fmt.Errorf("unknown sex %q (use female or male, or leave it out)", s)
+}
+
+// Bands are the lower bounds of the mild, moderate and severe classes of a
+// measure that grows with valgus.
+type Bands struct {
+	Mild     float64 `json:"mild"`
+	Moderate float64 `json:"moderate"`
+	Severe   float64 `json:"severe"`
+}
+
+// Classify grades v against the bands (NaN gives unknown).
+func (b Bands) Classify(v float64) Severity {
+	switch {
+	case math.IsNaN(v):
+		return SevUnknown
+	case v >= b.Severe:
+		return SevSevere
+	case v >= b.Moderate:
+		return SevModerate
+	case v >= b.Mild:
+		return SevMild
+	}
+	return SevNone
+}
+
+// FallingBands are the upper bounds of the classes of a measure that falls
+// with valgus (KASR).
+type FallingBands struct {
+	Mild     float64 `json:"mild"`
+	Moderate float64 `json:"moderate"`
+	Severe   float64 `json:"severe"`
+}
+
+// Classify grades v against the bands (NaN gives unknown).
+func (b FallingBands) Classify(v float64) Severity {
+	switch {
+	case math.IsNaN(v):
+		return SevUnknown
+	case v < b.Severe:
+		return SevSevere
+	case v < b.Moderate:
+		return SevModerate
+	case v < b.Mild:
+		return SevMild
+	}
+	return SevNone
+}
+
+// Thresholds holds every threshold the assessment uses. Defaults() documents
+// where each value comes from; docs/method.md explains them. All can be
+// overridden from a JSON file (kneetrack analyze --thresholds FILE).
+type Thresholds struct {
+	// SingleLegFPPA grades the working leg's peak FPPA in single-leg squats,
+	// by sex (evidence: Herrington 2014; Herrington & Munro 2010; the
+	// step-down "dynamic valgus" cut-off of 10 deg).
+	SingleLegFPPA struct {
+		Female      Bands `json:"female"`
+		Male        Bands `json:"male"`
+		Unspecified Bands `json:"unspecified"`
+	} `json:"single_leg_fppa_deg"`
+	// FPPAChange grades the rise of FPPA above standing in bilateral squats
+	// and split squats, where no FPPA norm exists. The mild bound is the
+	// smallest detectable difference of 2D FPPA (Munro et al. 2012); the
+	// others are kneetrack's convention.
+	FPPAChange Bands `json:"fppa_change_deg"`
+	// KneeVsToe grades how far the knee sits medially of the toes at depth,
+	// as a fraction of the shank's length (convention: 0.1 shank is about
+	// 4 cm for an adult, above the keypoints' typical noise).
+	KneeVsToe Bands `json:"knee_vs_toe"`
+	// KASR grades the knee-to-ankle separation ratio (0.8 is the common
+	// tools' convention, not a published norm).
+	KASR FallingBands `json:"kasr"`
+	// OnsetFPPAChangeDeg: valgus "starts" when FPPA rises this far above
+	// standing, and the knee "recovers" when it falls back below it.
+	OnsetFPPAChangeDeg float64 `json:"onset_fppa_change_deg"`
+	// MinConfidence: keypoints below this confidence count as unreliable.
+	MinConfidence float64 `json:"min_confidence"`
+	// MinThighRatio: FPPA is unreliable when the thigh's apparent length
+	// falls below this fraction of its standing length (it points at the
+	// camera, so a few pixels swing the angle).
+	MinThighRatio float64 `json:"min_thigh_ratio"`
+	// VelocityLossPct flags a set whose ascent slowed by this much
+	// (Sanchez-Medina & Gonzalez-Badillo 2011; 20% is the usual VBT stop).
+	VelocityLossPct float64 `json:"velocity_loss_pct"`
+	// FatigueMinChangeDeg: a trend over a set is called worsening or
+	// improving only when its confidence interval excludes zero and the
+	// fitted change from the first to the last rep exceeds this
+	// (convention: keeps statistically detectable but tiny drifts of a
+	// degree or two, within keypoint jitter, from being reported).
+	FatigueMinChangeDeg float64 `json:"fatigue_min_change_deg"`
+	// AsymmetryDeg: a left/right difference in peak FPPA change larger than
+	// this is reported as an asymmetry (convention).
+	AsymmetryDeg float64 `json:"asymmetry_deg"`
+	// SessionChangeDeg: changes between sessions or loads smaller than this
+	// are within 2D measurement noise (Munro et al. 2012: SDD 7.5-8.9 deg).
+	SessionChangeDeg float64 `json:"session_change_deg"`
+	// StanceShoulderRatio: ankles wider than this times the shoulders count
+	// as a wide stance (convention from coaching advice).
+	StanceShoulderRatio float64 `json:"stance_shoulder_ratio"`
+	// ToeOutDeg: feet turned out more than this count as strongly turned
+	// out (convention).
+	ToeOutDeg float64 `json:"toe_out_deg"`
+	// View: estimated camera angles (degrees from straight in front) up to
+	// FrontMaxYaw count as front, up to SideMinYaw as oblique, beyond as side.
+	FrontMaxYaw float64 `json:"front_max_yaw_deg"`
+	SideMinYaw  float64 `json:"side_min_yaw_deg"`
+	// OutOfFrameFrac: a keypoint missing or outside the picture in more than
+	// this fraction of frames is reported as out of frame.
+	OutOfFrameFrac float64 `json:"out_of_frame_frac"`
+}
+
+// Defaults returns kneetrack's default thresholds.
+func Defaults() Thresholds {
+	var t Thresholds
+	// Women: healthy 8.4 +- 5.1 deg, knee pain 16.8 +- 5.4 (Herrington 2014);
+	// > 10 deg "dynamic valgus" on a step-down. Mild from 10, moderate from
+	// one SD above the healthy mean (13.5), severe from the pain group's mean.
+	t.SingleLegFPPA.Female = Bands{Mild: 10, Moderate: 13.5, Severe: 16.8}
+	// Men: normal ranges run about 4 deg lower (Herrington & Munro 2010:
+	// landing 1-9 deg vs 5-12 deg). Mild above the top of the male normal
+	// range; the other bounds shifted by the same gap (convention).
+	t.SingleLegFPPA.Male = Bands{Mild: 9, Moderate: 12, Severe: 15}
+	t.SingleLegFPPA.Unspecified = Bands{Mild: 10, Moderate: 13.5, Severe: 16.8}
+	t.FPPAChange = Bands{Mild: 8, Moderate: 12, Severe: 16}
+	t.KneeVsToe = Bands{Mild: 0.10, Moderate: 0.20, Severe: 0.30}
+	t.KASR = FallingBands{Mild: 0.8, Moderate: 0.7, Severe: 0.6}
+	t.OnsetFPPAChangeDeg = 5
+	t.MinConfidence = 0.5
+	t.MinThighRatio = 0.25
+	t.VelocityLossPct = 20
+	t.FatigueMinChangeDeg = 3
+	t.AsymmetryDeg = 5
+	t.SessionChangeDeg = 8
+	t.StanceShoulderRatio = 1.15
+	t.ToeOutDeg = 30
+	t.FrontMaxYaw = 20
+	t.SideMinYaw = 55
+	t.OutOfFrameFrac = 0.2
+	return t
+}
+
+// SingleLeg returns the single-leg FPPA bands for a sex.
+func (t Thresholds) SingleLeg(s Sex) Bands {
+	switch s {
+	case SexFemale:
+		return t.SingleLegFPPA.Female
+	case SexMale:
+		return t.SingleLegFPPA.Male
+	}
+	return t.SingleLegFPPA.Unspecified
+}
+
+// ReadThresholds reads a JSON document overriding some or all of the
+// defaults: fields left out keep their default values.
+func ReadThresholds(r io.Reader) (Thresholds, error) {
+	t := Defaults()
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&t); err != nil {
+		return t, fmt.Errorf("reading thresholds: %w", err)
+	}
+	if err := t.Validate(); err != nil {
+		return t, fmt.Errorf("reading thresholds: %w", err)
+	}
+	return t, nil
+}
+
+// Validate checks that bands are ordered and fractions in range.
+func (t Thresholds) Validate() error {
+	for name, b := range map[string]Bands{
+		"single_leg_fppa_deg.female": t.SingleLegFPPA.Female, "single_leg_fppa_deg.male": t.SingleLegFPPA.Male,
+		"single_leg_fppa_deg.unspecified": t.SingleLegFPPA.Unspecified,
+		"fppa_change_deg":                 t.FPPAChange, "knee_vs_toe": t.KneeVsToe,
+	} {
+		if !(b.Mild <= b.Moderate && b.Moderate <= b.Severe) {
+			return fmt.Errorf("%s: need mild <= moderate <= severe, got %v", name, b)
+		}
+	}
+	if k := t.KASR; !(k.Mild >= k.Moderate && k.Moderate >= k.Severe) {
+		return fmt.Errorf("kasr: need mild >= moderate >= severe (KASR falls with valgus), got %v", k)
+	}
+	if t.MinConfidence < 0 || t.MinConfidence > 1 {
+		return fmt.Errorf("min_confidence %v must be within 0..1", t.MinConfidence)
+	}
+	if !(t.FrontMaxYaw > 0 && t.FrontMaxYaw < t.SideMinYaw && t.SideMinYaw <= 90) {
+		return fmt.Errorf("need 0 < front_max_yaw_deg < side_min_yaw_deg <= 90, got %v and %v", t.FrontMaxYaw, t.SideMinYaw)
+	}
+	return nil
+}
