@@ -34,7 +34,9 @@ It runs its own pose-estimation models in pure Go; fetch them once with
 	root.AddCommand(
 		newVersionCmd(opts),
 		newModelsCmd(opts),
+		newBenchCmd(opts),
 		newAnalyzeCmd(opts),
+		newPoseCmd(opts),
 	)
 	return root
 }

@@ -132,7 +132,7 @@ func gemmGeneric(m, n, k int, a []float32, lda int, b []float32, ldb int, c []fl
 			}
 			bp := b[p*ldb : p*ldb+n]
 			for j, bv := range bp {
-				ci[j] += av * bv
+				ci[j] = float32(float64(ci[j]) + float64(av)*float64(bv)) // one rounding, as FMA and TF.js do
 			}
 		}
 		if act != ActNone {
@@ -231,7 +231,7 @@ func depthwiseGeneric(dst, src []float32, p *DepthwiseParams, oy0, oy1 int) {
 					in := src[(iy*p.InW+ix)*c : (iy*p.InW+ix+1)*c]
 					f := p.Filter[(ky*p.KW+kx)*c : (ky*p.KW+kx+1)*c]
 					for ch := range out {
-						out[ch] += in[ch] * f[ch]
+						out[ch] = float32(float64(out[ch]) + float64(in[ch])*float64(f[ch])) // one rounding, as FMA and TF.js do
 					}
 				}
 			}
