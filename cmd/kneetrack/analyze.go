@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/report"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -29,6 +30,7 @@ type analyzeOptions struct {
 	cutoff     float64
 	cameraYaw  float64
 	fps        float64
+	out        outputOptions // --report, --video (outputs.go)
 }
 
 func newAnalyzeCmd(g *globalOptions) *cobra.Command {
@@ -38,18 +40,20 @@ func newAnalyzeCmd(g *globalOptions) *cobra.Command {
 		Short: "Report knee cave rep by rep from keypoint tracks (one file per set)",
 		Long: `analyze reads one keypoint track per set and reports, rep by rep, whether the
 knees cave in (dynamic knee valgus), how much, on which side and when; per set
-whether it grows with fatigue; across sets whether it grows with load.
+whether it grows with fatigue; across sets whether it grows with load. It
+ends with the likely causes, each with its evidence, and what to do next.
 
 Each FILE is a kneetrack track (.json, from 'kneetrack pose'), a TRC file
 (OpenCap, Sports2D, motion capture; 3D markers are filmed with a virtual
 phone camera in front of the lifter, see --camera-yaw), or a folder of
 OpenPose BODY_25 JSON files. Video files need 'kneetrack pose' first.
 
-Metrics, thresholds and their sources: docs/method.md. JSON schema:
-docs/analysis-json.md. This is not a diagnosis.`,
+Metrics, thresholds and their sources: docs/method.md. Causes and advice:
+docs/coaching.md. JSON schema: docs/analysis-json.md. This is not a diagnosis.`,
 		Example: `  kneetrack analyze squats.trc
   kneetrack analyze set1.json set2.json set3.json --load 60kg,80kg,100kg
-  kneetrack analyze pistol.json --movement single-leg --sex female --format json -o report.json --csv frames.csv`,
+  kneetrack analyze pistol.json --movement single-leg --sex female --format json -o report.json --csv frames.csv
+  kneetrack analyze set.json --report out/ --video annotated.mp4`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAnalyze(cmd, g, o, args)
@@ -67,6 +71,7 @@ docs/analysis-json.md. This is not a diagnosis.`,
 	f.Float64Var(&o.cutoff, "cutoff", 6, "low-pass smoothing cut-off in Hz (negative: no smoothing)")
 	f.Float64Var(&o.cameraYaw, "camera-yaw", 0, "for 3D tracks: where the virtual camera stands, degrees around the lifter (0 front, 90 their right side)")
 	f.Float64Var(&o.fps, "fps", 30, "frame rate of OpenPose folders, which do not record it")
+	addOutputFlags(f, &o.out)
 	return cmd
 }
 
@@ -112,6 +117,7 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 	}
 
 	var sets []*valgus.SetResult
+	var tracks []*track.Track
 	for i, f := range files {
 		t, err := track.Load(f, track.LoadOptions{
 			Camera:   track.Camera{YawDeg: o.cameraYaw},
@@ -120,6 +126,7 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		if err != nil {
 			return err
 		}
+		tracks = append(tracks, t)
 		opt := valgus.Options{Movement: mv, Sex: sex, HeightCM: heightCM, Thresholds: &th,
 			Clean: motion.CleanOptions{CutoffHz: o.cutoff}, Logger: log}
 		if loads != nil {
@@ -136,6 +143,15 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 	if err != nil {
 		return err
 	}
+	outputs, err := o.out.prepare(files, tracks)
+	if err != nil {
+		return err
+	}
+
+	adv, err := coach.Advise(ss, th)
+	if err != nil {
+		return err
+	}
 
 	var buf bytes.Buffer
 	switch o.format {
@@ -147,9 +163,11 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		if heightCM > 0 {
 			settings.HeightCM = &heightCM
 		}
-		err = report.WriteJSON(&buf, report.Build(ss, settings, "kneetrack "+version))
+		doc := report.Build(ss, settings, "kneetrack "+version)
+		doc.AddAdvice(adv)
+		err = report.WriteJSON(&buf, doc)
 	default:
-		err = report.WriteText(&buf, ss)
+		err = report.WriteTextWithAdvice(&buf, ss, adv)
 	}
 	if err != nil {
 		return err
@@ -160,10 +178,15 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		}
 	}
 	if o.output != "" {
-		return writeFile(o.output, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
+		err = writeFile(o.output, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
+	} else {
+		_, err = cmd.OutOrStdout().Write(buf.Bytes())
 	}
-	_, err = cmd.OutOrStdout().Write(buf.Bytes())
-	return err
+	if err != nil {
+		return err
+	}
+	return o.out.write(ctx, log, outputs, ss, th, motion.CleanOptions{CutoffHz: o.cutoff}, coachingFromAdvice(adv),
+		func(s string) { fmt.Fprintln(cmd.ErrOrStderr(), s) })
 }
 
 func writeFile(path string, write func(io.Writer) error) error {

@@ -36,7 +36,6 @@ It runs its own pose-estimation models in pure Go; fetch them once with
 		newModelsCmd(opts),
 		newBenchCmd(opts),
 		newAnalyzeCmd(opts),
-		newPoseCmd(opts),
 	)
 	return root
 }

@@ -34,6 +34,13 @@ type Document struct {
 	Settings  Settings       `json:"settings"`
 	Sets      []Set          `json:"sets"`
 	Summary   SessionSummary `json:"summary"`
+	// Coaching (AddAdvice): the verdict ("" when no advice was attached),
+	// the likely causes with their evidence, the plan and what the input
+	// cannot show.
+	Verdict     string  `json:"verdict"`
+	Causes      []Cause `json:"causes"`
+	Plan        []Step  `json:"plan"`
+	CannotJudge []Limit `json:"cannot_judge"`
 }
 
 // Settings records what the analysis was asked to do.
@@ -295,7 +302,8 @@ func nonNil(s []string) []string {
 
 // Build turns a session's results into the JSON document.
 func Build(ss *valgus.SessionResult, settings Settings, generator string) Document {
-	doc := Document{Schema: SchemaV1, Generator: generator, Settings: settings, Sets: []Set{}}
+	doc := Document{Schema: SchemaV1, Generator: generator, Settings: settings, Sets: []Set{},
+		Causes: []Cause{}, Plan: []Step{}, CannotJudge: []Limit{}}
 	for _, s := range ss.Sets {
 		doc.Sets = append(doc.Sets, buildSet(s))
 	}

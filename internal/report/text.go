@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -13,6 +14,14 @@ import (
 // view), a per-rep table and the findings in plain words; then the session's
 // load and fatigue findings and the disclaimer.
 func WriteText(w io.Writer, ss *valgus.SessionResult) error {
+	return WriteTextWithAdvice(w, ss, nil)
+}
+
+// WriteTextWithAdvice writes the terminal summary as WriteText does and,
+// when adv is not nil, ends it with the coaching: the likely causes with
+// their evidence, what the input cannot show and what to do next, followed
+// by the disclaimer.
+func WriteTextWithAdvice(w io.Writer, ss *valgus.SessionResult, adv *coach.Advice) error {
 	var b strings.Builder
 	for k, s := range ss.Sets {
 		if k > 0 {
@@ -26,7 +35,13 @@ func WriteText(w io.Writer, ss *valgus.SessionResult) error {
 		b.WriteString("\n")
 	}
 	for _, f := range ss.Findings {
+		if adv != nil && f == valgus.Disclaimer {
+			continue // said last, after the advice
+		}
 		fmt.Fprintf(&b, "  %s\n", f)
+	}
+	if adv != nil {
+		writeAdvice(&b, adv)
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing summary: %w", err)

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/kneetrack/kneetrack/internal/coach"
+	"github.com/kneetrack/kneetrack/internal/htmlreport"
+	"github.com/kneetrack/kneetrack/internal/motion"
+	"github.com/kneetrack/kneetrack/internal/overlay"
+	"github.com/kneetrack/kneetrack/internal/track"
+	"github.com/kneetrack/kneetrack/internal/valgus"
+)
+
+// outputOptions are analyze's picture outputs: the HTML report and the
+// annotated video.
+type outputOptions struct {
+	reportDir string
+	videoOut  string
+}
+
+func addOutputFlags(f *pflag.FlagSet, o *outputOptions) {
+	f.StringVar(&o.reportDir, "report", "", "write a self-contained HTML report (charts, key frames) to DIR/report.html")
+	f.StringVar(&o.videoOut, "video", "", "write the video with the skeleton, knee lines and angles drawn on it to this MP4 file (needs the original video)")
+}
+
+// setInput is one analysed input: the file given, its track and, when it
+// can be found, the video the track came from.
+type setInput struct {
+	file  string
+	track *track.Track
+	video string // "" when unknown
+	why   string // why there is no video
+}
+
+// sourceVideo finds the video a set's keypoints came from: the input
+// itself when it is a video, else the source the track records, looked up
+// as given and beside the track file.
+func sourceVideo(file string, t *track.Track) (string, string) {
+	if track.IsVideoName(file) {
+		return file, ""
+	}
+	src := t.Video.Source
+	if src == "" || !track.IsVideoName(src) {
+		return "", fmt.Sprintf("%s is a keypoint track that does not name its source video, so the key frames show the keypoints on a plain background.", filepath.Base(file))
+	}
+	candidates := []string{src}
+	if !filepath.IsAbs(src) {
+		candidates = append(candidates, filepath.Join(filepath.Dir(file), src), filepath.Join(filepath.Dir(file), filepath.Base(src)))
+	}
+	for _, c := range candidates {
+		if st, err := os.Stat(c); err == nil && st.Mode().IsRegular() {
+			return c, ""
+		}
+	}
+	return "", fmt.Sprintf("The track's source video %s was not found, so the key frames show the keypoints on a plain background.", src)
+}
+
+// prepare finds the source videos and checks, before any work is written,
+// that --video can be honoured.
+func (o *outputOptions) prepare(files []string, tracks []*track.Track) ([]setInput, error) {
+	if o.reportDir == "" && o.videoOut == "" {
+		return nil, nil
+	}
+	ins := make([]setInput, len(files))
+	for i, f := range files {
+		ins[i] = setInput{file: f, track: tracks[i]}
+		ins[i].video, ins[i].why = sourceVideo(f, tracks[i])
+	}
+	if o.videoOut == "" {
+		return ins, nil
+	}
+	for i, in := range ins {
+		if in.video == "" {
+			return nil, fmt.Errorf("--video needs the original video; pass the video, not a track file (%s does not lead to an existing video)", in.file)
+		}
+		out := videoOutPath(o.videoOut, i, len(ins))
+		for _, src := range []string{in.video, in.file} {
+			if same, _ := samePath(out, src); same {
+				return nil, fmt.Errorf("--video %s would overwrite the input %s; choose another name", out, src)
+			}
+		}
+	}
+	return ins, nil
+}
+
+// videoOutPath names set i's annotated video: the given path for one set,
+// NAME-setK.EXT for several.
+func videoOutPath(path string, i, n int) string {
+	if n == 1 {
+		return path
+	}
+	ext := filepath.Ext(path)
+	return fmt.Sprintf("%s-set%d%s", strings.TrimSuffix(path, ext), i+1, ext)
+}
+
+func samePath(a, b string) (bool, error) {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	sb, err := os.Stat(b)
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(sa, sb), nil
+}
+
+// write produces the report and the annotated videos.
+func (o *outputOptions) write(ctx context.Context, log *slog.Logger, ins []setInput, ss *valgus.SessionResult, th valgus.Thresholds,
+	clean motion.CleanOptions, coaching *htmlreport.Coaching, stderr func(string)) error {
+	if o.reportDir != "" {
+		in := htmlreport.Input{Session: ss, Thresholds: th, Clean: clean, Coaching: coaching, Generator: "kneetrack " + version,
+			Created: time.Now(), Logger: log}
+		for _, s := range ins {
+			in.Sets = append(in.Sets, htmlreport.SetMedia{Track: s.track, Video: s.video, VideoNote: s.why})
+		}
+		path, err := htmlreport.WriteFile(ctx, o.reportDir, in)
+		if err != nil {
+			return err
+		}
+		stderr("report: " + path)
+	}
+	if o.videoOut != "" {
+		for i, s := range ins {
+			set := ss.Sets[i]
+			ann, err := overlay.NewAnnotator(set, s.track, overlay.Options{Thresholds: &th, Clean: clean})
+			if err != nil {
+				return fmt.Errorf("annotating %s: %w", s.video, err)
+			}
+			out := videoOutPath(o.videoOut, i, len(ins))
+			if _, err := overlay.RenderVideo(ctx, s.video, out, ann, overlay.VideoOptions{Logger: log}); err != nil {
+				if errors.Is(err, context.Canceled) {
+					return err
+				}
+				return fmt.Errorf("--video: %w", err)
+			}
+			stderr("annotated video: " + out)
+		}
+	}
+	return nil
+}
+
+// coachingFromAdvice converts the coaching for the report (nil for none).
+func coachingFromAdvice(a *coach.Advice) *htmlreport.Coaching {
+	if a == nil {
+		return nil
+	}
+	p := a.Phrases
+	c := &htmlreport.Coaching{Intro: capitalise(p["causes_intro"])}
+	switch a.Verdict {
+	case coach.VerdictKneeCave:
+		c.NoCauses = capitalise(p["no_causes_unexplained"])
+	case coach.VerdictNotAnalysed:
+		c.NoCauses = capitalise(p["no_causes_not_analysed"])
+	default:
+		c.NoCauses = capitalise(p["no_causes_clean"])
+	}
+	for _, x := range a.Causes {
+		conf := p["confidence_"+string(x.Confidence)]
+		if conf == "" {
+			conf = string(x.Confidence)
+		}
+		c.Causes = append(c.Causes, htmlreport.Cause{Title: x.Name, Summary: x.Summary, Confidence: conf,
+			Evidence: x.Evidence, Caveat: x.Caveat})
+	}
+	for _, s := range a.Plan {
+		c.Plan = append(c.Plan, htmlreport.Step{Text: s.Text, Kind: strings.ReplaceAll(s.Kind, "_", " ")})
+	}
+	for _, l := range a.CannotJudge {
+		c.CannotJudge = append(c.CannotJudge, l.Text)
+	}
+	return c
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

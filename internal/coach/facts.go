@@ -1,0 +1,316 @@
+package coach
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/kneetrack/kneetrack/internal/valgus"
+)
+
+// inference holds what the detectors share: the session, its thresholds and
+// the rules, plus the hits of the cause being examined.
+type inference struct {
+	rules *Rules
+	ss    *valgus.SessionResult
+	th    valgus.Thresholds
+	sets  []setFacts // analysed sets only
+	cause *CauseRule
+	hits  []hit
+	// planVars collects values for the plan's templates.
+	planVars vars
+	// loadExplains[side] is the load from which the knee caves in the
+	// first reps of every set (valgus load status appears_from), so that
+	// the load explains the cave there; NaN otherwise.
+	loadExplains [2]float64
+}
+
+// setFacts is an analysed set seen from the coach's side.
+type setFacts struct {
+	k     int // index in the session (0-based)
+	res   *valgus.SetResult
+	where string // "set 2: " with several sets, "" with one
+	full  []valgus.RepResult
+	// graded[s] are the full and partial reps in which leg s was assessed
+	// and could be graded; fullGraded[s] the full ones among them.
+	graded, fullGraded [2][]valgus.RepResult
+}
+
+func newInference(rs *Rules, ss *valgus.SessionResult, th valgus.Thresholds) *inference {
+	in := &inference{rules: rs, ss: ss, th: th, planVars: vars{}, loadExplains: [2]float64{math.NaN(), math.NaN()}}
+	for s := 0; s < 2; s++ {
+		if lt := ss.Load[s]; lt.Status == valgus.LoadAppearsFrom {
+			in.loadExplains[s] = lt.AppearsFromKG
+		}
+	}
+	for k, res := range ss.Sets {
+		if res == nil || !res.Analysed {
+			continue
+		}
+		sf := setFacts{k: k, res: res}
+		if len(ss.Sets) > 1 {
+			sf.where = fmt.Sprintf("set %d: ", k+1)
+		}
+		for _, r := range res.Reps {
+			if !r.Partial {
+				sf.full = append(sf.full, r)
+			}
+			for s := 0; s < 2; s++ {
+				if graded(r.Side[s]) {
+					sf.graded[s] = append(sf.graded[s], r)
+					if !r.Partial {
+						sf.fullGraded[s] = append(sf.fullGraded[s], r)
+					}
+				}
+			}
+		}
+		in.sets = append(in.sets, sf)
+	}
+	return in
+}
+
+// graded: the leg was assessed and its keypoints were good enough to grade.
+func graded(rs valgus.RepSide) bool {
+	return rs.Assessed && rs.Quality != valgus.QualityPoor && sevRank(rs.Severity) >= 0
+}
+
+// caves: the leg caves beyond the mild threshold in this rep.
+func caves(rs valgus.RepSide) bool { return sevRank(rs.Severity) >= 1 }
+
+func sevRank(s valgus.Severity) int {
+	switch s {
+	case valgus.SevNone:
+		return 0
+	case valgus.SevMild:
+		return 1
+	case valgus.SevModerate:
+		return 2
+	case valgus.SevSevere:
+		return 3
+	}
+	return -1
+}
+
+// angleBased: the severity was set by an angle or KASR rather than by the
+// knee's position against the toes alone.
+func angleBased(rs valgus.RepSide) bool {
+	for _, b := range rs.Basis {
+		if b != "knee_vs_toe" {
+			return true
+		}
+	}
+	return false
+}
+
+// peakPhase is the phase of the measure that made the rep cave.
+func peakPhase(rs valgus.RepSide) string {
+	if rs.PeakPhase == valgus.PhaseNone || !angleBased(rs) {
+		return rs.KneeVsToePhase
+	}
+	return rs.PeakPhase
+}
+
+func (in *inference) verdict() string {
+	gradedReps, caving := 0, 0
+	for _, sf := range in.sets {
+		for s := 0; s < 2; s++ {
+			gradedReps += len(sf.graded[s])
+			for _, r := range sf.graded[s] {
+				if caves(r.Side[s]) {
+					caving++
+				}
+			}
+		}
+	}
+	switch {
+	case gradedReps == 0:
+		return VerdictNotAnalysed
+	case caving > 0:
+		return VerdictKneeCave
+	}
+	return VerdictClean
+}
+
+// caving returns the reps of list in which leg s caves.
+func caving(list []valgus.RepResult, s int) []valgus.RepResult {
+	var out []valgus.RepResult
+	for _, r := range list {
+		if caves(r.Side[s]) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func indices(list []valgus.RepResult) []int {
+	out := make([]int, len(list))
+	for i, r := range list {
+		out[i] = r.Index
+	}
+	return out
+}
+
+// repList writes rep numbers compactly: "1-3, 5".
+func repList(idx []int) string {
+	var parts []string
+	for i := 0; i < len(idx); {
+		j := i
+		for j+1 < len(idx) && idx[j+1] == idx[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d-%d", idx[i], idx[j]))
+		} else {
+			parts = append(parts, fmt.Sprint(idx[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func sideName(s int) string { return valgus.Side(s).String() }
+
+// deg formats an angle rounded to a whole degree (never "-0").
+func deg(v float64) string {
+	r := math.Round(v)
+	if r == 0 {
+		r = 0
+	}
+	return fmt.Sprintf("%.0f", r)
+}
+
+// signed formats a slope with its sign and one decimal.
+func signed(v float64) string { return fmt.Sprintf("%+.1f", v) }
+
+func pct(v float64) string { return fmt.Sprintf("%.0f", v) }
+
+func kg(v float64) string { return fmt.Sprintf("%g kg", math.Round(v*10)/10) }
+
+func mean(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+func stddev(v []float64) float64 {
+	if len(v) < 2 {
+		return math.NaN()
+	}
+	m := mean(v)
+	s := 0.0
+	for _, x := range v {
+		s += (x - m) * (x - m)
+	}
+	return math.Sqrt(s / float64(len(v)-1))
+}
+
+// mostOf reports whether k of n reaches the fraction f (and k >= 1).
+func mostOf(k, n int, f float64) bool {
+	return k >= 1 && n > 0 && float64(k) >= f*float64(n)-1e-9
+}
+
+// threshold returns a threshold of the current cause (validated to exist).
+func (in *inference) threshold(name string) float64 {
+	return in.cause.Thresholds[name].Value
+}
+
+// add records a signal found in set sf (nil for a signal of the whole
+// session).
+func (in *inference) add(sf *setFacts, signal string, v vars, plan vars) {
+	oblique := in.allOblique()
+	if sf != nil {
+		oblique = sf.oblique()
+	}
+	in.hits = append(in.hits, hit{signal: signal, v: v, plan: plan, oblique: oblique})
+}
+
+// oblique: the set was filmed from an angle (20-55° off the front), which
+// distorts the angles.
+func (sf *setFacts) oblique() bool { return sf.res.View.View == valgus.ViewOblique }
+
+// allOblique: every analysed set was filmed from an angle.
+func (in *inference) allOblique() bool {
+	for i := range in.sets {
+		if !in.sets[i].oblique() {
+			return false
+		}
+	}
+	return len(in.sets) > 0
+}
+
+// phase puts a phase into words.
+func (in *inference) phase(p string) string {
+	if w := in.rules.Phrases["phase_"+p]; w != "" {
+		return w
+	}
+	return in.rules.Phrases["phase_none"]
+}
+
+// meanShift is the set's mean sideways pelvis shift (hip widths, + right).
+func meanShift(full []valgus.RepResult) float64 {
+	var v []float64
+	for _, r := range full {
+		if !math.IsNaN(r.LateralShift) {
+			v = append(v, r.LateralShift)
+		}
+	}
+	return mean(v)
+}
+
+func shiftDir(m float64) string {
+	if m < 0 {
+		return "left"
+	}
+	return "right"
+}
+
+// peakAngle is the angle a leg is graded on: the peak FPPA for single-leg
+// squats (absolute norms) and its rise above standing otherwise.
+func peakAngle(res *valgus.SetResult, rs valgus.RepSide) float64 {
+	if res.Movement == valgus.MoveSingleLegSquat {
+		return rs.PeakFPPA
+	}
+	return rs.PeakFPPAChange
+}
+
+func maxKneeVsToe(list []valgus.RepResult, s int) float64 {
+	m := math.NaN()
+	for _, r := range list {
+		if v := r.Side[s].KneeVsToe; !math.IsNaN(v) && (math.IsNaN(m) || v > m) {
+			m = v
+		}
+	}
+	return m
+}
+
+func maxPeak(list []valgus.RepResult, s int) float64 {
+	m := math.NaN()
+	for _, r := range list {
+		if v := r.Side[s].PeakFPPA; !math.IsNaN(v) && (math.IsNaN(m) || v > m) {
+			m = v
+		}
+	}
+	return m
+}
+
+func worst(list []valgus.RepResult, s int) valgus.Severity {
+	w := valgus.SevNone
+	for _, r := range list {
+		if sevRank(r.Side[s].Severity) > sevRank(w) {
+			w = r.Side[s].Severity
+		}
+	}
+	return w
+}

@@ -1,0 +1,240 @@
+package htmlreport
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"math"
+
+	"github.com/kneetrack/kneetrack/internal/overlay"
+	"github.com/kneetrack/kneetrack/internal/valgus"
+)
+
+// keyFrame is one key-frame picture with its caption.
+type keyFrame struct {
+	Title         string // "Worst rep", "Best rep"
+	Rep           int    // 1-based
+	TimeS         float64
+	Src           template.URL // data: URI
+	Width, Height int
+	Alt           string
+	Class         overlay.Class // the rep's class
+	Lines         []string      // one per leg
+}
+
+// pickReps chooses the worst rep and the best one (indexes into set.Reps):
+// the highest and lowest class, ties broken by the graded angle. Full reps
+// of usable quality are preferred. best == worst when there is one rep.
+func pickReps(set *valgus.SetResult, g graded) (worst, best int, ok bool) {
+	type cand struct {
+		k     int
+		rank  int
+		angle float64
+	}
+	collect := func(strict bool) []cand {
+		var out []cand
+		for k, r := range set.Reps {
+			if strict && (r.Partial || r.Quality == valgus.QualityPoor) {
+				continue
+			}
+			rank := sevRank(r.Severity)
+			if rank < 0 {
+				continue
+			}
+			a := math.Inf(-1)
+			for s := 0; s < 2; s++ {
+				if v := g.repValue(r.Side[s]); !math.IsNaN(v) {
+					a = math.Max(a, v)
+				}
+			}
+			out = append(out, cand{k, rank, a})
+		}
+		return out
+	}
+	cs := collect(true)
+	if len(cs) == 0 {
+		cs = collect(false)
+	}
+	if len(cs) == 0 {
+		return 0, 0, false
+	}
+	worse := func(a, b cand) bool { return a.rank > b.rank || (a.rank == b.rank && a.angle > b.angle) }
+	w, b := cs[0], cs[0]
+	for _, c := range cs[1:] {
+		if worse(c, w) {
+			w = c
+		}
+		if worse(b, c) {
+			b = c
+		}
+	}
+	if w.k == b.k && len(cs) > 1 {
+		// All reps alike: show the first and the worst.
+		for _, c := range cs {
+			if c.k != w.k {
+				b = c
+				break
+			}
+		}
+	}
+	return w.k, b.k, true
+}
+
+func sevRank(s valgus.Severity) int {
+	switch s {
+	case valgus.SevNone:
+		return 0
+	case valgus.SevMild:
+		return 1
+	case valgus.SevModerate:
+		return 2
+	case valgus.SevSevere:
+		return 3
+	}
+	return -1
+}
+
+// keyFrames draws the worst and best reps' deepest moments. With a video
+// they are drawn on its frames; without one (or when it cannot be read) on
+// a plain background, and note says so.
+func keyFrames(ctx context.Context, set *valgus.SetResult, media SetMedia, in *Input) (frames []keyFrame, note string, err error) {
+	if !set.Analysed || len(set.Reps) == 0 {
+		return nil, "", nil
+	}
+	if media.Track == nil {
+		return nil, "No keypoint track was given to the report, so there are no key frames.", nil
+	}
+	g := gradedFor(set, in.Thresholds)
+	worst, best, ok := pickReps(set, g)
+	if !ok {
+		return nil, "No rep could be graded reliably, so there are no key frames.", nil
+	}
+	ann, err := overlay.NewAnnotator(set, media.Track, overlay.Options{Thresholds: &in.Thresholds, Clean: in.Clean})
+	if err != nil {
+		return nil, "", err
+	}
+	r, err := overlay.NewRenderer()
+	if err != nil {
+		return nil, "", err
+	}
+	picks := []int{worst}
+	titles := []string{"Worst rep"}
+	if best != worst {
+		picks = append(picks, best)
+		titles = append(titles, "Best rep")
+	} else {
+		titles[0] = "The rep"
+	}
+	scenes := make([]overlay.Scene, len(picks))
+	times := make([]float64, len(picks))
+	for i, k := range picks {
+		if scenes[i], err = ann.KeyScene(k); err != nil {
+			return nil, "", err
+		}
+		times[i], _ = ann.KeyTime(k)
+	}
+
+	var pics []*image.RGBA
+	toVideo := overlay.Transform{Scale: 1}
+	w, h := ann.Size()
+	if media.Video != "" {
+		var perr error
+		pics, toVideo, w, h, perr = videoFrames(ctx, media.Video, ann, times)
+		if perr != nil {
+			in.Logger.Warn("key frames drawn without the video", "video", media.Video, "err", perr)
+			note = fmt.Sprintf("The video %s could not be used (%v), so the key frames show the keypoints on a plain background.", media.Video, perr)
+			pics = nil
+			toVideo = overlay.Transform{Scale: 1}
+			w, h = ann.Size()
+		}
+	} else {
+		note = media.VideoNote
+		if note == "" {
+			note = "The source video is not known for this track, so the key frames show the keypoints on a plain background."
+		}
+	}
+	for i, k := range picks {
+		sc := scenes[i].Transformed(toVideo)
+		var pic image.Image
+		if pics != nil {
+			pic = pics[i]
+		} else {
+			sc.Note = "keypoints only: no video"
+		}
+		img, _ := r.Still(pic, w, h, sc, overlay.StillOptions{MaxSide: 720})
+		src, err := dataURI(img, pics != nil)
+		if err != nil {
+			return nil, "", err
+		}
+		rep := set.Reps[k]
+		kf := keyFrame{Title: titles[i], Rep: rep.Index, TimeS: times[i], Src: src,
+			Width: img.Bounds().Dx(), Height: img.Bounds().Dy(), Class: overlay.ClassOf(rep.Severity)}
+		kf.Alt = fmt.Sprintf("Rep %d at its deepest point (%.1f s): skeleton with each leg's hip-knee-ankle line coloured by its class", rep.Index, times[i])
+		for s := 0; s < 2; s++ {
+			kf.Lines = append(kf.Lines, keyLine(rep, s, g))
+		}
+		frames = append(frames, kf)
+	}
+	return frames, note, nil
+}
+
+// videoFrames grabs the frames at the given times and checks that the video
+// matches the keypoints.
+func videoFrames(ctx context.Context, path string, ann *overlay.Annotator, times []float64) ([]*image.RGBA, overlay.Transform, int, int, error) {
+	pics, info, err := overlay.GrabFrames(ctx, path, times)
+	if err != nil {
+		return nil, overlay.Transform{}, 0, 0, err
+	}
+	tr, err := ann.Match(info)
+	if err != nil {
+		return nil, overlay.Transform{}, 0, 0, err
+	}
+	return pics, tr, info.Width, info.Height, nil
+}
+
+// keyLine describes one leg in a key frame's caption.
+func keyLine(r valgus.RepResult, s int, g graded) string {
+	name := [2]string{"Left knee", "Right knee"}[s]
+	rs := r.Side[s]
+	if !rs.Assessed {
+		return name + ": not the working leg"
+	}
+	line := fmt.Sprintf("%s: %s", name, sevWords(rs.Severity))
+	if !math.IsNaN(rs.PeakFPPA) {
+		line += fmt.Sprintf("; peak %s", overlay.AngleText(rs.PeakFPPA))
+		if !g.absolute && !math.IsNaN(rs.PeakFPPAChange) {
+			line += fmt.Sprintf(" (%s from standing)", sdeg(rs.PeakFPPAChange))
+		}
+		if rs.PeakPhase != valgus.PhaseNone {
+			line += " " + phaseWords(rs.PeakPhase)
+		}
+	}
+	if !math.IsNaN(rs.KneeVsToe) && rs.KneeVsToe > 0 {
+		line += fmt.Sprintf("; knee %.0f%% of the shank inside the toes", 100*rs.KneeVsToe)
+	}
+	return line
+}
+
+// dataURI encodes img as a JPEG (video frames) or PNG (flat drawings) data
+// URI.
+func dataURI(img image.Image, photo bool) (template.URL, error) {
+	var buf bytes.Buffer
+	mime := "image/png"
+	var err error
+	if photo {
+		mime = "image/jpeg"
+		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85})
+	} else {
+		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img)
+	}
+	if err != nil {
+		return "", fmt.Errorf("encoding a key frame: %w", err)
+	}
+	// The content is our own encoded image, so it is safe as a URL.
+	return template.URL("data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(buf.Bytes())), nil
+}

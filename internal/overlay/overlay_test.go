@@ -1,0 +1,306 @@
+package overlay
+
+import (
+	"context"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/kneetrack/kneetrack/internal/overlay/overlaytest"
+	"github.com/kneetrack/kneetrack/internal/track"
+	"github.com/kneetrack/kneetrack/internal/track/synth"
+	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/video"
+)
+
+var grey = color.RGBA{128, 128, 128, 255}
+
+func filled(w, h int, c color.RGBA) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(img, img.Bounds(), image.NewUniform(c), image.Point{}, draw.Src)
+	return img
+}
+
+func at(img *image.RGBA, p Pt) color.RGBA {
+	return img.RGBAAt(int(math.Floor(p.X)), int(math.Floor(p.Y)))
+}
+
+func newRenderer(t *testing.T) *Renderer {
+	t.Helper()
+	r, err := NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// The hip-knee-ankle lines are drawn in the class colour exactly where the
+// keypoints are, and nothing is drawn far from them.
+func TestDrawLegLinesAtKeypoints(t *testing.T) {
+	r := newRenderer(t)
+	img := filled(400, 600, grey)
+	sc := Scene{}
+	sc.Legs[0] = &Leg{Hip: Pt{250, 200}, Knee: Pt{240, 330}, Ankle: Pt{262, 460}, Class: ClassModerate, Label: "9° in"}
+	sc.Legs[1] = &Leg{Hip: Pt{150, 200}, Knee: Pt{168, 330}, Ankle: Pt{142, 460}, Class: ClassNone, Label: "3° out"}
+	sc.Bones = [][2]Pt{{{150, 200}, {250, 200}}}
+	sc.Panel = []PanelLine{{Text: "Rep 2 / 5", Big: true}, {Text: "bottom"}}
+	r.Draw(img, sc, Style{})
+
+	if w := LegWidth(400, 600, Style{}); math.Abs(w-4*400.0/360) > 1e-9 {
+		t.Fatalf("leg width %v, want 4 units of 400/360 px", w)
+	}
+	for s, l := range sc.Legs {
+		want := l.Class.Colour()
+		for _, seg := range [][2]Pt{{l.Hip, l.Knee}, {l.Knee, l.Ankle}} {
+			for _, u := range []float64{0.3, 0.5, 0.7} {
+				p := lerpPt(seg[0], seg[1], u)
+				if got := at(img, p); got != want {
+					t.Errorf("leg %d at %.0f,%.0f: colour %v, want %v (%s)", s, p.X, p.Y, got, want, l.Class)
+				}
+			}
+		}
+		// 12 px to the inner side of the thigh's middle: untouched.
+		m := lerpPt(l.Hip, l.Knee, 0.5)
+		inner := Pt{m.X - 12*lateralDir(sc, s), m.Y}
+		if got := at(img, inner); got != grey {
+			t.Errorf("leg %d: pixel %.0f,%.0f beside the line is %v, want the background", s, inner.X, inner.Y, got)
+		}
+	}
+	// Each label sits on a pill of its class colour on the knee's outer side.
+	for s, l := range sc.Legs {
+		dir := lateralDir(sc, s)
+		count := 0
+		for dx := 8.0; dx < 70; dx++ {
+			if at(img, Pt{l.Knee.X + dir*dx, l.Knee.Y - 5}) == l.Class.Colour() {
+				count++
+			}
+		}
+		if count < 8 {
+			t.Errorf("leg %d: only %d label pixels of its colour beside the knee", s, count)
+		}
+	}
+	if lateralDir(sc, 0) != 1 || lateralDir(sc, 1) != -1 {
+		t.Errorf("outer sides %v %v, want +1 for the leg on the picture's right", lateralDir(sc, 0), lateralDir(sc, 1))
+	}
+	// The panel darkens the top-left corner.
+	if got := img.RGBAAt(14, 14); got.R > 100 {
+		t.Errorf("panel pixel %v, want dark", got)
+	}
+	// A shape outside the picture is clipped, not a crash.
+	r.Draw(img, Scene{Bones: [][2]Pt{{{-50, -50}, {-10, -10}}, {{math.NaN(), 0}, {1, 1}}}}, Style{})
+}
+
+func TestAngleText(t *testing.T) {
+	for v, want := range map[float64]string{12.4: "12° in", -7.6: "8° out", 0.3: "0°", -0.4: "0°", math.NaN(): ""} {
+		if got := AngleText(v); got != want {
+			t.Errorf("AngleText(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+func analyse(t *testing.T, tr *track.Track) *valgus.SetResult {
+	t.Helper()
+	set, err := valgus.AnalyzeSet(context.Background(), tr, valgus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !set.Analysed {
+		t.Fatalf("synthetic set not analysed: %v", set.Notes)
+	}
+	return set
+}
+
+func frameAt(set *valgus.SetResult, tm float64) valgus.FrameMetrics {
+	best := 0
+	for i, f := range set.Frames {
+		if math.Abs(f.Time-tm) < math.Abs(set.Frames[best].Time-tm) {
+			best = i
+		}
+	}
+	return set.Frames[best]
+}
+
+func TestSceneAtSynthetic(t *testing.T) {
+	l := synth.Lifter{Reps: 3, RightValgusDeg: []float64{20}}
+	tr := overlaytest.Track(t, l, 720, 1280)
+	set := analyse(t, tr)
+	ann, err := NewAnnotator(set, tr, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Reps) != 3 {
+		t.Fatalf("%d reps, want 3", len(set.Reps))
+	}
+	bottom := set.Reps[1].BottomS
+	sc, ok := ann.SceneAt(bottom)
+	if !ok {
+		t.Fatal("no scene at the bottom of rep 2")
+	}
+	// The drawn joints are the track's (smoothing moves exact synthetic
+	// data by a fraction of a pixel).
+	fr := tr.Frames[int(math.Round(bottom*30))]
+	for s, names := range legNames {
+		for j, got := range []Pt{sc.Legs[s].Hip, sc.Legs[s].Knee, sc.Legs[s].Ankle} {
+			p := fr.Points[tr.Index(names[j])]
+			if d := math.Hypot(got.X-p.X, got.Y-p.Y); d > 1.5 {
+				t.Errorf("%s drawn %.1f px from the track", names[j], d)
+			}
+		}
+	}
+	m := frameAt(set, bottom)
+	if want := AngleText(m.Side[1].FPPA); sc.Legs[1].Label != want {
+		t.Errorf("right label %q, want the analysis's FPPA %q", sc.Legs[1].Label, want)
+	}
+	if sc.Legs[1].Class < ClassModerate || sc.Legs[0].Class != ClassNone {
+		t.Errorf("classes left %v right %v, want none and at least moderate (right knee turned in by 20°)", sc.Legs[0].Class, sc.Legs[1].Class)
+	}
+	if sc.Panel[0].Text != "Rep 2 / 3" || sc.Panel[1].Text != "bottom" {
+		t.Errorf("panel %q %q, want rep 2 / 3 at the bottom", sc.Panel[0].Text, sc.Panel[1].Text)
+	}
+	sc, _ = ann.SceneAt(0.2)
+	if sc.Panel[0].Text != "Rep 0 / 3" || sc.Panel[1].Text != "standing" || sc.Legs[1].Class != ClassNone {
+		t.Errorf("before the first rep: %q %q class %v", sc.Panel[0].Text, sc.Panel[1].Text, sc.Legs[1].Class)
+	}
+	if _, ok := ann.SceneAt(1000); ok {
+		t.Error("a scene long after the track ends")
+	}
+
+	key, err := ann.KeyScene(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s := 0; s < 2; s++ {
+		if want := ClassOf(set.Reps[2].Side[s].Severity); key.Legs[s].Class != want {
+			t.Errorf("key frame leg %d class %v, want the rep's %v", s, key.Legs[s].Class, want)
+		}
+	}
+	if _, err := ann.KeyScene(3); err == nil {
+		t.Error("key scene of a rep that does not exist")
+	}
+
+	// Key frame on a plain background: lines where the keypoints are.
+	r := newRenderer(t)
+	img, xf := r.Still(nil, 720, 1280, key, StillOptions{MaxSide: 600})
+	b := img.Bounds()
+	if max(b.Dx(), b.Dy()) != 600 {
+		t.Fatalf("still %v, want its longer side 600", b)
+	}
+	for s, lg := range key.Legs {
+		for _, seg := range [][2]Pt{{lg.Hip, lg.Knee}, {lg.Knee, lg.Ankle}} {
+			p := xf.Apply(lerpPt(seg[0], seg[1], 0.5))
+			if got := at(img, p); got != lg.Class.Colour() {
+				t.Errorf("still, leg %d at %.0f,%.0f: %v, want %v", s, p.X, p.Y, got, lg.Class.Colour())
+			}
+		}
+	}
+	if got := img.RGBAAt(b.Dx()-1, 0); got != plainBackground {
+		t.Errorf("still corner %v, want the plain background", got)
+	}
+}
+
+func TestFrameLifter(t *testing.T) {
+	pts := []Pt{{300, 400}, {340, 900}, {320, 650}}
+	r := frameLifter(pts, 720, 1280, 0.1)
+	if !(r.Min.X <= 300 && r.Max.X >= 340 && r.Min.Y <= 400 && r.Max.Y >= 900) {
+		t.Fatalf("crop %v misses the points", r)
+	}
+	if float64(r.Dx()) < 0.6*float64(r.Dy())-1 {
+		t.Fatalf("crop %v narrower than 3:5", r)
+	}
+	// Near the picture's edge the crop shifts inside.
+	r = frameLifter([]Pt{{5, 10}, {30, 300}}, 200, 320, 0.1)
+	if !r.In(image.Rect(0, 0, 200, 320)) || r.Min.X != 0 {
+		t.Fatalf("edge crop %v", r)
+	}
+}
+
+func ffprobeStream(t *testing.T, path string) (frames, w, h int, dur float64) {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+		"-show_entries", "stream=nb_read_frames,width,height,duration", "-of", "json", path).Output()
+	if err != nil {
+		t.Fatalf("ffprobe %s: %v", path, err)
+	}
+	var v struct {
+		Streams []struct {
+			Frames   string `json:"nb_read_frames"`
+			Width    int    `json:"width"`
+			Height   int    `json:"height"`
+			Duration string `json:"duration"`
+		} `json:"streams"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil || len(v.Streams) != 1 {
+		t.Fatalf("ffprobe output %s: %v", out, err)
+	}
+	s := v.Streams[0]
+	frames, _ = strconv.Atoi(s.Frames)
+	dur, _ = strconv.ParseFloat(s.Duration, 64)
+	return frames, s.Width, s.Height, dur
+}
+
+func colourDist(a, b color.RGBA) int {
+	d := func(x, y uint8) int { return int(math.Abs(float64(x) - float64(y))) }
+	return d(a.R, b.R) + d(a.G, b.G) + d(a.B, b.B)
+}
+
+// The annotated video keeps the input's frame count, duration and size, and
+// the knee lines are drawn where the keypoints are.
+func TestRenderVideo(t *testing.T) {
+	dir := t.TempDir()
+	clip := overlaytest.Make(t, dir, synth.Lifter{Reps: 2, RightValgusDeg: []float64{20}}, 360, 640)
+	set := analyse(t, clip.Track)
+	ann, err := NewAnnotator(set, clip.Track, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "annotated.mp4")
+	if _, err := RenderVideo(context.Background(), clip.Video, out, ann, VideoOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	inFrames, inW, inH, inDur := ffprobeStream(t, clip.Video)
+	frames, w, h, dur := ffprobeStream(t, out)
+	if frames != inFrames || frames != len(clip.Track.Frames) || w != inW || h != inH || math.Abs(dur-inDur) > 1e-3 {
+		t.Fatalf("annotated %d frames %dx%d %.4f s; input %d frames %dx%d %.4f s", frames, w, h, dur, inFrames, inW, inH, inDur)
+	}
+
+	bottom := set.Reps[1].BottomS
+	frames2, _, err := GrabFrames(context.Background(), out, []float64{bottom})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig, _, err := GrabFrames(context.Background(), clip.Video, []float64{bottom})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := ann.SceneAt(bottom)
+	for s, l := range sc.Legs {
+		want := l.Class.Colour()
+		for _, seg := range [][2]Pt{{l.Hip, l.Knee}, {l.Knee, l.Ankle}} {
+			p := lerpPt(seg[0], seg[1], 0.5)
+			got, before := at(frames2[0], p), at(orig[0], p)
+			// H.264 (4:2:0) softens a 4-pixel line's colour; the pattern
+			// underneath differs far more.
+			if colourDist(got, want) > 90 || colourDist(before, want) < colourDist(got, want)+60 {
+				t.Errorf("leg %d at %.0f,%.0f: %v in the output, %v before, want near %v", s, p.X, p.Y, got, before, want)
+			}
+		}
+	}
+
+	// A video of another shape is refused before anything is written.
+	info := &video.Info{Path: "other.mp4", Width: 640, Height: 360, Duration: 10}
+	if _, err := ann.Match(info); err == nil {
+		t.Error("a landscape video accepted for a portrait track")
+	}
+	info = &video.Info{Path: "short.mp4", Width: 720, Height: 1280, Duration: 2}
+	if tr, err := ann.Match(info); err == nil {
+		t.Error("a 2 s video accepted for a longer track")
+	} else if tr.Scale != 2 {
+		t.Errorf("scale %v for a video twice the track's size, want 2", tr.Scale)
+	}
+}

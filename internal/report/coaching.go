@@ -1,0 +1,128 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kneetrack/kneetrack/internal/coach"
+	"github.com/kneetrack/kneetrack/internal/valgus"
+)
+
+// Cause is a likely cause of the knee cave with its evidence.
+type Cause struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Summary    string   `json:"summary"`
+	Confidence string   `json:"confidence"`
+	Evidence   []string `json:"evidence"`
+	Signals    []string `json:"signals"`
+	Caveat     string   `json:"caveat"`
+	Sources    []string `json:"sources"`
+}
+
+// Step is one step of the corrective plan.
+type Step struct {
+	ID       string   `json:"id"`
+	Priority int      `json:"priority"`
+	Kind     string   `json:"kind"`
+	Text     string   `json:"text"`
+	For      []string `json:"for"`
+}
+
+// Limit is something the input cannot show.
+type Limit struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// AddAdvice puts the coaching (package coach) into the document.
+func (d *Document) AddAdvice(a *coach.Advice) {
+	if a == nil {
+		return
+	}
+	d.Verdict = a.Verdict
+	d.Causes, d.Plan, d.CannotJudge = []Cause{}, []Step{}, []Limit{}
+	for _, c := range a.Causes {
+		d.Causes = append(d.Causes, Cause{ID: c.ID, Name: c.Name, Summary: c.Summary, Confidence: string(c.Confidence), Evidence: nonNil(c.Evidence),
+			Signals: nonNil(c.Signals), Caveat: c.Caveat, Sources: nonNil(c.Sources)})
+	}
+	for _, s := range a.Plan {
+		d.Plan = append(d.Plan, Step{ID: s.ID, Priority: s.Priority, Kind: s.Kind, Text: s.Text, For: nonNil(s.For)})
+	}
+	for _, l := range a.CannotJudge {
+		d.CannotJudge = append(d.CannotJudge, Limit{ID: l.ID, Text: l.Text})
+	}
+}
+
+// writeAdvice appends the coaching to the terminal summary, then the
+// disclaimer.
+func writeAdvice(b *strings.Builder, a *coach.Advice) {
+	p := a.Phrases
+	if !strings.HasSuffix(b.String(), "\n\n") {
+		b.WriteString("\n")
+	}
+	if len(a.Causes) == 0 {
+		none := p["no_causes_clean"]
+		switch a.Verdict {
+		case coach.VerdictKneeCave:
+			none = p["no_causes_unexplained"]
+		case coach.VerdictNotAnalysed:
+			none = p["no_causes_not_analysed"]
+		}
+		fmt.Fprintf(b, "%s: %s\n", p["causes_title"], none)
+	} else {
+		wrap(b, "", fmt.Sprintf("%s (%s):", p["causes_title"], p["causes_intro"]))
+		for i, c := range a.Causes {
+			wrap(b, fmt.Sprintf("  %d. ", i+1), fmt.Sprintf("%s, %s: %s", c.Name, p["confidence_"+string(c.Confidence)], c.Summary))
+			for _, e := range c.Evidence {
+				wrap(b, "     - ", e)
+			}
+			if c.Caveat != "" {
+				wrap(b, "     ", "("+c.Caveat+")")
+			}
+		}
+	}
+	if len(a.CannotJudge) > 0 {
+		fmt.Fprintf(b, "\n%s:\n", p["cannot_judge_title"])
+		for _, l := range a.CannotJudge {
+			wrap(b, "  - ", l.Text)
+		}
+	}
+	if len(a.Plan) > 0 {
+		fmt.Fprintf(b, "\n%s:\n", p["plan_title"])
+		for _, s := range a.Plan {
+			wrap(b, fmt.Sprintf("  %d. ", s.Priority), s.Text)
+		}
+	}
+	b.WriteString("\n")
+	wrap(b, "  ", valgus.Disclaimer)
+}
+
+// textWidth is the width the coaching text is wrapped to.
+const textWidth = 100
+
+// wrap writes text after prefix, wrapped at textWidth with continuation
+// lines indented to the prefix's width.
+func wrap(b *strings.Builder, prefix, text string) {
+	indent := strings.Repeat(" ", len([]rune(prefix)))
+	line := prefix
+	n := len([]rune(prefix))
+	first := true
+	for _, w := range strings.Fields(text) {
+		wl := len([]rune(w))
+		if !first && n+1+wl > textWidth {
+			b.WriteString(line + "\n")
+			line, n, first = indent+w, len(indent)+wl, false
+			continue
+		}
+		if first {
+			line += w
+			n += wl
+			first = false
+		} else {
+			line += " " + w
+			n += 1 + wl
+		}
+	}
+	b.WriteString(line + "\n")
+}
