@@ -36,6 +36,7 @@ It runs its own pose-estimation models in pure Go; fetch them once with
 		newModelsCmd(opts),
 		newBenchCmd(opts),
 		newAnalyzeCmd(opts),
+		newPoseCmd(opts),
 	)
 	return root
 }

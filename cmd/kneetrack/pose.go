@@ -1,0 +1,306 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kneetrack/kneetrack/internal/pose"
+)
+
+type poseOptions struct {
+	output       string
+	format       string
+	raw          string
+	model        string
+	modelsDir    string
+	threads      int
+	pick         string
+	listPeople   bool
+	every        int
+	maxSeconds   float64
+	samples      int
+	cutoff       float64
+	minConf      float64
+	maxGap       float64
+	noSwap       bool
+	allowFeetOut bool
+	quiet        bool
+}
+
+func newPoseCmd(g *globalOptions) *cobra.Command {
+	o := &poseOptions{}
+	cmd := &cobra.Command{
+		Use:   "pose VIDEO",
+		Short: "Track the lifter's keypoints through a video and write them to a file",
+		Long: `pose finds the lifter in a video (the person who is central, large and
+moving; or the one you pick), follows them frame by frame with a pose model
+running in pure Go, cleans the keypoints (low-confidence points and short
+gaps filled, left/right swaps repaired, zero-phase low-pass smoothing) and
+writes, for every frame, its timestamp and every keypoint by name with pixel
+and normalised coordinates, confidence and, for BlazePose, 3D world
+coordinates.
+
+Models: blazepose-full (default; 33 landmarks including heels and toes),
+blazepose-lite (faster), blazepose-heavy (more accurate, slower),
+movenet-lightning and movenet-thunder (17 COCO keypoints: NO heels or toes,
+so foot-based measures such as knee over toes are unavailable).
+Fetch them once with 'kneetrack models pull'.
+
+Formats: json (kneetrack.track/v1, docs/track-json.md; read by 'kneetrack
+analyze'), csv (one row per frame and keypoint), trc (OpenSim markers:
+BlazePose world coordinates in metres, or pixels for MoveNet). The format
+follows -o's extension unless --format says otherwise. Without -o the track
+goes to VIDEO-NAME.pose.FORMAT in the current folder ('-o -' writes to
+standard output). The input video is never overwritten; files are written
+in full or not at all. Details: docs/pose.md.`,
+		Example: `  kneetrack pose squats.mp4
+  kneetrack pose squats.mp4 -o squats.trc
+  kneetrack pose gym.mp4 --list-people
+  kneetrack pose gym.mp4 --pick 0.42,0.55 -o set1.json --raw set1.raw.json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPose(cmd, g, o, args[0])
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.output, "output", "o", "", "output file (default VIDEO-NAME.pose.FORMAT in the current folder; - for standard output)")
+	f.StringVar(&o.format, "format", "", "output format: json, csv or trc (default from -o's extension, else json)")
+	f.StringVar(&o.raw, "raw", "", "also write the track before cleaning (same format) to this file")
+	f.StringVar(&o.model, "model", pose.ModelBlazePoseFull, "pose model: "+strings.Join(pose.ModelNames(), ", "))
+	f.StringVar(&o.modelsDir, "models-dir", "", "model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
+	f.IntVar(&o.threads, "threads", 0, "threads per inference (default: all cores)")
+	f.StringVar(&o.pick, "pick", "", "follow the person at X,Y on the first frame (normalised 0..1, e.g. 0.5,0.6; see --list-people)")
+	f.BoolVar(&o.listPeople, "list-people", false, "list the people found in frames sampled over the video, and exit")
+	f.IntVar(&o.every, "every", 1, "process one frame in N (quicker, coarser)")
+	f.Float64Var(&o.maxSeconds, "max-seconds", 0, "process only the first S seconds of the video")
+	f.IntVar(&o.samples, "samples", 8, "frames sampled over the video to find the people and choose the lifter")
+	f.Float64Var(&o.cutoff, "cutoff", 6, "smoothing low-pass cut-off in Hz (negative: no smoothing)")
+	f.Float64Var(&o.minConf, "min-conf", 0.5, "confidence below which a point is low-confidence and filled across short gaps")
+	f.Float64Var(&o.maxGap, "max-gap", 0.25, "longest gap in seconds filled by interpolation (longer gaps are reported)")
+	f.BoolVar(&o.noSwap, "no-swap-repair", false, "do not repair left/right swaps")
+	f.BoolVar(&o.allowFeetOut, "allow-feet-out", false, "keep the track even when the feet are mostly out of the picture")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary")
+	return cmd
+}
+
+func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string) error {
+	ctx := cmd.Context()
+	if _, err := os.Stat(input); err != nil {
+		return fmt.Errorf("reading video: %w", err)
+	}
+	format := o.format
+	if format == "" {
+		format = pose.FormatFromName(o.output)
+	}
+	if format == "" {
+		format = pose.FormatJSON
+	}
+	if format != pose.FormatJSON && format != pose.FormatCSV && format != pose.FormatTRC {
+		return fmt.Errorf("--format %q: use json, csv or trc", format)
+	}
+	output := o.output
+	if output == "" {
+		base := strings.TrimSuffix(filepath.Base(input), filepath.Ext(input))
+		output = base + ".pose." + format
+	}
+	opts := pose.Options{
+		Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads,
+		Every: o.every, MaxTime: o.maxSeconds, ScanSamples: o.samples,
+		Clean:        pose.CleanOptions{CutoffHz: o.cutoff, MinConf: o.minConf, MaxGapS: o.maxGap, NoSwapRepair: o.noSwap},
+		AllowFeetOut: o.allowFeetOut,
+		Logger:       newLogger(g.verbose),
+	}
+	if o.every < 1 {
+		return fmt.Errorf("--every %d: must be 1 or more", o.every)
+	}
+	if o.pick != "" {
+		x, y, err := parsePoint(o.pick)
+		if err != nil {
+			return err
+		}
+		opts.Pick, opts.PickX, opts.PickY = true, x, y
+	}
+	stderr := cmd.ErrOrStderr()
+	if o.listPeople {
+		scan, err := pose.ListPeople(ctx, input, opts)
+		if err != nil {
+			return err
+		}
+		return printPeople(cmd.OutOrStdout(), scan)
+	}
+	var bar *progress
+	if !o.quiet && isTerminal(stderr) {
+		bar = newProgress(stderr, "pose")
+		opts.Progress = bar.update
+	}
+	res, err := pose.Run(ctx, input, opts)
+	if bar != nil {
+		bar.finish(err == nil)
+	}
+	if err != nil {
+		return err
+	}
+	if output == "-" {
+		if err := pose.Write(cmd.OutOrStdout(), res.Track, format); err != nil {
+			return err
+		}
+	} else if err := pose.WriteFile(output, res.Track, format, input); err != nil {
+		return err
+	}
+	if o.raw != "" {
+		if err := pose.WriteFile(o.raw, res.Raw, format, input); err != nil {
+			return err
+		}
+	}
+	if !o.quiet {
+		printSummary(stderr, res, output)
+	}
+	return nil
+}
+
+// parsePoint reads "X,Y" with both in 0..1.
+func parsePoint(s string) (x, y float64, err error) {
+	a, b, ok := strings.Cut(s, ",")
+	if ok {
+		x, err = strconv.ParseFloat(strings.TrimSpace(a), 64)
+		if err == nil {
+			y, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
+		}
+	}
+	if !ok || err != nil || x < 0 || x > 1 || y < 0 || y > 1 {
+		return 0, 0, fmt.Errorf("--pick %q: give X,Y as fractions of the picture's width and height, e.g. 0.5,0.6", s)
+	}
+	return x, y, nil
+}
+
+// printPeople lists the people a scan found, likeliest lifter first.
+func printPeople(w io.Writer, scan *pose.Scan) error {
+	if len(scan.People) == 0 {
+		_, err := fmt.Fprintf(w, "nobody found in %d frames sampled over the video\n", len(scan.SampleTimes))
+		return err
+	}
+	fmt.Fprintf(w, "%d people found in %d frames sampled over the video (%dx%d); the first is followed unless you --pick another:\n\n",
+		len(scan.People), len(scan.SampleTimes), scan.Width, scan.Height)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PERSON\tLIFTER-LIKE\tSEEN\tFIRST SEEN\tBOX ON FIRST SIGHTING (x0,y0 - x1,y1 px)\tPICK WITH")
+	for _, p := range scan.People {
+		s := p.First()
+		b := s.Box
+		fmt.Fprintf(tw, "%d\t%.2f\t%d/%d\t%.2f s\t%.0f,%.0f - %.0f,%.0f\t--pick %.2f,%.2f\n",
+			p.ID, p.Likeness, len(p.Sightings), len(scan.SampleTimes), s.Time, b.X0, b.Y0, b.X1, b.Y1,
+			s.X/float64(scan.Width), s.Y/float64(scan.Height))
+	}
+	return tw.Flush()
+}
+
+// printSummary tells the user what was tracked and written.
+func printSummary(w io.Writer, res *pose.Result, output string) {
+	st := res.Stats
+	who := "the lifter"
+	if res.Person.ID != 0 {
+		who = fmt.Sprintf("person %d of %d", res.Person.ID, len(res.People))
+	}
+	fmt.Fprintf(w, "tracked %s in %d of %d frames (%.0f ms per frame in the models, %.1f s in all)\n",
+		who, st.Tracked, st.Processed, st.MsPerFrame(), st.WallS)
+	c := res.Clean
+	fmt.Fprintf(w, "cleaning: %d low-confidence points, %d filled, left/right swaps repaired in %d frames", c.LowConfPoints, c.FilledPoints, c.SwappedFrames)
+	if c.Filtered {
+		fmt.Fprintf(w, ", smoothed below %g Hz", c.CutoffHz)
+	}
+	fmt.Fprintln(w)
+	if n := countLegGaps(c.LongGaps); n > 0 {
+		fmt.Fprintf(w, "gaps too long to fill in hips, knees, ankles or feet: %d (see the track's conf 0 or low-confidence points)\n", n)
+	}
+	for _, s := range res.Notes {
+		fmt.Fprintf(w, "note: %s\n", s)
+	}
+	if output != "-" {
+		fmt.Fprintf(w, "wrote %s\n", output)
+	}
+}
+
+func countLegGaps(gaps []pose.Gap) int {
+	n := 0
+	for _, g := range gaps {
+		for _, part := range []string{"hip", "knee", "ankle", "heel", "foot_index"} {
+			if strings.HasSuffix(g.Keypoint, part) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// isTerminal reports whether w is a terminal (a character device), where a
+// progress bar makes sense.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progress draws a one-line progress bar, redrawn at most ten times a
+// second.
+type progress struct {
+	w           io.Writer
+	label       string
+	start       time.Time
+	last        time.Time
+	done, total int
+	drawn       bool
+}
+
+func newProgress(w io.Writer, label string) *progress {
+	return &progress{w: w, label: label, start: time.Now()}
+}
+
+func (p *progress) update(done, total int) {
+	p.done, p.total = done, total
+	now := time.Now()
+	if done < total && now.Sub(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = now
+	p.draw(done, total, now)
+}
+
+func (p *progress) draw(done, total int, now time.Time) {
+	frac := 0.0
+	if total > 0 {
+		frac = min(1, float64(done)/float64(total))
+	}
+	const width = 30
+	n := int(frac * width)
+	rate := float64(done) / now.Sub(p.start).Seconds()
+	eta := ""
+	if rate > 0 && done < total {
+		eta = fmt.Sprintf(" ETA %s", time.Duration(float64(total-done)/rate*float64(time.Second)).Round(time.Second))
+	}
+	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d frames %.1f fps%s\x1b[K", p.label,
+		strings.Repeat("=", n), strings.Repeat(" ", width-n), done, total, rate, eta)
+	p.drawn = true
+}
+
+// finish ends the bar's line; after a success it shows it full (the frame
+// total is an estimate when only part of the video is read).
+func (p *progress) finish(ok bool) {
+	if !p.drawn {
+		return
+	}
+	if ok {
+		p.draw(p.done, p.done, time.Now())
+	}
+	fmt.Fprint(p.w, "\n")
+}
