@@ -37,6 +37,7 @@ It runs its own pose-estimation models in pure Go; fetch them once with
 		newBenchCmd(opts),
 		newAnalyzeCmd(opts),
 		newPoseCmd(opts),
+		newSimulateCmd(opts),
 	)
 	return root
 }

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kneetrack/kneetrack/internal/track"
+	"github.com/kneetrack/kneetrack/internal/video"
+)
+
+func TestSimulateTrackAndTruth(t *testing.T) {
+	dir := t.TempDir()
+	trackPath, truthPath := filepath.Join(dir, "set.json"), filepath.Join(dir, "truth.json")
+	out, err := execute(t, "simulate", "--reps", "6", "--right-valgus", "4:14", "--track", trackPath, "--truth", truthPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "Simulated lifter (not a real person)") || strings.Count(out, "\n") != 8 {
+		t.Errorf("summary:\n%s", out)
+	}
+	tr, err := track.Load(trackPath, track.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Skeleton != track.SkeletonBlazePose33 || tr.Video.Width != 1280 || tr.Video.Height != 720 || len(tr.Frames) < 100 {
+		t.Errorf("track: %s %dx%d, %d frames", tr.Skeleton, tr.Video.Width, tr.Video.Height, len(tr.Frames))
+	}
+	var truth struct {
+		Simulated bool `json:"simulated"`
+		Reps      []struct {
+			Right struct {
+				Change float64 `json:"peak_fppa_change_deg"`
+			} `json:"right"`
+		} `json:"reps"`
+	}
+	b, err := os.ReadFile(truthPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &truth); err != nil {
+		t.Fatal(err)
+	}
+	if !truth.Simulated || len(truth.Reps) != 6 {
+		t.Fatalf("truth: %s", b)
+	}
+	for i, r := range truth.Reps {
+		if want := 4 + 2*float64(i); math.Abs(r.Right.Change-want) > 0.05 {
+			t.Errorf("rep %d: right peak change %.2f°, want %.0f°", i+1, r.Right.Change, want)
+		}
+	}
+	// The exact track analyses to the truth: six reps, each right peak
+	// FPPA change as simulated, the right knee's cave growing by 2° a rep.
+	rep, err := execute(t, "analyze", "--format", "json", trackPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var an struct {
+		Sets []struct {
+			Reps []struct {
+				Right struct {
+					Change float64 `json:"peak_fppa_change_deg"`
+				} `json:"right"`
+			} `json:"reps"`
+			Summary struct {
+				Fatigue map[string]struct {
+					Slope   float64 `json:"slope"`
+					Verdict string  `json:"verdict"`
+				} `json:"fatigue_peak_fppa_deg_per_rep"`
+			} `json:"summary"`
+		} `json:"sets"`
+	}
+	if err := json.Unmarshal([]byte(rep), &an); err != nil {
+		t.Fatal(err)
+	}
+	if len(an.Sets) != 1 || len(an.Sets[0].Reps) != 6 {
+		t.Fatalf("analysis found %+v", an)
+	}
+	for i, r := range an.Sets[0].Reps {
+		if d := r.Right.Change - truth.Reps[i].Right.Change; math.Abs(d) > 0.1 {
+			t.Errorf("rep %d: analysis %.2f°, truth %.2f°", i+1, r.Right.Change, truth.Reps[i].Right.Change)
+		}
+	}
+	if f := an.Sets[0].Summary.Fatigue["right"]; f.Verdict != "worsening" || math.Abs(f.Slope-2) > 0.05 {
+		t.Errorf("right trend %+v, want worsening at 2°/rep", f)
+	}
+}
+
+func TestSimulateVideo(t *testing.T) {
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		t.Skip("ffmpeg is not installed")
+	}
+	path := filepath.Join(t.TempDir(), "set.mp4")
+	out, err := execute(t, "simulate", "--reps", "1", "--size", "160x90", "--fps", "10", "-o", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "wrote "+path) {
+		t.Errorf("output:\n%s", out)
+	}
+	info, err := video.Probe(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1 s lead-in, 1.3 + 0.3 + 1.0 s rep, 1 s lead-out at 10 fps: 47 frames.
+	if info.Width != 160 || info.Height != 90 || info.FrameCount != 47 {
+		t.Errorf("video %dx%d with %d frames, want 160x90 and 47", info.Width, info.Height, info.FrameCount)
+	}
+}
+
+func TestSimulateBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"simulate", "--track", "x.json", "--reps", "0"},
+		{"simulate", "--track", "x.json", "--right-valgus", "a:b"},
+		{"simulate", "--track", "x.json", "--peak", "sideways"},
+		{"simulate", "--track", "x.json", "--size", "100"},
+		{"simulate", "--track", "x.json", "--movement", "jump"},
+		{"simulate", "--track", "x.json", "--stand-on", "both"},
+		{"simulate", "--track", "x.json", "--lifter-height", "tall"},
+		{"simulate"},
+	} {
+		if _, err := execute(t, args...); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}
