@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,6 +16,7 @@ import (
 
 	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/motion"
+	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/report"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
@@ -31,29 +35,45 @@ type analyzeOptions struct {
 	cameraYaw  float64
 	fps        float64
 	out        outputOptions // --report, --video (outputs.go)
+
+	// For video inputs: the pose step, as in `kneetrack pose`.
+	model        string
+	modelsDir    string
+	threads      int
+	pick         string
+	allowFeetOut bool
+	saveTrack    string
 }
 
 func newAnalyzeCmd(g *globalOptions) *cobra.Command {
 	o := &analyzeOptions{}
 	cmd := &cobra.Command{
 		Use:   "analyze FILE...",
-		Short: "Report knee cave rep by rep from keypoint tracks (one file per set)",
-		Long: `analyze reads one keypoint track per set and reports, rep by rep, whether the
-knees cave in (dynamic knee valgus), how much, on which side and when; per set
-whether it grows with fatigue; across sets whether it grows with load. It
-ends with the likely causes, each with its evidence, and what to do next.
+		Short: "Report knee cave rep by rep from videos or keypoint tracks (one file per set)",
+		Long: `analyze reads one video or keypoint track per set and reports, rep by rep,
+whether the knees cave in (dynamic knee valgus), how much, on which side and
+when; per set whether it grows with fatigue; across sets whether it grows
+with load. It ends with the likely causes, each with its evidence, and what
+to do next.
 
-Each FILE is a kneetrack track (.json, from 'kneetrack pose'), a TRC file
-(OpenCap, Sports2D, motion capture; 3D markers are filmed with a virtual
-phone camera in front of the lifter, see --camera-yaw), or a folder of
-OpenPose BODY_25 JSON files. Video files need 'kneetrack pose' first.
+Each FILE is a video (.mp4, .mov, ...: the lifter is found and followed
+with a pose model first, exactly as 'kneetrack pose' does; see --model,
+--pick, --save-track), a kneetrack track (.json, from 'kneetrack pose' or
+--save-track), a TRC file (OpenCap, Sports2D, motion capture; 3D markers
+are filmed with a virtual phone camera in front of the lifter, see
+--camera-yaw), or a folder of OpenPose BODY_25 JSON files. Videos and
+tracks can be mixed, one per set.
 
-Metrics, thresholds and their sources: docs/method.md. Causes and advice:
-docs/coaching.md. JSON schema: docs/analysis-json.md. This is not a diagnosis.`,
-		Example: `  kneetrack analyze squats.trc
-  kneetrack analyze set1.json set2.json set3.json --load 60kg,80kg,100kg
+Film from the front, phone at about hip height 2-4 m away, whole body and
+feet in the picture. Metrics, thresholds and their sources: docs/method.md.
+Causes and advice: docs/coaching.md. JSON schema: docs/analysis-json.md.
+This is not a diagnosis.`,
+		Example: `  kneetrack analyze squats.mp4
+  kneetrack analyze squats.mp4 --report out/ --video annotated.mp4
+  kneetrack analyze set1.mp4 set2.mp4 set3.mp4 --load 60kg,80kg,100kg
+  kneetrack analyze squats.mp4 --save-track squats.json    # later: kneetrack analyze squats.json
   kneetrack analyze pistol.json --movement single-leg --sex female --format json -o report.json --csv frames.csv
-  kneetrack analyze set.json --report out/ --video annotated.mp4`,
+  kneetrack analyze squats.trc`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAnalyze(cmd, g, o, args)
@@ -71,6 +91,12 @@ docs/coaching.md. JSON schema: docs/analysis-json.md. This is not a diagnosis.`,
 	f.Float64Var(&o.cutoff, "cutoff", 6, "low-pass smoothing cut-off in Hz (negative: no smoothing)")
 	f.Float64Var(&o.cameraYaw, "camera-yaw", 0, "for 3D tracks: where the virtual camera stands, degrees around the lifter (0 front, 90 their right side)")
 	f.Float64Var(&o.fps, "fps", 30, "frame rate of OpenPose folders, which do not record it")
+	f.StringVar(&o.model, "model", pose.ModelBlazePoseFull, "for videos: pose model, "+strings.Join(pose.ModelNames(), ", "))
+	f.StringVar(&o.modelsDir, "models-dir", "", "for videos: model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
+	f.IntVar(&o.threads, "threads", 0, "for videos: threads per inference (default: all cores)")
+	f.StringVar(&o.pick, "pick", "", "for videos: follow the person at X,Y on the first frame (normalised 0..1; see 'kneetrack pose --list-people')")
+	f.BoolVar(&o.allowFeetOut, "allow-feet-out", false, "for videos: keep going when the feet are mostly out of the picture")
+	f.StringVar(&o.saveTrack, "save-track", "", "for videos: also write the keypoint track to this file (.json, .csv or .trc; NAME-setK.EXT for several videos)")
 	addOutputFlags(f, &o.out)
 	return cmd
 }
@@ -109,16 +135,24 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 			return fmt.Errorf("--thresholds %s: %w", o.thresholds, err)
 		}
 	}
-	for _, f := range files {
-		if track.IsVideoName(f) {
-			return fmt.Errorf("%s is a video: video input needs the pose step, `kneetrack pose VIDEO -o track.json` (coming soon); "+
-				"analyze takes keypoint tracks for now (kneetrack .json, .trc, or an OpenPose JSON folder)", f)
-		}
+	poseOpts, err := o.poseOptions(log)
+	if err != nil {
+		return err
 	}
 
-	var sets []*valgus.SetResult
-	var tracks []*track.Track
+	// Read every track first and check the outputs, so that a mistake in
+	// the last file is found before minutes of pose tracking.
+	ins := make([]setInput, len(files))
+	nVideos := 0
 	for i, f := range files {
+		ins[i] = setInput{file: f, isVideo: track.IsVideoFile(f)}
+		if ins[i].isVideo {
+			if _, err := os.Stat(f); err != nil {
+				return fmt.Errorf("reading video: %w", err)
+			}
+			nVideos++
+			continue
+		}
 		t, err := track.Load(f, track.LoadOptions{
 			Camera:   track.Camera{YawDeg: o.cameraYaw},
 			OpenPose: track.OpenPoseOptions{FPS: o.fps},
@@ -126,24 +160,39 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		if err != nil {
 			return err
 		}
-		tracks = append(tracks, t)
+		ins[i].track = t
+	}
+	if err := o.checkSaveTrack(ins, nVideos); err != nil {
+		return err
+	}
+	if err := o.out.prepare(ins); err != nil {
+		return err
+	}
+
+	var sets []*valgus.SetResult
+	k := 0 // videos tracked so far
+	for i := range ins {
+		in := &ins[i]
+		if in.isVideo {
+			k++
+			if err := o.trackVideo(cmd, in, poseOpts, k, nVideos); err != nil {
+				return err
+			}
+		}
+		in.track.Video.Source = displaySource(in)
 		opt := valgus.Options{Movement: mv, Sex: sex, HeightCM: heightCM, Thresholds: &th,
 			Clean: motion.CleanOptions{CutoffHz: o.cutoff}, Logger: log}
 		if loads != nil {
 			opt.LoadKG, opt.HasLoad = loads[i], true
 		}
-		res, err := valgus.AnalyzeSet(ctx, t, opt)
+		res, err := valgus.AnalyzeSet(ctx, in.track, opt)
 		if err != nil {
 			return err
 		}
-		log.Debug("analysed set", "file", f, "reps", len(res.Reps), "movement", res.Movement, "view", res.View.View)
+		log.Debug("analysed set", "file", in.file, "reps", len(res.Reps), "movement", res.Movement, "view", res.View.View)
 		sets = append(sets, res)
 	}
 	ss, err := valgus.AnalyzeSession(sets, &th)
-	if err != nil {
-		return err
-	}
-	outputs, err := o.out.prepare(files, tracks)
 	if err != nil {
 		return err
 	}
@@ -185,8 +234,116 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 	if err != nil {
 		return err
 	}
-	return o.out.write(ctx, log, outputs, ss, th, motion.CleanOptions{CutoffHz: o.cutoff}, coachingFromAdvice(adv),
+	return o.out.write(ctx, log, ins, ss, th, motion.CleanOptions{CutoffHz: o.cutoff}, coachingFromAdvice(adv),
 		func(s string) { fmt.Fprintln(cmd.ErrOrStderr(), s) })
+}
+
+// poseOptions are the pose step's options for video inputs.
+func (o *analyzeOptions) poseOptions(log *slog.Logger) (pose.Options, error) {
+	opts := pose.Options{Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads,
+		AllowFeetOut: o.allowFeetOut, Logger: log}
+	if !slices.Contains(pose.ModelNames(), o.model) {
+		return opts, fmt.Errorf("--model %q: use one of %s", o.model, strings.Join(pose.ModelNames(), ", "))
+	}
+	if o.threads < 0 {
+		return opts, fmt.Errorf("--threads %d: must be 0 (all cores) or more", o.threads)
+	}
+	if o.pick != "" {
+		x, y, err := parsePoint(o.pick)
+		if err != nil {
+			return opts, err
+		}
+		opts.Pick, opts.PickX, opts.PickY = true, x, y
+	}
+	return opts, nil
+}
+
+// checkSaveTrack refuses --save-track without a video to track, or when it
+// would write over an input.
+func (o *analyzeOptions) checkSaveTrack(ins []setInput, nVideos int) error {
+	if o.saveTrack == "" {
+		return nil
+	}
+	if nVideos == 0 {
+		return errors.New("--save-track writes the keypoint track of a video, but no input is a video")
+	}
+	if f := pose.FormatFromName(o.saveTrack); f == "" {
+		return fmt.Errorf("--save-track %s: name the file .json, .csv or .trc", o.saveTrack)
+	}
+	k := 0
+	for _, in := range ins {
+		if !in.isVideo {
+			continue
+		}
+		out := videoOutPath(o.saveTrack, k, nVideos)
+		k++
+		for _, other := range ins {
+			if same, _ := samePath(out, other.file); same || filepath.Clean(out) == filepath.Clean(other.file) {
+				return fmt.Errorf("--save-track %s would overwrite the input %s; choose another name", out, other.file)
+			}
+		}
+	}
+	return nil
+}
+
+// trackVideo runs the pose step on in's video (the k-th of n), with a
+// progress bar when standard error is a terminal, and keeps the track; the
+// track records the video's absolute path, so that --report and --video
+// find the video from the saved track wherever they are run.
+func (o *analyzeOptions) trackVideo(cmd *cobra.Command, in *setInput, opts pose.Options, k, n int) error {
+	stderr := cmd.ErrOrStderr()
+	var bar *progress
+	if isTerminal(stderr) {
+		label := "pose"
+		if n > 1 {
+			label = fmt.Sprintf("pose %d/%d", k, n)
+		}
+		bar = newProgress(stderr, label)
+		opts.Progress = bar.update
+	}
+	res, err := pose.Run(cmd.Context(), in.file, opts)
+	if bar != nil {
+		bar.finish(err == nil)
+	}
+	if err != nil {
+		return err
+	}
+	in.track = res.Track
+	in.track.Video.Source = absPath(in.file)
+	st := res.Stats
+	fmt.Fprintf(stderr, "%s: lifter tracked in %d of %d frames (%s, %.1f s)\n", in.file, st.Tracked, st.Processed, opts.Model, st.WallS)
+	for _, s := range res.Notes {
+		fmt.Fprintf(stderr, "%s: note: %s\n", in.file, s)
+	}
+	if o.saveTrack != "" {
+		out := videoOutPath(o.saveTrack, k-1, n)
+		if err := pose.WriteFile(out, in.track, pose.FormatFromName(out), in.file); err != nil {
+			return fmt.Errorf("--save-track: %w", err)
+		}
+		fmt.Fprintf(stderr, "keypoint track: %s\n", out)
+	}
+	return nil
+}
+
+// absPath returns path made absolute (as given when that fails).
+func absPath(path string) string {
+	if a, err := filepath.Abs(path); err == nil {
+		return a
+	}
+	return path
+}
+
+// displaySource names a set in the results: the video as given on the
+// command line; for a track, the file name of the video it records (the
+// track keeps the full path), else what the reader made of it.
+func displaySource(in *setInput) string {
+	if in.isVideo {
+		return in.file
+	}
+	if src := in.track.Video.Source; track.IsVideoName(src) {
+		return filepath.Base(src)
+	}
+	return in.track.Video.Source
 }
 
 func writeFile(path string, write func(io.Writer) error) error {

@@ -35,61 +35,68 @@ func addOutputFlags(f *pflag.FlagSet, o *outputOptions) {
 // setInput is one analysed input: the file given, its track and, when it
 // can be found, the video the track came from.
 type setInput struct {
-	file  string
-	track *track.Track
-	video string // "" when unknown
-	why   string // why there is no video
+	file    string
+	isVideo bool         // file is a video: its track comes from the pose step
+	track   *track.Track // nil for a video until it has been tracked
+	video   string       // "" when unknown
+	why     string       // why there is no video
 }
 
 // sourceVideo finds the video a set's keypoints came from: the input
 // itself when it is a video, else the source the track records, looked up
-// as given and beside the track file.
-func sourceVideo(file string, t *track.Track) (string, string) {
-	if track.IsVideoName(file) {
-		return file, ""
+// as written (kneetrack records an absolute path) and then beside the track
+// file (a track moved together with its video).
+func sourceVideo(in setInput) (string, string) {
+	if in.isVideo {
+		return in.file, ""
 	}
-	src := t.Video.Source
+	src := in.track.Video.Source
 	if src == "" || !track.IsVideoName(src) {
-		return "", fmt.Sprintf("%s is a keypoint track that does not name its source video, so the key frames show the keypoints on a plain background.", filepath.Base(file))
+		return "", fmt.Sprintf("%s is a keypoint track that does not name its source video, so the key frames show the keypoints on a plain background.", filepath.Base(in.file))
 	}
 	candidates := []string{src}
+	dir := filepath.Dir(in.file)
 	if !filepath.IsAbs(src) {
-		candidates = append(candidates, filepath.Join(filepath.Dir(file), src), filepath.Join(filepath.Dir(file), filepath.Base(src)))
+		candidates = append(candidates, filepath.Join(dir, src))
 	}
+	candidates = append(candidates, filepath.Join(dir, filepath.Base(src)))
 	for _, c := range candidates {
 		if st, err := os.Stat(c); err == nil && st.Mode().IsRegular() {
 			return c, ""
 		}
 	}
-	return "", fmt.Sprintf("The track's source video %s was not found, so the key frames show the keypoints on a plain background.", src)
+	return "", fmt.Sprintf("The track's source video %s was not found (nor beside the track), so the key frames show the keypoints on a plain background.", src)
 }
 
-// prepare finds the source videos and checks, before any work is written,
+// prepare finds the source videos and checks, before any work is done,
 // that --video can be honoured.
-func (o *outputOptions) prepare(files []string, tracks []*track.Track) ([]setInput, error) {
+func (o *outputOptions) prepare(ins []setInput) error {
 	if o.reportDir == "" && o.videoOut == "" {
-		return nil, nil
+		return nil
 	}
-	ins := make([]setInput, len(files))
-	for i, f := range files {
-		ins[i] = setInput{file: f, track: tracks[i]}
-		ins[i].video, ins[i].why = sourceVideo(f, tracks[i])
+	for i := range ins {
+		ins[i].video, ins[i].why = sourceVideo(ins[i])
 	}
 	if o.videoOut == "" {
-		return ins, nil
+		return nil
 	}
 	for i, in := range ins {
 		if in.video == "" {
-			return nil, fmt.Errorf("--video needs the original video; pass the video, not a track file (%s does not lead to an existing video)", in.file)
+			return fmt.Errorf("--video needs the original video; pass the video, not a track file (%s does not lead to an existing video)", in.file)
 		}
 		out := videoOutPath(o.videoOut, i, len(ins))
-		for _, src := range []string{in.video, in.file} {
-			if same, _ := samePath(out, src); same {
-				return nil, fmt.Errorf("--video %s would overwrite the input %s; choose another name", out, src)
+		for _, other := range ins {
+			for _, src := range []string{other.video, other.file} {
+				if src == "" {
+					continue
+				}
+				if same, _ := samePath(out, src); same || filepath.Clean(out) == filepath.Clean(src) {
+					return fmt.Errorf("--video %s would overwrite the input %s; choose another name", out, src)
+				}
 			}
 		}
 	}
-	return ins, nil
+	return nil
 }
 
 // videoOutPath names set i's annotated video: the given path for one set,

@@ -148,6 +148,9 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 	if err != nil {
 		return err
 	}
+	// Record where the video is, so that `analyze TRACK --report/--video`
+	// finds it from any folder.
+	res.Track.Video.Source, res.Raw.Video.Source = absPath(input), absPath(input)
 	if output == "-" {
 		if err := pose.Write(cmd.OutOrStdout(), res.Track, format); err != nil {
 			return err

@@ -187,7 +187,7 @@ func deg(v float64) string {
 }
 
 // signed formats a slope with its sign and one decimal.
-func signed(v float64) string { return fmt.Sprintf("%+.1f", v) }
+func signed(v float64) string { return plusZero(fmt.Sprintf("%+.1f", v)) }
 
 func pct(v float64) string { return fmt.Sprintf("%.0f", v) }
 
@@ -313,4 +313,13 @@ func worst(list []valgus.RepResult, s int) valgus.Severity {
 		}
 	}
 	return w
+}
+
+// plusZero keeps a formatted signed number from reading as a negative (or
+// positive) zero: "-0.0" and "+0.0" become "0.0".
+func plusZero(s string) string {
+	if strings.Trim(s, "+-0.°") == "" {
+		return strings.TrimLeft(s, "+-")
+	}
+	return s
 }

@@ -692,7 +692,7 @@ func peakCaption(set *valgus.SetResult) string {
 			parts = append(parts, name+": too few reps for a trend")
 		case math.IsNaN(f.Slope):
 		default:
-			parts = append(parts, fmt.Sprintf("%s: %s, %+.1f° per rep (95%% CI %+.1f to %+.1f)", name, f.Verdict, f.Slope, f.CILow, f.CIHigh))
+			parts = append(parts, fmt.Sprintf("%s: %s, %s° per rep (95%% CI %s to %s)", name, f.Verdict, plusZero(fmt.Sprintf("%+.1f", f.Slope)), plusZero(fmt.Sprintf("%+.1f", f.CILow)), plusZero(fmt.Sprintf("%+.1f", f.CIHigh))))
 		}
 	}
 	s := "Each rep's peak, per knee."
@@ -830,3 +830,12 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"add1": func(i int) int { return i + 1 },
 	"f1":   func(v float64) string { return fmt.Sprintf("%.1f", v) },
 }).Parse(pageSource))
+
+// plusZero keeps a formatted signed number from reading as a negative (or
+// positive) zero: "-0.0" and "+0.0" become "0.0".
+func plusZero(s string) string {
+	if strings.Trim(s, "+-0.°") == "" {
+		return strings.TrimLeft(s, "+-")
+	}
+	return s
+}

@@ -59,11 +59,14 @@ func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult) {
 	if s.HasLoad {
 		load = fmt.Sprintf("   load: %g kg", s.LoadKG)
 	}
-	how := "recognised"
-	if s.MovementGiven {
-		how = "given"
+	how := " (recognised)"
+	switch {
+	case s.MovementGiven:
+		how = " (given)"
+	case s.Movement == valgus.MoveUnknown || s.Movement == valgus.MoveNone:
+		how = "" // nothing was recognised
 	}
-	fmt.Fprintf(b, "  movement: %s (%s)   view: %s%s%s\n", s.Movement.Label(), how, s.View.View, yawText(s.View.YawDeg), load)
+	fmt.Fprintf(b, "  movement: %s%s   view: %s%s%s\n", s.Movement.Label(), how, s.View.View, yawText(s.View.YawDeg), load)
 	for _, note := range s.View.Notes {
 		fmt.Fprintf(b, "  ! %s\n", note)
 	}
@@ -143,7 +146,7 @@ func deg(v float64) string {
 	if math.IsNaN(v) {
 		return "n/a"
 	}
-	return fmt.Sprintf("%+.1f°", v)
+	return plusZero(fmt.Sprintf("%+.1f°", v))
 }
 
 func f2(v float64) string {
@@ -157,5 +160,14 @@ func f2s(v float64) string {
 	if math.IsNaN(v) {
 		return "n/a"
 	}
-	return fmt.Sprintf("%+.2f", v)
+	return plusZero(fmt.Sprintf("%+.2f", v))
+}
+
+// plusZero keeps a formatted signed number from reading as a negative (or
+// positive) zero: "-0.0" and "+0.0" become "0.0".
+func plusZero(s string) string {
+	if strings.Trim(s, "+-0.°") == "" {
+		return strings.TrimLeft(s, "+-")
+	}
+	return s
 }

@@ -3,6 +3,7 @@ package track
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,11 +19,48 @@ type LoadOptions struct {
 }
 
 // IsVideoName reports whether a file name looks like a video, which needs the
-// pose pipeline before it can be analysed.
+// pose step (package pose) before it can be analysed.
 func IsVideoName(name string) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
-	case ".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".3gp", ".mpg", ".mpeg", ".wmv":
+	case ".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".3gp", ".mpg", ".mpeg", ".wmv",
+		".ts", ".mts", ".m2ts", ".flv", ".ogv":
 		return true
+	}
+	return false
+}
+
+// IsVideoFile reports whether path is a video: by its name (IsVideoName),
+// or, for a regular file under another name, by its first bytes (an MP4 or
+// QuickTime "ftyp" box, Matroska/WebM, AVI, MPEG transport stream). It
+// does not check that the video can be decoded.
+func IsVideoFile(path string) bool {
+	if IsVideoName(path) {
+		return true
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	var head [376]byte
+	n, _ := io.ReadFull(f, head[:])
+	return looksLikeVideo(head[:n])
+}
+
+// looksLikeVideo recognises the start of common video containers.
+func looksLikeVideo(b []byte) bool {
+	switch {
+	case len(b) >= 12 && string(b[4:8]) == "ftyp":
+		return true // MP4, MOV, 3GP
+	case len(b) >= 4 && b[0] == 0x1A && b[1] == 0x45 && b[2] == 0xDF && b[3] == 0xA3:
+		return true // Matroska, WebM
+	case len(b) >= 12 && string(b[0:4]) == "RIFF" && string(b[8:12]) == "AVI ":
+		return true
+	case len(b) >= 376 && b[0] == 0x47 && b[188] == 0x47:
+		return true // MPEG transport stream: sync bytes every 188 bytes
 	}
 	return false
 }
@@ -43,9 +81,9 @@ func Load(path string, opt LoadOptions) (*Track, error) {
 		}
 		return ReadOpenPose(os.DirFS(path), o)
 	}
-	if IsVideoName(path) {
-		return nil, fmt.Errorf("%s is a video: video input needs the pose step (`kneetrack pose`, coming soon); "+
-			"for now analyse a keypoint track (.json from kneetrack, .trc, or an OpenPose JSON folder)", path)
+	if IsVideoFile(path) {
+		return nil, fmt.Errorf("%s is a video, not a keypoint track: find the lifter's keypoints first "+
+			"(package pose, or `kneetrack pose`; `kneetrack analyze` does it for you)", path)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -66,7 +104,7 @@ func Load(path string, opt LoadOptions) (*Track, error) {
 			t.Video.Source = name
 		}
 	default:
-		return nil, fmt.Errorf("%s: unknown file type (expected a kneetrack track .json, a .trc file or an OpenPose JSON folder)", path)
+		return nil, fmt.Errorf("%s: unknown file type: not a video, a kneetrack track (.json), a .trc file or an OpenPose JSON folder", path)
 	}
 	if err != nil {
 		return nil, err

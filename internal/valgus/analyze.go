@@ -129,7 +129,7 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	bl := b.baseline(standing, legPx, standPx)
 	res.Baseline = bl
 
-	ev := recognise(&b, reps, depth, bl)
+	ev := recognise(&b, reps, depth, times, bl)
 	res.Movement, res.MovementReason = ev.movement, ev.reason
 	if opt.Movement != MoveAuto {
 		res.MovementGiven = true
@@ -172,7 +172,11 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	for k, r := range reps {
 		working := WorkingBoth
 		switch res.Movement {
-		case MoveSingleLegSquat, MoveSplitSquat:
+		case MoveSingleLegSquat:
+			// The standing leg; not the lower ankle, which in a pistol is
+			// often the free foot held out towards the camera.
+			working = ev.planted[k]
+		case MoveSplitSquat:
 			working = ev.working[k]
 			if working == WorkingBoth {
 				working = lowerAnkle(&b, r.Bottom)

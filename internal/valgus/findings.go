@@ -3,6 +3,7 @@ package valgus
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -25,12 +26,12 @@ func setFindings(res *SetResult, sm *SetSummary, full []RepResult, th Thresholds
 		name := capital(Side(s).String()) + " knee"
 		switch f.Verdict {
 		case TrendWorsening:
-			out = append(out, fmt.Sprintf("%s: the cave grows over the set, %+.1f deg per rep (95%% CI %+.1f to %+.1f); first reps %.0f deg, last reps %.0f deg. Fatigue is a likely factor.",
-				name, f.Slope, f.CILow, f.CIHigh, f.FirstMean, f.LastMean))
+			out = append(out, fmt.Sprintf("%s: the cave grows over the set, %s deg per rep (95%% CI %s to %s); first reps %s deg, last reps %s deg. Fatigue is a likely factor.",
+				name, signed(f.Slope, 1), signed(f.CILow, 1), signed(f.CIHigh, 1), num(f.FirstMean, 0), num(f.LastMean, 0)))
 		case TrendImproving:
-			out = append(out, fmt.Sprintf("%s: peak FPPA falls over the set, %+.1f deg per rep (95%% CI %+.1f to %+.1f).", name, f.Slope, f.CILow, f.CIHigh))
+			out = append(out, fmt.Sprintf("%s: peak FPPA falls over the set, %s deg per rep (95%% CI %s to %s).", name, signed(f.Slope, 1), signed(f.CILow, 1), signed(f.CIHigh, 1)))
 		default:
-			out = append(out, fmt.Sprintf("%s: no clear change over the set (%+.1f deg per rep, 95%% CI %+.1f to %+.1f).", name, f.Slope, f.CILow, f.CIHigh))
+			out = append(out, fmt.Sprintf("%s: no clear change over the set (%s deg per rep, 95%% CI %s to %s).", name, signed(f.Slope, 1), signed(f.CILow, 1), signed(f.CIHigh, 1)))
 		}
 	}
 	if !math.IsNaN(sm.VelocityLossPct) {
@@ -230,30 +231,93 @@ func sessionFindings(ss *SessionResult, th Thresholds) []string {
 		name := capital(Side(s).String()) + " knee"
 		switch lt.Status {
 		case LoadAppearsFrom:
-			var lighter []float64
-			var heavier []float64
-			for _, p := range lt.Points {
-				if p.LoadKG < lt.AppearsFromKG {
-					lighter = append(lighter, p.FreshPeakDeg)
-				} else {
-					heavier = append(heavier, p.FreshPeakDeg)
-				}
-			}
-			out = append(out, fmt.Sprintf("%s: valgus appears from %s (first reps of each set: %+.0f deg above standing vs %+.0f deg at lighter loads).",
-				name, fmtKG(lt.AppearsFromKG), mean(heavier), mean(lighter)))
+			out = append(out, fmt.Sprintf("%s: valgus appears from %s (first reps of each set: %s).",
+				name, fmtKG(lt.AppearsFromKG), appearsEvidence(lt)))
 		case LoadAllLoads:
 			out = append(out, fmt.Sprintf("%s: valgus at every load, even in the first reps of the lightest set: more a control or technique pattern than a matter of weight.", name))
 		case LoadNotSeen:
 			out = append(out, fmt.Sprintf("%s: no valgus beyond the thresholds in the first reps at any load.", name))
 		}
 		if lt.Status != LoadNoLoads && !math.IsNaN(lt.Per10KG.Slope) && lt.Per10KG.N >= 3 {
-			out = append(out, fmt.Sprintf("%s: fresh-rep peak FPPA changes by %+.1f deg per 10 kg (95%% CI %+.1f to %+.1f); differences under about %.0f deg are within 2D measurement noise.",
-				name, lt.Per10KG.Slope, lt.Per10KG.CILow, lt.Per10KG.CIHigh, th.SessionChangeDeg))
+			out = append(out, fmt.Sprintf("%s: fresh-rep peak FPPA changes by %s deg per 10 kg (95%% CI %s to %s); differences under about %.0f deg are within 2D measurement noise.",
+				name, signed(lt.Per10KG.Slope, 1), signed(lt.Per10KG.CILow, 1), signed(lt.Per10KG.CIHigh, 1), th.SessionChangeDeg))
 		}
 		if m := ss.MeanFatigueSlope[s]; !math.IsNaN(m) && len(ss.Sets) > 1 {
-			out = append(out, fmt.Sprintf("%s: within sets, peak FPPA changes by %+.1f deg per rep on average (fatigue, kept apart from load).", name, m))
+			out = append(out, fmt.Sprintf("%s: within sets, peak FPPA changes by %s deg per rep on average (fatigue, kept apart from load).", name, signed(m, 1)))
 		}
 	}
 	out = append(out, Disclaimer)
 	return out
+}
+
+// num formats v with prec decimals, never as a negative zero ("-0" for
+// -0.3 would read as a sign that means something).
+func num(v float64, prec int) string {
+	t := strconv.FormatFloat(v, 'f', prec, 64)
+	if strings.Trim(t, "-0.") == "" {
+		return strings.TrimPrefix(t, "-")
+	}
+	return t
+}
+
+// signed is num with a + on positive values ("+2.5", "-1.0", "0.0").
+func signed(v float64, prec int) string {
+	t := num(v, prec)
+	if v > 0 && strings.Trim(t, "0.") != "" {
+		return "+" + t
+	}
+	return t
+}
+
+// appearsEvidence says, for a leg whose valgus appears from some load, what
+// the fresh reps at that load and above showed against the lighter ones,
+// in the measures that graded them: the FPPA (its rise above standing), the
+// knee inside the toes, the knees' separation ratio (KASR).
+func appearsEvidence(lt LoadTrend) string {
+	var light, heavy []LoadPoint
+	basis := map[string]bool{}
+	for _, p := range lt.Points {
+		if p.LoadKG < lt.AppearsFromKG {
+			light = append(light, p)
+			continue
+		}
+		heavy = append(heavy, p)
+		for _, b := range p.Basis {
+			basis[b] = true
+		}
+	}
+	avg := func(ps []LoadPoint, f func(LoadPoint) float64) float64 {
+		var v []float64
+		for _, p := range ps {
+			if x := f(p); !math.IsNaN(x) {
+				v = append(v, x)
+			}
+		}
+		return mean(v)
+	}
+	// what the heavier sets showed, then the lighter ones when measured
+	say := func(f func(LoadPoint) float64, heavyText, lightText func(float64) string) string {
+		t := heavyText(avg(heavy, f))
+		if l := avg(light, f); !math.IsNaN(l) {
+			t += " vs " + lightText(l) + " at lighter loads"
+		}
+		return t
+	}
+	var parts []string
+	if basis["knee_vs_toe"] {
+		pct := func(v float64) string { return num(100*v, 0) + "%" }
+		parts = append(parts, say(func(p LoadPoint) float64 { return p.FreshKneeVsToe },
+			func(v float64) string { return "knee up to " + pct(v) + " of the shank inside the toes" }, pct))
+	}
+	if basis["kasr"] {
+		ratio := func(v float64) string { return num(v, 2) }
+		parts = append(parts, say(func(p LoadPoint) float64 { return p.FreshKASR },
+			func(v float64) string { return "knee-to-ankle separation ratio down to " + ratio(v) }, ratio))
+	}
+	if basis["fppa"] || basis["fppa_change"] || len(parts) == 0 {
+		deg := func(v float64) string { return signed(v, 0) + " deg" }
+		parts = append(parts, say(func(p LoadPoint) float64 { return p.FreshPeakDeg },
+			func(v float64) string { return "peak knee angle " + deg(v) + " above standing" }, deg))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -77,8 +77,15 @@ const (
 type movementEvidence struct {
 	movement Movement
 	working  []string // per rep
-	reason   string
+	// planted is, per rep, the leg whose ankle travelled less: the
+	// standing leg when the movement is a single-leg squat.
+	planted []string
+	reason  string
 }
+
+// floorWindowS is how far either side of a frame (seconds) an ankle's floor
+// level is looked for.
+const floorWindowS = 1.0
 
 // recognise tells the movement from the keypoints: whether the feet stay put
 // during the reps (a foot that moves with the body is a free leg: single-leg
@@ -86,24 +93,33 @@ type movementEvidence struct {
 // knees reach very different heights at the bottom (split stance), whether
 // both feet leave the floor (jumps), or whether the lifter shifts far over
 // one leg from a very wide stance (lateral lunge).
-func recognise(b *body, reps []motion.Rep, depth []float64, bl Baseline) movementEvidence {
+func recognise(b *body, reps []motion.Rep, depth []float64, times []float64, bl Baseline) movementEvidence {
 	if len(reps) == 0 {
 		return movementEvidence{movement: MoveNone, reason: "the hips never went down far enough to count a rep"}
 	}
 	L := bl.LegPx
 	n := b.n
-	// Each ankle's floor level: its lowest position in the picture.
-	var floor [2]float64
-	for s := 0; s < 2; s++ {
+	// Each ankle's floor level at frame i: its lowest position in the
+	// picture within a second either side. A jump's flight is shorter, so
+	// the take-off and landing lie inside the window; a lifter who moves
+	// nearer to or farther from the camera during the set changes the
+	// floor's height in the picture, and a floor taken over the whole set
+	// would make their feet look lifted.
+	floorAt := func(s, i int) float64 {
 		var ys []float64
-		for i := 0; i < n; i++ {
-			if b.ankle[s].ok[i] {
-				ys = append(ys, b.ankle[s].pos[i].Y)
+		for j := i; j >= 0 && times[i]-times[j] <= floorWindowS; j-- {
+			if b.ankle[s].ok[j] {
+				ys = append(ys, b.ankle[s].pos[j].Y)
 			}
 		}
-		floor[s] = percentile(ys, 0.95)
+		for j := i + 1; j < n && times[j]-times[i] <= floorWindowS; j++ {
+			if b.ankle[s].ok[j] {
+				ys = append(ys, b.ankle[s].pos[j].Y)
+			}
+		}
+		return percentile(ys, 0.95)
 	}
-	ev := movementEvidence{working: make([]string, len(reps))}
+	ev := movementEvidence{working: make([]string, len(reps)), planted: make([]string, len(reps))}
 	var nBil, nSingle, nSplit, nJump, nLateral int
 	for k, r := range reps {
 		// ankle movement during the rep, and lift above the floor
@@ -121,7 +137,7 @@ func recognise(b *body, reps []motion.Rep, depth []float64, bl Baseline) movemen
 				}
 				y := b.ankle[s].pos[i].Y
 				lo[s], hi[s] = math.Min(lo[s], y), math.Max(hi[s], y)
-				l := (floor[s] - y) / L
+				l := (floorAt(s, i) - y) / L
 				lift[s] = math.Max(lift[s], l)
 				if l > 0.1 {
 					up++
@@ -131,12 +147,25 @@ func recognise(b *body, reps []motion.Rep, depth []float64, bl Baseline) movemen
 				airborne++
 			}
 		}
-		if airborne > 0 {
-			nJump++
-			ev.working[k] = WorkingBoth
-			continue
+		travel := [2]float64{(hi[0] - lo[0]) / L, (hi[1] - lo[1]) / L}
+		ev.planted[k] = WorkingLeft
+		if travel[1] < travel[0] {
+			ev.planted[k] = WorkingRight
 		}
-		moving := [2]bool{(hi[0]-lo[0])/L > 0.08, (hi[1]-lo[1])/L > 0.08}
+		// A foot that moves with the body while the other stays put is a
+		// free leg. The standing ankle's point may move too (it shifts as
+		// the shin tilts over the foot in a pistol): then the free leg is
+		// the one that moved more than twice as far. This comes before the
+		// jump test: the free foot passing the standing ankle's raised
+		// point can look like both feet off the floor, while in a jump
+		// both feet move alike.
+		moving := [2]bool{travel[0] > 0.08, travel[1] > 0.08}
+		if moving[0] && moving[1] {
+			moving = [2]bool{travel[0] > 2*travel[1], travel[1] > 2*travel[0]}
+			if !moving[0] && !moving[1] {
+				moving = [2]bool{true, true}
+			}
+		}
 		switch {
 		case moving[0] && !moving[1]:
 			nSingle++
@@ -145,6 +174,11 @@ func recognise(b *body, reps []motion.Rep, depth []float64, bl Baseline) movemen
 		case moving[1] && !moving[0]:
 			nSingle++
 			ev.working[k] = WorkingLeft
+			continue
+		}
+		if airborne > 0 {
+			nJump++
+			ev.working[k] = WorkingBoth
 			continue
 		}
 		// feet planted: split stance or bilateral

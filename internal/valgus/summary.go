@@ -3,6 +3,7 @@ package valgus
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -308,6 +309,13 @@ type LoadPoint struct {
 	// reps, before fatigue builds up.
 	FreshPeakDeg float64
 	Severity     Severity // worst of those reps
+	// Basis names the measures that set the class of those reps (as in
+	// SideResult.Basis); FreshKneeVsToe is their largest knee-vs-toes
+	// offset (shank lengths) and FreshKASR their lowest KASR, NaN when not
+	// measured.
+	Basis          []string
+	FreshKneeVsToe float64
+	FreshKASR      float64
 }
 
 // LoadTrend is one leg's valgus against load across sets.
@@ -373,6 +381,7 @@ func loadTrend(sets []*SetResult, s Side) LoadTrend {
 		}
 		var fresh []float64
 		sev := SevNotAssessed
+		p := LoadPoint{Set: k, LoadKG: set.LoadKG, FreshKneeVsToe: math.NaN(), FreshKASR: math.NaN()}
 		for _, r := range set.Reps {
 			if r.Partial || !r.Side[s].Assessed || len(fresh) == 2 {
 				continue
@@ -384,12 +393,24 @@ func loadTrend(sets []*SetResult, s Side) LoadTrend {
 				} else {
 					sev = maxSeverity(sev, r.Side[s].Severity)
 				}
+				for _, b := range r.Side[s].Basis {
+					if !slices.Contains(p.Basis, b) {
+						p.Basis = append(p.Basis, b)
+					}
+				}
+				if v := r.Side[s].KneeVsToe; !math.IsNaN(v) && !(v <= p.FreshKneeVsToe) {
+					p.FreshKneeVsToe = v
+				}
+				if v := r.KASRMin; !math.IsNaN(v) && !(v >= p.FreshKASR) {
+					p.FreshKASR = v
+				}
 			}
 		}
 		if len(fresh) == 0 {
 			continue
 		}
-		lt.Points = append(lt.Points, LoadPoint{Set: k, LoadKG: set.LoadKG, FreshPeakDeg: mean(fresh), Severity: sev})
+		p.FreshPeakDeg, p.Severity = mean(fresh), sev
+		lt.Points = append(lt.Points, p)
 	}
 	sort.SliceStable(lt.Points, func(i, j int) bool { return lt.Points[i].LoadKG < lt.Points[j].LoadKG })
 	distinct := map[float64]bool{}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,7 +93,7 @@ func Encode(ctx context.Context, path string, width, height int, opts EncodeOpti
 	if err != nil {
 		return nil, err
 	}
-	tmpf, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
+	tmpf, err := createTemp(path)
 	if err != nil {
 		return nil, fmt.Errorf("video: encode %s: creating the temporary output: %w", path, err)
 	}
@@ -267,6 +269,12 @@ func (e *Encoder) Close() error {
 		e.err = e.toolError(waitErr)
 		return e.err
 	}
+	// ffmpeg 5.1 drops the last frame's duration (see mp4fix.go): set it.
+	if err := setLastDuration(e.tmp, e.pendTS, e.pendTS+last); err != nil {
+		_ = os.Remove(e.tmp)
+		e.err = fmt.Errorf("video: encode %s: setting the last frame's duration: %w", e.path, err)
+		return e.err
+	}
 	if err := os.Rename(e.tmp, e.path); err != nil {
 		_ = os.Remove(e.tmp)
 		e.err = fmt.Errorf("video: encode %s: moving the finished file into place: %w", e.path, err)
@@ -325,4 +333,20 @@ func (e *Encoder) toolError(err error) error {
 	}
 	return &Error{Op: "encode", Path: e.path, Kind: ErrFFmpeg, Detail: shorten(tail, 300),
 		Hint: "check that ffmpeg has libx264 (Debian's ffmpeg package does) and the folder is writable", Err: err}
+}
+
+// createTemp creates an empty temporary file beside path, named
+// .NAME.RANDOM.part, with the permissions a new file gets (0666 less the
+// umask, like ffmpeg's own output; os.CreateTemp would make it 0600).
+func createTemp(path string) (*os.File, error) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	for range 100 {
+		name := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64(), 36)+".part")
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, err
+	}
+	return nil, fmt.Errorf("creating a temporary file beside %s: too many name collisions", path)
 }

@@ -3,6 +3,7 @@ package video
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -60,7 +61,8 @@ func checkRoundTrip(t *testing.T, dst string, src *Info, times []float64, w, h i
 		t.Errorf("output frames %d vfr %v missing %d, want %d %v %d",
 			out.FrameCount, out.VariableFrameRate, out.MissingFrames, len(times), src.VariableFrameRate, src.MissingFrames)
 	}
-	if math.Abs(out.Duration-src.Duration) > 0.002 {
+	// The MP4 time scale is 1/90000 s: the duration is kept to a tick.
+	if math.Abs(out.Duration-src.Duration) > 2e-5 {
 		t.Errorf("output duration %.4f s, input %.4f s", out.Duration, src.Duration)
 	}
 	got := probeFrames(t, dst, out.StreamIndex)
@@ -144,6 +146,151 @@ func TestEncodeRoundTripSharedClip(t *testing.T) {
 		t.Fatalf("source missing frames %d, want 1", info.MissingFrames)
 	}
 	checkRoundTrip(t, dst, info, times, 320, 180)
+}
+
+// ffprobeDuration asks ffprobe (not this package) for a file's video stream
+// duration and decoded frame count.
+func ffprobeDuration(t *testing.T, path string) (float64, int) {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+		"-show_entries", "stream=duration,nb_read_frames", "-of", "csv=p=0", path).Output()
+	if err != nil {
+		t.Fatalf("ffprobe %s: %v", path, err)
+	}
+	var d float64
+	var n int
+	if _, err := fmt.Sscanf(strings.TrimSpace(string(out)), "%g,%d", &d, &n); err != nil {
+		t.Fatalf("ffprobe %s: %q: %v", path, out, err)
+	}
+	return d, n
+}
+
+// TestEncodeKeepsDurationFullSize re-encodes the goblet clip at its full
+// 1280x720. At this size ffmpeg 5.1 probes too few frames to guess a frame
+// rate and its MP4 muxer gave the last frame no duration: the output was
+// 12.133 s long instead of 12.167 s (one frame short).
+func TestEncodeKeepsDurationFullSize(t *testing.T) {
+	requireTools(t)
+	src := testenv.SharedFile(t, "media/goblet-squat-front.mp4")
+	dst := filepath.Join(t.TempDir(), "out.mp4")
+	info, times := reencode(t, src, dst, 0)
+	inDur, inFrames := ffprobeDuration(t, src)
+	outDur, outFrames := ffprobeDuration(t, dst)
+	if inFrames != 365 || outFrames != 365 || len(times) != 365 {
+		t.Fatalf("frames: input %d, output %d, decoded %d; want 365", inFrames, outFrames, len(times))
+	}
+	// 12.166633 s in the input's 1/30000 s time base; the output keeps it
+	// to one 1/90000 s tick.
+	if math.Abs(inDur-12.166633) > 1e-6 || math.Abs(outDur-inDur) > 1.2e-5 {
+		t.Errorf("duration: output %.6f s, input %.6f s", outDur, inDur)
+	}
+	checkRoundTrip(t, dst, info, times, 1280, 720)
+}
+
+// TestEncodeDurationOption: the last frame lasts until EncodeOptions.Duration
+// (or 1/FrameRate without it), however long that is; the files play, keep
+// every frame's timestamp and the index stays in front.
+func TestEncodeDurationOption(t *testing.T) {
+	requireTools(t)
+	dir := t.TempDir()
+	pix := make([]byte, 64*48*3)
+	for _, c := range []struct {
+		name string
+		opts EncodeOptions
+		w, h int
+		want float64
+	}{
+		{"rate only", EncodeOptions{FrameRate: 10}, 64, 48, 1.0},
+		{"long last frame", EncodeOptions{FrameRate: 10, Duration: 1.55}, 64, 48, 1.55},
+		{"short last frame", EncodeOptions{FrameRate: 10, Duration: 0.92}, 64, 48, 0.92},
+		{"long last frame, large", EncodeOptions{FrameRate: 10, Duration: 1.55}, 1280, 720, 1.55},
+	} {
+		dst := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-")+".mp4")
+		e, err := Encode(context.Background(), dst, c.w, c.h, c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pix) != c.w*c.h*3 {
+			pix = make([]byte, c.w*c.h*3)
+		}
+		var times []float64
+		for i := range 10 {
+			for p := range pix {
+				pix[p] = byte(25 * i)
+			}
+			times = append(times, float64(i)/10)
+			if err := e.WriteFrame(pix, times[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := e.Close(); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		d, n := ffprobeDuration(t, dst)
+		if n != 10 || math.Abs(d-c.want) > 1.2e-5 {
+			t.Errorf("%s: %d frames lasting %.6f s, want 10 lasting %.6f s", c.name, n, d, c.want)
+		}
+		got := probeFrames(t, dst, 0)
+		for i := range got {
+			if math.Abs(got[i]-times[i]) > 1.2e-5 {
+				t.Errorf("%s: frame %d at %.6f s, want %.6f s", c.name, i, got[i], times[i])
+			}
+		}
+		data, err := os.ReadFile(dst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m, md := strings.Index(string(data), "moov"), strings.Index(string(data), "mdat"); m < 0 || md < 0 || m > md {
+			t.Errorf("%s: moov at %d, mdat at %d: want moov first", c.name, m, md)
+		}
+		// The last frame decodes with its own content (its chunk offset
+		// is right even when the index grew).
+		dec, err := Decode(context.Background(), dst, DecodeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var last []byte
+		for f, err := range dec.All() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			last = f.Pix
+		}
+		if v := last[len(last)/2]; v < 225-4 || v > 225+4 {
+			t.Errorf("%s: last frame grey level %d, want 225", c.name, v)
+		}
+		dec.Close()
+	}
+}
+
+// TestEncodeFileMode: the output gets the mode a new file gets (0666 less
+// the umask, typically 0644), not the 0600 of a private temporary file.
+func TestEncodeFileMode(t *testing.T) {
+	requireTools(t)
+	dir := t.TempDir()
+	ref := filepath.Join(dir, "ref")
+	if err := os.WriteFile(ref, nil, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "out.mp4")
+	e, err := Encode(context.Background(), dst, 64, 48, EncodeOptions{FrameRate: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.WriteFrame(make([]byte, 64*48*3), 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.Stat(ref)
+	got, err := os.Stat(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Mode().Perm() != want.Mode().Perm() || got.Mode().Perm()&0o044 == 0 && want.Mode().Perm()&0o044 != 0 {
+		t.Errorf("output mode %v, want %v (like any new file)", got.Mode().Perm(), want.Mode().Perm())
+	}
 }
 
 // TestEncodeColoursAndOddSize checks colours survive the RGB -> yuv420p ->
