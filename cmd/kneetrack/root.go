@@ -38,6 +38,7 @@ It runs its own pose-estimation models in pure Go; fetch them once with
 		newAnalyzeCmd(opts),
 		newPoseCmd(opts),
 		newSimulateCmd(opts),
+		newDemoCmd(opts),
 	)
 	return root
 }

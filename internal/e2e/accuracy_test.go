@@ -1,0 +1,347 @@
+package e2e
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/kneetrack/kneetrack/internal/sim"
+	"github.com/kneetrack/kneetrack/internal/valgus"
+)
+
+// Tolerances of the end-to-end tests.
+const (
+	// peakTolDeg bounds, per rep and leg, the difference between the
+	// measured and the simulated peak FPPA rise above standing (camera in
+	// front). It is 2D FPPA's smallest detectable difference between
+	// sessions (7.5-8.9°, Munro, Herrington & Carolan 2012), the same bar
+	// kneetrack sets for its mild class: an error below it cannot turn a
+	// clean rep into a caving one or hide a cave of moderate size.
+	peakTolDeg = 8.0
+	// biasTolDeg bounds the mean signed error over a set's caving reps.
+	biasTolDeg = 5.0
+	// caveDeg is the simulated rise from which a rep counts as caving for
+	// the side, phase and timing checks: clear of the analysis's 5° onset
+	// threshold, so that a measurement within tolerance cannot fall below
+	// it.
+	caveDeg = 8.0
+	// peakTimeTolS bounds the measured peak's time against the simulated
+	// one (under four frames at the test's 15 fps).
+	peakTimeTolS = 0.25
+	// boundsTolS bounds the measured rep start and end against the
+	// simulated ones, found by the analysis's own rules.
+	boundsTolS = 0.15
+)
+
+// rampSet grows the right knee's cave over five reps, 0° to 20° of peak
+// FPPA rise, peaking just out of the hole (22% into an ascent of 1.5 s,
+// mid-way through that phase); the left knee tracks out.
+func rampSet() sim.Set {
+	return sim.Set{Reps: 5, FPS: videoFPS, RightValgusDeg: []float64{0, 5, 10, 15, 20}, Peak: 2.22, AscentS: 1.5}
+}
+
+// rampAt films rampSet from yaw degrees around the lifter (0 in front,
+// positive towards the lifter's right, the caving side).
+func rampAt(yaw float64) scenario {
+	return scenario{name: fmt.Sprintf("ramp-yaw%02.0f", yaw), set: rampSet(), yawDeg: yaw}
+}
+
+// steady caves the right knee by 14° in every one of four reps, peaking in
+// the descent (65% of the way down): a constant cave, so no fatigue trend.
+func steady() scenario {
+	return scenario{name: "steady", set: sim.Set{Reps: 4, FPS: videoFPS, RightValgusDeg: []float64{14}, Peak: 0.65}}
+}
+
+// deepBottom caves the right knee 0°, 10° and 20° at the bottom of a deep
+// squat (sim's default peak), where the thigh points at the camera: the
+// known limit of 2D FPPA, measured for the table, not held to tolerance.
+func deepBottom() scenario {
+	return scenario{name: "deep-bottom", set: sim.Set{Reps: 3, FPS: videoFPS, RightValgusDeg: []float64{0, 10, 20}}}
+}
+
+// legError is one leg in one rep: simulated and measured peak FPPA rise.
+type legError struct {
+	truth, measured float64
+	truthPhase      string
+	measuredPhase   string
+	truthT, measT   float64
+}
+
+func (e legError) err() float64 { return e.measured - e.truth }
+
+// pairs lines up the analysis's reps with the simulated ones (same count
+// checked by the caller) and returns each leg's numbers per rep.
+func pairs(o *outcome) [][2]legError {
+	var out [][2]legError
+	for i, r := range o.set.Reps {
+		if i >= len(o.sim.Truth.Reps) {
+			break
+		}
+		tr := o.sim.Truth.Reps[i]
+		var p [2]legError
+		for sd := range 2 {
+			lt := tr.Leg(sim.Side(sd))
+			m := r.Side[sd]
+			p[sd] = legError{truth: lt.PeakChange, measured: m.PeakFPPAChange, truthPhase: lt.PeakPhase,
+				measuredPhase: m.PeakPhase, truthT: lt.PeakTime, measT: m.PeakS}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// checkReps asserts the rep count and each rep's bounds.
+func checkReps(t *testing.T, o *outcome) bool {
+	t.Helper()
+	set, truth := o.set, o.sim.Truth
+	if !set.Analysed {
+		t.Errorf("%s: not analysed: %v", o.sc.name, set.Notes)
+		return false
+	}
+	if len(set.Reps) != len(truth.Reps) || set.Summary.PartialReps != 0 {
+		t.Errorf("%s: %d reps counted (%d partial), %d simulated", o.sc.name, len(set.Reps), set.Summary.PartialReps, len(truth.Reps))
+		return false
+	}
+	for i, r := range set.Reps {
+		b := truth.Reps[i].Analysed
+		if math.Abs(r.StartS-b.Start) > boundsTolS || math.Abs(r.EndS-b.End) > boundsTolS {
+			t.Errorf("%s rep %d: measured %.2f-%.2f s, simulated %.2f-%.2f s", o.sc.name, i+1, r.StartS, r.EndS, b.Start, b.End)
+		}
+	}
+	return true
+}
+
+// checkFront asserts what a camera in front must get right: every leg's
+// peak within peakTolDeg, little bias, and for every caving rep the side,
+// the phase and the time of the peak.
+func checkFront(t *testing.T, o *outcome) {
+	t.Helper()
+	var sum float64
+	n := 0
+	for i, p := range pairs(o) {
+		for sd := range 2 {
+			e := p[sd]
+			side := valgus.Side(sd)
+			if math.Abs(e.err()) > peakTolDeg {
+				t.Errorf("%s rep %d %s knee: measured peak rise %+.1f°, simulated %+.1f° (tolerance %g°)", o.sc.name, i+1, side, e.measured, e.truth, peakTolDeg)
+			}
+			if e.truth < caveDeg {
+				continue
+			}
+			sum += e.err()
+			n++
+			if e.measuredPhase != e.truthPhase {
+				t.Errorf("%s rep %d %s knee: peak measured in phase %s at %.2f s, simulated in %s at %.2f s", o.sc.name, i+1, side, e.measuredPhase, e.measT, e.truthPhase, e.truthT)
+			}
+			if math.Abs(e.measT-e.truthT) > peakTimeTolS {
+				t.Errorf("%s rep %d %s knee: peak measured at %.2f s, simulated at %.2f s", o.sc.name, i+1, side, e.measT, e.truthT)
+			}
+			// The side: the caving knee is the one found caving, and the
+			// other knee, which tracks out, is not.
+			other := p[1-sd]
+			if other.truth < 1 && other.measuredPhase != valgus.PhaseNone {
+				t.Errorf("%s rep %d: %s knee (not caving) measured rising %+.1f°, peaking in phase %s", o.sc.name, i+1, valgus.Side(1-sd), other.measured, other.measuredPhase)
+			}
+			if !(e.measured > other.measured+caveDeg/2) {
+				t.Errorf("%s rep %d: caving %s knee measured %+.1f°, the other %+.1f°", o.sc.name, i+1, side, e.measured, other.measured)
+			}
+		}
+	}
+	if n > 0 && math.Abs(sum/float64(n)) > biasTolDeg {
+		t.Errorf("%s: mean error over the caving reps %+.1f° (tolerance %g°)", o.sc.name, sum/float64(n), biasTolDeg)
+	}
+}
+
+// verdict returns a leg's fatigue verdict.
+func verdict(o *outcome, s valgus.Side) valgus.Trend { return o.set.Summary.Fatigue[s] }
+
+// TestRampFront: a cave growing by 5° a rep on the right, filmed from the
+// front, is measured rep by rep within tolerance, in the right phase, on
+// the right side, and found growing; the left knee shows no trend.
+func TestRampFront(t *testing.T) {
+	o := runs.get(t, rampAt(0))
+	if !checkReps(t, o) {
+		return
+	}
+	checkFront(t, o)
+	if f := verdict(o, valgus.Right); f.Verdict != valgus.TrendWorsening || math.Abs(f.Slope-o.sim.Truth.FatigueSlope.Right) > 2 {
+		t.Errorf("right knee: %s at %+.2f°/rep; simulated %+.2f°/rep, so worsening", f.Verdict, f.Slope, o.sim.Truth.FatigueSlope.Right)
+	}
+	if f := verdict(o, valgus.Left); f.Verdict != valgus.TrendUnclear {
+		t.Errorf("left knee: %s at %+.2f°/rep; simulated no change", f.Verdict, f.Slope)
+	}
+	if o.set.View.View != valgus.ViewFront {
+		t.Errorf("view %s, want front", o.set.View.View)
+	}
+}
+
+// TestSteadyFront: the same cave in every rep, peaking in the descent, is
+// measured within tolerance and in the right phase, and no fatigue trend
+// is reported on either side.
+func TestSteadyFront(t *testing.T) {
+	o := runs.get(t, steady())
+	if !checkReps(t, o) {
+		return
+	}
+	checkFront(t, o)
+	for _, s := range []valgus.Side{valgus.Left, valgus.Right} {
+		if f := verdict(o, s); f.Verdict != valgus.TrendUnclear {
+			t.Errorf("%s knee: %s at %+.2f°/rep; every rep was simulated alike", s, f.Verdict, f.Slope)
+		}
+	}
+}
+
+// TestRampOblique: filmed from 15° and 30° towards the caving side, where
+// the camera sees the knee's forward travel as part of the angle (the
+// simulated truth is what that camera sees), the reps are still counted
+// exactly, the caving leg's peak is measured within tolerance, and the
+// knee that tracks out is never reported as caving.
+func TestRampOblique(t *testing.T) {
+	for _, yaw := range []float64{15, 30} {
+		o := runs.get(t, rampAt(yaw))
+		if !checkReps(t, o) {
+			continue
+		}
+		for i, p := range pairs(o) {
+			r, l := p[valgus.Right], p[valgus.Left]
+			if math.Abs(r.err()) > peakTolDeg {
+				t.Errorf("yaw %g rep %d right knee: measured %+.1f°, simulated %+.1f°", yaw, i+1, r.measured, r.truth)
+			}
+			if l.truth < 1 && l.measuredPhase != valgus.PhaseNone {
+				t.Errorf("yaw %g rep %d left knee (tracking out): measured rising %+.1f° (%s)", yaw, i+1, l.measured, l.measuredPhase)
+			}
+		}
+		if f := verdict(o, valgus.Left); f.Verdict == valgus.TrendWorsening {
+			t.Errorf("yaw %g left knee: %s at %+.2f°/rep; simulated no change", yaw, f.Verdict, f.Slope)
+		}
+	}
+}
+
+// TestDeepBottomCounted: a cave at the very bottom of a deep squat is where
+// 2D FPPA is least accurate (the table in docs/method.md shows by how
+// much); the reps must still be counted and bounded exactly.
+func TestDeepBottomCounted(t *testing.T) {
+	checkReps(t, runs.get(t, deepBottom()))
+}
+
+// TestAccuracyTable prints the tables of docs/method.md ("End-to-end
+// accuracy"): every rep's simulated and measured peak FPPA rise by
+// scenario and camera yaw, a summary by yaw, and the error of single
+// frames by how foreshortened the thigh is. Run it with
+//
+//	go test -run TestAccuracyTable -v ./internal/e2e
+//
+// It holds the summary to the tolerances (every rep counted; mean absolute
+// error of the front view's favourable scenarios within biasTolDeg).
+func TestAccuracyTable(t *testing.T) {
+	scs := []scenario{rampAt(0), rampAt(15), rampAt(30), steady(), deepBottom()}
+	var outs []*outcome
+	for _, sc := range scs {
+		outs = append(outs, runs.get(t, sc))
+	}
+	var b strings.Builder
+	b.WriteString("| set | yaw | rep | right simulated | right measured | error | phase simulated / measured | left simulated | left measured | error |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|\n")
+	for _, o := range outs {
+		for i, p := range pairs(o) {
+			r, l := p[valgus.Right], p[valgus.Left]
+			fmt.Fprintf(&b, "| %s | %g° | %d | %+.1f | %+.1f | %+.1f | %s / %s | %+.1f | %+.1f | %+.1f |\n", o.sc.setName(), o.sc.yawDeg, i+1,
+				r.truth, r.measured, r.err(), phaseLabel(r.truthPhase), phaseLabel(r.measuredPhase), l.truth, l.measured, l.err())
+		}
+	}
+	b.WriteString("\n| set | yaw | reps simulated / counted | view found | mean error | mean abs error | worst abs error | right trend simulated / measured |\n")
+	b.WriteString("|---|---:|---|---|---:|---:|---:|---|\n")
+	for _, o := range outs {
+		var errs []float64
+		for _, p := range pairs(o) {
+			errs = append(errs, p[0].err(), p[1].err())
+		}
+		mean, mad, worst := stats(errs)
+		f := verdict(o, valgus.Right)
+		fmt.Fprintf(&b, "| %s | %g° | %d / %d | %s (~%.0f°) | %+.1f | %.1f | %.1f | %+.1f / %+.1f °/rep (%s) |\n", o.sc.setName(), o.sc.yawDeg,
+			len(o.sim.Truth.Reps), len(o.set.Reps), o.set.View.View, o.set.View.YawDeg, mean, mad, worst,
+			o.sim.Truth.FatigueSlope.Right, f.Slope, f.Verdict)
+		if len(o.set.Reps) != len(o.sim.Truth.Reps) {
+			t.Errorf("%s: %d reps counted, %d simulated", o.sc.name, len(o.set.Reps), len(o.sim.Truth.Reps))
+		}
+		if o.sc.yawDeg == 0 && o.sc.name != deepBottom().name && mad > biasTolDeg {
+			t.Errorf("%s: mean absolute error %.1f° (tolerance %g°)", o.sc.name, mad, biasTolDeg)
+		}
+	}
+	b.WriteString("\n")
+	b.WriteString(frameTable(outs))
+	var total float64
+	for _, o := range outs {
+		total += o.renderS + o.poseS
+	}
+	fmt.Fprintf(&b, "\n%d sets, %.0f s rendering and tracking on this machine.\n", len(outs), total)
+	t.Log("\n" + b.String())
+}
+
+// frameTable tabulates single frames of the front-view sets: the measured
+// FPPA's error against the simulated one, by the thigh's apparent length
+// (fraction of standing; the analysis treats FPPA as unreliable below
+// 0.25).
+func frameTable(outs []*outcome) string {
+	edges := []float64{0, 0.25, 0.4, 0.55, 0.7, 0.85, 10}
+	errs := make([][]float64, len(edges)-1)
+	for _, o := range outs {
+		if o.sc.yawDeg != 0 {
+			continue
+		}
+		for i, f := range o.set.Frames {
+			if i >= len(o.sim.Truth.PerFrame) {
+				break
+			}
+			pf := o.sim.Truth.PerFrame[i]
+			for sd := range 2 {
+				m := f.Side[sd]
+				if !m.Usable || math.IsNaN(m.FPPA) || math.IsNaN(m.ThighRatio) {
+					continue
+				}
+				k := sort.SearchFloat64s(edges, m.ThighRatio) - 1
+				k = max(0, min(k, len(errs)-1))
+				errs[k] = append(errs[k], m.FPPA-pf.FPPA.Get(sim.Side(sd)))
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteString("| thigh's apparent length | frames | mean error | median abs error | 90th percentile abs error |\n")
+	b.WriteString("|---|---:|---:|---:|---:|\n")
+	for k, e := range errs {
+		if len(e) == 0 {
+			continue
+		}
+		mean, _, _ := stats(e)
+		abs := make([]float64, len(e))
+		for i, v := range e {
+			abs[i] = math.Abs(v)
+		}
+		sort.Float64s(abs)
+		span := fmt.Sprintf("%.2f to %.2f", edges[k], edges[k+1])
+		if k == len(errs)-1 {
+			span = fmt.Sprintf("%.2f or more", edges[k])
+		}
+		fmt.Fprintf(&b, "| %s | %d | %+.1f | %.1f | %.1f |\n", span, len(e), mean, abs[len(abs)/2], abs[int(0.9*float64(len(abs)-1))])
+	}
+	return b.String()
+}
+
+func stats(v []float64) (mean, meanAbs, worst float64) {
+	for _, x := range v {
+		mean += x
+		meanAbs += math.Abs(x)
+		worst = math.Max(worst, math.Abs(x))
+	}
+	n := float64(max(len(v), 1))
+	return mean / n, meanAbs / n, worst
+}
+
+func phaseLabel(p string) string {
+	if p == valgus.PhaseOutOfTheHole {
+		return "out of the hole"
+	}
+	return p
+}
