@@ -2,6 +2,7 @@ package nn
 
 import (
 	"context"
+	"runtime"
 	"testing"
 )
 
@@ -34,10 +35,15 @@ func BenchmarkRun(b *testing.B) {
 	}
 }
 
-// BenchmarkRunThreads1 is BenchmarkRun on a single goroutine.
+// BenchmarkRunThreads1 is BenchmarkRun on a single goroutine, locked to
+// its OS thread. Besides wall-clock ns/op it reports cpu-ns/op, the
+// thread's CPU time per inference (Linux), which time spent waiting for
+// a core on a busy machine does not inflate.
 func BenchmarkRunThreads1(b *testing.B) {
 	for _, name := range allModels {
 		b.Run(name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
 			m := loadModel(b, name)
 			r, err := m.NewRunner(Options{Threads: 1})
 			if err != nil {
@@ -45,11 +51,19 @@ func BenchmarkRunThreads1(b *testing.B) {
 			}
 			fillLCG(r, 20240601)
 			ctx := context.Background()
+			if err := r.Run(ctx); err != nil {
+				b.Fatal(err)
+			}
 			b.ReportAllocs()
+			b.ResetTimer()
+			cpu0, ok := threadCPU()
 			for b.Loop() {
 				if err := r.Run(ctx); err != nil {
 					b.Fatal(err)
 				}
+			}
+			if cpu1, ok1 := threadCPU(); ok && ok1 {
+				b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 			}
 		})
 	}

@@ -107,6 +107,8 @@ func Load(modelJSON, weights []byte) (*Model, error) {
 	}
 	m.ops = fusePads(p.values, p.ops, m.outputValues())
 	m.ops = fuseActivations(p.values, m.ops, m.outputValues())
+	m.ops = fuseResiduals(p.values, m.ops, m.outputValues())
+	m.ops = fuseExpandDepthwise(p.values, m.ops, m.outputValues())
 	m.ops = liveOps(p.values, m.ops, m.outputValues())
 	for _, o := range m.ops {
 		m.macs += o.macs()
@@ -344,6 +346,86 @@ func fuseActivations(values []*value, ops []op, outputs []int) []op {
 	out := ops[:0:0]
 	for _, o := range ops {
 		if u, ok := o.(*unaryOp); ok && fused[u] {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// fuseResiduals merges a float32 AddV2 (with its fused Relu, if any) into
+// the op computing one of its operands, when the add is that op's only
+// reader and the other operand, of the same shape, exists before the op
+// runs. The op is a GEMM convolution (BlazePose's and MoveNet's residual
+// connections, projection → Add [→ Relu6]) or a ResizeBilinear (the
+// feature pyramids' upsample → Add with a skip connection). The op then
+// adds the residual as it stores each result (kernel.GemmPackedRes,
+// kernel.ResizeRow), so the sum is written once instead of written, read
+// and written again. The arithmetic is unchanged: the op's result is
+// rounded to float32 before the addition, as in TF.js.
+func fuseResiduals(values []*value, ops []op, outputs []int) []op {
+	root := func(v int) int {
+		if a := values[v].alias; a >= 0 {
+			return a
+		}
+		return v
+	}
+	fusable := map[int]int{} // output value -> index of the op that can add a residual to it
+	madeAt := map[int]int{}  // output value -> index of the op writing it
+	for i, o := range ops {
+		for _, v := range o.base().out {
+			madeAt[v] = i
+		}
+		switch o := o.(type) {
+		case *convOp:
+			if !o.depthwise && !o.single() {
+				fusable[o.out[0]] = i
+			}
+		case *resizeOp:
+			fusable[o.out[0]] = i
+		}
+	}
+	cnt := consumers(values, ops, outputs)
+	fused := map[*binaryOp]bool{}
+	for _, o := range ops {
+		add, ok := o.(*binaryOp)
+		if !ok || add.kind != binAdd || add.dt != f32 {
+			continue
+		}
+		n := values[add.out[0]].n
+		for k := 0; k < 2; k++ {
+			x, r := root(add.in[k]), root(add.in[1-k])
+			at, ok := fusable[x]
+			if !ok || cnt[x] != 1 || values[x].n != n || values[r].n != n || x == r {
+				continue
+			}
+			// The residual must exist when the producer runs.
+			if ri, made := madeAt[r]; made && ri >= at {
+				continue
+			}
+			switch o := ops[at].(type) {
+			case *convOp:
+				if o.res >= 0 {
+					continue
+				}
+				o.res, o.act2 = r, add.act
+			case *resizeOp:
+				if o.res >= 0 {
+					continue
+				}
+				o.res, o.act = r, add.act
+			}
+			b := ops[at].base()
+			b.reads(r)
+			values[x].fusedInto = add.node
+			b.out[0] = add.out[0]
+			fused[add] = true
+			break
+		}
+	}
+	out := ops[:0:0]
+	for _, o := range ops {
+		if b, ok := o.(*binaryOp); ok && fused[b] {
 			continue
 		}
 		out = append(out, o)

@@ -24,6 +24,10 @@ type convOp struct {
 	filter, bias     []float32
 	packed           *kernel.PackedB // filter as a GEMM B matrix (regular convolutions)
 	act              kernel.Act
+	// res is a residual added to the result (a fused AddV2, see
+	// fuseResiduals), -1 for none; act2 is applied after it.
+	res  int
+	act2 kernel.Act
 }
 
 // direct reports whether the convolution is a plain matrix product on the
@@ -41,11 +45,39 @@ func (o *convOp) macs() int64 {
 	return m
 }
 
-func (o *convOp) scratchElems() int {
-	if o.depthwise || o.direct() {
+// single reports whether the convolution produces one channel at stride 1
+// (BlazePose's segmentation output, 3×3 over 256×256×8). Such a
+// convolution runs as kernel.TapConv over a channel-planar, zero-padded
+// copy of the input, vectorised over output columns: as a GEMM it would
+// use one lane of each vector.
+func (o *convOp) single() bool {
+	return !o.depthwise && o.outC == 1 && o.sh == 1 && o.sw == 1 && !o.direct()
+}
+
+// planarDims are the rows and columns of the padded input of a single()
+// convolution: every output row y reads planar rows y .. y+KH-1.
+func (o *convOp) planarDims() (rows, cols int) {
+	return o.outH + o.kh - 1, o.outW + o.kw - 1
+}
+
+// im2colBlock is the number of pixels whose patch rows an im2col
+// convolution builds and multiplies at a time, in one worker's part of the
+// scratch: about im2colBytes, a whole number of GEMM row blocks, at most
+// the image.
+func (o *convOp) im2colBlock() int {
+	k := o.kh * o.kw * o.inC
+	return min(o.outH*o.outW, max(gemmRows, im2colBytes/(4*k)/gemmRows*gemmRows))
+}
+
+func (o *convOp) scratchElems(threads int) int {
+	switch {
+	case o.depthwise || o.direct():
 		return 0
+	case o.single():
+		rows, cols := o.planarDims()
+		return rows * o.inC * cols
 	}
-	return o.outH * o.outW * o.kh * o.kw * o.inC
+	return max(1, threads) * o.im2colBlock() * o.kh * o.kw * o.inC
 }
 
 // convSpec holds the attributes shared by the four convolution ops.
@@ -174,7 +206,7 @@ func (p *planner) buildConvLike(n *nodeDef, a attrs, in []int, depthwise bool) e
 	if len(fs) != 4 {
 		return fmt.Errorf("filter shape %v is not [KH, KW, Cin, Cout]", fs)
 	}
-	o := &convOp{opBase: newBase(n), depthwise: depthwise, act: cs.act, filter: filter,
+	o := &convOp{opBase: newBase(n), depthwise: depthwise, act: cs.act, filter: filter, res: -1,
 		inH: x.shape[1], inW: x.shape[2], inC: x.shape[3], kh: fs[0], kw: fs[1], sh: cs.sh, sw: cs.sw}
 	if fs[2] != o.inC {
 		return fmt.Errorf("filter %v expects %d input channels, the input %v has %d", fs, fs[2], x.shape, o.inC)
@@ -229,12 +261,31 @@ func (p *planner) buildDepthwise(n *nodeDef, a attrs, in []int) error {
 
 func (o *convOp) bind(b binder) step {
 	s := &convStep{o: o, src: b.f32(o.in[0]), dst: b.f32(o.out[0])}
-	if n := o.scratchElems(); n > 0 {
-		s.col = b.scratch()[:n]
+	if o.res >= 0 {
+		s.res = b.f32(o.res)
+	}
+	if o.single() {
+		s.col = b.scratch()[:o.scratchElems(1)]
+	} else if !o.depthwise && !o.direct() {
+		s.col = b.scratch() // a block of patch rows per worker
+	}
+	if o.single() {
+		// Tap (ky, kx, ci), in filter order, reads planar row y+ky,
+		// channel ci, from column x+kx.
+		_, cols := o.planarDims()
+		s.offs = make([]int, 0, o.kh*o.kw*o.inC)
+		for ky := 0; ky < o.kh; ky++ {
+			for kx := 0; kx < o.kw; kx++ {
+				for ci := 0; ci < o.inC; ci++ {
+					s.offs = append(s.offs, (ky*o.inC+ci)*cols+kx)
+				}
+			}
+		}
 	}
 	if o.depthwise {
 		s.dw = kernel.DepthwiseParams{InH: o.inH, InW: o.inW, C: o.inC, OutH: o.outH, OutW: o.outW,
-			KH: o.kh, KW: o.kw, StrideH: o.sh, StrideW: o.sw, PadTop: o.padT, PadLeft: o.padL, Filter: o.filter}
+			KH: o.kh, KW: o.kw, StrideH: o.sh, StrideW: o.sw, PadTop: o.padT, PadLeft: o.padL, Filter: o.filter,
+			Bias: o.bias, Act: o.act}
 	}
 	return s
 }
@@ -244,85 +295,194 @@ func (o *convOp) bind(b binder) step {
 type convStep struct {
 	o        *convOp
 	src, dst []float32
-	col      []float32 // im2col matrix [outH·outW, KH·KW·Cin]
+	res      []float32 // the fused residual, or nil
+	col      []float32 // scratch: im2col blocks, one per worker, or single()'s planar input
 	phase    int
 	dw       kernel.DepthwiseParams
+	offs     []int // single(): tap offsets in the planar input
 }
 
 const (
-	phaseIm2col = iota
-	phaseGemm
-	phaseDepthwise
+	phaseGemm      = iota // direct GEMM, in blocks of gemmRows rows
+	phaseGemmCols         // direct GEMM, in blocks of kernel.ColBlock columns
+	phaseIm2col           // im2col and GEMM, by output rows
+	phaseDepthwise        // by output rows
+	phasePlanar           // single(): planar input rows
+	phaseTaps             // single(): output rows
 )
 
-// Minimum rows per parallel chunk, so tiny layers are not split.
-const minChunkMACs = 1 << 15
+// Parallel pieces of a convolution are at least this many multiply-adds
+// (a few microseconds), so handing one to another goroutine costs far less
+// than the piece, and layers smaller than two pieces stay on one goroutine.
+// Depthwise convolutions run at about half the rate per multiply-add.
+const (
+	minPieceMACs   = 1 << 18
+	minPieceDWMACs = 1 << 17
+)
+
+// gemmRows is the row granularity of a split direct GEMM: a multiple of
+// every kernel's tile height (12 and 6 rows), so pieces add no partial
+// tiles.
+const gemmRows = 24
 
 func (s *convStep) run(p *pool) error {
 	o := s.o
-	if o.depthwise {
+	k := o.kh * o.kw * o.inC
+	switch {
+	case o.depthwise:
 		s.phase = phaseDepthwise
 		perRow := o.outW * o.outC * o.kh * o.kw
-		p.parallel(o.outH, max(1, minChunkMACs/perRow), s)
-		return nil
-	}
-	m, k := o.outH*o.outW, o.kh*o.kw*o.inC
-	if !o.direct() {
+		p.parallel(o.outH, ceilDiv(minPieceDWMACs, perRow), s)
+	case o.single():
+		rows, cols := o.planarDims()
+		s.phase = phasePlanar
+		p.parallel(rows, ceilDiv(minPieceDWMACs, cols*o.inC), s)
+		s.phase = phaseTaps
+		p.parallel(o.outH, ceilDiv(minPieceMACs, o.outW*k), s)
+	case o.direct():
+		m := o.outH * o.outW
+		if o.outC > m && o.outC >= 2*kernel.ColBlock {
+			// More columns than rows (the 8×8 and 16×16 layers, whose
+			// weights outweigh their activations): split by columns, so
+			// that each goroutine reads only its share of the weights.
+			s.phase = phaseGemmCols
+			p.parallel(ceilDiv(o.outC, kernel.ColBlock), ceilDiv(minPieceMACs, m*kernel.ColBlock*k), s)
+			break
+		}
+		s.phase = phaseGemm
+		p.parallel(ceilDiv(m, gemmRows), ceilDiv(minPieceMACs, gemmRows*o.outC*k), s)
+	default:
+		// Each piece writes the im2col rows of its output rows and
+		// multiplies them at once, while they are in cache.
 		s.phase = phaseIm2col
-		p.parallel(o.outH, max(1, minChunkMACs/(o.outW*k)), s)
+		p.parallel(o.outH, ceilDiv(minPieceMACs, o.outW*o.outC*k), s)
 	}
-	s.phase = phaseGemm
-	p.parallel(m, max(1, minChunkMACs/(o.outC*k)), s)
 	return nil
 }
 
-func (s *convStep) chunk(lo, hi int) {
+// ceilDiv is ⌈a/b⌉ for positive b.
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+func (s *convStep) chunk(w, lo, hi int) {
 	o := s.o
 	switch s.phase {
-	case phaseIm2col:
-		s.im2col(lo, hi)
 	case phaseGemm:
+		s.gemm(lo*gemmRows, min(hi*gemmRows, o.outH*o.outW), s.src)
+	case phaseGemmCols:
 		k := o.kh * o.kw * o.inC
-		a := s.src
-		if !o.direct() {
-			a = s.col
+		kernel.GemmPackedCols(o.outH*o.outW, s.src, k, o.packed, lo*kernel.ColBlock, min(hi*kernel.ColBlock, o.outC),
+			s.dst, o.outC, o.bias, o.act, s.res, o.act2)
+	case phaseIm2col:
+		// The piece's patch rows go, a block at a time, to the worker's
+		// part of the scratch, which stays in cache for the GEMM.
+		k := o.kh * o.kw * o.inC
+		block := o.im2colBlock()
+		slot := s.col[w*block*k : (w+1)*block*k]
+		for px, end := lo*o.outW, hi*o.outW; px < end; px += block {
+			n := min(block, end-px)
+			s.im2col(slot[:n*k], px, px+n)
+			s.gemmFrom(px, px+n, slot)
 		}
-		// Bias and activation come after the full sum, as in TF.js (see
-		// kernel.BiasAct).
-		kernel.GemmPacked(hi-lo, a[lo*k:], k, o.packed, s.dst[lo*o.outC:], o.outC, nil, kernel.ActNone)
-		kernel.BiasAct(s.dst[lo*o.outC:hi*o.outC], o.bias, o.act)
 	case phaseDepthwise:
 		kernel.DepthwiseRows(s.dst, s.src, &s.dw, lo, hi)
-		kernel.BiasAct(s.dst[lo*o.outW*o.outC:hi*o.outW*o.outC], o.bias, o.act)
+	case phasePlanar:
+		s.planar(lo, hi)
+	case phaseTaps:
+		_, cols := o.planarDims()
+		rowLen := o.inC * cols
+		var bias float32
+		if o.bias != nil {
+			bias = o.bias[0]
+		}
+		for y := lo; y < hi; y++ {
+			kernel.TapConv(s.dst[y*o.outW:(y+1)*o.outW], s.col[y*rowLen:], s.offs, o.filter, bias, o.act)
+		}
 	}
 }
 
-// im2col writes rows [lo·outW, hi·outW) of the patch matrix: for each output
-// pixel, its KH×KW×Cin input window in filter order, zeros outside the image.
-func (s *convStep) im2col(lo, hi int) {
+// im2colBytes is the size of the block of patch rows an im2col
+// convolution builds and multiplies at a time: well inside L2.
+const im2colBytes = 64 << 10
+
+// gemm computes output pixels [lo, hi) of a direct convolution. The kernel
+// adds the bias after the full sum, then activates, then adds a fused
+// residual, as TF.js does.
+func (s *convStep) gemm(lo, hi int, a []float32) {
+	k := s.o.kh * s.o.kw * s.o.inC
+	s.gemmFrom(lo, hi, a[lo*k:])
+}
+
+// gemmFrom computes output pixels [lo, hi) from the patch rows in a (the
+// first row is pixel lo's).
+func (s *convStep) gemmFrom(lo, hi int, a []float32) {
+	o := s.o
+	k := o.kh * o.kw * o.inC
+	var res []float32
+	if s.res != nil {
+		res = s.res[lo*o.outC:]
+	}
+	kernel.GemmPackedRes(hi-lo, a, k, o.packed, s.dst[lo*o.outC:], o.outC, o.bias, o.act, res, o.act2)
+}
+
+// planar writes rows [lo, hi) of the channel-planar, zero-padded input of a
+// single() convolution: planar row r, channel c, column x holds input pixel
+// (r − padT, x − padL), channel c, or 0 outside the image.
+func (s *convStep) planar(lo, hi int) {
+	o := s.o
+	_, cols := o.planarDims()
+	c := o.inC
+	for r := lo; r < hi; r++ {
+		row := s.col[r*c*cols : (r+1)*c*cols]
+		iy := r - o.padT
+		if iy < 0 || iy >= o.inH {
+			clear(row)
+			continue
+		}
+		// Columns [x0, x1) of the planar row come from the image.
+		x0, x1 := o.padL, min(cols, o.padL+o.inW)
+		src := s.src[iy*o.inW*c : (iy+1)*o.inW*c]
+		for ci := 0; ci < c; ci++ {
+			plane := row[ci*cols : (ci+1)*cols]
+			clear(plane[:x0])
+			clear(plane[x1:])
+		}
+		kernel.Deinterleave(row[x0:], cols, src, c, x1-x0)
+	}
+}
+
+// im2col writes the patch rows of output pixels [lo, hi) to col: for each
+// pixel, its KH×KW×Cin input window in filter order, zeros outside the
+// image.
+func (s *convStep) im2col(col []float32, lo, hi int) {
 	o := s.o
 	k := o.kh * o.kw * o.inC
 	c := o.inC
-	for oy := lo; oy < hi; oy++ {
-		for ox := 0; ox < o.outW; ox++ {
-			row := s.col[(oy*o.outW+ox)*k : (oy*o.outW+ox+1)*k]
-			j := 0
-			for ky := 0; ky < o.kh; ky++ {
-				iy := oy*o.sh + ky - o.padT
-				if iy < 0 || iy >= o.inH {
-					clear(row[j : j+o.kw*c])
-					j += o.kw * c
-					continue
-				}
+	span := o.kw * c // one filter row's window, contiguous in the input
+	oy, ox := lo/o.outW, lo%o.outW
+	for px := lo; px < hi; px, ox = px+1, ox+1 {
+		if ox == o.outW {
+			oy, ox = oy+1, 0
+		}
+		row := col[(px-lo)*k : (px-lo+1)*k]
+		ix0 := ox*o.sw - o.padL
+		inside := ix0 >= 0 && ix0+o.kw <= o.inW
+		for ky := 0; ky < o.kh; ky++ {
+			dst := row[ky*span : (ky+1)*span]
+			iy := oy*o.sh + ky - o.padT
+			switch {
+			case iy < 0 || iy >= o.inH:
+				clear(dst)
+			case inside:
+				off := (iy*o.inW + ix0) * c
+				copy(dst, s.src[off:off+span])
+			default:
 				for kx := 0; kx < o.kw; kx++ {
-					ix := ox*o.sw + kx - o.padL
-					if ix < 0 || ix >= o.inW {
-						clear(row[j : j+c])
+					d := dst[kx*c : (kx+1)*c]
+					if ix := ix0 + kx; ix < 0 || ix >= o.inW {
+						clear(d)
 					} else {
-						off := (iy*o.inW + ix) * c
-						copy(row[j:j+c], s.src[off:off+c])
+						copy(d, s.src[(iy*o.inW+ix)*c:])
 					}
-					j += c
 				}
 			}
 		}
@@ -408,11 +568,18 @@ type poolStep struct {
 	src, dst []float32
 }
 
-func (s *poolStep) run(*pool) error {
+func (s *poolStep) run(p *pool) error {
+	o := s.o
+	p.parallel(o.outH, max(1, elemMinBlocks*elemBlock/(o.outW*o.c*o.kh*o.kw)), s)
+	return nil
+}
+
+// chunk computes output rows [lo, hi).
+func (s *poolStep) chunk(_, lo, hi int) {
 	o := s.o
 	c := o.c
 	negInf := float32(math.Inf(-1))
-	for oy := 0; oy < o.outH; oy++ {
+	for oy := lo; oy < hi; oy++ {
 		for ox := 0; ox < o.outW; ox++ {
 			out := s.dst[(oy*o.outW+ox)*c : (oy*o.outW+ox+1)*c]
 			for i := range out {
@@ -429,6 +596,7 @@ func (s *poolStep) run(*pool) error {
 						continue
 					}
 					in := s.src[(iy*o.inW+ix)*c : (iy*o.inW+ix+1)*c]
+					in = in[:len(out)]
 					for i, v := range in {
 						if v > out[i] {
 							out[i] = v
@@ -438,7 +606,6 @@ func (s *poolStep) run(*pool) error {
 			}
 		}
 	}
-	return nil
 }
 
 // padOp is Pad with zeros (any rank, either dtype).

@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
+
+	"github.com/kneetrack/kneetrack/internal/nn/kernel"
 )
 
 // This file holds the ops that move or select data rather than compute it:
@@ -22,6 +24,10 @@ type resizeOp struct {
 	fy          []float64
 	x0, x1      []int
 	fx          []float64
+	// res is a residual added to the result (a fused AddV2, see
+	// fuseResiduals), -1 for none; act is applied after it.
+	res int
+	act kernel.Act
 }
 
 func (p *planner) buildResize(n *nodeDef, a attrs, in []int) error {
@@ -56,7 +62,7 @@ func (p *planner) buildResize(n *nodeDef, a attrs, in []int) error {
 	if len(size) != 2 || size[0] <= 0 || size[1] <= 0 || size[0] > maxDim || size[1] > maxDim {
 		return fmt.Errorf("size %v is not a valid [height, width]", size)
 	}
-	o := &resizeOp{opBase: newBase(n), inH: x.shape[1], inW: x.shape[2], c: x.shape[3], outH: size[0], outW: size[1]}
+	o := &resizeOp{opBase: newBase(n), inH: x.shape[1], inW: x.shape[2], c: x.shape[3], outH: size[0], outW: size[1], res: -1}
 	out, err := p.newValue(n.Name, 0, f32, []int{1, o.outH, o.outW, o.c})
 	if err != nil {
 		return err
@@ -87,37 +93,42 @@ func resizeTable(in, out int) (lo, hi []int, frac []float64) {
 }
 
 func (o *resizeOp) bind(b binder) step {
-	return &resizeStep{o: o, src: b.f32(o.in[0]), dst: b.f32(o.out[0])}
+	s := &resizeStep{o: o, src: b.f32(o.in[0]), dst: b.f32(o.out[0]), xo: make([]int, 2*o.outW)}
+	for x := range o.outW {
+		s.xo[2*x], s.xo[2*x+1] = o.x0[x]*o.c, o.x1[x]*o.c
+	}
+	if o.res >= 0 {
+		s.res = b.f32(o.res)
+	}
+	return s
 }
 
 type resizeStep struct {
 	o        *resizeOp
 	src, dst []float32
+	res      []float32 // fused residual, or nil
+	xo       []int     // per output column: element offsets of its two source columns
 }
 
-func (s *resizeStep) run(*pool) error {
+func (s *resizeStep) run(p *pool) error {
 	o := s.o
-	c := o.c
-	rowStride := o.inW * c
-	k := 0
-	for y := 0; y < o.outH; y++ {
-		top := s.src[o.y0[y]*rowStride:]
-		bot := s.src[o.y1[y]*rowStride:]
-		fy := o.fy[y]
-		for x := 0; x < o.outW; x++ {
-			l, r := o.x0[x]*c, o.x1[x]*c
-			fx := o.fx[x]
-			for ch := 0; ch < c; ch++ {
-				tl, tr := float64(top[l+ch]), float64(top[r+ch])
-				bl, br := float64(bot[l+ch]), float64(bot[r+ch])
-				t := tl + (tr-tl)*fx
-				bm := bl + (br-bl)*fx
-				s.dst[k] = float32(t + (bm-t)*fy)
-				k++
-			}
-		}
-	}
+	p.parallel(o.outH, max(1, elemMinBlocks*elemBlock/(o.outW*o.c)), s)
 	return nil
+}
+
+// chunk computes output rows [lo, hi).
+func (s *resizeStep) chunk(_, lo, hi int) {
+	o := s.o
+	rowIn, rowOut := o.inW*o.c, o.outW*o.c
+	for y := lo; y < hi; y++ {
+		top := s.src[o.y0[y]*rowIn : (o.y0[y]+1)*rowIn]
+		bot := s.src[o.y1[y]*rowIn : (o.y1[y]+1)*rowIn]
+		var res []float32
+		if s.res != nil {
+			res = s.res[y*rowOut : (y+1)*rowOut]
+		}
+		kernel.ResizeRow(s.dst[y*rowOut:(y+1)*rowOut], top, bot, s.xo, o.fx, o.c, o.fy[y], res, o.act)
+	}
 }
 
 // depthToSpaceOp rearranges NHWC channel blocks into spatial blocks

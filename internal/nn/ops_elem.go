@@ -108,27 +108,97 @@ func collapseBroadcast(out, a, b []int) (dims, sa, sb []int) {
 func (o *binaryOp) bind(b binder) step {
 	if o.dt == f32 {
 		dst := b.f32(o.out[0])
-		return &binaryStep[float32]{o: o, a: b.f32(o.in[0]), b: b.f32(o.in[1]), dst: dst, fdst: dst}
+		s := &binaryStep[float32]{o: o, a: b.f32(o.in[0]), b: b.f32(o.in[1]), dst: dst, fdst: dst}
+		s.plan()
+		return s
 	}
-	return &binaryStep[int32]{o: o, a: b.i32(o.in[0]), b: b.i32(o.in[1]), dst: b.i32(o.out[0])}
+	s := &binaryStep[int32]{o: o, a: b.i32(o.in[0]), b: b.i32(o.in[1]), dst: b.i32(o.out[0])}
+	s.plan()
+	return s
 }
+
+// How a binary op walks its operands.
+const (
+	binGeneral  = iota // any broadcast: nested loops over the collapsed dimensions
+	binFlat            // each operand dense or a single value
+	binPeriodic        // one operand dense, the other a vector repeated along it
+)
+
+// elemBlock is the number of elements one piece of a parallel elementwise
+// op covers; elemMinBlocks pieces' worth of work stay on one goroutine.
+const (
+	elemBlock     = 4096
+	elemMinBlocks = 4
+)
 
 type binaryStep[T float32 | int32] struct {
 	o       *binaryOp
 	a, b    []T
 	dst     []T
 	fdst    []float32 // dst again when T is float32, for the fused activation
-	counter [maxRank]int
+
+	mode   int
+	ia, ib int // binFlat: element steps of a and b (0 or 1)
+	// binPeriodic: the repeated vector (period elements of a or of b,
+	// which tiledA says) is copied into tile until it is about elemBlock
+	// long, so that pieces run long contiguous loops.
+	period int
+	tiledA bool
+	tile   []T
 }
 
-func (s *binaryStep[T]) run(*pool) error {
+// plan picks the walking mode (at bind time; it may allocate).
+func (s *binaryStep[T]) plan() {
+	o := s.o
+	d, sa, sb := o.dims, o.sa, o.sb
+	switch {
+	case len(d) == 1 && sa[0] <= 1 && sb[0] <= 1:
+		s.mode, s.ia, s.ib = binFlat, sa[0], sb[0]
+	case len(d) == 2 && sa[1] == 1 && sb[1] == 1 && (sa[0] == d[1] && sb[0] == 0 || sa[0] == 0 && sb[0] == d[1]):
+		s.mode, s.period, s.tiledA = binPeriodic, d[1], sa[0] == 0
+		s.tile = make([]T, max(1, elemBlock/s.period)*s.period)
+	default:
+		s.mode = binGeneral
+	}
+}
+
+func (s *binaryStep[T]) run(p *pool) error {
+	switch s.mode {
+	case binFlat:
+		n := len(s.dst)
+		p.parallel((n+elemBlock-1)/elemBlock, elemMinBlocks, s)
+		return nil
+	case binPeriodic:
+		small := s.b
+		if s.tiledA {
+			small = s.a
+		}
+		for i := 0; i < len(s.tile); i += s.period {
+			copy(s.tile[i:i+s.period], small[:s.period])
+		}
+		n := len(s.dst)
+		p.parallel((n+len(s.tile)-1)/len(s.tile), max(1, elemMinBlocks*elemBlock/len(s.tile)), s)
+		return nil
+	}
+	inner := s.o.dims[len(s.o.dims)-1]
+	rows := len(s.dst) / inner
+	p.parallel(rows, max(1, elemMinBlocks*elemBlock/inner), s)
+	return nil
+}
+
+// general computes rows [lo, hi) of the innermost dimension of a general
+// broadcast.
+func (s *binaryStep[T]) general(lo, hi int) {
 	o := s.o
 	r := len(o.dims)
 	inner := o.dims[r-1]
 	ia, ib := o.sa[r-1], o.sb[r-1]
-	idx := &s.counter
-	clear(idx[:])
-	for off := 0; off < len(s.dst); off += inner {
+	// The multi-index of row lo.
+	var idx [maxRank]int
+	for d, rest := r-2, lo; d >= 0; d-- {
+		idx[d], rest = rest%o.dims[d], rest/o.dims[d]
+	}
+	for off := lo * inner; off < hi*inner; off += inner {
 		offA, offB := 0, 0
 		for d := 0; d < r-1; d++ {
 			offA += idx[d] * o.sa[d]
@@ -143,10 +213,55 @@ func (s *binaryStep[T]) run(*pool) error {
 			idx[d] = 0
 		}
 	}
-	if s.fdst != nil && o.act != kernel.ActNone {
-		kernel.BiasAct(s.fdst, nil, o.act)
+	if s.fdst != nil {
+		applyAct(s.fdst[lo*inner:hi*inner], o.act)
 	}
-	return nil
+}
+
+// chunk computes blocks [lo, hi) of a flat or periodic op, rows of a
+// general one.
+func (s *binaryStep[T]) chunk(_, lo, hi int) {
+	if s.mode == binGeneral {
+		s.general(lo, hi)
+		return
+	}
+	kind := s.o.kind
+	block := elemBlock
+	if s.mode == binPeriodic {
+		block = len(s.tile)
+	}
+	n := len(s.dst)
+	start, end := lo*block, min(hi*block, n)
+	switch s.mode {
+	case binFlat:
+		binRun(kind, s.dst[start:end], s.a[start*s.ia:], s.b[start*s.ib:], s.ia, s.ib)
+	case binPeriodic:
+		for i := start; i < end; i += block {
+			j := min(i+block, end)
+			if s.tiledA {
+				binRun(kind, s.dst[i:j], s.tile, s.b[i:], 1, 1)
+			} else {
+				binRun(kind, s.dst[i:j], s.a[i:], s.tile, 1, 1)
+			}
+		}
+	}
+	if s.fdst != nil {
+		applyAct(s.fdst[start:end], s.o.act)
+	}
+}
+
+// applyAct applies a fused activation in place.
+func applyAct(x []float32, act kernel.Act) {
+	switch act {
+	case kernel.ActRelu:
+		for i, v := range x {
+			x[i] = max(v, 0)
+		}
+	case kernel.ActRelu6:
+		for i, v := range x {
+			x[i] = min(max(v, 0), 6)
+		}
+	}
 }
 
 // binRun applies kind to a stretch: dst[j] = a[j·ia] ∘ b[j·ib], with ia and
@@ -172,6 +287,11 @@ func binRun[T float32 | int32](kind binKind, dst, a, b []T, ia, ib int) {
 				dst[j] = a[j] * b[j]
 			}
 			return
+		case binDiv:
+			for j := range dst {
+				dst[j] = a[j] / b[j]
+			}
+			return
 		}
 	case ia == 1 && ib == 0:
 		a = a[:len(dst)]
@@ -193,6 +313,13 @@ func binRun[T float32 | int32](kind binKind, dst, a, b []T, ia, ib int) {
 			}
 			return
 		}
+	}
+	if kind == binSqDiff { // float32 only (int32 is rejected at load)
+		for j := range dst {
+			d := float64(a[j*ia]) - float64(b[j*ib])
+			dst[j] = T(d * d)
+		}
+		return
 	}
 	for j := range dst {
 		dst[j] = binElem(kind, a[j*ia], b[j*ib])
@@ -269,27 +396,34 @@ type unaryStep struct {
 	src, dst []float32
 }
 
-func (s *unaryStep) run(*pool) error {
-	src := s.src[:len(s.dst)]
+func (s *unaryStep) run(p *pool) error {
+	grain := elemMinBlocks
+	if s.fn == "Sqrt" {
+		grain = 1 // several times the work per element
+	}
+	p.parallel((len(s.dst)+elemBlock-1)/elemBlock, grain, s)
+	return nil
+}
+
+func (s *unaryStep) chunk(_, lo, hi int) {
+	start, end := lo*elemBlock, min(hi*elemBlock, len(s.dst))
+	dst, src := s.dst[start:end], s.src[start:end]
 	switch s.fn {
 	case "Relu":
 		for i, v := range src {
-			s.dst[i] = max(v, 0)
+			dst[i] = max(v, 0)
 		}
 	case "Relu6":
 		for i, v := range src {
-			s.dst[i] = min(max(v, 0), 6)
+			dst[i] = min(max(v, 0), 6)
 		}
 	case "Sigmoid":
-		for i, v := range src {
-			s.dst[i] = float32(1 / (1 + math.Exp(-float64(v))))
-		}
+		kernel.Sigmoid(dst, src)
 	case "Sqrt":
 		for i, v := range src {
-			s.dst[i] = float32(math.Sqrt(float64(v)))
+			dst[i] = float32(math.Sqrt(float64(v)))
 		}
 	}
-	return nil
 }
 
 // castOp converts between int32 and float32.
@@ -343,17 +477,26 @@ type castStep struct {
 	toF   []float32
 }
 
-func (s *castStep) run(*pool) error {
-	if s.toF != nil {
-		for i, v := range s.fromI[:len(s.toF)] {
-			s.toF[i] = float32(v)
-		}
-		return nil
-	}
-	for i, v := range s.fromF[:len(s.toI)] {
-		s.toI[i] = truncInt32(v)
-	}
+func (s *castStep) run(p *pool) error {
+	n := len(s.toF) + len(s.toI)
+	p.parallel((n+elemBlock-1)/elemBlock, elemMinBlocks, s)
 	return nil
+}
+
+func (s *castStep) chunk(_, lo, hi int) {
+	if s.toF != nil {
+		start, end := lo*elemBlock, min(hi*elemBlock, len(s.toF))
+		dst := s.toF[start:end]
+		for i, v := range s.fromI[start:end] {
+			dst[i] = float32(v)
+		}
+		return
+	}
+	start, end := lo*elemBlock, min(hi*elemBlock, len(s.toI))
+	dst := s.toI[start:end]
+	for i, v := range s.fromF[start:end] {
+		dst[i] = truncInt32(v)
+	}
 }
 
 // truncInt32 converts toward zero, saturating out-of-range values and

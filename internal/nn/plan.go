@@ -36,8 +36,9 @@ type op interface {
 	bind(b binder) step
 	// macs counts multiply-accumulates per run (0 for non-arithmetic ops).
 	macs() int64
-	// scratchElems is the float32 scratch the op needs (im2col).
-	scratchElems() int
+	// scratchElems is the float32 scratch the op needs (im2col, band
+	// buffers) when it runs on up to threads goroutines.
+	scratchElems(threads int) int
 }
 
 // opBase holds what every op shares.
@@ -48,9 +49,9 @@ type opBase struct {
 	out  []int
 }
 
-func (o *opBase) base() *opBase     { return o }
-func (o *opBase) macs() int64       { return 0 }
-func (o *opBase) scratchElems() int { return 0 }
+func (o *opBase) base() *opBase        { return o }
+func (o *opBase) macs() int64          { return 0 }
+func (o *opBase) scratchElems(int) int { return 0 }
 
 // newBase starts the opBase of node n.
 func newBase(n *nodeDef) opBase { return opBase{node: n.Name, kind: n.Op} }
@@ -161,7 +162,7 @@ func (p *planner) emit(o op) error {
 			fb.i[v] = make([]int32, val.n)
 		}
 	}
-	if n := o.scratchElems(); n > 0 {
+	if n := o.scratchElems(1); n > 0 {
 		fb.s = make([]float32, n)
 	}
 	if err := o.bind(fb).run(nil); err != nil {

@@ -4,50 +4,124 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // chunker is work split into index ranges that may run concurrently.
+// worker numbers the goroutine running a piece (0 is the caller, helpers
+// are 1 .. threads−1), for work that needs scratch memory of its own.
 type chunker interface {
-	chunk(lo, hi int)
+	chunk(worker, lo, hi int)
 }
 
 // pool runs chunked work on a fixed set of goroutines owned by one Runner.
-// Workers are woken through channels; pieces are handed out by an atomic
-// counter; the caller, after doing pieces itself, waits for the helpers by
-// polling an atomic count (yielding the processor) rather than blocking on
-// a WaitGroup, whose semaphore occasionally allocates inside the runtime.
-// So running work allocates nothing. A nil pool runs everything on the
-// caller's goroutine.
+//
+// An inference is a few hundred ops back to back, many of them only tens of
+// microseconds long, so handing a job to a helper must cost far less than
+// that. Waking a parked goroutine costs tens of microseconds (the OS thread
+// behind it sleeps), so helpers that have just finished a job spin on the
+// job counter for a while (spinTime) before parking; within an inference
+// they are always spinning when the next job arrives. Pieces of a job are
+// handed out by an atomic counter, so a helper that starts late or is
+// descheduled by the OS simply takes fewer. The caller works on the job
+// too and then waits for the helpers by polling an atomic count. Nothing
+// here allocates. A nil pool runs everything on the caller's goroutine.
 type pool struct {
 	threads int // including the caller
-	wake    []chan struct{}
+	helpers []*helper
 	pending atomic.Int32 // helpers still working on the current job
-	closed  atomic.Bool  // workers stopped: run everything on the caller
+	gen     atomic.Uint64
+	closed  atomic.Bool // workers stopped: run everything on the caller
 	once    sync.Once
 
-	// The current job; written before the workers are woken.
+	// The current job; written before gen is advanced.
 	job   chunker
 	total int
 	grain int
 	next  atomic.Int64
+
+	// Back-off when the machine is oversubscribed (see parallel); only
+	// the caller's goroutine touches these.
+	serialLeft int // jobs still to run on the caller alone
+	backoff    int // length of the next serial stretch
+	okStreak   int // parallel jobs since the last stall
 }
+
+// A helper that holds a piece while the OS has descheduled it (other
+// processes want the cores) makes the caller wait for a whole scheduler
+// time slice, milliseconds, far longer than the piece. After such a stall
+// the pool runs the next jobs on the caller alone (the helper parks and
+// leaves its core to the other processes), then tries again; the serial
+// stretch doubles with every stall until a long run of jobs goes well.
+const (
+	stallWait  = 300 * time.Microsecond // a wait at least this long (and longer than the caller's own share) is a stall
+	minBackoff = 64                     // jobs (an inference has about 100)
+	maxBackoff = 8192
+	okReset    = 4096 // stall-free parallel jobs that reset the stretch
+)
+
+// helper is one worker goroutine's parking place.
+type helper struct {
+	parked atomic.Bool   // true while the worker is (about to be) blocked on wake
+	wake   chan struct{} // one token wakes a parked worker
+}
+
+// spinTime is how long an idle helper polls for a new job before it
+// parks: longer than the gap between two parallel ops of an inference
+// (small ops run on the caller alone), short enough not to burn a core
+// between inferences.
+const spinTime = 50 * time.Microsecond
 
 // newPool starts threads-1 worker goroutines (none for threads <= 1).
 func newPool(threads int) *pool {
 	if threads <= 1 {
 		return nil
 	}
-	p := &pool{threads: threads, wake: make([]chan struct{}, threads-1)}
-	for i := range p.wake {
-		p.wake[i] = make(chan struct{}, 1)
-		go p.worker(p.wake[i])
+	p := &pool{threads: threads, helpers: make([]*helper, threads-1), backoff: minBackoff}
+	for i := range p.helpers {
+		h := &helper{wake: make(chan struct{}, 1)}
+		p.helpers[i] = h
+		go p.worker(h, i+1, 0) // no job yet: generation 0
 	}
 	return p
 }
 
-func (p *pool) worker(wake chan struct{}) {
-	for range wake {
-		p.drain()
+// worker runs pieces of every job after generation seen, as worker id.
+func (p *pool) worker(h *helper, id int, seen uint64) {
+	for {
+		// Wait for a new job: spin, then park.
+		var since time.Time
+		for spins := 0; ; spins++ {
+			if g := p.gen.Load(); g != seen {
+				seen = g
+				break
+			}
+			if spins%256 != 255 {
+				continue
+			}
+			if p.closed.Load() {
+				return
+			}
+			if since.IsZero() {
+				since = time.Now()
+			}
+			if time.Since(since) < spinTime {
+				continue
+			}
+			h.parked.Store(true)
+			if g := p.gen.Load(); g != seen || p.closed.Load() {
+				// A job (or close) arrived while parking. If the caller
+				// already took the parked flag it has sent or will send a
+				// token: consume it.
+				if !h.parked.CompareAndSwap(true, false) {
+					<-h.wake
+				}
+				continue
+			}
+			<-h.wake
+			since = time.Time{}
+		}
+		p.drain(id)
 		p.pending.Add(-1)
 	}
 }
@@ -59,50 +133,87 @@ func (p *pool) close() {
 	}
 	p.once.Do(func() {
 		p.closed.Store(true)
-		for _, w := range p.wake {
-			close(w)
+		for _, h := range p.helpers {
+			if h.parked.CompareAndSwap(true, false) {
+				h.wake <- struct{}{}
+			}
 		}
 	})
 }
 
 // parallel calls job.chunk over [0, total) in pieces of at least minGrain,
-// spread over the pool's goroutines, and returns when all are done.
+// spread over the pool's goroutines, and returns when all are done. Work
+// of at most minGrain stays on the caller.
 func (p *pool) parallel(total, minGrain int, job chunker) {
 	if total <= 0 {
 		return
 	}
 	if p == nil || total <= minGrain || p.closed.Load() {
-		job.chunk(0, total)
+		job.chunk(0, 0, total)
 		return
 	}
-	// About four pieces per thread balances uneven rows without much overhead.
-	grain := max(minGrain, (total+4*p.threads-1)/(4*p.threads))
-	pieces := (total + grain - 1) / grain
-	if pieces <= 1 {
-		job.chunk(0, total)
+	if p.serialLeft > 0 {
+		p.serialLeft--
+		job.chunk(0, 0, total)
 		return
 	}
-	p.job, p.total, p.grain = job, total, grain
+	p.job, p.total, p.grain = job, total, max(1, minGrain)
 	p.next.Store(0)
-	helpers := min(len(p.wake), pieces-1)
-	p.pending.Store(int32(helpers))
-	for i := 0; i < helpers; i++ {
-		p.wake[i] <- struct{}{}
+	// Every helper sees the new job and reports back, even one that finds
+	// no piece left.
+	p.pending.Store(int32(len(p.helpers)))
+	p.gen.Add(1)
+	for _, h := range p.helpers {
+		if h.parked.CompareAndSwap(true, false) {
+			h.wake <- struct{}{}
+		}
 	}
-	p.drain()
-	for p.pending.Load() != 0 {
-		runtime.Gosched()
+	start := time.Now()
+	p.drain(0)
+	var own, wait time.Duration
+	if p.pending.Load() != 0 {
+		drained := time.Now()
+		for spins := 0; p.pending.Load() != 0; spins++ {
+			if spins > 64 {
+				runtime.Gosched()
+			}
+		}
+		own, wait = drained.Sub(start), time.Since(drained)
 	}
 	p.job = nil
+	p.noteWait(own, wait)
 }
 
-// drain takes pieces until none are left.
-func (p *pool) drain() {
+// noteWait updates the back-off after a parallel job in which the caller
+// worked for own and then waited for the helpers for wait.
+func (p *pool) noteWait(own, wait time.Duration) {
+	if wait > stallWait && wait > own {
+		p.serialLeft = p.backoff
+		p.backoff = min(2*p.backoff, maxBackoff)
+		p.okStreak = 0
+		return
+	}
+	if p.okStreak++; p.okStreak >= okReset {
+		p.backoff = minBackoff
+	}
+}
+
+// drain takes pieces until none are left. Each piece is a share of what
+// is left (guided scheduling): large pieces first, for little overhead,
+// then smaller and smaller ones, so that the goroutines finish together
+// and the caller seldom waits long for a helper's last piece.
+func (p *pool) drain(worker int) {
+	share := 2 * p.threads
 	for {
-		lo := int(p.next.Add(int64(p.grain))) - p.grain
-		if lo >= p.total {
+		lo := p.next.Load()
+		left := p.total - int(lo)
+		if left <= 0 {
 			return
 		}
-		p.job.chunk(lo, min(lo+p.grain, p.total))
+		n := min(left, max(p.grain, left/share))
+		if !p.next.CompareAndSwap(lo, lo+int64(n)) {
+			continue
+		}
+		p.job.chunk(worker, int(lo), int(lo)+n)
 	}
 }

@@ -137,7 +137,7 @@ func (m *Model) NewRunner(opts Options) (*Runner, error) {
 				lastUse[v] = i
 			}
 		}
-		scratch = max(scratch, o.scratchElems())
+		scratch = max(scratch, o.scratchElems(threads))
 		for _, v := range b.in {
 			if rv := root(v); lastUse[rv] == i {
 				release(rv)

@@ -118,7 +118,7 @@ func TestRunnersAreIndependent(t *testing.T) {
 // intermediate needs Keep; unknown names are errors.
 func TestOutputNames(t *testing.T) {
 	m := loadModel(t, "blazepose-full")
-	const mid = "StatefulPartitionedCall/model/re_lu_2/Relu6"
+	const mid = "StatefulPartitionedCall/model/re_lu/Relu6"
 	r := run(t, m, Options{Threads: 1, Keep: []string{"StatefulPartitionedCall/model/activation_poseflag/Sigmoid"}}, nil)
 	a, sa := output(t, r, "ld_3d")
 	b, sb := output(t, r, "Identity_2")

@@ -5,292 +5,295 @@
 package kernel
 
 //go:noescape
-func gemm512_1_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_1_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_1_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_1_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_1_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_1_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_1_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_1_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_1_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_1_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_1_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_1_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_2_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_2_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_2_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_2_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_2_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_2_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_2_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_2_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_2_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_2_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_2_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_2_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_3_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_3_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_3_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_3_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_3_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_3_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_3_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_3_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_3_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_3_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_3_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_3_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_4_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_4_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_4_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_4_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_4_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_4_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_4_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_4_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_4_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_4_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_4_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_4_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_5_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_5_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_5_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_5_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_5_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_5_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_5_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_5_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_5_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_5_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_5_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_5_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_6_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_6_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_6_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_6_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_6_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_6_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_6_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_6_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_6_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_6_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_6_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_6_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_7_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_7_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_7_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_7_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_7_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_7_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_7_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_7_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_7_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_7_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_7_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_7_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_8_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_8_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_8_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_8_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_8_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_8_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_8_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_8_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_8_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_8_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_8_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_8_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_9_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_9_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_9_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_9_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_9_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_9_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_9_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_9_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_9_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_9_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_9_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_9_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_10_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_10_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_10_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_10_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_10_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_10_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_10_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_10_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_10_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_10_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_10_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_10_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_11_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_11_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_11_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_11_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_11_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_11_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_11_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_11_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_11_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_11_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_11_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_11_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_12_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_12_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_12_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_12_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_12_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_12_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_12_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_12_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_12_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_12_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm512_12_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm512_12_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_1_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_1_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_1_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_1_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_1_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_1_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_1_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_1_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_2_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_2_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_2_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_2_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_2_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_2_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_2_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_2_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_3_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_3_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_3_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_3_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_3_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_3_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_3_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_3_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_4_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_4_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_4_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_4_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_4_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_4_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_4_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_4_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_5_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_5_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_5_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_5_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_5_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_5_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_5_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_5_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_6_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_6_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_6_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_6_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_6_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_6_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 //go:noescape
-func gemm256_6_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+func gemm256_6_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+
+//go:noescape
+func dw512_k1_acc_mid(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw512_k1_acc_none(out, in, f, bias *float32, count, sw, c int)
@@ -302,6 +305,9 @@ func dw512_k1_acc_relu(out, in, f, bias *float32, count, sw, c int)
 func dw512_k1_acc_relu6(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
+func dw512_k1_init_mid(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
 func dw512_k1_init_none(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
@@ -309,6 +315,9 @@ func dw512_k1_init_relu(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw512_k1_init_relu6(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
+func dw512_k2_acc_mid(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw512_k2_acc_none(out, in, f, bias *float32, count, sw, c int)
@@ -320,6 +329,9 @@ func dw512_k2_acc_relu(out, in, f, bias *float32, count, sw, c int)
 func dw512_k2_acc_relu6(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
+func dw512_k2_init_mid(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
 func dw512_k2_init_none(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
@@ -327,6 +339,9 @@ func dw512_k2_init_relu(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw512_k2_init_relu6(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
+func dw512_k3_acc_mid(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw512_k3_acc_none(out, in, f, bias *float32, count, sw, c int)
@@ -338,6 +353,9 @@ func dw512_k3_acc_relu(out, in, f, bias *float32, count, sw, c int)
 func dw512_k3_acc_relu6(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
+func dw512_k3_init_mid(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
 func dw512_k3_init_none(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
@@ -345,6 +363,9 @@ func dw512_k3_init_relu(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw512_k3_init_relu6(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
+func dw512_k4_acc_mid(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw512_k4_acc_none(out, in, f, bias *float32, count, sw, c int)
@@ -356,6 +377,9 @@ func dw512_k4_acc_relu(out, in, f, bias *float32, count, sw, c int)
 func dw512_k4_acc_relu6(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
+func dw512_k4_init_mid(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
 func dw512_k4_init_none(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
@@ -363,6 +387,9 @@ func dw512_k4_init_relu(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw512_k4_init_relu6(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
+func dw512_k5_acc_mid(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw512_k5_acc_none(out, in, f, bias *float32, count, sw, c int)
@@ -374,6 +401,9 @@ func dw512_k5_acc_relu(out, in, f, bias *float32, count, sw, c int)
 func dw512_k5_acc_relu6(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
+func dw512_k5_init_mid(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
 func dw512_k5_init_none(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
@@ -381,6 +411,9 @@ func dw512_k5_init_relu(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw512_k5_init_relu6(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
+func dw512_k6_acc_mid(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw512_k6_acc_none(out, in, f, bias *float32, count, sw, c int)
@@ -392,6 +425,9 @@ func dw512_k6_acc_relu(out, in, f, bias *float32, count, sw, c int)
 func dw512_k6_acc_relu6(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
+func dw512_k6_init_mid(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
 func dw512_k6_init_none(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
@@ -399,6 +435,9 @@ func dw512_k6_init_relu(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw512_k6_init_relu6(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
+func dw512_k7_acc_mid(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw512_k7_acc_none(out, in, f, bias *float32, count, sw, c int)
@@ -410,6 +449,9 @@ func dw512_k7_acc_relu(out, in, f, bias *float32, count, sw, c int)
 func dw512_k7_acc_relu6(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
+func dw512_k7_init_mid(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
 func dw512_k7_init_none(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
@@ -417,6 +459,9 @@ func dw512_k7_init_relu(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw512_k7_init_relu6(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
+func dw256_k1_acc_mid(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw256_k1_acc_none(out, in, f, bias *float32, count, sw, c int)
@@ -428,6 +473,9 @@ func dw256_k1_acc_relu(out, in, f, bias *float32, count, sw, c int)
 func dw256_k1_acc_relu6(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
+func dw256_k1_init_mid(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
 func dw256_k1_init_none(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
@@ -435,6 +483,9 @@ func dw256_k1_init_relu(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw256_k1_init_relu6(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
+func dw256_k2_acc_mid(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw256_k2_acc_none(out, in, f, bias *float32, count, sw, c int)
@@ -446,6 +497,9 @@ func dw256_k2_acc_relu(out, in, f, bias *float32, count, sw, c int)
 func dw256_k2_acc_relu6(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
+func dw256_k2_init_mid(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
 func dw256_k2_init_none(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
@@ -453,6 +507,9 @@ func dw256_k2_init_relu(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw256_k2_init_relu6(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
+func dw256_k3_acc_mid(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw256_k3_acc_none(out, in, f, bias *float32, count, sw, c int)
@@ -464,6 +521,9 @@ func dw256_k3_acc_relu(out, in, f, bias *float32, count, sw, c int)
 func dw256_k3_acc_relu6(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
+func dw256_k3_init_mid(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
 func dw256_k3_init_none(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
@@ -471,6 +531,9 @@ func dw256_k3_init_relu(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw256_k3_init_relu6(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
+func dw256_k4_acc_mid(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw256_k4_acc_none(out, in, f, bias *float32, count, sw, c int)
@@ -482,6 +545,9 @@ func dw256_k4_acc_relu(out, in, f, bias *float32, count, sw, c int)
 func dw256_k4_acc_relu6(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
+func dw256_k4_init_mid(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
 func dw256_k4_init_none(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
@@ -489,6 +555,9 @@ func dw256_k4_init_relu(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw256_k4_init_relu6(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
+func dw256_k5_acc_mid(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw256_k5_acc_none(out, in, f, bias *float32, count, sw, c int)
@@ -500,6 +569,9 @@ func dw256_k5_acc_relu(out, in, f, bias *float32, count, sw, c int)
 func dw256_k5_acc_relu6(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
+func dw256_k5_init_mid(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
 func dw256_k5_init_none(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
@@ -507,6 +579,9 @@ func dw256_k5_init_relu(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw256_k5_init_relu6(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
+func dw256_k6_acc_mid(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw256_k6_acc_none(out, in, f, bias *float32, count, sw, c int)
@@ -518,6 +593,9 @@ func dw256_k6_acc_relu(out, in, f, bias *float32, count, sw, c int)
 func dw256_k6_acc_relu6(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
+func dw256_k6_init_mid(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
 func dw256_k6_init_none(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
@@ -527,6 +605,9 @@ func dw256_k6_init_relu(out, in, f, bias *float32, count, sw, c int)
 func dw256_k6_init_relu6(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
+func dw256_k7_acc_mid(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
 func dw256_k7_acc_none(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
@@ -534,6 +615,9 @@ func dw256_k7_acc_relu(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw256_k7_acc_relu6(out, in, f, bias *float32, count, sw, c int)
+
+//go:noescape
+func dw256_k7_init_mid(out, in, f, bias *float32, count, sw, c int)
 
 //go:noescape
 func dw256_k7_init_none(out, in, f, bias *float32, count, sw, c int)
@@ -561,6 +645,30 @@ func dw2d256_3x3_relu(out, in, f, bias *float32, count, sw, c, rowStride int)
 
 //go:noescape
 func dw2d256_3x3_relu6(out, in, f, bias *float32, count, sw, c, rowStride int)
+
+//go:noescape
+func taps512(out, src *float32, offs *int, w *float32, ntaps, count int, bias *float32, act int)
+
+//go:noescape
+func taps256(out, src *float32, offs *int, w *float32, ntaps, count int, bias *float32, act int)
+
+//go:noescape
+func resize512(dst, top, bot *float32, xo *int, fx *float64, outW, c int, fy float64, res *float32, act int)
+
+//go:noescape
+func resize256(dst, top, bot *float32, xo *int, fx *float64, outW, c int, fy float64, res *float32, act int)
+
+//go:noescape
+func deint512(dst *float32, dstStride int, src *float32, c, n int)
+
+//go:noescape
+func deint256(dst *float32, dstStride int, src *float32, c, n int)
+
+//go:noescape
+func sigmoid512(dst, src *float32, n int) (done int)
+
+//go:noescape
+func sigmoid256(dst, src *float32, n int) (done int)
 
 // gemmKernel512 returns the AVX-512 GEMM micro-kernel for mr rows and column plan
 // plan (see pickGemm).
@@ -770,191 +878,255 @@ func gemmKernel256(mr, plan int) gemmKernel {
 	return nil
 }
 
-// dwKernel512 returns the AVX-512 depthwise pass for kw taps.
-func dwKernel512(kw int, init bool, act Act) dwKernel {
-	i := 0
+// dwKernel512 returns the depthwise pass for kw taps: init starts the sums
+// from zero, final adds the bias and applies act.
+func dwKernel512(kw int, init, final bool, act Act) dwKernel {
+	i, mode := 0, 0
 	if init {
 		i = 1
 	}
-	switch kw<<3 | i<<2 | int(act) {
+	if final {
+		mode = 1 + int(act)
+	}
+	switch kw<<3 | i<<2 | mode {
 	case 8:
-		return dw512_k1_acc_none
+		return dw512_k1_acc_mid
 	case 9:
-		return dw512_k1_acc_relu
+		return dw512_k1_acc_none
 	case 10:
+		return dw512_k1_acc_relu
+	case 11:
 		return dw512_k1_acc_relu6
 	case 12:
-		return dw512_k1_init_none
+		return dw512_k1_init_mid
 	case 13:
-		return dw512_k1_init_relu
+		return dw512_k1_init_none
 	case 14:
+		return dw512_k1_init_relu
+	case 15:
 		return dw512_k1_init_relu6
 	case 16:
-		return dw512_k2_acc_none
+		return dw512_k2_acc_mid
 	case 17:
-		return dw512_k2_acc_relu
+		return dw512_k2_acc_none
 	case 18:
+		return dw512_k2_acc_relu
+	case 19:
 		return dw512_k2_acc_relu6
 	case 20:
-		return dw512_k2_init_none
+		return dw512_k2_init_mid
 	case 21:
-		return dw512_k2_init_relu
+		return dw512_k2_init_none
 	case 22:
+		return dw512_k2_init_relu
+	case 23:
 		return dw512_k2_init_relu6
 	case 24:
-		return dw512_k3_acc_none
+		return dw512_k3_acc_mid
 	case 25:
-		return dw512_k3_acc_relu
+		return dw512_k3_acc_none
 	case 26:
+		return dw512_k3_acc_relu
+	case 27:
 		return dw512_k3_acc_relu6
 	case 28:
-		return dw512_k3_init_none
+		return dw512_k3_init_mid
 	case 29:
-		return dw512_k3_init_relu
+		return dw512_k3_init_none
 	case 30:
+		return dw512_k3_init_relu
+	case 31:
 		return dw512_k3_init_relu6
 	case 32:
-		return dw512_k4_acc_none
+		return dw512_k4_acc_mid
 	case 33:
-		return dw512_k4_acc_relu
+		return dw512_k4_acc_none
 	case 34:
+		return dw512_k4_acc_relu
+	case 35:
 		return dw512_k4_acc_relu6
 	case 36:
-		return dw512_k4_init_none
+		return dw512_k4_init_mid
 	case 37:
-		return dw512_k4_init_relu
+		return dw512_k4_init_none
 	case 38:
+		return dw512_k4_init_relu
+	case 39:
 		return dw512_k4_init_relu6
 	case 40:
-		return dw512_k5_acc_none
+		return dw512_k5_acc_mid
 	case 41:
-		return dw512_k5_acc_relu
+		return dw512_k5_acc_none
 	case 42:
+		return dw512_k5_acc_relu
+	case 43:
 		return dw512_k5_acc_relu6
 	case 44:
-		return dw512_k5_init_none
+		return dw512_k5_init_mid
 	case 45:
-		return dw512_k5_init_relu
+		return dw512_k5_init_none
 	case 46:
+		return dw512_k5_init_relu
+	case 47:
 		return dw512_k5_init_relu6
 	case 48:
-		return dw512_k6_acc_none
+		return dw512_k6_acc_mid
 	case 49:
-		return dw512_k6_acc_relu
+		return dw512_k6_acc_none
 	case 50:
+		return dw512_k6_acc_relu
+	case 51:
 		return dw512_k6_acc_relu6
 	case 52:
-		return dw512_k6_init_none
+		return dw512_k6_init_mid
 	case 53:
-		return dw512_k6_init_relu
+		return dw512_k6_init_none
 	case 54:
+		return dw512_k6_init_relu
+	case 55:
 		return dw512_k6_init_relu6
 	case 56:
-		return dw512_k7_acc_none
+		return dw512_k7_acc_mid
 	case 57:
-		return dw512_k7_acc_relu
+		return dw512_k7_acc_none
 	case 58:
+		return dw512_k7_acc_relu
+	case 59:
 		return dw512_k7_acc_relu6
 	case 60:
-		return dw512_k7_init_none
+		return dw512_k7_init_mid
 	case 61:
-		return dw512_k7_init_relu
+		return dw512_k7_init_none
 	case 62:
+		return dw512_k7_init_relu
+	case 63:
 		return dw512_k7_init_relu6
 	}
 	return nil
 }
 
-// dwKernel256 returns the AVX2 depthwise pass for kw taps.
-func dwKernel256(kw int, init bool, act Act) dwKernel {
-	i := 0
+// dwKernel256 returns the depthwise pass for kw taps: init starts the sums
+// from zero, final adds the bias and applies act.
+func dwKernel256(kw int, init, final bool, act Act) dwKernel {
+	i, mode := 0, 0
 	if init {
 		i = 1
 	}
-	switch kw<<3 | i<<2 | int(act) {
+	if final {
+		mode = 1 + int(act)
+	}
+	switch kw<<3 | i<<2 | mode {
 	case 8:
-		return dw256_k1_acc_none
+		return dw256_k1_acc_mid
 	case 9:
-		return dw256_k1_acc_relu
+		return dw256_k1_acc_none
 	case 10:
+		return dw256_k1_acc_relu
+	case 11:
 		return dw256_k1_acc_relu6
 	case 12:
-		return dw256_k1_init_none
+		return dw256_k1_init_mid
 	case 13:
-		return dw256_k1_init_relu
+		return dw256_k1_init_none
 	case 14:
+		return dw256_k1_init_relu
+	case 15:
 		return dw256_k1_init_relu6
 	case 16:
-		return dw256_k2_acc_none
+		return dw256_k2_acc_mid
 	case 17:
-		return dw256_k2_acc_relu
+		return dw256_k2_acc_none
 	case 18:
+		return dw256_k2_acc_relu
+	case 19:
 		return dw256_k2_acc_relu6
 	case 20:
-		return dw256_k2_init_none
+		return dw256_k2_init_mid
 	case 21:
-		return dw256_k2_init_relu
+		return dw256_k2_init_none
 	case 22:
+		return dw256_k2_init_relu
+	case 23:
 		return dw256_k2_init_relu6
 	case 24:
-		return dw256_k3_acc_none
+		return dw256_k3_acc_mid
 	case 25:
-		return dw256_k3_acc_relu
+		return dw256_k3_acc_none
 	case 26:
+		return dw256_k3_acc_relu
+	case 27:
 		return dw256_k3_acc_relu6
 	case 28:
-		return dw256_k3_init_none
+		return dw256_k3_init_mid
 	case 29:
-		return dw256_k3_init_relu
+		return dw256_k3_init_none
 	case 30:
+		return dw256_k3_init_relu
+	case 31:
 		return dw256_k3_init_relu6
 	case 32:
-		return dw256_k4_acc_none
+		return dw256_k4_acc_mid
 	case 33:
-		return dw256_k4_acc_relu
+		return dw256_k4_acc_none
 	case 34:
+		return dw256_k4_acc_relu
+	case 35:
 		return dw256_k4_acc_relu6
 	case 36:
-		return dw256_k4_init_none
+		return dw256_k4_init_mid
 	case 37:
-		return dw256_k4_init_relu
+		return dw256_k4_init_none
 	case 38:
+		return dw256_k4_init_relu
+	case 39:
 		return dw256_k4_init_relu6
 	case 40:
-		return dw256_k5_acc_none
+		return dw256_k5_acc_mid
 	case 41:
-		return dw256_k5_acc_relu
+		return dw256_k5_acc_none
 	case 42:
+		return dw256_k5_acc_relu
+	case 43:
 		return dw256_k5_acc_relu6
 	case 44:
-		return dw256_k5_init_none
+		return dw256_k5_init_mid
 	case 45:
-		return dw256_k5_init_relu
+		return dw256_k5_init_none
 	case 46:
+		return dw256_k5_init_relu
+	case 47:
 		return dw256_k5_init_relu6
 	case 48:
-		return dw256_k6_acc_none
+		return dw256_k6_acc_mid
 	case 49:
-		return dw256_k6_acc_relu
+		return dw256_k6_acc_none
 	case 50:
+		return dw256_k6_acc_relu
+	case 51:
 		return dw256_k6_acc_relu6
 	case 52:
-		return dw256_k6_init_none
+		return dw256_k6_init_mid
 	case 53:
-		return dw256_k6_init_relu
+		return dw256_k6_init_none
 	case 54:
+		return dw256_k6_init_relu
+	case 55:
 		return dw256_k6_init_relu6
 	case 56:
-		return dw256_k7_acc_none
+		return dw256_k7_acc_mid
 	case 57:
-		return dw256_k7_acc_relu
+		return dw256_k7_acc_none
 	case 58:
+		return dw256_k7_acc_relu
+	case 59:
 		return dw256_k7_acc_relu6
 	case 60:
-		return dw256_k7_init_none
+		return dw256_k7_init_mid
 	case 61:
-		return dw256_k7_init_relu
+		return dw256_k7_init_none
 	case 62:
+		return dw256_k7_init_relu
+	case 63:
 		return dw256_k7_init_relu6
 	}
 	return nil

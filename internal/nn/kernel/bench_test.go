@@ -25,6 +25,12 @@ import (
 // measure runs op in b.Loop on one locked OS thread and reports GFLOP/s
 // for flops per call.
 func measure(b *testing.B, flops float64, op func()) {
+	measureRate(b, flops/1e9, "GFLOP/s", op)
+}
+
+// measureRate runs op in b.Loop on one locked OS thread and reports
+// per·calls/second (CPU time, see above) as metric unit.
+func measureRate(b *testing.B, per float64, unit string, op func()) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	op() // warm caches and the branch predictor outside the timing
@@ -37,7 +43,7 @@ func measure(b *testing.B, flops float64, op func()) {
 	if cpu1, ok1 := threadCPU(); ok && ok1 && cpu1 > cpu0 {
 		elapsed = min(elapsed, cpu1-cpu0)
 	}
-	b.ReportMetric(flops*float64(b.N)/elapsed.Seconds()/1e9, "GFLOP/s")
+	b.ReportMetric(per*float64(b.N)/elapsed.Seconds(), unit)
 }
 
 // gemmShapes are GEMMs of the pose models: 1×1 convolutions (m = pixels,
@@ -58,6 +64,9 @@ var gemmShapes = []struct{ m, n, k int }{
 	{256, 192, 1152}, // 3×3 conv of 128 channels at 16×16 via im2col
 	{144, 576, 96},   // movenet expansion at 12×12
 	{64, 288, 288},   // 1×1 at 8×8
+	{64, 1680, 280},  // movenet-thunder expansion at 8×8
+	{64, 280, 1680},  // movenet-thunder projection at 8×8
+	{64, 1632, 272},  // blazepose-heavy expansion at 8×8
 }
 
 func benchGemm(b *testing.B, packed bool) {
@@ -123,4 +132,55 @@ func BenchmarkDepthwise(b *testing.B) {
 			measure(b, flops, func() { Depthwise(dst, src, &d.p) })
 		})
 	}
+}
+
+// BenchmarkTapConv: BlazePose's segmentation output, a 3×3 convolution of
+// 8 channels to 1 over 256×256, as TapConv runs it (one output row per
+// call, over channel-planar rows of 258 columns).
+func BenchmarkTapConv(b *testing.B) {
+	const h, w, c, cols = 256, 256, 8, 258
+	r := rand.New(rand.NewPCG(5, 6))
+	planar := make([]float32, (h+2)*c*cols)
+	randFloats(r, planar, 1)
+	var offs []int
+	for ky := range 3 {
+		for kx := range 3 {
+			for ci := range c {
+				offs = append(offs, (ky*c+ci)*cols+kx)
+			}
+		}
+	}
+	wts := make([]float32, len(offs))
+	randFloats(r, wts, 1)
+	out := make([]float32, h*w)
+	measure(b, 2*float64(h*w*len(offs)), func() {
+		for y := range h {
+			TapConv(out[y*w:(y+1)*w], planar[y*c*cols:], offs, wts, 0.5, ActNone)
+		}
+	})
+}
+
+// BenchmarkResizeRow: BlazePose's last upsampling, 128×128×8 to
+// 256×256×8, with the residual add fused; the rate is output values.
+func BenchmarkResizeRow(b *testing.B) {
+	const in, out, c = 128, 256, 8
+	r := rand.New(rand.NewPCG(7, 8))
+	src := make([]float32, in*in*c)
+	randFloats(r, src, 1)
+	res := make([]float32, out*out*c)
+	dst := make([]float32, out*out*c)
+	xo := make([]int, 2*out)
+	fx := make([]float64, out)
+	for x := range out {
+		s := (float64(x)+0.5)/2 - 0.5
+		l := max(0, int(s))
+		xo[2*x], xo[2*x+1] = l*c, min(l+1, in-1)*c
+		fx[x] = max(0, s-float64(l))
+	}
+	measureRate(b, float64(out*out*c)/1e9, "Gvalues/s", func() {
+		for y := range out {
+			top := (y / 2) * in * c
+			ResizeRow(dst[y*out*c:], src[top:top+in*c], src[top:top+in*c], xo, fx, c, 0.25, res[y*out*c:], ActRelu6)
+		}
+	})
 }

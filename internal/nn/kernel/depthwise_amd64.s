@@ -22,6 +22,83 @@ DATA maskTab<>+56(SB)/4, $0
 DATA maskTab<>+60(SB)/4, $0
 GLOBL maskTab<>(SB), RODATA|NOPTR, $64
 
+// func dw512_k1_acc_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw512_k1_acc_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $16
+	JLT dw512_k1_acc_mid_half
+dw512_k1_acc_mid_cb:
+	VMOVUPS (DX), Z16
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k1_acc_mid_b_px:
+	VMOVUPS (BX), Z0
+	VFMADD231PS (AX), Z16, Z0
+	VMOVUPS Z0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k1_acc_mid_b_px
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	SUBQ $16, R13
+	CMPQ R13, $16
+	JGE dw512_k1_acc_mid_cb
+dw512_k1_acc_mid_half:
+	CMPQ R13, $8
+	JLT dw512_k1_acc_mid_tail
+	VMOVUPS (DX), Y16
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k1_acc_mid_h_px:
+	VMOVUPS (BX), Y0
+	VFMADD231PS (AX), Y16, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k1_acc_mid_h_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+dw512_k1_acc_mid_tail:
+	TESTQ R13, R13
+	JEQ dw512_k1_acc_mid_done
+	MOVQ R13, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DX), K1, Y16
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k1_acc_mid_t_px:
+	VMOVUPS.Z (BX), K1, Y0
+	VFMADD231PS (AX), Y16, K1, Y0
+	VMOVUPS Y0, K1, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k1_acc_mid_t_px
+dw512_k1_acc_mid_done:
+	VZEROUPPER
+	RET
+
 // func dw512_k1_acc_none(out, in, f, bias *float32, count, sw, c int)
 TEXT ·dw512_k1_acc_none(SB), NOSPLIT, $0-56
 	MOVQ out+0(FP), DI
@@ -39,12 +116,18 @@ TEXT ·dw512_k1_acc_none(SB), NOSPLIT, $0-56
 	JLT dw512_k1_acc_none_half
 dw512_k1_acc_none_cb:
 	VMOVUPS (DX), Z16
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_none_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k1_acc_none_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_acc_none_b_px:
 	VMOVUPS (BX), Z0
 	VFMADD231PS (AX), Z16, Z0
+	VADDPS Z2, Z0, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -53,6 +136,10 @@ dw512_k1_acc_none_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_none_nb2815
+	ADDQ $64, R10
+dw512_k1_acc_none_nb2815:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k1_acc_none_cb
@@ -60,12 +147,18 @@ dw512_k1_acc_none_half:
 	CMPQ R13, $8
 	JLT dw512_k1_acc_none_tail
 	VMOVUPS (DX), Y16
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_none_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k1_acc_none_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_acc_none_h_px:
 	VMOVUPS (BX), Y0
 	VFMADD231PS (AX), Y16, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -74,6 +167,10 @@ dw512_k1_acc_none_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_none_nb3418
+	ADDQ $32, R10
+dw512_k1_acc_none_nb3418:
 	SUBQ $8, R13
 dw512_k1_acc_none_tail:
 	TESTQ R13, R13
@@ -84,12 +181,18 @@ dw512_k1_acc_none_tail:
 	DECL AX
 	KMOVW AX, K1
 	VMOVUPS.Z (DX), K1, Y16
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_none_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k1_acc_none_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_acc_none_t_px:
 	VMOVUPS.Z (BX), K1, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -117,12 +220,18 @@ TEXT ·dw512_k1_acc_relu(SB), NOSPLIT, $0-56
 	JLT dw512_k1_acc_relu_half
 dw512_k1_acc_relu_cb:
 	VMOVUPS (DX), Z16
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_relu_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k1_acc_relu_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_acc_relu_b_px:
 	VMOVUPS (BX), Z0
 	VFMADD231PS (AX), Z16, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
@@ -132,6 +241,10 @@ dw512_k1_acc_relu_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_relu_nb4890
+	ADDQ $64, R10
+dw512_k1_acc_relu_nb4890:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k1_acc_relu_cb
@@ -139,12 +252,18 @@ dw512_k1_acc_relu_half:
 	CMPQ R13, $8
 	JLT dw512_k1_acc_relu_tail
 	VMOVUPS (DX), Y16
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_relu_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k1_acc_relu_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_acc_relu_h_px:
 	VMOVUPS (BX), Y0
 	VFMADD231PS (AX), Y16, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -154,6 +273,10 @@ dw512_k1_acc_relu_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_relu_nb5512
+	ADDQ $32, R10
+dw512_k1_acc_relu_nb5512:
 	SUBQ $8, R13
 dw512_k1_acc_relu_tail:
 	TESTQ R13, R13
@@ -164,12 +287,18 @@ dw512_k1_acc_relu_tail:
 	DECL AX
 	KMOVW AX, K1
 	VMOVUPS.Z (DX), K1, Y16
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_relu_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k1_acc_relu_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_acc_relu_t_px:
 	VMOVUPS.Z (BX), K1, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
@@ -200,12 +329,18 @@ TEXT ·dw512_k1_acc_relu6(SB), NOSPLIT, $0-56
 	JLT dw512_k1_acc_relu6_half
 dw512_k1_acc_relu6_cb:
 	VMOVUPS (DX), Z16
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_relu6_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k1_acc_relu6_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_acc_relu6_b_px:
 	VMOVUPS (BX), Z0
 	VFMADD231PS (AX), Z16, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMINPS Z0, Z4, Z0
 	VMOVUPS Z0, (BX)
@@ -216,6 +351,10 @@ dw512_k1_acc_relu6_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_relu6_nb7073
+	ADDQ $64, R10
+dw512_k1_acc_relu6_nb7073:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k1_acc_relu6_cb
@@ -223,12 +362,18 @@ dw512_k1_acc_relu6_half:
 	CMPQ R13, $8
 	JLT dw512_k1_acc_relu6_tail
 	VMOVUPS (DX), Y16
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_relu6_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k1_acc_relu6_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_acc_relu6_h_px:
 	VMOVUPS (BX), Y0
 	VFMADD231PS (AX), Y16, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -239,6 +384,10 @@ dw512_k1_acc_relu6_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_relu6_nb7723
+	ADDQ $32, R10
+dw512_k1_acc_relu6_nb7723:
 	SUBQ $8, R13
 dw512_k1_acc_relu6_tail:
 	TESTQ R13, R13
@@ -249,12 +398,18 @@ dw512_k1_acc_relu6_tail:
 	DECL AX
 	KMOVW AX, K1
 	VMOVUPS.Z (DX), K1, Y16
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k1_acc_relu6_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k1_acc_relu6_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_acc_relu6_t_px:
 	VMOVUPS.Z (BX), K1, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, K1, (BX)
@@ -263,6 +418,83 @@ dw512_k1_acc_relu6_t_px:
 	DECQ CX
 	JNE dw512_k1_acc_relu6_t_px
 dw512_k1_acc_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw512_k1_init_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw512_k1_init_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $16
+	JLT dw512_k1_init_mid_half
+dw512_k1_init_mid_cb:
+	VMOVUPS (DX), Z16
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k1_init_mid_b_px:
+	VPXORD Z0, Z0, Z0
+	VFMADD231PS (AX), Z16, Z0
+	VMOVUPS Z0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k1_init_mid_b_px
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	SUBQ $16, R13
+	CMPQ R13, $16
+	JGE dw512_k1_init_mid_cb
+dw512_k1_init_mid_half:
+	CMPQ R13, $8
+	JLT dw512_k1_init_mid_tail
+	VMOVUPS (DX), Y16
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k1_init_mid_h_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y16, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k1_init_mid_h_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+dw512_k1_init_mid_tail:
+	TESTQ R13, R13
+	JEQ dw512_k1_init_mid_done
+	MOVQ R13, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DX), K1, Y16
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k1_init_mid_t_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y16, K1, Y0
+	VMOVUPS Y0, K1, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k1_init_mid_t_px
+dw512_k1_init_mid_done:
 	VZEROUPPER
 	RET
 
@@ -292,8 +524,9 @@ dw512_k1_init_none_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_init_none_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
+	VADDPS Z2, Z0, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -303,9 +536,9 @@ dw512_k1_init_none_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k1_init_none_nb6002
+	JEQ dw512_k1_init_none_nb10668
 	ADDQ $64, R10
-dw512_k1_init_none_nb6002:
+dw512_k1_init_none_nb10668:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k1_init_none_cb
@@ -313,7 +546,7 @@ dw512_k1_init_none_half:
 	CMPQ R13, $8
 	JLT dw512_k1_init_none_tail
 	VMOVUPS (DX), Y16
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k1_init_none_h_nobias
 	VMOVUPS (R10), Y2
@@ -322,8 +555,9 @@ dw512_k1_init_none_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_init_none_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -333,9 +567,9 @@ dw512_k1_init_none_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k1_init_none_nb6593
+	JEQ dw512_k1_init_none_nb11283
 	ADDQ $32, R10
-dw512_k1_init_none_nb6593:
+dw512_k1_init_none_nb11283:
 	SUBQ $8, R13
 dw512_k1_init_none_tail:
 	TESTQ R13, R13
@@ -346,7 +580,7 @@ dw512_k1_init_none_tail:
 	DECL AX
 	KMOVW AX, K1
 	VMOVUPS.Z (DX), K1, Y16
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k1_init_none_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -355,8 +589,9 @@ dw512_k1_init_none_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_init_none_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -393,8 +628,9 @@ dw512_k1_init_relu_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_init_relu_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
@@ -405,9 +641,9 @@ dw512_k1_init_relu_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k1_init_relu_nb8034
+	JEQ dw512_k1_init_relu_nb12770
 	ADDQ $64, R10
-dw512_k1_init_relu_nb8034:
+dw512_k1_init_relu_nb12770:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k1_init_relu_cb
@@ -415,7 +651,7 @@ dw512_k1_init_relu_half:
 	CMPQ R13, $8
 	JLT dw512_k1_init_relu_tail
 	VMOVUPS (DX), Y16
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k1_init_relu_h_nobias
 	VMOVUPS (R10), Y2
@@ -424,8 +660,9 @@ dw512_k1_init_relu_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_init_relu_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -436,9 +673,9 @@ dw512_k1_init_relu_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k1_init_relu_nb8644
+	JEQ dw512_k1_init_relu_nb13404
 	ADDQ $32, R10
-dw512_k1_init_relu_nb8644:
+dw512_k1_init_relu_nb13404:
 	SUBQ $8, R13
 dw512_k1_init_relu_tail:
 	TESTQ R13, R13
@@ -449,7 +686,7 @@ dw512_k1_init_relu_tail:
 	DECL AX
 	KMOVW AX, K1
 	VMOVUPS.Z (DX), K1, Y16
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k1_init_relu_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -458,8 +695,9 @@ dw512_k1_init_relu_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_init_relu_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
@@ -499,8 +737,9 @@ dw512_k1_init_relu6_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_init_relu6_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMINPS Z0, Z4, Z0
 	VMOVUPS Z0, (BX)
@@ -512,9 +751,9 @@ dw512_k1_init_relu6_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k1_init_relu6_nb10174
+	JEQ dw512_k1_init_relu6_nb14980
 	ADDQ $64, R10
-dw512_k1_init_relu6_nb10174:
+dw512_k1_init_relu6_nb14980:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k1_init_relu6_cb
@@ -522,7 +761,7 @@ dw512_k1_init_relu6_half:
 	CMPQ R13, $8
 	JLT dw512_k1_init_relu6_tail
 	VMOVUPS (DX), Y16
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k1_init_relu6_h_nobias
 	VMOVUPS (R10), Y2
@@ -531,8 +770,9 @@ dw512_k1_init_relu6_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_init_relu6_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -544,9 +784,9 @@ dw512_k1_init_relu6_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k1_init_relu6_nb10814
+	JEQ dw512_k1_init_relu6_nb15642
 	ADDQ $32, R10
-dw512_k1_init_relu6_nb10814:
+dw512_k1_init_relu6_nb15642:
 	SUBQ $8, R13
 dw512_k1_init_relu6_tail:
 	TESTQ R13, R13
@@ -557,7 +797,7 @@ dw512_k1_init_relu6_tail:
 	DECL AX
 	KMOVW AX, K1
 	VMOVUPS.Z (DX), K1, Y16
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k1_init_relu6_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -566,8 +806,9 @@ dw512_k1_init_relu6_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k1_init_relu6_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, K1, (BX)
@@ -576,6 +817,89 @@ dw512_k1_init_relu6_t_px:
 	DECQ CX
 	JNE dw512_k1_init_relu6_t_px
 dw512_k1_init_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw512_k2_acc_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw512_k2_acc_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $16
+	JLT dw512_k2_acc_mid_half
+dw512_k2_acc_mid_cb:
+	VMOVUPS (DX), Z16
+	VMOVUPS (DX)(R8*1), Z17
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k2_acc_mid_b_px:
+	VMOVUPS (BX), Z0
+	VFMADD231PS (AX), Z16, Z0
+	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VMOVUPS Z0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k2_acc_mid_b_px
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	SUBQ $16, R13
+	CMPQ R13, $16
+	JGE dw512_k2_acc_mid_cb
+dw512_k2_acc_mid_half:
+	CMPQ R13, $8
+	JLT dw512_k2_acc_mid_tail
+	VMOVUPS (DX), Y16
+	VMOVUPS (DX)(R8*1), Y17
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k2_acc_mid_h_px:
+	VMOVUPS (BX), Y0
+	VFMADD231PS (AX), Y16, Y0
+	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k2_acc_mid_h_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+dw512_k2_acc_mid_tail:
+	TESTQ R13, R13
+	JEQ dw512_k2_acc_mid_done
+	MOVQ R13, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DX), K1, Y16
+	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k2_acc_mid_t_px:
+	VMOVUPS.Z (BX), K1, Y0
+	VFMADD231PS (AX), Y16, K1, Y0
+	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VMOVUPS Y0, K1, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k2_acc_mid_t_px
+dw512_k2_acc_mid_done:
 	VZEROUPPER
 	RET
 
@@ -597,6 +921,11 @@ TEXT ·dw512_k2_acc_none(SB), NOSPLIT, $0-56
 dw512_k2_acc_none_cb:
 	VMOVUPS (DX), Z16
 	VMOVUPS (DX)(R8*1), Z17
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_none_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k2_acc_none_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -604,6 +933,7 @@ dw512_k2_acc_none_b_px:
 	VMOVUPS (BX), Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VADDPS Z2, Z0, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -612,6 +942,10 @@ dw512_k2_acc_none_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_none_nb18813
+	ADDQ $64, R10
+dw512_k2_acc_none_nb18813:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k2_acc_none_cb
@@ -620,6 +954,11 @@ dw512_k2_acc_none_half:
 	JLT dw512_k2_acc_none_tail
 	VMOVUPS (DX), Y16
 	VMOVUPS (DX)(R8*1), Y17
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_none_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k2_acc_none_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -627,6 +966,7 @@ dw512_k2_acc_none_h_px:
 	VMOVUPS (BX), Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -635,6 +975,10 @@ dw512_k2_acc_none_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_none_nb19476
+	ADDQ $32, R10
+dw512_k2_acc_none_nb19476:
 	SUBQ $8, R13
 dw512_k2_acc_none_tail:
 	TESTQ R13, R13
@@ -646,6 +990,11 @@ dw512_k2_acc_none_tail:
 	KMOVW AX, K1
 	VMOVUPS.Z (DX), K1, Y16
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_none_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k2_acc_none_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -653,6 +1002,7 @@ dw512_k2_acc_none_t_px:
 	VMOVUPS.Z (BX), K1, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -681,6 +1031,11 @@ TEXT ·dw512_k2_acc_relu(SB), NOSPLIT, $0-56
 dw512_k2_acc_relu_cb:
 	VMOVUPS (DX), Z16
 	VMOVUPS (DX)(R8*1), Z17
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_relu_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k2_acc_relu_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -688,6 +1043,7 @@ dw512_k2_acc_relu_b_px:
 	VMOVUPS (BX), Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
@@ -697,6 +1053,10 @@ dw512_k2_acc_relu_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_relu_nb21076
+	ADDQ $64, R10
+dw512_k2_acc_relu_nb21076:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k2_acc_relu_cb
@@ -705,6 +1065,11 @@ dw512_k2_acc_relu_half:
 	JLT dw512_k2_acc_relu_tail
 	VMOVUPS (DX), Y16
 	VMOVUPS (DX)(R8*1), Y17
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_relu_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k2_acc_relu_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -712,6 +1077,7 @@ dw512_k2_acc_relu_h_px:
 	VMOVUPS (BX), Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -721,6 +1087,10 @@ dw512_k2_acc_relu_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_relu_nb21758
+	ADDQ $32, R10
+dw512_k2_acc_relu_nb21758:
 	SUBQ $8, R13
 dw512_k2_acc_relu_tail:
 	TESTQ R13, R13
@@ -732,6 +1102,11 @@ dw512_k2_acc_relu_tail:
 	KMOVW AX, K1
 	VMOVUPS.Z (DX), K1, Y16
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_relu_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k2_acc_relu_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -739,6 +1114,7 @@ dw512_k2_acc_relu_t_px:
 	VMOVUPS.Z (BX), K1, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
@@ -770,6 +1146,11 @@ TEXT ·dw512_k2_acc_relu6(SB), NOSPLIT, $0-56
 dw512_k2_acc_relu6_cb:
 	VMOVUPS (DX), Z16
 	VMOVUPS (DX)(R8*1), Z17
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_relu6_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k2_acc_relu6_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -777,6 +1158,7 @@ dw512_k2_acc_relu6_b_px:
 	VMOVUPS (BX), Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMINPS Z0, Z4, Z0
 	VMOVUPS Z0, (BX)
@@ -787,6 +1169,10 @@ dw512_k2_acc_relu6_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_relu6_nb23447
+	ADDQ $64, R10
+dw512_k2_acc_relu6_nb23447:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k2_acc_relu6_cb
@@ -795,6 +1181,11 @@ dw512_k2_acc_relu6_half:
 	JLT dw512_k2_acc_relu6_tail
 	VMOVUPS (DX), Y16
 	VMOVUPS (DX)(R8*1), Y17
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_relu6_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k2_acc_relu6_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -802,6 +1193,7 @@ dw512_k2_acc_relu6_h_px:
 	VMOVUPS (BX), Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -812,6 +1204,10 @@ dw512_k2_acc_relu6_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_relu6_nb24157
+	ADDQ $32, R10
+dw512_k2_acc_relu6_nb24157:
 	SUBQ $8, R13
 dw512_k2_acc_relu6_tail:
 	TESTQ R13, R13
@@ -823,6 +1219,11 @@ dw512_k2_acc_relu6_tail:
 	KMOVW AX, K1
 	VMOVUPS.Z (DX), K1, Y16
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k2_acc_relu6_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k2_acc_relu6_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -830,6 +1231,7 @@ dw512_k2_acc_relu6_t_px:
 	VMOVUPS.Z (BX), K1, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, K1, (BX)
@@ -838,6 +1240,89 @@ dw512_k2_acc_relu6_t_px:
 	DECQ CX
 	JNE dw512_k2_acc_relu6_t_px
 dw512_k2_acc_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw512_k2_init_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw512_k2_init_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $16
+	JLT dw512_k2_init_mid_half
+dw512_k2_init_mid_cb:
+	VMOVUPS (DX), Z16
+	VMOVUPS (DX)(R8*1), Z17
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k2_init_mid_b_px:
+	VPXORD Z0, Z0, Z0
+	VFMADD231PS (AX), Z16, Z0
+	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VMOVUPS Z0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k2_init_mid_b_px
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	SUBQ $16, R13
+	CMPQ R13, $16
+	JGE dw512_k2_init_mid_cb
+dw512_k2_init_mid_half:
+	CMPQ R13, $8
+	JLT dw512_k2_init_mid_tail
+	VMOVUPS (DX), Y16
+	VMOVUPS (DX)(R8*1), Y17
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k2_init_mid_h_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y16, Y0
+	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k2_init_mid_h_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+dw512_k2_init_mid_tail:
+	TESTQ R13, R13
+	JEQ dw512_k2_init_mid_done
+	MOVQ R13, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DX), K1, Y16
+	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k2_init_mid_t_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y16, K1, Y0
+	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VMOVUPS Y0, K1, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k2_init_mid_t_px
+dw512_k2_init_mid_done:
 	VZEROUPPER
 	RET
 
@@ -868,9 +1353,10 @@ dw512_k2_init_none_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k2_init_none_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VADDPS Z2, Z0, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -880,9 +1366,9 @@ dw512_k2_init_none_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k2_init_none_nb17518
+	JEQ dw512_k2_init_none_nb27414
 	ADDQ $64, R10
-dw512_k2_init_none_nb17518:
+dw512_k2_init_none_nb27414:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k2_init_none_cb
@@ -891,7 +1377,7 @@ dw512_k2_init_none_half:
 	JLT dw512_k2_init_none_tail
 	VMOVUPS (DX), Y16
 	VMOVUPS (DX)(R8*1), Y17
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k2_init_none_h_nobias
 	VMOVUPS (R10), Y2
@@ -900,9 +1386,10 @@ dw512_k2_init_none_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k2_init_none_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -912,9 +1399,9 @@ dw512_k2_init_none_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k2_init_none_nb18169
+	JEQ dw512_k2_init_none_nb28087
 	ADDQ $32, R10
-dw512_k2_init_none_nb18169:
+dw512_k2_init_none_nb28087:
 	SUBQ $8, R13
 dw512_k2_init_none_tail:
 	TESTQ R13, R13
@@ -926,7 +1413,7 @@ dw512_k2_init_none_tail:
 	KMOVW AX, K1
 	VMOVUPS.Z (DX), K1, Y16
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k2_init_none_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -935,9 +1422,10 @@ dw512_k2_init_none_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k2_init_none_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -975,9 +1463,10 @@ dw512_k2_init_relu_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k2_init_relu_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
@@ -988,9 +1477,9 @@ dw512_k2_init_relu_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k2_init_relu_nb19738
+	JEQ dw512_k2_init_relu_nb29700
 	ADDQ $64, R10
-dw512_k2_init_relu_nb19738:
+dw512_k2_init_relu_nb29700:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k2_init_relu_cb
@@ -999,7 +1488,7 @@ dw512_k2_init_relu_half:
 	JLT dw512_k2_init_relu_tail
 	VMOVUPS (DX), Y16
 	VMOVUPS (DX)(R8*1), Y17
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k2_init_relu_h_nobias
 	VMOVUPS (R10), Y2
@@ -1008,9 +1497,10 @@ dw512_k2_init_relu_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k2_init_relu_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -1021,9 +1511,9 @@ dw512_k2_init_relu_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k2_init_relu_nb20408
+	JEQ dw512_k2_init_relu_nb30392
 	ADDQ $32, R10
-dw512_k2_init_relu_nb20408:
+dw512_k2_init_relu_nb30392:
 	SUBQ $8, R13
 dw512_k2_init_relu_tail:
 	TESTQ R13, R13
@@ -1035,7 +1525,7 @@ dw512_k2_init_relu_tail:
 	KMOVW AX, K1
 	VMOVUPS.Z (DX), K1, Y16
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k2_init_relu_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -1044,9 +1534,10 @@ dw512_k2_init_relu_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k2_init_relu_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
@@ -1087,9 +1578,10 @@ dw512_k2_init_relu6_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k2_init_relu6_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMINPS Z0, Z4, Z0
 	VMOVUPS Z0, (BX)
@@ -1101,9 +1593,9 @@ dw512_k2_init_relu6_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k2_init_relu6_nb22066
+	JEQ dw512_k2_init_relu6_nb32094
 	ADDQ $64, R10
-dw512_k2_init_relu6_nb22066:
+dw512_k2_init_relu6_nb32094:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k2_init_relu6_cb
@@ -1112,7 +1604,7 @@ dw512_k2_init_relu6_half:
 	JLT dw512_k2_init_relu6_tail
 	VMOVUPS (DX), Y16
 	VMOVUPS (DX)(R8*1), Y17
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k2_init_relu6_h_nobias
 	VMOVUPS (R10), Y2
@@ -1121,9 +1613,10 @@ dw512_k2_init_relu6_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k2_init_relu6_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -1135,9 +1628,9 @@ dw512_k2_init_relu6_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k2_init_relu6_nb22764
+	JEQ dw512_k2_init_relu6_nb32814
 	ADDQ $32, R10
-dw512_k2_init_relu6_nb22764:
+dw512_k2_init_relu6_nb32814:
 	SUBQ $8, R13
 dw512_k2_init_relu6_tail:
 	TESTQ R13, R13
@@ -1149,7 +1642,7 @@ dw512_k2_init_relu6_tail:
 	KMOVW AX, K1
 	VMOVUPS.Z (DX), K1, Y16
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k2_init_relu6_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -1158,9 +1651,10 @@ dw512_k2_init_relu6_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k2_init_relu6_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, K1, (BX)
@@ -1169,6 +1663,95 @@ dw512_k2_init_relu6_t_px:
 	DECQ CX
 	JNE dw512_k2_init_relu6_t_px
 dw512_k2_init_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw512_k3_acc_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw512_k3_acc_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $16
+	JLT dw512_k3_acc_mid_half
+dw512_k3_acc_mid_cb:
+	VMOVUPS (DX), Z16
+	VMOVUPS (DX)(R8*1), Z17
+	VMOVUPS (DX)(R8*2), Z18
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k3_acc_mid_b_px:
+	VMOVUPS (BX), Z0
+	VFMADD231PS (AX), Z16, Z0
+	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VMOVUPS Z0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k3_acc_mid_b_px
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	SUBQ $16, R13
+	CMPQ R13, $16
+	JGE dw512_k3_acc_mid_cb
+dw512_k3_acc_mid_half:
+	CMPQ R13, $8
+	JLT dw512_k3_acc_mid_tail
+	VMOVUPS (DX), Y16
+	VMOVUPS (DX)(R8*1), Y17
+	VMOVUPS (DX)(R8*2), Y18
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k3_acc_mid_h_px:
+	VMOVUPS (BX), Y0
+	VFMADD231PS (AX), Y16, Y0
+	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k3_acc_mid_h_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+dw512_k3_acc_mid_tail:
+	TESTQ R13, R13
+	JEQ dw512_k3_acc_mid_done
+	MOVQ R13, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DX), K1, Y16
+	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	VMOVUPS.Z (DX)(R8*2), K1, Y18
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k3_acc_mid_t_px:
+	VMOVUPS.Z (BX), K1, Y0
+	VFMADD231PS (AX), Y16, K1, Y0
+	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VMOVUPS Y0, K1, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k3_acc_mid_t_px
+dw512_k3_acc_mid_done:
 	VZEROUPPER
 	RET
 
@@ -1191,6 +1774,11 @@ dw512_k3_acc_none_cb:
 	VMOVUPS (DX), Z16
 	VMOVUPS (DX)(R8*1), Z17
 	VMOVUPS (DX)(R8*2), Z18
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_none_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k3_acc_none_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1199,6 +1787,7 @@ dw512_k3_acc_none_b_px:
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VADDPS Z2, Z0, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -1207,6 +1796,10 @@ dw512_k3_acc_none_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_none_nb36295
+	ADDQ $64, R10
+dw512_k3_acc_none_nb36295:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k3_acc_none_cb
@@ -1216,6 +1809,11 @@ dw512_k3_acc_none_half:
 	VMOVUPS (DX), Y16
 	VMOVUPS (DX)(R8*1), Y17
 	VMOVUPS (DX)(R8*2), Y18
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_none_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k3_acc_none_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1224,6 +1822,7 @@ dw512_k3_acc_none_h_px:
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -1232,6 +1831,10 @@ dw512_k3_acc_none_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_none_nb37016
+	ADDQ $32, R10
+dw512_k3_acc_none_nb37016:
 	SUBQ $8, R13
 dw512_k3_acc_none_tail:
 	TESTQ R13, R13
@@ -1244,6 +1847,11 @@ dw512_k3_acc_none_tail:
 	VMOVUPS.Z (DX), K1, Y16
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_none_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k3_acc_none_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1252,6 +1860,7 @@ dw512_k3_acc_none_t_px:
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -1281,6 +1890,11 @@ dw512_k3_acc_relu_cb:
 	VMOVUPS (DX), Z16
 	VMOVUPS (DX)(R8*1), Z17
 	VMOVUPS (DX)(R8*2), Z18
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_relu_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k3_acc_relu_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1289,6 +1903,7 @@ dw512_k3_acc_relu_b_px:
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
@@ -1298,6 +1913,10 @@ dw512_k3_acc_relu_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_relu_nb38742
+	ADDQ $64, R10
+dw512_k3_acc_relu_nb38742:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k3_acc_relu_cb
@@ -1307,6 +1926,11 @@ dw512_k3_acc_relu_half:
 	VMOVUPS (DX), Y16
 	VMOVUPS (DX)(R8*1), Y17
 	VMOVUPS (DX)(R8*2), Y18
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_relu_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k3_acc_relu_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1315,6 +1939,7 @@ dw512_k3_acc_relu_h_px:
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -1324,6 +1949,10 @@ dw512_k3_acc_relu_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_relu_nb39482
+	ADDQ $32, R10
+dw512_k3_acc_relu_nb39482:
 	SUBQ $8, R13
 dw512_k3_acc_relu_tail:
 	TESTQ R13, R13
@@ -1336,6 +1965,11 @@ dw512_k3_acc_relu_tail:
 	VMOVUPS.Z (DX), K1, Y16
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_relu_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k3_acc_relu_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1344,6 +1978,7 @@ dw512_k3_acc_relu_t_px:
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
@@ -1376,6 +2011,11 @@ dw512_k3_acc_relu6_cb:
 	VMOVUPS (DX), Z16
 	VMOVUPS (DX)(R8*1), Z17
 	VMOVUPS (DX)(R8*2), Z18
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_relu6_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k3_acc_relu6_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1384,6 +2024,7 @@ dw512_k3_acc_relu6_b_px:
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMINPS Z0, Z4, Z0
 	VMOVUPS Z0, (BX)
@@ -1394,6 +2035,10 @@ dw512_k3_acc_relu6_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_relu6_nb41297
+	ADDQ $64, R10
+dw512_k3_acc_relu6_nb41297:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k3_acc_relu6_cb
@@ -1403,6 +2048,11 @@ dw512_k3_acc_relu6_half:
 	VMOVUPS (DX), Y16
 	VMOVUPS (DX)(R8*1), Y17
 	VMOVUPS (DX)(R8*2), Y18
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_relu6_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k3_acc_relu6_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1411,6 +2061,7 @@ dw512_k3_acc_relu6_h_px:
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -1421,6 +2072,10 @@ dw512_k3_acc_relu6_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_relu6_nb42065
+	ADDQ $32, R10
+dw512_k3_acc_relu6_nb42065:
 	SUBQ $8, R13
 dw512_k3_acc_relu6_tail:
 	TESTQ R13, R13
@@ -1433,6 +2088,11 @@ dw512_k3_acc_relu6_tail:
 	VMOVUPS.Z (DX), K1, Y16
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k3_acc_relu6_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k3_acc_relu6_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1441,6 +2101,7 @@ dw512_k3_acc_relu6_t_px:
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, K1, (BX)
@@ -1449,6 +2110,95 @@ dw512_k3_acc_relu6_t_px:
 	DECQ CX
 	JNE dw512_k3_acc_relu6_t_px
 dw512_k3_acc_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw512_k3_init_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw512_k3_init_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $16
+	JLT dw512_k3_init_mid_half
+dw512_k3_init_mid_cb:
+	VMOVUPS (DX), Z16
+	VMOVUPS (DX)(R8*1), Z17
+	VMOVUPS (DX)(R8*2), Z18
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k3_init_mid_b_px:
+	VPXORD Z0, Z0, Z0
+	VFMADD231PS (AX), Z16, Z0
+	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VMOVUPS Z0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k3_init_mid_b_px
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	SUBQ $16, R13
+	CMPQ R13, $16
+	JGE dw512_k3_init_mid_cb
+dw512_k3_init_mid_half:
+	CMPQ R13, $8
+	JLT dw512_k3_init_mid_tail
+	VMOVUPS (DX), Y16
+	VMOVUPS (DX)(R8*1), Y17
+	VMOVUPS (DX)(R8*2), Y18
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k3_init_mid_h_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y16, Y0
+	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k3_init_mid_h_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+dw512_k3_init_mid_tail:
+	TESTQ R13, R13
+	JEQ dw512_k3_init_mid_done
+	MOVQ R13, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DX), K1, Y16
+	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	VMOVUPS.Z (DX)(R8*2), K1, Y18
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k3_init_mid_t_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y16, K1, Y0
+	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VMOVUPS Y0, K1, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k3_init_mid_t_px
+dw512_k3_init_mid_done:
 	VZEROUPPER
 	RET
 
@@ -1480,10 +2230,11 @@ dw512_k3_init_none_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k3_init_none_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VADDPS Z2, Z0, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -1493,9 +2244,9 @@ dw512_k3_init_none_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k3_init_none_nb30146
+	JEQ dw512_k3_init_none_nb45632
 	ADDQ $64, R10
-dw512_k3_init_none_nb30146:
+dw512_k3_init_none_nb45632:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k3_init_none_cb
@@ -1505,7 +2256,7 @@ dw512_k3_init_none_half:
 	VMOVUPS (DX), Y16
 	VMOVUPS (DX)(R8*1), Y17
 	VMOVUPS (DX)(R8*2), Y18
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k3_init_none_h_nobias
 	VMOVUPS (R10), Y2
@@ -1514,10 +2265,11 @@ dw512_k3_init_none_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k3_init_none_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -1527,9 +2279,9 @@ dw512_k3_init_none_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k3_init_none_nb30855
+	JEQ dw512_k3_init_none_nb46363
 	ADDQ $32, R10
-dw512_k3_init_none_nb30855:
+dw512_k3_init_none_nb46363:
 	SUBQ $8, R13
 dw512_k3_init_none_tail:
 	TESTQ R13, R13
@@ -1542,7 +2294,7 @@ dw512_k3_init_none_tail:
 	VMOVUPS.Z (DX), K1, Y16
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k3_init_none_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -1551,10 +2303,11 @@ dw512_k3_init_none_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k3_init_none_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -1593,10 +2346,11 @@ dw512_k3_init_relu_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k3_init_relu_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
@@ -1607,9 +2361,9 @@ dw512_k3_init_relu_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k3_init_relu_nb32550
+	JEQ dw512_k3_init_relu_nb48102
 	ADDQ $64, R10
-dw512_k3_init_relu_nb32550:
+dw512_k3_init_relu_nb48102:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k3_init_relu_cb
@@ -1619,7 +2373,7 @@ dw512_k3_init_relu_half:
 	VMOVUPS (DX), Y16
 	VMOVUPS (DX)(R8*1), Y17
 	VMOVUPS (DX)(R8*2), Y18
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k3_init_relu_h_nobias
 	VMOVUPS (R10), Y2
@@ -1628,10 +2382,11 @@ dw512_k3_init_relu_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k3_init_relu_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -1642,9 +2397,9 @@ dw512_k3_init_relu_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k3_init_relu_nb33278
+	JEQ dw512_k3_init_relu_nb48852
 	ADDQ $32, R10
-dw512_k3_init_relu_nb33278:
+dw512_k3_init_relu_nb48852:
 	SUBQ $8, R13
 dw512_k3_init_relu_tail:
 	TESTQ R13, R13
@@ -1657,7 +2412,7 @@ dw512_k3_init_relu_tail:
 	VMOVUPS.Z (DX), K1, Y16
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k3_init_relu_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -1666,10 +2421,11 @@ dw512_k3_init_relu_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k3_init_relu_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
@@ -1711,10 +2467,11 @@ dw512_k3_init_relu6_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k3_init_relu6_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMINPS Z0, Z4, Z0
 	VMOVUPS Z0, (BX)
@@ -1726,9 +2483,9 @@ dw512_k3_init_relu6_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k3_init_relu6_nb35062
+	JEQ dw512_k3_init_relu6_nb50680
 	ADDQ $64, R10
-dw512_k3_init_relu6_nb35062:
+dw512_k3_init_relu6_nb50680:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k3_init_relu6_cb
@@ -1738,7 +2495,7 @@ dw512_k3_init_relu6_half:
 	VMOVUPS (DX), Y16
 	VMOVUPS (DX)(R8*1), Y17
 	VMOVUPS (DX)(R8*2), Y18
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k3_init_relu6_h_nobias
 	VMOVUPS (R10), Y2
@@ -1747,10 +2504,11 @@ dw512_k3_init_relu6_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k3_init_relu6_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -1762,9 +2520,9 @@ dw512_k3_init_relu6_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k3_init_relu6_nb35818
+	JEQ dw512_k3_init_relu6_nb51458
 	ADDQ $32, R10
-dw512_k3_init_relu6_nb35818:
+dw512_k3_init_relu6_nb51458:
 	SUBQ $8, R13
 dw512_k3_init_relu6_tail:
 	TESTQ R13, R13
@@ -1777,7 +2535,7 @@ dw512_k3_init_relu6_tail:
 	VMOVUPS.Z (DX), K1, Y16
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k3_init_relu6_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -1786,10 +2544,11 @@ dw512_k3_init_relu6_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k3_init_relu6_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, K1, (BX)
@@ -1798,6 +2557,101 @@ dw512_k3_init_relu6_t_px:
 	DECQ CX
 	JNE dw512_k3_init_relu6_t_px
 dw512_k3_init_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw512_k4_acc_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw512_k4_acc_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $16
+	JLT dw512_k4_acc_mid_half
+dw512_k4_acc_mid_cb:
+	VMOVUPS (DX), Z16
+	VMOVUPS (DX)(R8*1), Z17
+	VMOVUPS (DX)(R8*2), Z18
+	VMOVUPS (DX)(R9*1), Z19
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k4_acc_mid_b_px:
+	VMOVUPS (BX), Z0
+	VFMADD231PS (AX), Z16, Z0
+	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VFMADD231PS (AX)(R9*1), Z19, Z0
+	VMOVUPS Z0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k4_acc_mid_b_px
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	SUBQ $16, R13
+	CMPQ R13, $16
+	JGE dw512_k4_acc_mid_cb
+dw512_k4_acc_mid_half:
+	CMPQ R13, $8
+	JLT dw512_k4_acc_mid_tail
+	VMOVUPS (DX), Y16
+	VMOVUPS (DX)(R8*1), Y17
+	VMOVUPS (DX)(R8*2), Y18
+	VMOVUPS (DX)(R9*1), Y19
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k4_acc_mid_h_px:
+	VMOVUPS (BX), Y0
+	VFMADD231PS (AX), Y16, Y0
+	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VFMADD231PS (AX)(R9*1), Y19, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k4_acc_mid_h_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+dw512_k4_acc_mid_tail:
+	TESTQ R13, R13
+	JEQ dw512_k4_acc_mid_done
+	MOVQ R13, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DX), K1, Y16
+	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	VMOVUPS.Z (DX)(R8*2), K1, Y18
+	VMOVUPS.Z (DX)(R9*1), K1, Y19
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k4_acc_mid_t_px:
+	VMOVUPS.Z (BX), K1, Y0
+	VFMADD231PS (AX), Y16, K1, Y0
+	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
+	VMOVUPS Y0, K1, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k4_acc_mid_t_px
+dw512_k4_acc_mid_done:
 	VZEROUPPER
 	RET
 
@@ -1821,6 +2675,11 @@ dw512_k4_acc_none_cb:
 	VMOVUPS (DX)(R8*1), Z17
 	VMOVUPS (DX)(R8*2), Z18
 	VMOVUPS (DX)(R9*1), Z19
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_none_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k4_acc_none_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1830,6 +2689,7 @@ dw512_k4_acc_none_b_px:
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
+	VADDPS Z2, Z0, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -1838,6 +2698,10 @@ dw512_k4_acc_none_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_none_nb55249
+	ADDQ $64, R10
+dw512_k4_acc_none_nb55249:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k4_acc_none_cb
@@ -1848,6 +2712,11 @@ dw512_k4_acc_none_half:
 	VMOVUPS (DX)(R8*1), Y17
 	VMOVUPS (DX)(R8*2), Y18
 	VMOVUPS (DX)(R9*1), Y19
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_none_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k4_acc_none_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1857,6 +2726,7 @@ dw512_k4_acc_none_h_px:
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -1865,6 +2735,10 @@ dw512_k4_acc_none_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_none_nb56028
+	ADDQ $32, R10
+dw512_k4_acc_none_nb56028:
 	SUBQ $8, R13
 dw512_k4_acc_none_tail:
 	TESTQ R13, R13
@@ -1878,6 +2752,11 @@ dw512_k4_acc_none_tail:
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_none_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k4_acc_none_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1887,6 +2766,7 @@ dw512_k4_acc_none_t_px:
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -1917,6 +2797,11 @@ dw512_k4_acc_relu_cb:
 	VMOVUPS (DX)(R8*1), Z17
 	VMOVUPS (DX)(R8*2), Z18
 	VMOVUPS (DX)(R9*1), Z19
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_relu_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k4_acc_relu_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1926,6 +2811,7 @@ dw512_k4_acc_relu_b_px:
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
@@ -1935,6 +2821,10 @@ dw512_k4_acc_relu_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_relu_nb57880
+	ADDQ $64, R10
+dw512_k4_acc_relu_nb57880:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k4_acc_relu_cb
@@ -1945,6 +2835,11 @@ dw512_k4_acc_relu_half:
 	VMOVUPS (DX)(R8*1), Y17
 	VMOVUPS (DX)(R8*2), Y18
 	VMOVUPS (DX)(R9*1), Y19
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_relu_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k4_acc_relu_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1954,6 +2849,7 @@ dw512_k4_acc_relu_h_px:
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -1963,6 +2859,10 @@ dw512_k4_acc_relu_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_relu_nb58678
+	ADDQ $32, R10
+dw512_k4_acc_relu_nb58678:
 	SUBQ $8, R13
 dw512_k4_acc_relu_tail:
 	TESTQ R13, R13
@@ -1976,6 +2876,11 @@ dw512_k4_acc_relu_tail:
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_relu_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k4_acc_relu_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -1985,6 +2890,7 @@ dw512_k4_acc_relu_t_px:
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
@@ -2018,6 +2924,11 @@ dw512_k4_acc_relu6_cb:
 	VMOVUPS (DX)(R8*1), Z17
 	VMOVUPS (DX)(R8*2), Z18
 	VMOVUPS (DX)(R9*1), Z19
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_relu6_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k4_acc_relu6_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -2027,6 +2938,7 @@ dw512_k4_acc_relu6_b_px:
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMINPS Z0, Z4, Z0
 	VMOVUPS Z0, (BX)
@@ -2037,6 +2949,10 @@ dw512_k4_acc_relu6_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_relu6_nb60619
+	ADDQ $64, R10
+dw512_k4_acc_relu6_nb60619:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k4_acc_relu6_cb
@@ -2047,6 +2963,11 @@ dw512_k4_acc_relu6_half:
 	VMOVUPS (DX)(R8*1), Y17
 	VMOVUPS (DX)(R8*2), Y18
 	VMOVUPS (DX)(R9*1), Y19
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_relu6_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k4_acc_relu6_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -2056,6 +2977,7 @@ dw512_k4_acc_relu6_h_px:
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -2066,6 +2988,10 @@ dw512_k4_acc_relu6_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_relu6_nb61445
+	ADDQ $32, R10
+dw512_k4_acc_relu6_nb61445:
 	SUBQ $8, R13
 dw512_k4_acc_relu6_tail:
 	TESTQ R13, R13
@@ -2079,6 +3005,11 @@ dw512_k4_acc_relu6_tail:
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k4_acc_relu6_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k4_acc_relu6_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -2088,6 +3019,7 @@ dw512_k4_acc_relu6_t_px:
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, K1, (BX)
@@ -2096,6 +3028,101 @@ dw512_k4_acc_relu6_t_px:
 	DECQ CX
 	JNE dw512_k4_acc_relu6_t_px
 dw512_k4_acc_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw512_k4_init_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw512_k4_init_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $16
+	JLT dw512_k4_init_mid_half
+dw512_k4_init_mid_cb:
+	VMOVUPS (DX), Z16
+	VMOVUPS (DX)(R8*1), Z17
+	VMOVUPS (DX)(R8*2), Z18
+	VMOVUPS (DX)(R9*1), Z19
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k4_init_mid_b_px:
+	VPXORD Z0, Z0, Z0
+	VFMADD231PS (AX), Z16, Z0
+	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VFMADD231PS (AX)(R9*1), Z19, Z0
+	VMOVUPS Z0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k4_init_mid_b_px
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	SUBQ $16, R13
+	CMPQ R13, $16
+	JGE dw512_k4_init_mid_cb
+dw512_k4_init_mid_half:
+	CMPQ R13, $8
+	JLT dw512_k4_init_mid_tail
+	VMOVUPS (DX), Y16
+	VMOVUPS (DX)(R8*1), Y17
+	VMOVUPS (DX)(R8*2), Y18
+	VMOVUPS (DX)(R9*1), Y19
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k4_init_mid_h_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y16, Y0
+	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VFMADD231PS (AX)(R9*1), Y19, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k4_init_mid_h_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+dw512_k4_init_mid_tail:
+	TESTQ R13, R13
+	JEQ dw512_k4_init_mid_done
+	MOVQ R13, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DX), K1, Y16
+	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	VMOVUPS.Z (DX)(R8*2), K1, Y18
+	VMOVUPS.Z (DX)(R9*1), K1, Y19
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k4_init_mid_t_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y16, K1, Y0
+	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
+	VMOVUPS Y0, K1, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k4_init_mid_t_px
+dw512_k4_init_mid_done:
 	VZEROUPPER
 	RET
 
@@ -2128,11 +3155,12 @@ dw512_k4_init_none_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k4_init_none_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
+	VADDPS Z2, Z0, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -2142,9 +3170,9 @@ dw512_k4_init_none_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k4_init_none_nb43878
+	JEQ dw512_k4_init_none_nb65322
 	ADDQ $64, R10
-dw512_k4_init_none_nb43878:
+dw512_k4_init_none_nb65322:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k4_init_none_cb
@@ -2155,7 +3183,7 @@ dw512_k4_init_none_half:
 	VMOVUPS (DX)(R8*1), Y17
 	VMOVUPS (DX)(R8*2), Y18
 	VMOVUPS (DX)(R9*1), Y19
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k4_init_none_h_nobias
 	VMOVUPS (R10), Y2
@@ -2164,11 +3192,12 @@ dw512_k4_init_none_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k4_init_none_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -2178,9 +3207,9 @@ dw512_k4_init_none_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k4_init_none_nb44645
+	JEQ dw512_k4_init_none_nb66111
 	ADDQ $32, R10
-dw512_k4_init_none_nb44645:
+dw512_k4_init_none_nb66111:
 	SUBQ $8, R13
 dw512_k4_init_none_tail:
 	TESTQ R13, R13
@@ -2194,7 +3223,7 @@ dw512_k4_init_none_tail:
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k4_init_none_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -2203,11 +3232,12 @@ dw512_k4_init_none_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k4_init_none_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -2247,11 +3277,12 @@ dw512_k4_init_relu_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k4_init_relu_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
@@ -2262,9 +3293,9 @@ dw512_k4_init_relu_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k4_init_relu_nb46466
+	JEQ dw512_k4_init_relu_nb67976
 	ADDQ $64, R10
-dw512_k4_init_relu_nb46466:
+dw512_k4_init_relu_nb67976:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k4_init_relu_cb
@@ -2275,7 +3306,7 @@ dw512_k4_init_relu_half:
 	VMOVUPS (DX)(R8*1), Y17
 	VMOVUPS (DX)(R8*2), Y18
 	VMOVUPS (DX)(R9*1), Y19
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k4_init_relu_h_nobias
 	VMOVUPS (R10), Y2
@@ -2284,11 +3315,12 @@ dw512_k4_init_relu_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k4_init_relu_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -2299,9 +3331,9 @@ dw512_k4_init_relu_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k4_init_relu_nb47252
+	JEQ dw512_k4_init_relu_nb68784
 	ADDQ $32, R10
-dw512_k4_init_relu_nb47252:
+dw512_k4_init_relu_nb68784:
 	SUBQ $8, R13
 dw512_k4_init_relu_tail:
 	TESTQ R13, R13
@@ -2315,7 +3347,7 @@ dw512_k4_init_relu_tail:
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k4_init_relu_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -2324,11 +3356,12 @@ dw512_k4_init_relu_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k4_init_relu_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
@@ -2371,11 +3404,12 @@ dw512_k4_init_relu6_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k4_init_relu6_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMINPS Z0, Z4, Z0
 	VMOVUPS Z0, (BX)
@@ -2387,9 +3421,9 @@ dw512_k4_init_relu6_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k4_init_relu6_nb49162
+	JEQ dw512_k4_init_relu6_nb70738
 	ADDQ $64, R10
-dw512_k4_init_relu6_nb49162:
+dw512_k4_init_relu6_nb70738:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k4_init_relu6_cb
@@ -2400,7 +3434,7 @@ dw512_k4_init_relu6_half:
 	VMOVUPS (DX)(R8*1), Y17
 	VMOVUPS (DX)(R8*2), Y18
 	VMOVUPS (DX)(R9*1), Y19
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k4_init_relu6_h_nobias
 	VMOVUPS (R10), Y2
@@ -2409,11 +3443,12 @@ dw512_k4_init_relu6_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k4_init_relu6_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -2425,9 +3460,9 @@ dw512_k4_init_relu6_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k4_init_relu6_nb49976
+	JEQ dw512_k4_init_relu6_nb71574
 	ADDQ $32, R10
-dw512_k4_init_relu6_nb49976:
+dw512_k4_init_relu6_nb71574:
 	SUBQ $8, R13
 dw512_k4_init_relu6_tail:
 	TESTQ R13, R13
@@ -2441,7 +3476,7 @@ dw512_k4_init_relu6_tail:
 	VMOVUPS.Z (DX)(R8*1), K1, Y17
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k4_init_relu6_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -2450,11 +3485,12 @@ dw512_k4_init_relu6_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k4_init_relu6_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, K1, (BX)
@@ -2463,6 +3499,107 @@ dw512_k4_init_relu6_t_px:
 	DECQ CX
 	JNE dw512_k4_init_relu6_t_px
 dw512_k4_init_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw512_k5_acc_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw512_k5_acc_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $16
+	JLT dw512_k5_acc_mid_half
+dw512_k5_acc_mid_cb:
+	VMOVUPS (DX), Z16
+	VMOVUPS (DX)(R8*1), Z17
+	VMOVUPS (DX)(R8*2), Z18
+	VMOVUPS (DX)(R9*1), Z19
+	VMOVUPS (DX)(R8*4), Z20
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k5_acc_mid_b_px:
+	VMOVUPS (BX), Z0
+	VFMADD231PS (AX), Z16, Z0
+	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VFMADD231PS (AX)(R9*1), Z19, Z0
+	VFMADD231PS (AX)(R8*4), Z20, Z0
+	VMOVUPS Z0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k5_acc_mid_b_px
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	SUBQ $16, R13
+	CMPQ R13, $16
+	JGE dw512_k5_acc_mid_cb
+dw512_k5_acc_mid_half:
+	CMPQ R13, $8
+	JLT dw512_k5_acc_mid_tail
+	VMOVUPS (DX), Y16
+	VMOVUPS (DX)(R8*1), Y17
+	VMOVUPS (DX)(R8*2), Y18
+	VMOVUPS (DX)(R9*1), Y19
+	VMOVUPS (DX)(R8*4), Y20
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k5_acc_mid_h_px:
+	VMOVUPS (BX), Y0
+	VFMADD231PS (AX), Y16, Y0
+	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VFMADD231PS (AX)(R9*1), Y19, Y0
+	VFMADD231PS (AX)(R8*4), Y20, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k5_acc_mid_h_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+dw512_k5_acc_mid_tail:
+	TESTQ R13, R13
+	JEQ dw512_k5_acc_mid_done
+	MOVQ R13, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DX), K1, Y16
+	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	VMOVUPS.Z (DX)(R8*2), K1, Y18
+	VMOVUPS.Z (DX)(R9*1), K1, Y19
+	VMOVUPS.Z (DX)(R8*4), K1, Y20
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k5_acc_mid_t_px:
+	VMOVUPS.Z (BX), K1, Y0
+	VFMADD231PS (AX), Y16, K1, Y0
+	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
+	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
+	VMOVUPS Y0, K1, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k5_acc_mid_t_px
+dw512_k5_acc_mid_done:
 	VZEROUPPER
 	RET
 
@@ -2487,6 +3624,11 @@ dw512_k5_acc_none_cb:
 	VMOVUPS (DX)(R8*2), Z18
 	VMOVUPS (DX)(R9*1), Z19
 	VMOVUPS (DX)(R8*4), Z20
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_none_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k5_acc_none_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -2497,6 +3639,7 @@ dw512_k5_acc_none_b_px:
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
 	VFMADD231PS (AX)(R8*4), Z20, Z0
+	VADDPS Z2, Z0, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -2505,6 +3648,10 @@ dw512_k5_acc_none_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_none_nb75675
+	ADDQ $64, R10
+dw512_k5_acc_none_nb75675:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k5_acc_none_cb
@@ -2516,6 +3663,11 @@ dw512_k5_acc_none_half:
 	VMOVUPS (DX)(R8*2), Y18
 	VMOVUPS (DX)(R9*1), Y19
 	VMOVUPS (DX)(R8*4), Y20
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_none_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k5_acc_none_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -2526,6 +3678,7 @@ dw512_k5_acc_none_h_px:
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
 	VFMADD231PS (AX)(R8*4), Y20, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -2534,6 +3687,10 @@ dw512_k5_acc_none_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_none_nb76512
+	ADDQ $32, R10
+dw512_k5_acc_none_nb76512:
 	SUBQ $8, R13
 dw512_k5_acc_none_tail:
 	TESTQ R13, R13
@@ -2548,6 +3705,11 @@ dw512_k5_acc_none_tail:
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_none_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k5_acc_none_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -2558,6 +3720,7 @@ dw512_k5_acc_none_t_px:
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -2589,6 +3752,11 @@ dw512_k5_acc_relu_cb:
 	VMOVUPS (DX)(R8*2), Z18
 	VMOVUPS (DX)(R9*1), Z19
 	VMOVUPS (DX)(R8*4), Z20
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_relu_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k5_acc_relu_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -2599,6 +3767,7 @@ dw512_k5_acc_relu_b_px:
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
 	VFMADD231PS (AX)(R8*4), Z20, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
@@ -2608,6 +3777,10 @@ dw512_k5_acc_relu_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_relu_nb78490
+	ADDQ $64, R10
+dw512_k5_acc_relu_nb78490:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k5_acc_relu_cb
@@ -2619,6 +3792,11 @@ dw512_k5_acc_relu_half:
 	VMOVUPS (DX)(R8*2), Y18
 	VMOVUPS (DX)(R9*1), Y19
 	VMOVUPS (DX)(R8*4), Y20
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_relu_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k5_acc_relu_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -2629,6 +3807,7 @@ dw512_k5_acc_relu_h_px:
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
 	VFMADD231PS (AX)(R8*4), Y20, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -2638,6 +3817,10 @@ dw512_k5_acc_relu_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_relu_nb79346
+	ADDQ $32, R10
+dw512_k5_acc_relu_nb79346:
 	SUBQ $8, R13
 dw512_k5_acc_relu_tail:
 	TESTQ R13, R13
@@ -2652,6 +3835,11 @@ dw512_k5_acc_relu_tail:
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_relu_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k5_acc_relu_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -2662,6 +3850,7 @@ dw512_k5_acc_relu_t_px:
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
@@ -2696,6 +3885,11 @@ dw512_k5_acc_relu6_cb:
 	VMOVUPS (DX)(R8*2), Z18
 	VMOVUPS (DX)(R9*1), Z19
 	VMOVUPS (DX)(R8*4), Z20
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_relu6_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k5_acc_relu6_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -2706,6 +3900,7 @@ dw512_k5_acc_relu6_b_px:
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
 	VFMADD231PS (AX)(R8*4), Z20, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMINPS Z0, Z4, Z0
 	VMOVUPS Z0, (BX)
@@ -2716,6 +3911,10 @@ dw512_k5_acc_relu6_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_relu6_nb81413
+	ADDQ $64, R10
+dw512_k5_acc_relu6_nb81413:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k5_acc_relu6_cb
@@ -2727,6 +3926,11 @@ dw512_k5_acc_relu6_half:
 	VMOVUPS (DX)(R8*2), Y18
 	VMOVUPS (DX)(R9*1), Y19
 	VMOVUPS (DX)(R8*4), Y20
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_relu6_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k5_acc_relu6_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -2737,6 +3941,7 @@ dw512_k5_acc_relu6_h_px:
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
 	VFMADD231PS (AX)(R8*4), Y20, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -2747,6 +3952,10 @@ dw512_k5_acc_relu6_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_relu6_nb82297
+	ADDQ $32, R10
+dw512_k5_acc_relu6_nb82297:
 	SUBQ $8, R13
 dw512_k5_acc_relu6_tail:
 	TESTQ R13, R13
@@ -2761,6 +3970,11 @@ dw512_k5_acc_relu6_tail:
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k5_acc_relu6_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k5_acc_relu6_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -2771,6 +3985,7 @@ dw512_k5_acc_relu6_t_px:
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, K1, (BX)
@@ -2779,6 +3994,107 @@ dw512_k5_acc_relu6_t_px:
 	DECQ CX
 	JNE dw512_k5_acc_relu6_t_px
 dw512_k5_acc_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw512_k5_init_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw512_k5_init_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $16
+	JLT dw512_k5_init_mid_half
+dw512_k5_init_mid_cb:
+	VMOVUPS (DX), Z16
+	VMOVUPS (DX)(R8*1), Z17
+	VMOVUPS (DX)(R8*2), Z18
+	VMOVUPS (DX)(R9*1), Z19
+	VMOVUPS (DX)(R8*4), Z20
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k5_init_mid_b_px:
+	VPXORD Z0, Z0, Z0
+	VFMADD231PS (AX), Z16, Z0
+	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VFMADD231PS (AX)(R9*1), Z19, Z0
+	VFMADD231PS (AX)(R8*4), Z20, Z0
+	VMOVUPS Z0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k5_init_mid_b_px
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	SUBQ $16, R13
+	CMPQ R13, $16
+	JGE dw512_k5_init_mid_cb
+dw512_k5_init_mid_half:
+	CMPQ R13, $8
+	JLT dw512_k5_init_mid_tail
+	VMOVUPS (DX), Y16
+	VMOVUPS (DX)(R8*1), Y17
+	VMOVUPS (DX)(R8*2), Y18
+	VMOVUPS (DX)(R9*1), Y19
+	VMOVUPS (DX)(R8*4), Y20
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k5_init_mid_h_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y16, Y0
+	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VFMADD231PS (AX)(R9*1), Y19, Y0
+	VFMADD231PS (AX)(R8*4), Y20, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k5_init_mid_h_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+dw512_k5_init_mid_tail:
+	TESTQ R13, R13
+	JEQ dw512_k5_init_mid_done
+	MOVQ R13, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DX), K1, Y16
+	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	VMOVUPS.Z (DX)(R8*2), K1, Y18
+	VMOVUPS.Z (DX)(R9*1), K1, Y19
+	VMOVUPS.Z (DX)(R8*4), K1, Y20
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k5_init_mid_t_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y16, K1, Y0
+	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
+	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
+	VMOVUPS Y0, K1, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k5_init_mid_t_px
+dw512_k5_init_mid_done:
 	VZEROUPPER
 	RET
 
@@ -2812,12 +4128,13 @@ dw512_k5_init_none_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k5_init_none_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
 	VFMADD231PS (AX)(R8*4), Z20, Z0
+	VADDPS Z2, Z0, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -2827,9 +4144,9 @@ dw512_k5_init_none_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k5_init_none_nb58714
+	JEQ dw512_k5_init_none_nb86484
 	ADDQ $64, R10
-dw512_k5_init_none_nb58714:
+dw512_k5_init_none_nb86484:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k5_init_none_cb
@@ -2841,7 +4158,7 @@ dw512_k5_init_none_half:
 	VMOVUPS (DX)(R8*2), Y18
 	VMOVUPS (DX)(R9*1), Y19
 	VMOVUPS (DX)(R8*4), Y20
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k5_init_none_h_nobias
 	VMOVUPS (R10), Y2
@@ -2850,12 +4167,13 @@ dw512_k5_init_none_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k5_init_none_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
 	VFMADD231PS (AX)(R8*4), Y20, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -2865,9 +4183,9 @@ dw512_k5_init_none_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k5_init_none_nb59539
+	JEQ dw512_k5_init_none_nb87331
 	ADDQ $32, R10
-dw512_k5_init_none_nb59539:
+dw512_k5_init_none_nb87331:
 	SUBQ $8, R13
 dw512_k5_init_none_tail:
 	TESTQ R13, R13
@@ -2882,7 +4200,7 @@ dw512_k5_init_none_tail:
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k5_init_none_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -2891,12 +4209,13 @@ dw512_k5_init_none_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k5_init_none_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -2937,12 +4256,13 @@ dw512_k5_init_relu_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k5_init_relu_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
 	VFMADD231PS (AX)(R8*4), Z20, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
@@ -2953,9 +4273,9 @@ dw512_k5_init_relu_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k5_init_relu_nb61486
+	JEQ dw512_k5_init_relu_nb89322
 	ADDQ $64, R10
-dw512_k5_init_relu_nb61486:
+dw512_k5_init_relu_nb89322:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k5_init_relu_cb
@@ -2967,7 +4287,7 @@ dw512_k5_init_relu_half:
 	VMOVUPS (DX)(R8*2), Y18
 	VMOVUPS (DX)(R9*1), Y19
 	VMOVUPS (DX)(R8*4), Y20
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k5_init_relu_h_nobias
 	VMOVUPS (R10), Y2
@@ -2976,12 +4296,13 @@ dw512_k5_init_relu_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k5_init_relu_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
 	VFMADD231PS (AX)(R8*4), Y20, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -2992,9 +4313,9 @@ dw512_k5_init_relu_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k5_init_relu_nb62330
+	JEQ dw512_k5_init_relu_nb90188
 	ADDQ $32, R10
-dw512_k5_init_relu_nb62330:
+dw512_k5_init_relu_nb90188:
 	SUBQ $8, R13
 dw512_k5_init_relu_tail:
 	TESTQ R13, R13
@@ -3009,7 +4330,7 @@ dw512_k5_init_relu_tail:
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k5_init_relu_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -3018,12 +4339,13 @@ dw512_k5_init_relu_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k5_init_relu_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
@@ -3067,12 +4389,13 @@ dw512_k5_init_relu6_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k5_init_relu6_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
 	VFMADD231PS (AX)(R8*4), Z20, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMINPS Z0, Z4, Z0
 	VMOVUPS Z0, (BX)
@@ -3084,9 +4407,9 @@ dw512_k5_init_relu6_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k5_init_relu6_nb64366
+	JEQ dw512_k5_init_relu6_nb92268
 	ADDQ $64, R10
-dw512_k5_init_relu6_nb64366:
+dw512_k5_init_relu6_nb92268:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k5_init_relu6_cb
@@ -3098,7 +4421,7 @@ dw512_k5_init_relu6_half:
 	VMOVUPS (DX)(R8*2), Y18
 	VMOVUPS (DX)(R9*1), Y19
 	VMOVUPS (DX)(R8*4), Y20
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k5_init_relu6_h_nobias
 	VMOVUPS (R10), Y2
@@ -3107,12 +4430,13 @@ dw512_k5_init_relu6_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k5_init_relu6_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
 	VFMADD231PS (AX)(R8*4), Y20, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -3124,9 +4448,9 @@ dw512_k5_init_relu6_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k5_init_relu6_nb65238
+	JEQ dw512_k5_init_relu6_nb93162
 	ADDQ $32, R10
-dw512_k5_init_relu6_nb65238:
+dw512_k5_init_relu6_nb93162:
 	SUBQ $8, R13
 dw512_k5_init_relu6_tail:
 	TESTQ R13, R13
@@ -3141,7 +4465,7 @@ dw512_k5_init_relu6_tail:
 	VMOVUPS.Z (DX)(R8*2), K1, Y18
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k5_init_relu6_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -3150,12 +4474,13 @@ dw512_k5_init_relu6_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k5_init_relu6_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, K1, (BX)
@@ -3164,6 +4489,113 @@ dw512_k5_init_relu6_t_px:
 	DECQ CX
 	JNE dw512_k5_init_relu6_t_px
 dw512_k5_init_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw512_k6_acc_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw512_k6_acc_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $16
+	JLT dw512_k6_acc_mid_half
+dw512_k6_acc_mid_cb:
+	VMOVUPS (DX), Z16
+	VMOVUPS (DX)(R8*1), Z17
+	VMOVUPS (DX)(R8*2), Z18
+	VMOVUPS (DX)(R9*1), Z19
+	VMOVUPS (DX)(R8*4), Z20
+	VMOVUPS (DX)(R11*1), Z21
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k6_acc_mid_b_px:
+	VMOVUPS (BX), Z0
+	VFMADD231PS (AX), Z16, Z0
+	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VFMADD231PS (AX)(R9*1), Z19, Z0
+	VFMADD231PS (AX)(R8*4), Z20, Z0
+	VFMADD231PS (AX)(R11*1), Z21, Z0
+	VMOVUPS Z0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k6_acc_mid_b_px
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	SUBQ $16, R13
+	CMPQ R13, $16
+	JGE dw512_k6_acc_mid_cb
+dw512_k6_acc_mid_half:
+	CMPQ R13, $8
+	JLT dw512_k6_acc_mid_tail
+	VMOVUPS (DX), Y16
+	VMOVUPS (DX)(R8*1), Y17
+	VMOVUPS (DX)(R8*2), Y18
+	VMOVUPS (DX)(R9*1), Y19
+	VMOVUPS (DX)(R8*4), Y20
+	VMOVUPS (DX)(R11*1), Y21
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k6_acc_mid_h_px:
+	VMOVUPS (BX), Y0
+	VFMADD231PS (AX), Y16, Y0
+	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VFMADD231PS (AX)(R9*1), Y19, Y0
+	VFMADD231PS (AX)(R8*4), Y20, Y0
+	VFMADD231PS (AX)(R11*1), Y21, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k6_acc_mid_h_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+dw512_k6_acc_mid_tail:
+	TESTQ R13, R13
+	JEQ dw512_k6_acc_mid_done
+	MOVQ R13, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DX), K1, Y16
+	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	VMOVUPS.Z (DX)(R8*2), K1, Y18
+	VMOVUPS.Z (DX)(R9*1), K1, Y19
+	VMOVUPS.Z (DX)(R8*4), K1, Y20
+	VMOVUPS.Z (DX)(R11*1), K1, Y21
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k6_acc_mid_t_px:
+	VMOVUPS.Z (BX), K1, Y0
+	VFMADD231PS (AX), Y16, K1, Y0
+	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
+	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
+	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
+	VMOVUPS Y0, K1, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k6_acc_mid_t_px
+dw512_k6_acc_mid_done:
 	VZEROUPPER
 	RET
 
@@ -3189,6 +4621,11 @@ dw512_k6_acc_none_cb:
 	VMOVUPS (DX)(R9*1), Z19
 	VMOVUPS (DX)(R8*4), Z20
 	VMOVUPS (DX)(R11*1), Z21
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_none_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k6_acc_none_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -3200,6 +4637,7 @@ dw512_k6_acc_none_b_px:
 	VFMADD231PS (AX)(R9*1), Z19, Z0
 	VFMADD231PS (AX)(R8*4), Z20, Z0
 	VFMADD231PS (AX)(R11*1), Z21, Z0
+	VADDPS Z2, Z0, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -3208,6 +4646,10 @@ dw512_k6_acc_none_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_none_nb97581
+	ADDQ $64, R10
+dw512_k6_acc_none_nb97581:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k6_acc_none_cb
@@ -3220,6 +4662,11 @@ dw512_k6_acc_none_half:
 	VMOVUPS (DX)(R9*1), Y19
 	VMOVUPS (DX)(R8*4), Y20
 	VMOVUPS (DX)(R11*1), Y21
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_none_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k6_acc_none_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -3231,6 +4678,7 @@ dw512_k6_acc_none_h_px:
 	VFMADD231PS (AX)(R9*1), Y19, Y0
 	VFMADD231PS (AX)(R8*4), Y20, Y0
 	VFMADD231PS (AX)(R11*1), Y21, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -3239,6 +4687,10 @@ dw512_k6_acc_none_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_none_nb98478
+	ADDQ $32, R10
+dw512_k6_acc_none_nb98478:
 	SUBQ $8, R13
 dw512_k6_acc_none_tail:
 	TESTQ R13, R13
@@ -3254,6 +4706,11 @@ dw512_k6_acc_none_tail:
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
 	VMOVUPS.Z (DX)(R11*1), K1, Y21
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_none_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k6_acc_none_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -3265,6 +4722,7 @@ dw512_k6_acc_none_t_px:
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
 	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -3297,6 +4755,11 @@ dw512_k6_acc_relu_cb:
 	VMOVUPS (DX)(R9*1), Z19
 	VMOVUPS (DX)(R8*4), Z20
 	VMOVUPS (DX)(R11*1), Z21
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_relu_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k6_acc_relu_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -3308,6 +4771,7 @@ dw512_k6_acc_relu_b_px:
 	VFMADD231PS (AX)(R9*1), Z19, Z0
 	VFMADD231PS (AX)(R8*4), Z20, Z0
 	VFMADD231PS (AX)(R11*1), Z21, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
@@ -3317,6 +4781,10 @@ dw512_k6_acc_relu_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_relu_nb100586
+	ADDQ $64, R10
+dw512_k6_acc_relu_nb100586:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k6_acc_relu_cb
@@ -3329,6 +4797,11 @@ dw512_k6_acc_relu_half:
 	VMOVUPS (DX)(R9*1), Y19
 	VMOVUPS (DX)(R8*4), Y20
 	VMOVUPS (DX)(R11*1), Y21
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_relu_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k6_acc_relu_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -3340,6 +4813,7 @@ dw512_k6_acc_relu_h_px:
 	VFMADD231PS (AX)(R9*1), Y19, Y0
 	VFMADD231PS (AX)(R8*4), Y20, Y0
 	VFMADD231PS (AX)(R11*1), Y21, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -3349,6 +4823,10 @@ dw512_k6_acc_relu_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_relu_nb101504
+	ADDQ $32, R10
+dw512_k6_acc_relu_nb101504:
 	SUBQ $8, R13
 dw512_k6_acc_relu_tail:
 	TESTQ R13, R13
@@ -3364,6 +4842,11 @@ dw512_k6_acc_relu_tail:
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
 	VMOVUPS.Z (DX)(R11*1), K1, Y21
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_relu_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k6_acc_relu_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -3375,6 +4858,7 @@ dw512_k6_acc_relu_t_px:
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
 	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
@@ -3410,6 +4894,11 @@ dw512_k6_acc_relu6_cb:
 	VMOVUPS (DX)(R9*1), Z19
 	VMOVUPS (DX)(R8*4), Z20
 	VMOVUPS (DX)(R11*1), Z21
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_relu6_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k6_acc_relu6_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -3421,6 +4910,7 @@ dw512_k6_acc_relu6_b_px:
 	VFMADD231PS (AX)(R9*1), Z19, Z0
 	VFMADD231PS (AX)(R8*4), Z20, Z0
 	VFMADD231PS (AX)(R11*1), Z21, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMINPS Z0, Z4, Z0
 	VMOVUPS Z0, (BX)
@@ -3431,6 +4921,10 @@ dw512_k6_acc_relu6_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_relu6_nb103703
+	ADDQ $64, R10
+dw512_k6_acc_relu6_nb103703:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k6_acc_relu6_cb
@@ -3443,6 +4937,11 @@ dw512_k6_acc_relu6_half:
 	VMOVUPS (DX)(R9*1), Y19
 	VMOVUPS (DX)(R8*4), Y20
 	VMOVUPS (DX)(R11*1), Y21
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_relu6_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k6_acc_relu6_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -3454,6 +4953,7 @@ dw512_k6_acc_relu6_h_px:
 	VFMADD231PS (AX)(R9*1), Y19, Y0
 	VFMADD231PS (AX)(R8*4), Y20, Y0
 	VFMADD231PS (AX)(R11*1), Y21, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -3464,6 +4964,10 @@ dw512_k6_acc_relu6_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_relu6_nb104649
+	ADDQ $32, R10
+dw512_k6_acc_relu6_nb104649:
 	SUBQ $8, R13
 dw512_k6_acc_relu6_tail:
 	TESTQ R13, R13
@@ -3479,6 +4983,11 @@ dw512_k6_acc_relu6_tail:
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
 	VMOVUPS.Z (DX)(R11*1), K1, Y21
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k6_acc_relu6_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k6_acc_relu6_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -3490,6 +4999,7 @@ dw512_k6_acc_relu6_t_px:
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
 	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, K1, (BX)
@@ -3498,6 +5008,113 @@ dw512_k6_acc_relu6_t_px:
 	DECQ CX
 	JNE dw512_k6_acc_relu6_t_px
 dw512_k6_acc_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw512_k6_init_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw512_k6_init_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $16
+	JLT dw512_k6_init_mid_half
+dw512_k6_init_mid_cb:
+	VMOVUPS (DX), Z16
+	VMOVUPS (DX)(R8*1), Z17
+	VMOVUPS (DX)(R8*2), Z18
+	VMOVUPS (DX)(R9*1), Z19
+	VMOVUPS (DX)(R8*4), Z20
+	VMOVUPS (DX)(R11*1), Z21
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k6_init_mid_b_px:
+	VPXORD Z0, Z0, Z0
+	VFMADD231PS (AX), Z16, Z0
+	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VFMADD231PS (AX)(R9*1), Z19, Z0
+	VFMADD231PS (AX)(R8*4), Z20, Z0
+	VFMADD231PS (AX)(R11*1), Z21, Z0
+	VMOVUPS Z0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k6_init_mid_b_px
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	SUBQ $16, R13
+	CMPQ R13, $16
+	JGE dw512_k6_init_mid_cb
+dw512_k6_init_mid_half:
+	CMPQ R13, $8
+	JLT dw512_k6_init_mid_tail
+	VMOVUPS (DX), Y16
+	VMOVUPS (DX)(R8*1), Y17
+	VMOVUPS (DX)(R8*2), Y18
+	VMOVUPS (DX)(R9*1), Y19
+	VMOVUPS (DX)(R8*4), Y20
+	VMOVUPS (DX)(R11*1), Y21
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k6_init_mid_h_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y16, Y0
+	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VFMADD231PS (AX)(R9*1), Y19, Y0
+	VFMADD231PS (AX)(R8*4), Y20, Y0
+	VFMADD231PS (AX)(R11*1), Y21, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k6_init_mid_h_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+dw512_k6_init_mid_tail:
+	TESTQ R13, R13
+	JEQ dw512_k6_init_mid_done
+	MOVQ R13, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DX), K1, Y16
+	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	VMOVUPS.Z (DX)(R8*2), K1, Y18
+	VMOVUPS.Z (DX)(R9*1), K1, Y19
+	VMOVUPS.Z (DX)(R8*4), K1, Y20
+	VMOVUPS.Z (DX)(R11*1), K1, Y21
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k6_init_mid_t_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y16, K1, Y0
+	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
+	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
+	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
+	VMOVUPS Y0, K1, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k6_init_mid_t_px
+dw512_k6_init_mid_done:
 	VZEROUPPER
 	RET
 
@@ -3532,13 +5149,14 @@ dw512_k6_init_none_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k6_init_none_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
 	VFMADD231PS (AX)(R8*4), Z20, Z0
 	VFMADD231PS (AX)(R11*1), Z21, Z0
+	VADDPS Z2, Z0, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -3548,9 +5166,9 @@ dw512_k6_init_none_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k6_init_none_nb74674
+	JEQ dw512_k6_init_none_nb109158
 	ADDQ $64, R10
-dw512_k6_init_none_nb74674:
+dw512_k6_init_none_nb109158:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k6_init_none_cb
@@ -3563,7 +5181,7 @@ dw512_k6_init_none_half:
 	VMOVUPS (DX)(R9*1), Y19
 	VMOVUPS (DX)(R8*4), Y20
 	VMOVUPS (DX)(R11*1), Y21
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k6_init_none_h_nobias
 	VMOVUPS (R10), Y2
@@ -3572,13 +5190,14 @@ dw512_k6_init_none_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k6_init_none_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
 	VFMADD231PS (AX)(R8*4), Y20, Y0
 	VFMADD231PS (AX)(R11*1), Y21, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -3588,9 +5207,9 @@ dw512_k6_init_none_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k6_init_none_nb75559
+	JEQ dw512_k6_init_none_nb110067
 	ADDQ $32, R10
-dw512_k6_init_none_nb75559:
+dw512_k6_init_none_nb110067:
 	SUBQ $8, R13
 dw512_k6_init_none_tail:
 	TESTQ R13, R13
@@ -3606,7 +5225,7 @@ dw512_k6_init_none_tail:
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
 	VMOVUPS.Z (DX)(R11*1), K1, Y21
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k6_init_none_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -3615,13 +5234,14 @@ dw512_k6_init_none_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k6_init_none_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
 	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -3663,13 +5283,14 @@ dw512_k6_init_relu_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k6_init_relu_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
 	VFMADD231PS (AX)(R8*4), Z20, Z0
 	VFMADD231PS (AX)(R11*1), Z21, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
@@ -3680,9 +5301,9 @@ dw512_k6_init_relu_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k6_init_relu_nb77636
+	JEQ dw512_k6_init_relu_nb112190
 	ADDQ $64, R10
-dw512_k6_init_relu_nb77636:
+dw512_k6_init_relu_nb112190:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k6_init_relu_cb
@@ -3695,7 +5316,7 @@ dw512_k6_init_relu_half:
 	VMOVUPS (DX)(R9*1), Y19
 	VMOVUPS (DX)(R8*4), Y20
 	VMOVUPS (DX)(R11*1), Y21
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k6_init_relu_h_nobias
 	VMOVUPS (R10), Y2
@@ -3704,13 +5325,14 @@ dw512_k6_init_relu_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k6_init_relu_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
 	VFMADD231PS (AX)(R8*4), Y20, Y0
 	VFMADD231PS (AX)(R11*1), Y21, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -3721,9 +5343,9 @@ dw512_k6_init_relu_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k6_init_relu_nb78540
+	JEQ dw512_k6_init_relu_nb113118
 	ADDQ $32, R10
-dw512_k6_init_relu_nb78540:
+dw512_k6_init_relu_nb113118:
 	SUBQ $8, R13
 dw512_k6_init_relu_tail:
 	TESTQ R13, R13
@@ -3739,7 +5361,7 @@ dw512_k6_init_relu_tail:
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
 	VMOVUPS.Z (DX)(R11*1), K1, Y21
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k6_init_relu_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -3748,13 +5370,14 @@ dw512_k6_init_relu_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k6_init_relu_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
 	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
@@ -3799,13 +5422,14 @@ dw512_k6_init_relu6_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k6_init_relu6_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
 	VFMADD231PS (AX)(R9*1), Z19, Z0
 	VFMADD231PS (AX)(R8*4), Z20, Z0
 	VFMADD231PS (AX)(R11*1), Z21, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMINPS Z0, Z4, Z0
 	VMOVUPS Z0, (BX)
@@ -3817,9 +5441,9 @@ dw512_k6_init_relu6_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k6_init_relu6_nb80706
+	JEQ dw512_k6_init_relu6_nb115330
 	ADDQ $64, R10
-dw512_k6_init_relu6_nb80706:
+dw512_k6_init_relu6_nb115330:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k6_init_relu6_cb
@@ -3832,7 +5456,7 @@ dw512_k6_init_relu6_half:
 	VMOVUPS (DX)(R9*1), Y19
 	VMOVUPS (DX)(R8*4), Y20
 	VMOVUPS (DX)(R11*1), Y21
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k6_init_relu6_h_nobias
 	VMOVUPS (R10), Y2
@@ -3841,13 +5465,14 @@ dw512_k6_init_relu6_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k6_init_relu6_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
 	VFMADD231PS (AX)(R9*1), Y19, Y0
 	VFMADD231PS (AX)(R8*4), Y20, Y0
 	VFMADD231PS (AX)(R11*1), Y21, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -3859,9 +5484,9 @@ dw512_k6_init_relu6_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k6_init_relu6_nb81638
+	JEQ dw512_k6_init_relu6_nb116286
 	ADDQ $32, R10
-dw512_k6_init_relu6_nb81638:
+dw512_k6_init_relu6_nb116286:
 	SUBQ $8, R13
 dw512_k6_init_relu6_tail:
 	TESTQ R13, R13
@@ -3877,7 +5502,7 @@ dw512_k6_init_relu6_tail:
 	VMOVUPS.Z (DX)(R9*1), K1, Y19
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
 	VMOVUPS.Z (DX)(R11*1), K1, Y21
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k6_init_relu6_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -3886,13 +5511,14 @@ dw512_k6_init_relu6_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k6_init_relu6_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
 	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
 	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, K1, (BX)
@@ -3901,6 +5527,119 @@ dw512_k6_init_relu6_t_px:
 	DECQ CX
 	JNE dw512_k6_init_relu6_t_px
 dw512_k6_init_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw512_k7_acc_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw512_k7_acc_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $16
+	JLT dw512_k7_acc_mid_half
+dw512_k7_acc_mid_cb:
+	VMOVUPS (DX), Z16
+	VMOVUPS (DX)(R8*1), Z17
+	VMOVUPS (DX)(R8*2), Z18
+	VMOVUPS (DX)(R9*1), Z19
+	VMOVUPS (DX)(R8*4), Z20
+	VMOVUPS (DX)(R11*1), Z21
+	VMOVUPS (DX)(R9*2), Z22
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k7_acc_mid_b_px:
+	VMOVUPS (BX), Z0
+	VFMADD231PS (AX), Z16, Z0
+	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VFMADD231PS (AX)(R9*1), Z19, Z0
+	VFMADD231PS (AX)(R8*4), Z20, Z0
+	VFMADD231PS (AX)(R11*1), Z21, Z0
+	VFMADD231PS (AX)(R9*2), Z22, Z0
+	VMOVUPS Z0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k7_acc_mid_b_px
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	SUBQ $16, R13
+	CMPQ R13, $16
+	JGE dw512_k7_acc_mid_cb
+dw512_k7_acc_mid_half:
+	CMPQ R13, $8
+	JLT dw512_k7_acc_mid_tail
+	VMOVUPS (DX), Y16
+	VMOVUPS (DX)(R8*1), Y17
+	VMOVUPS (DX)(R8*2), Y18
+	VMOVUPS (DX)(R9*1), Y19
+	VMOVUPS (DX)(R8*4), Y20
+	VMOVUPS (DX)(R11*1), Y21
+	VMOVUPS (DX)(R9*2), Y22
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k7_acc_mid_h_px:
+	VMOVUPS (BX), Y0
+	VFMADD231PS (AX), Y16, Y0
+	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VFMADD231PS (AX)(R9*1), Y19, Y0
+	VFMADD231PS (AX)(R8*4), Y20, Y0
+	VFMADD231PS (AX)(R11*1), Y21, Y0
+	VFMADD231PS (AX)(R9*2), Y22, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k7_acc_mid_h_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+dw512_k7_acc_mid_tail:
+	TESTQ R13, R13
+	JEQ dw512_k7_acc_mid_done
+	MOVQ R13, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DX), K1, Y16
+	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	VMOVUPS.Z (DX)(R8*2), K1, Y18
+	VMOVUPS.Z (DX)(R9*1), K1, Y19
+	VMOVUPS.Z (DX)(R8*4), K1, Y20
+	VMOVUPS.Z (DX)(R11*1), K1, Y21
+	VMOVUPS.Z (DX)(R9*2), K1, Y22
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k7_acc_mid_t_px:
+	VMOVUPS.Z (BX), K1, Y0
+	VFMADD231PS (AX), Y16, K1, Y0
+	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
+	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
+	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
+	VFMADD231PS (AX)(R9*2), Y22, K1, Y0
+	VMOVUPS Y0, K1, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k7_acc_mid_t_px
+dw512_k7_acc_mid_done:
 	VZEROUPPER
 	RET
 
@@ -3927,6 +5666,11 @@ dw512_k7_acc_none_cb:
 	VMOVUPS (DX)(R8*4), Z20
 	VMOVUPS (DX)(R11*1), Z21
 	VMOVUPS (DX)(R9*2), Z22
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_none_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k7_acc_none_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -3939,6 +5683,7 @@ dw512_k7_acc_none_b_px:
 	VFMADD231PS (AX)(R8*4), Z20, Z0
 	VFMADD231PS (AX)(R11*1), Z21, Z0
 	VFMADD231PS (AX)(R9*2), Z22, Z0
+	VADDPS Z2, Z0, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -3947,6 +5692,10 @@ dw512_k7_acc_none_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_none_nb121019
+	ADDQ $64, R10
+dw512_k7_acc_none_nb121019:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k7_acc_none_cb
@@ -3960,6 +5709,11 @@ dw512_k7_acc_none_half:
 	VMOVUPS (DX)(R8*4), Y20
 	VMOVUPS (DX)(R11*1), Y21
 	VMOVUPS (DX)(R9*2), Y22
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_none_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k7_acc_none_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -3972,6 +5726,7 @@ dw512_k7_acc_none_h_px:
 	VFMADD231PS (AX)(R8*4), Y20, Y0
 	VFMADD231PS (AX)(R11*1), Y21, Y0
 	VFMADD231PS (AX)(R9*2), Y22, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -3980,6 +5735,10 @@ dw512_k7_acc_none_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_none_nb121976
+	ADDQ $32, R10
+dw512_k7_acc_none_nb121976:
 	SUBQ $8, R13
 dw512_k7_acc_none_tail:
 	TESTQ R13, R13
@@ -3996,6 +5755,11 @@ dw512_k7_acc_none_tail:
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
 	VMOVUPS.Z (DX)(R11*1), K1, Y21
 	VMOVUPS.Z (DX)(R9*2), K1, Y22
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_none_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k7_acc_none_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -4008,6 +5772,7 @@ dw512_k7_acc_none_t_px:
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
 	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
 	VFMADD231PS (AX)(R9*2), Y22, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -4041,6 +5806,11 @@ dw512_k7_acc_relu_cb:
 	VMOVUPS (DX)(R8*4), Z20
 	VMOVUPS (DX)(R11*1), Z21
 	VMOVUPS (DX)(R9*2), Z22
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_relu_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k7_acc_relu_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -4053,6 +5823,7 @@ dw512_k7_acc_relu_b_px:
 	VFMADD231PS (AX)(R8*4), Z20, Z0
 	VFMADD231PS (AX)(R11*1), Z21, Z0
 	VFMADD231PS (AX)(R9*2), Z22, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
@@ -4062,6 +5833,10 @@ dw512_k7_acc_relu_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_relu_nb124212
+	ADDQ $64, R10
+dw512_k7_acc_relu_nb124212:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k7_acc_relu_cb
@@ -4075,6 +5850,11 @@ dw512_k7_acc_relu_half:
 	VMOVUPS (DX)(R8*4), Y20
 	VMOVUPS (DX)(R11*1), Y21
 	VMOVUPS (DX)(R9*2), Y22
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_relu_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k7_acc_relu_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -4087,6 +5867,7 @@ dw512_k7_acc_relu_h_px:
 	VFMADD231PS (AX)(R8*4), Y20, Y0
 	VFMADD231PS (AX)(R11*1), Y21, Y0
 	VFMADD231PS (AX)(R9*2), Y22, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -4096,6 +5877,10 @@ dw512_k7_acc_relu_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_relu_nb125188
+	ADDQ $32, R10
+dw512_k7_acc_relu_nb125188:
 	SUBQ $8, R13
 dw512_k7_acc_relu_tail:
 	TESTQ R13, R13
@@ -4112,6 +5897,11 @@ dw512_k7_acc_relu_tail:
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
 	VMOVUPS.Z (DX)(R11*1), K1, Y21
 	VMOVUPS.Z (DX)(R9*2), K1, Y22
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_relu_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k7_acc_relu_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -4124,6 +5914,7 @@ dw512_k7_acc_relu_t_px:
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
 	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
 	VFMADD231PS (AX)(R9*2), Y22, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
@@ -4160,6 +5951,11 @@ dw512_k7_acc_relu6_cb:
 	VMOVUPS (DX)(R8*4), Z20
 	VMOVUPS (DX)(R11*1), Z21
 	VMOVUPS (DX)(R9*2), Z22
+	VPXORD Z2, Z2, Z2
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_relu6_b_nobias
+	VMOVUPS (R10), Z2
+dw512_k7_acc_relu6_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -4172,6 +5968,7 @@ dw512_k7_acc_relu6_b_px:
 	VFMADD231PS (AX)(R8*4), Z20, Z0
 	VFMADD231PS (AX)(R11*1), Z21, Z0
 	VFMADD231PS (AX)(R9*2), Z22, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMINPS Z0, Z4, Z0
 	VMOVUPS Z0, (BX)
@@ -4182,6 +5979,10 @@ dw512_k7_acc_relu6_b_px:
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_relu6_nb127513
+	ADDQ $64, R10
+dw512_k7_acc_relu6_nb127513:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k7_acc_relu6_cb
@@ -4195,6 +5996,11 @@ dw512_k7_acc_relu6_half:
 	VMOVUPS (DX)(R8*4), Y20
 	VMOVUPS (DX)(R11*1), Y21
 	VMOVUPS (DX)(R9*2), Y22
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_relu6_h_nobias
+	VMOVUPS (R10), Y2
+dw512_k7_acc_relu6_h_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -4207,6 +6013,7 @@ dw512_k7_acc_relu6_h_px:
 	VFMADD231PS (AX)(R8*4), Y20, Y0
 	VFMADD231PS (AX)(R11*1), Y21, Y0
 	VFMADD231PS (AX)(R9*2), Y22, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -4217,6 +6024,10 @@ dw512_k7_acc_relu6_h_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_relu6_nb128517
+	ADDQ $32, R10
+dw512_k7_acc_relu6_nb128517:
 	SUBQ $8, R13
 dw512_k7_acc_relu6_tail:
 	TESTQ R13, R13
@@ -4233,6 +6044,11 @@ dw512_k7_acc_relu6_tail:
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
 	VMOVUPS.Z (DX)(R11*1), K1, Y21
 	VMOVUPS.Z (DX)(R9*2), K1, Y22
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw512_k7_acc_relu6_t_nobias
+	VMOVUPS.Z (R10), K1, Y2
+dw512_k7_acc_relu6_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -4245,6 +6061,7 @@ dw512_k7_acc_relu6_t_px:
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
 	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
 	VFMADD231PS (AX)(R9*2), Y22, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, K1, (BX)
@@ -4253,6 +6070,119 @@ dw512_k7_acc_relu6_t_px:
 	DECQ CX
 	JNE dw512_k7_acc_relu6_t_px
 dw512_k7_acc_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw512_k7_init_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw512_k7_init_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $16
+	JLT dw512_k7_init_mid_half
+dw512_k7_init_mid_cb:
+	VMOVUPS (DX), Z16
+	VMOVUPS (DX)(R8*1), Z17
+	VMOVUPS (DX)(R8*2), Z18
+	VMOVUPS (DX)(R9*1), Z19
+	VMOVUPS (DX)(R8*4), Z20
+	VMOVUPS (DX)(R11*1), Z21
+	VMOVUPS (DX)(R9*2), Z22
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k7_init_mid_b_px:
+	VPXORD Z0, Z0, Z0
+	VFMADD231PS (AX), Z16, Z0
+	VFMADD231PS (AX)(R8*1), Z17, Z0
+	VFMADD231PS (AX)(R8*2), Z18, Z0
+	VFMADD231PS (AX)(R9*1), Z19, Z0
+	VFMADD231PS (AX)(R8*4), Z20, Z0
+	VFMADD231PS (AX)(R11*1), Z21, Z0
+	VFMADD231PS (AX)(R9*2), Z22, Z0
+	VMOVUPS Z0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k7_init_mid_b_px
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	SUBQ $16, R13
+	CMPQ R13, $16
+	JGE dw512_k7_init_mid_cb
+dw512_k7_init_mid_half:
+	CMPQ R13, $8
+	JLT dw512_k7_init_mid_tail
+	VMOVUPS (DX), Y16
+	VMOVUPS (DX)(R8*1), Y17
+	VMOVUPS (DX)(R8*2), Y18
+	VMOVUPS (DX)(R9*1), Y19
+	VMOVUPS (DX)(R8*4), Y20
+	VMOVUPS (DX)(R11*1), Y21
+	VMOVUPS (DX)(R9*2), Y22
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k7_init_mid_h_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y16, Y0
+	VFMADD231PS (AX)(R8*1), Y17, Y0
+	VFMADD231PS (AX)(R8*2), Y18, Y0
+	VFMADD231PS (AX)(R9*1), Y19, Y0
+	VFMADD231PS (AX)(R8*4), Y20, Y0
+	VFMADD231PS (AX)(R11*1), Y21, Y0
+	VFMADD231PS (AX)(R9*2), Y22, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k7_init_mid_h_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+dw512_k7_init_mid_tail:
+	TESTQ R13, R13
+	JEQ dw512_k7_init_mid_done
+	MOVQ R13, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DX), K1, Y16
+	VMOVUPS.Z (DX)(R8*1), K1, Y17
+	VMOVUPS.Z (DX)(R8*2), K1, Y18
+	VMOVUPS.Z (DX)(R9*1), K1, Y19
+	VMOVUPS.Z (DX)(R8*4), K1, Y20
+	VMOVUPS.Z (DX)(R11*1), K1, Y21
+	VMOVUPS.Z (DX)(R9*2), K1, Y22
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw512_k7_init_mid_t_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y16, K1, Y0
+	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
+	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
+	VFMADD231PS (AX)(R9*1), Y19, K1, Y0
+	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
+	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
+	VFMADD231PS (AX)(R9*2), Y22, K1, Y0
+	VMOVUPS Y0, K1, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw512_k7_init_mid_t_px
+dw512_k7_init_mid_done:
 	VZEROUPPER
 	RET
 
@@ -4288,7 +6218,7 @@ dw512_k7_init_none_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k7_init_none_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
@@ -4296,6 +6226,7 @@ dw512_k7_init_none_b_px:
 	VFMADD231PS (AX)(R8*4), Z20, Z0
 	VFMADD231PS (AX)(R11*1), Z21, Z0
 	VFMADD231PS (AX)(R9*2), Z22, Z0
+	VADDPS Z2, Z0, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -4305,9 +6236,9 @@ dw512_k7_init_none_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k7_init_none_nb91754
+	JEQ dw512_k7_init_none_nb133336
 	ADDQ $64, R10
-dw512_k7_init_none_nb91754:
+dw512_k7_init_none_nb133336:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k7_init_none_cb
@@ -4321,7 +6252,7 @@ dw512_k7_init_none_half:
 	VMOVUPS (DX)(R8*4), Y20
 	VMOVUPS (DX)(R11*1), Y21
 	VMOVUPS (DX)(R9*2), Y22
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k7_init_none_h_nobias
 	VMOVUPS (R10), Y2
@@ -4330,7 +6261,7 @@ dw512_k7_init_none_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k7_init_none_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
@@ -4338,6 +6269,7 @@ dw512_k7_init_none_h_px:
 	VFMADD231PS (AX)(R8*4), Y20, Y0
 	VFMADD231PS (AX)(R11*1), Y21, Y0
 	VFMADD231PS (AX)(R9*2), Y22, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -4347,9 +6279,9 @@ dw512_k7_init_none_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k7_init_none_nb92697
+	JEQ dw512_k7_init_none_nb134303
 	ADDQ $32, R10
-dw512_k7_init_none_nb92697:
+dw512_k7_init_none_nb134303:
 	SUBQ $8, R13
 dw512_k7_init_none_tail:
 	TESTQ R13, R13
@@ -4366,7 +6298,7 @@ dw512_k7_init_none_tail:
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
 	VMOVUPS.Z (DX)(R11*1), K1, Y21
 	VMOVUPS.Z (DX)(R9*2), K1, Y22
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k7_init_none_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -4375,7 +6307,7 @@ dw512_k7_init_none_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k7_init_none_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
@@ -4383,6 +6315,7 @@ dw512_k7_init_none_t_px:
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
 	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
 	VFMADD231PS (AX)(R9*2), Y22, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -4425,7 +6358,7 @@ dw512_k7_init_relu_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k7_init_relu_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
@@ -4433,6 +6366,7 @@ dw512_k7_init_relu_b_px:
 	VFMADD231PS (AX)(R8*4), Z20, Z0
 	VFMADD231PS (AX)(R11*1), Z21, Z0
 	VFMADD231PS (AX)(R9*2), Z22, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMOVUPS Z0, (BX)
 	ADDQ R8, BX
@@ -4443,9 +6377,9 @@ dw512_k7_init_relu_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k7_init_relu_nb94900
+	JEQ dw512_k7_init_relu_nb136552
 	ADDQ $64, R10
-dw512_k7_init_relu_nb94900:
+dw512_k7_init_relu_nb136552:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k7_init_relu_cb
@@ -4459,7 +6393,7 @@ dw512_k7_init_relu_half:
 	VMOVUPS (DX)(R8*4), Y20
 	VMOVUPS (DX)(R11*1), Y21
 	VMOVUPS (DX)(R9*2), Y22
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k7_init_relu_h_nobias
 	VMOVUPS (R10), Y2
@@ -4468,7 +6402,7 @@ dw512_k7_init_relu_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k7_init_relu_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
@@ -4476,6 +6410,7 @@ dw512_k7_init_relu_h_px:
 	VFMADD231PS (AX)(R8*4), Y20, Y0
 	VFMADD231PS (AX)(R11*1), Y21, Y0
 	VFMADD231PS (AX)(R9*2), Y22, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -4486,9 +6421,9 @@ dw512_k7_init_relu_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k7_init_relu_nb95862
+	JEQ dw512_k7_init_relu_nb137538
 	ADDQ $32, R10
-dw512_k7_init_relu_nb95862:
+dw512_k7_init_relu_nb137538:
 	SUBQ $8, R13
 dw512_k7_init_relu_tail:
 	TESTQ R13, R13
@@ -4505,7 +6440,7 @@ dw512_k7_init_relu_tail:
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
 	VMOVUPS.Z (DX)(R11*1), K1, Y21
 	VMOVUPS.Z (DX)(R9*2), K1, Y22
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k7_init_relu_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -4514,7 +6449,7 @@ dw512_k7_init_relu_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k7_init_relu_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
@@ -4522,6 +6457,7 @@ dw512_k7_init_relu_t_px:
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
 	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
 	VFMADD231PS (AX)(R9*2), Y22, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (BX)
 	ADDQ R8, BX
@@ -4567,7 +6503,7 @@ dw512_k7_init_relu6_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k7_init_relu6_b_px:
-	VMOVAPS Z2, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z16, Z0
 	VFMADD231PS (AX)(R8*1), Z17, Z0
 	VFMADD231PS (AX)(R8*2), Z18, Z0
@@ -4575,6 +6511,7 @@ dw512_k7_init_relu6_b_px:
 	VFMADD231PS (AX)(R8*4), Z20, Z0
 	VFMADD231PS (AX)(R11*1), Z21, Z0
 	VFMADD231PS (AX)(R9*2), Z22, Z0
+	VADDPS Z2, Z0, Z0
 	VMAXPS Z0, Z3, Z0
 	VMINPS Z0, Z4, Z0
 	VMOVUPS Z0, (BX)
@@ -4586,9 +6523,9 @@ dw512_k7_init_relu6_b_px:
 	ADDQ $64, SI
 	ADDQ $64, DX
 	TESTQ R10, R10
-	JEQ dw512_k7_init_relu6_nb98154
+	JEQ dw512_k7_init_relu6_nb139876
 	ADDQ $64, R10
-dw512_k7_init_relu6_nb98154:
+dw512_k7_init_relu6_nb139876:
 	SUBQ $16, R13
 	CMPQ R13, $16
 	JGE dw512_k7_init_relu6_cb
@@ -4602,7 +6539,7 @@ dw512_k7_init_relu6_half:
 	VMOVUPS (DX)(R8*4), Y20
 	VMOVUPS (DX)(R11*1), Y21
 	VMOVUPS (DX)(R9*2), Y22
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k7_init_relu6_h_nobias
 	VMOVUPS (R10), Y2
@@ -4611,7 +6548,7 @@ dw512_k7_init_relu6_h_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k7_init_relu6_h_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, Y0
 	VFMADD231PS (AX)(R8*1), Y17, Y0
 	VFMADD231PS (AX)(R8*2), Y18, Y0
@@ -4619,6 +6556,7 @@ dw512_k7_init_relu6_h_px:
 	VFMADD231PS (AX)(R8*4), Y20, Y0
 	VFMADD231PS (AX)(R11*1), Y21, Y0
 	VFMADD231PS (AX)(R9*2), Y22, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -4630,9 +6568,9 @@ dw512_k7_init_relu6_h_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw512_k7_init_relu6_nb99144
+	JEQ dw512_k7_init_relu6_nb140890
 	ADDQ $32, R10
-dw512_k7_init_relu6_nb99144:
+dw512_k7_init_relu6_nb140890:
 	SUBQ $8, R13
 dw512_k7_init_relu6_tail:
 	TESTQ R13, R13
@@ -4649,7 +6587,7 @@ dw512_k7_init_relu6_tail:
 	VMOVUPS.Z (DX)(R8*4), K1, Y20
 	VMOVUPS.Z (DX)(R11*1), K1, Y21
 	VMOVUPS.Z (DX)(R9*2), K1, Y22
-	VPXORD Y2, Y2, Y2
+	VXORPS Y2, Y2, Y2
 	TESTQ R10, R10
 	JEQ dw512_k7_init_relu6_t_nobias
 	VMOVUPS.Z (R10), K1, Y2
@@ -4658,7 +6596,7 @@ dw512_k7_init_relu6_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw512_k7_init_relu6_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y16, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y17, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y18, K1, Y0
@@ -4666,6 +6604,7 @@ dw512_k7_init_relu6_t_px:
 	VFMADD231PS (AX)(R8*4), Y20, K1, Y0
 	VFMADD231PS (AX)(R11*1), Y21, K1, Y0
 	VFMADD231PS (AX)(R9*2), Y22, K1, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, K1, (BX)
@@ -4674,6 +6613,65 @@ dw512_k7_init_relu6_t_px:
 	DECQ CX
 	JNE dw512_k7_init_relu6_t_px
 dw512_k7_init_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw256_k1_acc_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw256_k1_acc_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $8
+	JLT dw256_k1_acc_mid_half
+dw256_k1_acc_mid_cb:
+	VMOVUPS (DX), Y8
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k1_acc_mid_b_px:
+	VMOVUPS (BX), Y0
+	VFMADD231PS (AX), Y8, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k1_acc_mid_b_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JGE dw256_k1_acc_mid_cb
+dw256_k1_acc_mid_half:
+	TESTQ R13, R13
+	JEQ dw256_k1_acc_mid_done
+	MOVQ R13, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), CX
+	LEAQ 32(CX)(AX*4), CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (DX), Y15, Y8
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k1_acc_mid_t_px:
+	VMASKMOVPS (BX), Y15, Y0
+	VMASKMOVPS (AX), Y15, Y1
+	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k1_acc_mid_t_px
+dw256_k1_acc_mid_done:
 	VZEROUPPER
 	RET
 
@@ -4694,12 +6692,18 @@ TEXT ·dw256_k1_acc_none(SB), NOSPLIT, $0-56
 	JLT dw256_k1_acc_none_half
 dw256_k1_acc_none_cb:
 	VMOVUPS (DX), Y8
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k1_acc_none_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k1_acc_none_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k1_acc_none_b_px:
 	VMOVUPS (BX), Y0
 	VFMADD231PS (AX), Y8, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -4708,6 +6712,10 @@ dw256_k1_acc_none_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k1_acc_none_nb143938
+	ADDQ $32, R10
+dw256_k1_acc_none_nb143938:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k1_acc_none_cb
@@ -4720,6 +6728,11 @@ dw256_k1_acc_none_half:
 	LEAQ 32(CX)(AX*4), CX
 	VMOVDQU (CX), Y15
 	VMASKMOVPS (DX), Y15, Y8
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k1_acc_none_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k1_acc_none_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -4727,6 +6740,7 @@ dw256_k1_acc_none_t_px:
 	VMASKMOVPS (BX), Y15, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
+	VADDPS Y2, Y0, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -4754,12 +6768,18 @@ TEXT ·dw256_k1_acc_relu(SB), NOSPLIT, $0-56
 	JLT dw256_k1_acc_relu_half
 dw256_k1_acc_relu_cb:
 	VMOVUPS (DX), Y8
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k1_acc_relu_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k1_acc_relu_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k1_acc_relu_b_px:
 	VMOVUPS (BX), Y0
 	VFMADD231PS (AX), Y8, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -4769,6 +6789,10 @@ dw256_k1_acc_relu_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k1_acc_relu_nb145505
+	ADDQ $32, R10
+dw256_k1_acc_relu_nb145505:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k1_acc_relu_cb
@@ -4781,6 +6805,11 @@ dw256_k1_acc_relu_half:
 	LEAQ 32(CX)(AX*4), CX
 	VMOVDQU (CX), Y15
 	VMASKMOVPS (DX), Y15, Y8
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k1_acc_relu_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k1_acc_relu_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -4788,6 +6817,7 @@ dw256_k1_acc_relu_t_px:
 	VMASKMOVPS (BX), Y15, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
@@ -4819,12 +6849,18 @@ TEXT ·dw256_k1_acc_relu6(SB), NOSPLIT, $0-56
 	JLT dw256_k1_acc_relu6_half
 dw256_k1_acc_relu6_cb:
 	VMOVUPS (DX), Y8
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k1_acc_relu6_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k1_acc_relu6_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k1_acc_relu6_b_px:
 	VMOVUPS (BX), Y0
 	VFMADD231PS (AX), Y8, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -4835,6 +6871,10 @@ dw256_k1_acc_relu6_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k1_acc_relu6_nb147175
+	ADDQ $32, R10
+dw256_k1_acc_relu6_nb147175:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k1_acc_relu6_cb
@@ -4847,6 +6887,11 @@ dw256_k1_acc_relu6_half:
 	LEAQ 32(CX)(AX*4), CX
 	VMOVDQU (CX), Y15
 	VMASKMOVPS (DX), Y15, Y8
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k1_acc_relu6_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k1_acc_relu6_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -4854,6 +6899,7 @@ dw256_k1_acc_relu6_t_px:
 	VMASKMOVPS (BX), Y15, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMASKMOVPS Y0, Y15, (BX)
@@ -4862,6 +6908,65 @@ dw256_k1_acc_relu6_t_px:
 	DECQ CX
 	JNE dw256_k1_acc_relu6_t_px
 dw256_k1_acc_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw256_k1_init_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw256_k1_init_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $8
+	JLT dw256_k1_init_mid_half
+dw256_k1_init_mid_cb:
+	VMOVUPS (DX), Y8
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k1_init_mid_b_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y8, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k1_init_mid_b_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JGE dw256_k1_init_mid_cb
+dw256_k1_init_mid_half:
+	TESTQ R13, R13
+	JEQ dw256_k1_init_mid_done
+	MOVQ R13, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), CX
+	LEAQ 32(CX)(AX*4), CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (DX), Y15, Y8
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k1_init_mid_t_px:
+	VXORPS Y0, Y0, Y0
+	VMASKMOVPS (AX), Y15, Y1
+	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k1_init_mid_t_px
+dw256_k1_init_mid_done:
 	VZEROUPPER
 	RET
 
@@ -4891,8 +6996,9 @@ dw256_k1_init_none_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k1_init_none_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -4902,9 +7008,9 @@ dw256_k1_init_none_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k1_init_none_nb104716
+	JEQ dw256_k1_init_none_nb149919
 	ADDQ $32, R10
-dw256_k1_init_none_nb104716:
+dw256_k1_init_none_nb149919:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k1_init_none_cb
@@ -4926,9 +7032,10 @@ dw256_k1_init_none_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k1_init_none_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
+	VADDPS Y2, Y0, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -4965,8 +7072,9 @@ dw256_k1_init_relu_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k1_init_relu_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -4977,9 +7085,9 @@ dw256_k1_init_relu_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k1_init_relu_nb106251
+	JEQ dw256_k1_init_relu_nb151498
 	ADDQ $32, R10
-dw256_k1_init_relu_nb106251:
+dw256_k1_init_relu_nb151498:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k1_init_relu_cb
@@ -5001,9 +7109,10 @@ dw256_k1_init_relu_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k1_init_relu_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
@@ -5044,8 +7153,9 @@ dw256_k1_init_relu6_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k1_init_relu6_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -5057,9 +7167,9 @@ dw256_k1_init_relu6_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k1_init_relu6_nb107889
+	JEQ dw256_k1_init_relu6_nb153180
 	ADDQ $32, R10
-dw256_k1_init_relu6_nb107889:
+dw256_k1_init_relu6_nb153180:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k1_init_relu6_cb
@@ -5081,9 +7191,10 @@ dw256_k1_init_relu6_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k1_init_relu6_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMASKMOVPS Y0, Y15, (BX)
@@ -5092,6 +7203,70 @@ dw256_k1_init_relu6_t_px:
 	DECQ CX
 	JNE dw256_k1_init_relu6_t_px
 dw256_k1_init_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw256_k2_acc_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw256_k2_acc_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $8
+	JLT dw256_k2_acc_mid_half
+dw256_k2_acc_mid_cb:
+	VMOVUPS (DX), Y8
+	VMOVUPS (DX)(R8*1), Y9
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k2_acc_mid_b_px:
+	VMOVUPS (BX), Y0
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k2_acc_mid_b_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JGE dw256_k2_acc_mid_cb
+dw256_k2_acc_mid_half:
+	TESTQ R13, R13
+	JEQ dw256_k2_acc_mid_done
+	MOVQ R13, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), CX
+	LEAQ 32(CX)(AX*4), CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (DX), Y15, Y8
+	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k2_acc_mid_t_px:
+	VMASKMOVPS (BX), Y15, Y0
+	VMASKMOVPS (AX), Y15, Y1
+	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y1
+	VFMADD231PS Y1, Y9, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k2_acc_mid_t_px
+dw256_k2_acc_mid_done:
 	VZEROUPPER
 	RET
 
@@ -5113,6 +7288,11 @@ TEXT ·dw256_k2_acc_none(SB), NOSPLIT, $0-56
 dw256_k2_acc_none_cb:
 	VMOVUPS (DX), Y8
 	VMOVUPS (DX)(R8*1), Y9
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k2_acc_none_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k2_acc_none_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -5120,6 +7300,7 @@ dw256_k2_acc_none_b_px:
 	VMOVUPS (BX), Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -5128,6 +7309,10 @@ dw256_k2_acc_none_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k2_acc_none_nb156112
+	ADDQ $32, R10
+dw256_k2_acc_none_nb156112:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k2_acc_none_cb
@@ -5141,6 +7326,11 @@ dw256_k2_acc_none_half:
 	VMOVDQU (CX), Y15
 	VMASKMOVPS (DX), Y15, Y8
 	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k2_acc_none_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k2_acc_none_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -5150,6 +7340,7 @@ dw256_k2_acc_none_t_px:
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
 	VFMADD231PS Y1, Y9, Y0
+	VADDPS Y2, Y0, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -5178,6 +7369,11 @@ TEXT ·dw256_k2_acc_relu(SB), NOSPLIT, $0-56
 dw256_k2_acc_relu_cb:
 	VMOVUPS (DX), Y8
 	VMOVUPS (DX)(R8*1), Y9
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k2_acc_relu_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k2_acc_relu_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -5185,6 +7381,7 @@ dw256_k2_acc_relu_b_px:
 	VMOVUPS (BX), Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -5194,6 +7391,10 @@ dw256_k2_acc_relu_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k2_acc_relu_nb157823
+	ADDQ $32, R10
+dw256_k2_acc_relu_nb157823:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k2_acc_relu_cb
@@ -5207,6 +7408,11 @@ dw256_k2_acc_relu_half:
 	VMOVDQU (CX), Y15
 	VMASKMOVPS (DX), Y15, Y8
 	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k2_acc_relu_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k2_acc_relu_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -5216,6 +7422,7 @@ dw256_k2_acc_relu_t_px:
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
 	VFMADD231PS Y1, Y9, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
@@ -5248,6 +7455,11 @@ TEXT ·dw256_k2_acc_relu6(SB), NOSPLIT, $0-56
 dw256_k2_acc_relu6_cb:
 	VMOVUPS (DX), Y8
 	VMOVUPS (DX)(R8*1), Y9
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k2_acc_relu6_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k2_acc_relu6_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -5255,6 +7467,7 @@ dw256_k2_acc_relu6_b_px:
 	VMOVUPS (BX), Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -5265,6 +7478,10 @@ dw256_k2_acc_relu6_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k2_acc_relu6_nb159637
+	ADDQ $32, R10
+dw256_k2_acc_relu6_nb159637:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k2_acc_relu6_cb
@@ -5278,6 +7495,11 @@ dw256_k2_acc_relu6_half:
 	VMOVDQU (CX), Y15
 	VMASKMOVPS (DX), Y15, Y8
 	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k2_acc_relu6_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k2_acc_relu6_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -5287,6 +7509,7 @@ dw256_k2_acc_relu6_t_px:
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
 	VFMADD231PS Y1, Y9, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMASKMOVPS Y0, Y15, (BX)
@@ -5295,6 +7518,70 @@ dw256_k2_acc_relu6_t_px:
 	DECQ CX
 	JNE dw256_k2_acc_relu6_t_px
 dw256_k2_acc_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw256_k2_init_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw256_k2_init_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $8
+	JLT dw256_k2_init_mid_half
+dw256_k2_init_mid_cb:
+	VMOVUPS (DX), Y8
+	VMOVUPS (DX)(R8*1), Y9
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k2_init_mid_b_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k2_init_mid_b_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JGE dw256_k2_init_mid_cb
+dw256_k2_init_mid_half:
+	TESTQ R13, R13
+	JEQ dw256_k2_init_mid_done
+	MOVQ R13, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), CX
+	LEAQ 32(CX)(AX*4), CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (DX), Y15, Y8
+	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k2_init_mid_t_px:
+	VXORPS Y0, Y0, Y0
+	VMASKMOVPS (AX), Y15, Y1
+	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y1
+	VFMADD231PS Y1, Y9, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k2_init_mid_t_px
+dw256_k2_init_mid_done:
 	VZEROUPPER
 	RET
 
@@ -5325,9 +7612,10 @@ dw256_k2_init_none_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k2_init_none_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -5337,9 +7625,9 @@ dw256_k2_init_none_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k2_init_none_nb113635
+	JEQ dw256_k2_init_none_nb162669
 	ADDQ $32, R10
-dw256_k2_init_none_nb113635:
+dw256_k2_init_none_nb162669:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k2_init_none_cb
@@ -5362,11 +7650,12 @@ dw256_k2_init_none_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k2_init_none_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
 	VFMADD231PS Y1, Y9, Y0
+	VADDPS Y2, Y0, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -5404,9 +7693,10 @@ dw256_k2_init_relu_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k2_init_relu_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -5417,9 +7707,9 @@ dw256_k2_init_relu_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k2_init_relu_nb115314
+	JEQ dw256_k2_init_relu_nb164392
 	ADDQ $32, R10
-dw256_k2_init_relu_nb115314:
+dw256_k2_init_relu_nb164392:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k2_init_relu_cb
@@ -5442,11 +7732,12 @@ dw256_k2_init_relu_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k2_init_relu_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
 	VFMADD231PS Y1, Y9, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
@@ -5488,9 +7779,10 @@ dw256_k2_init_relu6_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k2_init_relu6_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -5502,9 +7794,9 @@ dw256_k2_init_relu6_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k2_init_relu6_nb117096
+	JEQ dw256_k2_init_relu6_nb166218
 	ADDQ $32, R10
-dw256_k2_init_relu6_nb117096:
+dw256_k2_init_relu6_nb166218:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k2_init_relu6_cb
@@ -5527,11 +7819,12 @@ dw256_k2_init_relu6_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k2_init_relu6_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
 	VFMADD231PS Y1, Y9, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMASKMOVPS Y0, Y15, (BX)
@@ -5540,6 +7833,75 @@ dw256_k2_init_relu6_t_px:
 	DECQ CX
 	JNE dw256_k2_init_relu6_t_px
 dw256_k2_init_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw256_k3_acc_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw256_k3_acc_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $8
+	JLT dw256_k3_acc_mid_half
+dw256_k3_acc_mid_cb:
+	VMOVUPS (DX), Y8
+	VMOVUPS (DX)(R8*1), Y9
+	VMOVUPS (DX)(R8*2), Y10
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k3_acc_mid_b_px:
+	VMOVUPS (BX), Y0
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k3_acc_mid_b_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JGE dw256_k3_acc_mid_cb
+dw256_k3_acc_mid_half:
+	TESTQ R13, R13
+	JEQ dw256_k3_acc_mid_done
+	MOVQ R13, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), CX
+	LEAQ 32(CX)(AX*4), CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (DX), Y15, Y8
+	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	VMASKMOVPS (DX)(R8*2), Y15, Y10
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k3_acc_mid_t_px:
+	VMASKMOVPS (BX), Y15, Y0
+	VMASKMOVPS (AX), Y15, Y1
+	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y1
+	VFMADD231PS Y1, Y9, Y0
+	VMASKMOVPS (AX)(R8*2), Y15, Y1
+	VFMADD231PS Y1, Y10, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k3_acc_mid_t_px
+dw256_k3_acc_mid_done:
 	VZEROUPPER
 	RET
 
@@ -5562,6 +7924,11 @@ dw256_k3_acc_none_cb:
 	VMOVUPS (DX), Y8
 	VMOVUPS (DX)(R8*1), Y9
 	VMOVUPS (DX)(R8*2), Y10
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k3_acc_none_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k3_acc_none_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -5570,6 +7937,7 @@ dw256_k3_acc_none_b_px:
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -5578,6 +7946,10 @@ dw256_k3_acc_none_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k3_acc_none_nb169444
+	ADDQ $32, R10
+dw256_k3_acc_none_nb169444:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k3_acc_none_cb
@@ -5592,6 +7964,11 @@ dw256_k3_acc_none_half:
 	VMASKMOVPS (DX), Y15, Y8
 	VMASKMOVPS (DX)(R8*1), Y15, Y9
 	VMASKMOVPS (DX)(R8*2), Y15, Y10
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k3_acc_none_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k3_acc_none_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -5603,6 +7980,7 @@ dw256_k3_acc_none_t_px:
 	VFMADD231PS Y1, Y9, Y0
 	VMASKMOVPS (AX)(R8*2), Y15, Y1
 	VFMADD231PS Y1, Y10, Y0
+	VADDPS Y2, Y0, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -5632,6 +8010,11 @@ dw256_k3_acc_relu_cb:
 	VMOVUPS (DX), Y8
 	VMOVUPS (DX)(R8*1), Y9
 	VMOVUPS (DX)(R8*2), Y10
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k3_acc_relu_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k3_acc_relu_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -5640,6 +8023,7 @@ dw256_k3_acc_relu_b_px:
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -5649,6 +8033,10 @@ dw256_k3_acc_relu_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k3_acc_relu_nb171303
+	ADDQ $32, R10
+dw256_k3_acc_relu_nb171303:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k3_acc_relu_cb
@@ -5663,6 +8051,11 @@ dw256_k3_acc_relu_half:
 	VMASKMOVPS (DX), Y15, Y8
 	VMASKMOVPS (DX)(R8*1), Y15, Y9
 	VMASKMOVPS (DX)(R8*2), Y15, Y10
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k3_acc_relu_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k3_acc_relu_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -5674,6 +8067,7 @@ dw256_k3_acc_relu_t_px:
 	VFMADD231PS Y1, Y9, Y0
 	VMASKMOVPS (AX)(R8*2), Y15, Y1
 	VFMADD231PS Y1, Y10, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
@@ -5707,6 +8101,11 @@ dw256_k3_acc_relu6_cb:
 	VMOVUPS (DX), Y8
 	VMOVUPS (DX)(R8*1), Y9
 	VMOVUPS (DX)(R8*2), Y10
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k3_acc_relu6_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k3_acc_relu6_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -5715,6 +8114,7 @@ dw256_k3_acc_relu6_b_px:
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -5725,6 +8125,10 @@ dw256_k3_acc_relu6_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k3_acc_relu6_nb173265
+	ADDQ $32, R10
+dw256_k3_acc_relu6_nb173265:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k3_acc_relu6_cb
@@ -5739,6 +8143,11 @@ dw256_k3_acc_relu6_half:
 	VMASKMOVPS (DX), Y15, Y8
 	VMASKMOVPS (DX)(R8*1), Y15, Y9
 	VMASKMOVPS (DX)(R8*2), Y15, Y10
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k3_acc_relu6_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k3_acc_relu6_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -5750,6 +8159,7 @@ dw256_k3_acc_relu6_t_px:
 	VFMADD231PS Y1, Y9, Y0
 	VMASKMOVPS (AX)(R8*2), Y15, Y1
 	VFMADD231PS Y1, Y10, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMASKMOVPS Y0, Y15, (BX)
@@ -5758,6 +8168,75 @@ dw256_k3_acc_relu6_t_px:
 	DECQ CX
 	JNE dw256_k3_acc_relu6_t_px
 dw256_k3_acc_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw256_k3_init_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw256_k3_init_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $8
+	JLT dw256_k3_init_mid_half
+dw256_k3_init_mid_cb:
+	VMOVUPS (DX), Y8
+	VMOVUPS (DX)(R8*1), Y9
+	VMOVUPS (DX)(R8*2), Y10
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k3_init_mid_b_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k3_init_mid_b_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JGE dw256_k3_init_mid_cb
+dw256_k3_init_mid_half:
+	TESTQ R13, R13
+	JEQ dw256_k3_init_mid_done
+	MOVQ R13, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), CX
+	LEAQ 32(CX)(AX*4), CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (DX), Y15, Y8
+	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	VMASKMOVPS (DX)(R8*2), Y15, Y10
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k3_init_mid_t_px:
+	VXORPS Y0, Y0, Y0
+	VMASKMOVPS (AX), Y15, Y1
+	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y1
+	VFMADD231PS Y1, Y9, Y0
+	VMASKMOVPS (AX)(R8*2), Y15, Y1
+	VFMADD231PS Y1, Y10, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k3_init_mid_t_px
+dw256_k3_init_mid_done:
 	VZEROUPPER
 	RET
 
@@ -5789,10 +8268,11 @@ dw256_k3_init_none_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k3_init_none_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -5802,9 +8282,9 @@ dw256_k3_init_none_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k3_init_none_nb123432
+	JEQ dw256_k3_init_none_nb176593
 	ADDQ $32, R10
-dw256_k3_init_none_nb123432:
+dw256_k3_init_none_nb176593:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k3_init_none_cb
@@ -5828,13 +8308,14 @@ dw256_k3_init_none_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k3_init_none_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
 	VFMADD231PS Y1, Y9, Y0
 	VMASKMOVPS (AX)(R8*2), Y15, Y1
 	VFMADD231PS Y1, Y10, Y0
+	VADDPS Y2, Y0, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -5873,10 +8354,11 @@ dw256_k3_init_relu_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k3_init_relu_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -5887,9 +8369,9 @@ dw256_k3_init_relu_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k3_init_relu_nb125259
+	JEQ dw256_k3_init_relu_nb178464
 	ADDQ $32, R10
-dw256_k3_init_relu_nb125259:
+dw256_k3_init_relu_nb178464:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k3_init_relu_cb
@@ -5913,13 +8395,14 @@ dw256_k3_init_relu_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k3_init_relu_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
 	VFMADD231PS Y1, Y9, Y0
 	VMASKMOVPS (AX)(R8*2), Y15, Y1
 	VFMADD231PS Y1, Y10, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
@@ -5962,10 +8445,11 @@ dw256_k3_init_relu6_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k3_init_relu6_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -5977,9 +8461,9 @@ dw256_k3_init_relu6_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k3_init_relu6_nb127189
+	JEQ dw256_k3_init_relu6_nb180438
 	ADDQ $32, R10
-dw256_k3_init_relu6_nb127189:
+dw256_k3_init_relu6_nb180438:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k3_init_relu6_cb
@@ -6003,13 +8487,14 @@ dw256_k3_init_relu6_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k3_init_relu6_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
 	VFMADD231PS Y1, Y9, Y0
 	VMASKMOVPS (AX)(R8*2), Y15, Y1
 	VFMADD231PS Y1, Y10, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMASKMOVPS Y0, Y15, (BX)
@@ -6018,6 +8503,80 @@ dw256_k3_init_relu6_t_px:
 	DECQ CX
 	JNE dw256_k3_init_relu6_t_px
 dw256_k3_init_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw256_k4_acc_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw256_k4_acc_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $8
+	JLT dw256_k4_acc_mid_half
+dw256_k4_acc_mid_cb:
+	VMOVUPS (DX), Y8
+	VMOVUPS (DX)(R8*1), Y9
+	VMOVUPS (DX)(R8*2), Y10
+	VMOVUPS (DX)(R9*1), Y11
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k4_acc_mid_b_px:
+	VMOVUPS (BX), Y0
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VFMADD231PS (AX)(R9*1), Y11, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k4_acc_mid_b_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JGE dw256_k4_acc_mid_cb
+dw256_k4_acc_mid_half:
+	TESTQ R13, R13
+	JEQ dw256_k4_acc_mid_done
+	MOVQ R13, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), CX
+	LEAQ 32(CX)(AX*4), CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (DX), Y15, Y8
+	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	VMASKMOVPS (DX)(R8*2), Y15, Y10
+	VMASKMOVPS (DX)(R9*1), Y15, Y11
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k4_acc_mid_t_px:
+	VMASKMOVPS (BX), Y15, Y0
+	VMASKMOVPS (AX), Y15, Y1
+	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y1
+	VFMADD231PS Y1, Y9, Y0
+	VMASKMOVPS (AX)(R8*2), Y15, Y1
+	VFMADD231PS Y1, Y10, Y0
+	VMASKMOVPS (AX)(R9*1), Y15, Y1
+	VFMADD231PS Y1, Y11, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k4_acc_mid_t_px
+dw256_k4_acc_mid_done:
 	VZEROUPPER
 	RET
 
@@ -6041,6 +8600,11 @@ dw256_k4_acc_none_cb:
 	VMOVUPS (DX)(R8*1), Y9
 	VMOVUPS (DX)(R8*2), Y10
 	VMOVUPS (DX)(R9*1), Y11
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k4_acc_none_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k4_acc_none_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -6050,6 +8614,7 @@ dw256_k4_acc_none_b_px:
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -6058,6 +8623,10 @@ dw256_k4_acc_none_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k4_acc_none_nb183960
+	ADDQ $32, R10
+dw256_k4_acc_none_nb183960:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k4_acc_none_cb
@@ -6073,6 +8642,11 @@ dw256_k4_acc_none_half:
 	VMASKMOVPS (DX)(R8*1), Y15, Y9
 	VMASKMOVPS (DX)(R8*2), Y15, Y10
 	VMASKMOVPS (DX)(R9*1), Y15, Y11
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k4_acc_none_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k4_acc_none_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -6086,6 +8660,7 @@ dw256_k4_acc_none_t_px:
 	VFMADD231PS Y1, Y10, Y0
 	VMASKMOVPS (AX)(R9*1), Y15, Y1
 	VFMADD231PS Y1, Y11, Y0
+	VADDPS Y2, Y0, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -6116,6 +8691,11 @@ dw256_k4_acc_relu_cb:
 	VMOVUPS (DX)(R8*1), Y9
 	VMOVUPS (DX)(R8*2), Y10
 	VMOVUPS (DX)(R9*1), Y11
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k4_acc_relu_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k4_acc_relu_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -6125,6 +8705,7 @@ dw256_k4_acc_relu_b_px:
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -6134,6 +8715,10 @@ dw256_k4_acc_relu_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k4_acc_relu_nb185967
+	ADDQ $32, R10
+dw256_k4_acc_relu_nb185967:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k4_acc_relu_cb
@@ -6149,6 +8734,11 @@ dw256_k4_acc_relu_half:
 	VMASKMOVPS (DX)(R8*1), Y15, Y9
 	VMASKMOVPS (DX)(R8*2), Y15, Y10
 	VMASKMOVPS (DX)(R9*1), Y15, Y11
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k4_acc_relu_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k4_acc_relu_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -6162,6 +8752,7 @@ dw256_k4_acc_relu_t_px:
 	VFMADD231PS Y1, Y10, Y0
 	VMASKMOVPS (AX)(R9*1), Y15, Y1
 	VFMADD231PS Y1, Y11, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
@@ -6196,6 +8787,11 @@ dw256_k4_acc_relu6_cb:
 	VMOVUPS (DX)(R8*1), Y9
 	VMOVUPS (DX)(R8*2), Y10
 	VMOVUPS (DX)(R9*1), Y11
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k4_acc_relu6_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k4_acc_relu6_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -6205,6 +8801,7 @@ dw256_k4_acc_relu6_b_px:
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -6215,6 +8812,10 @@ dw256_k4_acc_relu6_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k4_acc_relu6_nb188077
+	ADDQ $32, R10
+dw256_k4_acc_relu6_nb188077:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k4_acc_relu6_cb
@@ -6230,6 +8831,11 @@ dw256_k4_acc_relu6_half:
 	VMASKMOVPS (DX)(R8*1), Y15, Y9
 	VMASKMOVPS (DX)(R8*2), Y15, Y10
 	VMASKMOVPS (DX)(R9*1), Y15, Y11
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k4_acc_relu6_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k4_acc_relu6_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -6243,6 +8849,7 @@ dw256_k4_acc_relu6_t_px:
 	VFMADD231PS Y1, Y10, Y0
 	VMASKMOVPS (AX)(R9*1), Y15, Y1
 	VFMADD231PS Y1, Y11, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMASKMOVPS Y0, Y15, (BX)
@@ -6251,6 +8858,80 @@ dw256_k4_acc_relu6_t_px:
 	DECQ CX
 	JNE dw256_k4_acc_relu6_t_px
 dw256_k4_acc_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw256_k4_init_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw256_k4_init_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $8
+	JLT dw256_k4_init_mid_half
+dw256_k4_init_mid_cb:
+	VMOVUPS (DX), Y8
+	VMOVUPS (DX)(R8*1), Y9
+	VMOVUPS (DX)(R8*2), Y10
+	VMOVUPS (DX)(R9*1), Y11
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k4_init_mid_b_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VFMADD231PS (AX)(R9*1), Y11, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k4_init_mid_b_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JGE dw256_k4_init_mid_cb
+dw256_k4_init_mid_half:
+	TESTQ R13, R13
+	JEQ dw256_k4_init_mid_done
+	MOVQ R13, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), CX
+	LEAQ 32(CX)(AX*4), CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (DX), Y15, Y8
+	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	VMASKMOVPS (DX)(R8*2), Y15, Y10
+	VMASKMOVPS (DX)(R9*1), Y15, Y11
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k4_init_mid_t_px:
+	VXORPS Y0, Y0, Y0
+	VMASKMOVPS (AX), Y15, Y1
+	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y1
+	VFMADD231PS Y1, Y9, Y0
+	VMASKMOVPS (AX)(R8*2), Y15, Y1
+	VFMADD231PS Y1, Y10, Y0
+	VMASKMOVPS (AX)(R9*1), Y15, Y1
+	VFMADD231PS Y1, Y11, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k4_init_mid_t_px
+dw256_k4_init_mid_done:
 	VZEROUPPER
 	RET
 
@@ -6283,11 +8964,12 @@ dw256_k4_init_none_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k4_init_none_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -6297,9 +8979,9 @@ dw256_k4_init_none_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k4_init_none_nb134117
+	JEQ dw256_k4_init_none_nb191701
 	ADDQ $32, R10
-dw256_k4_init_none_nb134117:
+dw256_k4_init_none_nb191701:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k4_init_none_cb
@@ -6324,7 +9006,7 @@ dw256_k4_init_none_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k4_init_none_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
@@ -6333,6 +9015,7 @@ dw256_k4_init_none_t_px:
 	VFMADD231PS Y1, Y10, Y0
 	VMASKMOVPS (AX)(R9*1), Y15, Y1
 	VFMADD231PS Y1, Y11, Y0
+	VADDPS Y2, Y0, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -6372,11 +9055,12 @@ dw256_k4_init_relu_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k4_init_relu_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -6387,9 +9071,9 @@ dw256_k4_init_relu_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k4_init_relu_nb136092
+	JEQ dw256_k4_init_relu_nb193720
 	ADDQ $32, R10
-dw256_k4_init_relu_nb136092:
+dw256_k4_init_relu_nb193720:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k4_init_relu_cb
@@ -6414,7 +9098,7 @@ dw256_k4_init_relu_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k4_init_relu_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
@@ -6423,6 +9107,7 @@ dw256_k4_init_relu_t_px:
 	VFMADD231PS Y1, Y10, Y0
 	VMASKMOVPS (AX)(R9*1), Y15, Y1
 	VFMADD231PS Y1, Y11, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
@@ -6466,11 +9151,12 @@ dw256_k4_init_relu6_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k4_init_relu6_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -6482,9 +9168,9 @@ dw256_k4_init_relu6_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k4_init_relu6_nb138170
+	JEQ dw256_k4_init_relu6_nb195842
 	ADDQ $32, R10
-dw256_k4_init_relu6_nb138170:
+dw256_k4_init_relu6_nb195842:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k4_init_relu6_cb
@@ -6509,7 +9195,7 @@ dw256_k4_init_relu6_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k4_init_relu6_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
@@ -6518,6 +9204,7 @@ dw256_k4_init_relu6_t_px:
 	VFMADD231PS Y1, Y10, Y0
 	VMASKMOVPS (AX)(R9*1), Y15, Y1
 	VFMADD231PS Y1, Y11, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMASKMOVPS Y0, Y15, (BX)
@@ -6526,6 +9213,85 @@ dw256_k4_init_relu6_t_px:
 	DECQ CX
 	JNE dw256_k4_init_relu6_t_px
 dw256_k4_init_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw256_k5_acc_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw256_k5_acc_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $8
+	JLT dw256_k5_acc_mid_half
+dw256_k5_acc_mid_cb:
+	VMOVUPS (DX), Y8
+	VMOVUPS (DX)(R8*1), Y9
+	VMOVUPS (DX)(R8*2), Y10
+	VMOVUPS (DX)(R9*1), Y11
+	VMOVUPS (DX)(R8*4), Y12
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k5_acc_mid_b_px:
+	VMOVUPS (BX), Y0
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VFMADD231PS (AX)(R9*1), Y11, Y0
+	VFMADD231PS (AX)(R8*4), Y12, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k5_acc_mid_b_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JGE dw256_k5_acc_mid_cb
+dw256_k5_acc_mid_half:
+	TESTQ R13, R13
+	JEQ dw256_k5_acc_mid_done
+	MOVQ R13, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), CX
+	LEAQ 32(CX)(AX*4), CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (DX), Y15, Y8
+	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	VMASKMOVPS (DX)(R8*2), Y15, Y10
+	VMASKMOVPS (DX)(R9*1), Y15, Y11
+	VMASKMOVPS (DX)(R8*4), Y15, Y12
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k5_acc_mid_t_px:
+	VMASKMOVPS (BX), Y15, Y0
+	VMASKMOVPS (AX), Y15, Y1
+	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y1
+	VFMADD231PS Y1, Y9, Y0
+	VMASKMOVPS (AX)(R8*2), Y15, Y1
+	VFMADD231PS Y1, Y10, Y0
+	VMASKMOVPS (AX)(R9*1), Y15, Y1
+	VFMADD231PS Y1, Y11, Y0
+	VMASKMOVPS (AX)(R8*4), Y15, Y1
+	VFMADD231PS Y1, Y12, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k5_acc_mid_t_px
+dw256_k5_acc_mid_done:
 	VZEROUPPER
 	RET
 
@@ -6550,6 +9316,11 @@ dw256_k5_acc_none_cb:
 	VMOVUPS (DX)(R8*2), Y10
 	VMOVUPS (DX)(R9*1), Y11
 	VMOVUPS (DX)(R8*4), Y12
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k5_acc_none_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k5_acc_none_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -6560,6 +9331,7 @@ dw256_k5_acc_none_b_px:
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
 	VFMADD231PS (AX)(R8*4), Y12, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -6568,6 +9340,10 @@ dw256_k5_acc_none_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k5_acc_none_nb199660
+	ADDQ $32, R10
+dw256_k5_acc_none_nb199660:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k5_acc_none_cb
@@ -6584,6 +9360,11 @@ dw256_k5_acc_none_half:
 	VMASKMOVPS (DX)(R8*2), Y15, Y10
 	VMASKMOVPS (DX)(R9*1), Y15, Y11
 	VMASKMOVPS (DX)(R8*4), Y15, Y12
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k5_acc_none_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k5_acc_none_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -6599,6 +9380,7 @@ dw256_k5_acc_none_t_px:
 	VFMADD231PS Y1, Y11, Y0
 	VMASKMOVPS (AX)(R8*4), Y15, Y1
 	VFMADD231PS Y1, Y12, Y0
+	VADDPS Y2, Y0, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -6630,6 +9412,11 @@ dw256_k5_acc_relu_cb:
 	VMOVUPS (DX)(R8*2), Y10
 	VMOVUPS (DX)(R9*1), Y11
 	VMOVUPS (DX)(R8*4), Y12
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k5_acc_relu_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k5_acc_relu_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -6640,6 +9427,7 @@ dw256_k5_acc_relu_b_px:
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
 	VFMADD231PS (AX)(R8*4), Y12, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -6649,6 +9437,10 @@ dw256_k5_acc_relu_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k5_acc_relu_nb201815
+	ADDQ $32, R10
+dw256_k5_acc_relu_nb201815:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k5_acc_relu_cb
@@ -6665,6 +9457,11 @@ dw256_k5_acc_relu_half:
 	VMASKMOVPS (DX)(R8*2), Y15, Y10
 	VMASKMOVPS (DX)(R9*1), Y15, Y11
 	VMASKMOVPS (DX)(R8*4), Y15, Y12
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k5_acc_relu_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k5_acc_relu_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -6680,6 +9477,7 @@ dw256_k5_acc_relu_t_px:
 	VFMADD231PS Y1, Y11, Y0
 	VMASKMOVPS (AX)(R8*4), Y15, Y1
 	VFMADD231PS Y1, Y12, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
@@ -6715,6 +9513,11 @@ dw256_k5_acc_relu6_cb:
 	VMOVUPS (DX)(R8*2), Y10
 	VMOVUPS (DX)(R9*1), Y11
 	VMOVUPS (DX)(R8*4), Y12
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k5_acc_relu6_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k5_acc_relu6_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -6725,6 +9528,7 @@ dw256_k5_acc_relu6_b_px:
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
 	VFMADD231PS (AX)(R8*4), Y12, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -6735,6 +9539,10 @@ dw256_k5_acc_relu6_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k5_acc_relu6_nb204073
+	ADDQ $32, R10
+dw256_k5_acc_relu6_nb204073:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k5_acc_relu6_cb
@@ -6751,6 +9559,11 @@ dw256_k5_acc_relu6_half:
 	VMASKMOVPS (DX)(R8*2), Y15, Y10
 	VMASKMOVPS (DX)(R9*1), Y15, Y11
 	VMASKMOVPS (DX)(R8*4), Y15, Y12
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k5_acc_relu6_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k5_acc_relu6_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -6766,6 +9579,7 @@ dw256_k5_acc_relu6_t_px:
 	VFMADD231PS Y1, Y11, Y0
 	VMASKMOVPS (AX)(R8*4), Y15, Y1
 	VFMADD231PS Y1, Y12, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMASKMOVPS Y0, Y15, (BX)
@@ -6774,6 +9588,85 @@ dw256_k5_acc_relu6_t_px:
 	DECQ CX
 	JNE dw256_k5_acc_relu6_t_px
 dw256_k5_acc_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw256_k5_init_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw256_k5_init_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $8
+	JLT dw256_k5_init_mid_half
+dw256_k5_init_mid_cb:
+	VMOVUPS (DX), Y8
+	VMOVUPS (DX)(R8*1), Y9
+	VMOVUPS (DX)(R8*2), Y10
+	VMOVUPS (DX)(R9*1), Y11
+	VMOVUPS (DX)(R8*4), Y12
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k5_init_mid_b_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VFMADD231PS (AX)(R9*1), Y11, Y0
+	VFMADD231PS (AX)(R8*4), Y12, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k5_init_mid_b_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JGE dw256_k5_init_mid_cb
+dw256_k5_init_mid_half:
+	TESTQ R13, R13
+	JEQ dw256_k5_init_mid_done
+	MOVQ R13, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), CX
+	LEAQ 32(CX)(AX*4), CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (DX), Y15, Y8
+	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	VMASKMOVPS (DX)(R8*2), Y15, Y10
+	VMASKMOVPS (DX)(R9*1), Y15, Y11
+	VMASKMOVPS (DX)(R8*4), Y15, Y12
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k5_init_mid_t_px:
+	VXORPS Y0, Y0, Y0
+	VMASKMOVPS (AX), Y15, Y1
+	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y1
+	VFMADD231PS Y1, Y9, Y0
+	VMASKMOVPS (AX)(R8*2), Y15, Y1
+	VFMADD231PS Y1, Y10, Y0
+	VMASKMOVPS (AX)(R9*1), Y15, Y1
+	VFMADD231PS Y1, Y11, Y0
+	VMASKMOVPS (AX)(R8*4), Y15, Y1
+	VFMADD231PS Y1, Y12, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k5_init_mid_t_px
+dw256_k5_init_mid_done:
 	VZEROUPPER
 	RET
 
@@ -6807,12 +9700,13 @@ dw256_k5_init_none_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k5_init_none_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
 	VFMADD231PS (AX)(R8*4), Y12, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -6822,9 +9716,9 @@ dw256_k5_init_none_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k5_init_none_nb145690
+	JEQ dw256_k5_init_none_nb207993
 	ADDQ $32, R10
-dw256_k5_init_none_nb145690:
+dw256_k5_init_none_nb207993:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k5_init_none_cb
@@ -6850,7 +9744,7 @@ dw256_k5_init_none_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k5_init_none_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
@@ -6861,6 +9755,7 @@ dw256_k5_init_none_t_px:
 	VFMADD231PS Y1, Y11, Y0
 	VMASKMOVPS (AX)(R8*4), Y15, Y1
 	VFMADD231PS Y1, Y12, Y0
+	VADDPS Y2, Y0, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -6901,12 +9796,13 @@ dw256_k5_init_relu_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k5_init_relu_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
 	VFMADD231PS (AX)(R8*4), Y12, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -6917,9 +9813,9 @@ dw256_k5_init_relu_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k5_init_relu_nb147813
+	JEQ dw256_k5_init_relu_nb210160
 	ADDQ $32, R10
-dw256_k5_init_relu_nb147813:
+dw256_k5_init_relu_nb210160:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k5_init_relu_cb
@@ -6945,7 +9841,7 @@ dw256_k5_init_relu_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k5_init_relu_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
@@ -6956,6 +9852,7 @@ dw256_k5_init_relu_t_px:
 	VFMADD231PS Y1, Y11, Y0
 	VMASKMOVPS (AX)(R8*4), Y15, Y1
 	VFMADD231PS Y1, Y12, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
@@ -7000,12 +9897,13 @@ dw256_k5_init_relu6_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k5_init_relu6_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
 	VFMADD231PS (AX)(R8*4), Y12, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -7017,9 +9915,9 @@ dw256_k5_init_relu6_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k5_init_relu6_nb150039
+	JEQ dw256_k5_init_relu6_nb212430
 	ADDQ $32, R10
-dw256_k5_init_relu6_nb150039:
+dw256_k5_init_relu6_nb212430:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k5_init_relu6_cb
@@ -7045,7 +9943,7 @@ dw256_k5_init_relu6_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k5_init_relu6_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
@@ -7056,6 +9954,7 @@ dw256_k5_init_relu6_t_px:
 	VFMADD231PS Y1, Y11, Y0
 	VMASKMOVPS (AX)(R8*4), Y15, Y1
 	VFMADD231PS Y1, Y12, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMASKMOVPS Y0, Y15, (BX)
@@ -7064,6 +9963,90 @@ dw256_k5_init_relu6_t_px:
 	DECQ CX
 	JNE dw256_k5_init_relu6_t_px
 dw256_k5_init_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw256_k6_acc_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw256_k6_acc_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $8
+	JLT dw256_k6_acc_mid_half
+dw256_k6_acc_mid_cb:
+	VMOVUPS (DX), Y8
+	VMOVUPS (DX)(R8*1), Y9
+	VMOVUPS (DX)(R8*2), Y10
+	VMOVUPS (DX)(R9*1), Y11
+	VMOVUPS (DX)(R8*4), Y12
+	VMOVUPS (DX)(R11*1), Y13
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k6_acc_mid_b_px:
+	VMOVUPS (BX), Y0
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VFMADD231PS (AX)(R9*1), Y11, Y0
+	VFMADD231PS (AX)(R8*4), Y12, Y0
+	VFMADD231PS (AX)(R11*1), Y13, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k6_acc_mid_b_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JGE dw256_k6_acc_mid_cb
+dw256_k6_acc_mid_half:
+	TESTQ R13, R13
+	JEQ dw256_k6_acc_mid_done
+	MOVQ R13, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), CX
+	LEAQ 32(CX)(AX*4), CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (DX), Y15, Y8
+	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	VMASKMOVPS (DX)(R8*2), Y15, Y10
+	VMASKMOVPS (DX)(R9*1), Y15, Y11
+	VMASKMOVPS (DX)(R8*4), Y15, Y12
+	VMASKMOVPS (DX)(R11*1), Y15, Y13
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k6_acc_mid_t_px:
+	VMASKMOVPS (BX), Y15, Y0
+	VMASKMOVPS (AX), Y15, Y1
+	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y1
+	VFMADD231PS Y1, Y9, Y0
+	VMASKMOVPS (AX)(R8*2), Y15, Y1
+	VFMADD231PS Y1, Y10, Y0
+	VMASKMOVPS (AX)(R9*1), Y15, Y1
+	VFMADD231PS Y1, Y11, Y0
+	VMASKMOVPS (AX)(R8*4), Y15, Y1
+	VFMADD231PS Y1, Y12, Y0
+	VMASKMOVPS (AX)(R11*1), Y15, Y1
+	VFMADD231PS Y1, Y13, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k6_acc_mid_t_px
+dw256_k6_acc_mid_done:
 	VZEROUPPER
 	RET
 
@@ -7089,6 +10072,11 @@ dw256_k6_acc_none_cb:
 	VMOVUPS (DX)(R9*1), Y11
 	VMOVUPS (DX)(R8*4), Y12
 	VMOVUPS (DX)(R11*1), Y13
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k6_acc_none_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k6_acc_none_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -7100,6 +10088,7 @@ dw256_k6_acc_none_b_px:
 	VFMADD231PS (AX)(R9*1), Y11, Y0
 	VFMADD231PS (AX)(R8*4), Y12, Y0
 	VFMADD231PS (AX)(R11*1), Y13, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -7108,6 +10097,10 @@ dw256_k6_acc_none_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k6_acc_none_nb216550
+	ADDQ $32, R10
+dw256_k6_acc_none_nb216550:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k6_acc_none_cb
@@ -7125,6 +10118,11 @@ dw256_k6_acc_none_half:
 	VMASKMOVPS (DX)(R9*1), Y15, Y11
 	VMASKMOVPS (DX)(R8*4), Y15, Y12
 	VMASKMOVPS (DX)(R11*1), Y15, Y13
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k6_acc_none_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k6_acc_none_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -7142,6 +10140,7 @@ dw256_k6_acc_none_t_px:
 	VFMADD231PS Y1, Y12, Y0
 	VMASKMOVPS (AX)(R11*1), Y15, Y1
 	VFMADD231PS Y1, Y13, Y0
+	VADDPS Y2, Y0, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -7174,6 +10173,11 @@ dw256_k6_acc_relu_cb:
 	VMOVUPS (DX)(R9*1), Y11
 	VMOVUPS (DX)(R8*4), Y12
 	VMOVUPS (DX)(R11*1), Y13
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k6_acc_relu_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k6_acc_relu_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -7185,6 +10189,7 @@ dw256_k6_acc_relu_b_px:
 	VFMADD231PS (AX)(R9*1), Y11, Y0
 	VFMADD231PS (AX)(R8*4), Y12, Y0
 	VFMADD231PS (AX)(R11*1), Y13, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -7194,6 +10199,10 @@ dw256_k6_acc_relu_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k6_acc_relu_nb218857
+	ADDQ $32, R10
+dw256_k6_acc_relu_nb218857:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k6_acc_relu_cb
@@ -7211,6 +10220,11 @@ dw256_k6_acc_relu_half:
 	VMASKMOVPS (DX)(R9*1), Y15, Y11
 	VMASKMOVPS (DX)(R8*4), Y15, Y12
 	VMASKMOVPS (DX)(R11*1), Y15, Y13
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k6_acc_relu_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k6_acc_relu_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -7228,6 +10242,7 @@ dw256_k6_acc_relu_t_px:
 	VFMADD231PS Y1, Y12, Y0
 	VMASKMOVPS (AX)(R11*1), Y15, Y1
 	VFMADD231PS Y1, Y13, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
@@ -7264,6 +10279,11 @@ dw256_k6_acc_relu6_cb:
 	VMOVUPS (DX)(R9*1), Y11
 	VMOVUPS (DX)(R8*4), Y12
 	VMOVUPS (DX)(R11*1), Y13
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k6_acc_relu6_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k6_acc_relu6_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -7275,6 +10295,7 @@ dw256_k6_acc_relu6_b_px:
 	VFMADD231PS (AX)(R9*1), Y11, Y0
 	VFMADD231PS (AX)(R8*4), Y12, Y0
 	VFMADD231PS (AX)(R11*1), Y13, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -7285,6 +10306,10 @@ dw256_k6_acc_relu6_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k6_acc_relu6_nb221267
+	ADDQ $32, R10
+dw256_k6_acc_relu6_nb221267:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k6_acc_relu6_cb
@@ -7302,6 +10327,11 @@ dw256_k6_acc_relu6_half:
 	VMASKMOVPS (DX)(R9*1), Y15, Y11
 	VMASKMOVPS (DX)(R8*4), Y15, Y12
 	VMASKMOVPS (DX)(R11*1), Y15, Y13
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k6_acc_relu6_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k6_acc_relu6_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -7319,6 +10349,7 @@ dw256_k6_acc_relu6_t_px:
 	VFMADD231PS Y1, Y12, Y0
 	VMASKMOVPS (AX)(R11*1), Y15, Y1
 	VFMADD231PS Y1, Y13, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMASKMOVPS Y0, Y15, (BX)
@@ -7327,6 +10358,90 @@ dw256_k6_acc_relu6_t_px:
 	DECQ CX
 	JNE dw256_k6_acc_relu6_t_px
 dw256_k6_acc_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw256_k6_init_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw256_k6_init_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $8
+	JLT dw256_k6_init_mid_half
+dw256_k6_init_mid_cb:
+	VMOVUPS (DX), Y8
+	VMOVUPS (DX)(R8*1), Y9
+	VMOVUPS (DX)(R8*2), Y10
+	VMOVUPS (DX)(R9*1), Y11
+	VMOVUPS (DX)(R8*4), Y12
+	VMOVUPS (DX)(R11*1), Y13
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k6_init_mid_b_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VFMADD231PS (AX)(R9*1), Y11, Y0
+	VFMADD231PS (AX)(R8*4), Y12, Y0
+	VFMADD231PS (AX)(R11*1), Y13, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k6_init_mid_b_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JGE dw256_k6_init_mid_cb
+dw256_k6_init_mid_half:
+	TESTQ R13, R13
+	JEQ dw256_k6_init_mid_done
+	MOVQ R13, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), CX
+	LEAQ 32(CX)(AX*4), CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (DX), Y15, Y8
+	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	VMASKMOVPS (DX)(R8*2), Y15, Y10
+	VMASKMOVPS (DX)(R9*1), Y15, Y11
+	VMASKMOVPS (DX)(R8*4), Y15, Y12
+	VMASKMOVPS (DX)(R11*1), Y15, Y13
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k6_init_mid_t_px:
+	VXORPS Y0, Y0, Y0
+	VMASKMOVPS (AX), Y15, Y1
+	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y1
+	VFMADD231PS Y1, Y9, Y0
+	VMASKMOVPS (AX)(R8*2), Y15, Y1
+	VFMADD231PS Y1, Y10, Y0
+	VMASKMOVPS (AX)(R9*1), Y15, Y1
+	VFMADD231PS Y1, Y11, Y0
+	VMASKMOVPS (AX)(R8*4), Y15, Y1
+	VFMADD231PS Y1, Y12, Y0
+	VMASKMOVPS (AX)(R11*1), Y15, Y1
+	VFMADD231PS Y1, Y13, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k6_init_mid_t_px
+dw256_k6_init_mid_done:
 	VZEROUPPER
 	RET
 
@@ -7361,13 +10476,14 @@ dw256_k6_init_none_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k6_init_none_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
 	VFMADD231PS (AX)(R8*4), Y12, Y0
 	VFMADD231PS (AX)(R11*1), Y13, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -7377,9 +10493,9 @@ dw256_k6_init_none_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k6_init_none_nb158165
+	JEQ dw256_k6_init_none_nb225491
 	ADDQ $32, R10
-dw256_k6_init_none_nb158165:
+dw256_k6_init_none_nb225491:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k6_init_none_cb
@@ -7406,7 +10522,7 @@ dw256_k6_init_none_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k6_init_none_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
@@ -7419,6 +10535,7 @@ dw256_k6_init_none_t_px:
 	VFMADD231PS Y1, Y12, Y0
 	VMASKMOVPS (AX)(R11*1), Y15, Y1
 	VFMADD231PS Y1, Y13, Y0
+	VADDPS Y2, Y0, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -7460,13 +10577,14 @@ dw256_k6_init_relu_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k6_init_relu_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
 	VFMADD231PS (AX)(R8*4), Y12, Y0
 	VFMADD231PS (AX)(R11*1), Y13, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -7477,9 +10595,9 @@ dw256_k6_init_relu_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k6_init_relu_nb160440
+	JEQ dw256_k6_init_relu_nb227810
 	ADDQ $32, R10
-dw256_k6_init_relu_nb160440:
+dw256_k6_init_relu_nb227810:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k6_init_relu_cb
@@ -7506,7 +10624,7 @@ dw256_k6_init_relu_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k6_init_relu_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
@@ -7519,6 +10637,7 @@ dw256_k6_init_relu_t_px:
 	VFMADD231PS Y1, Y12, Y0
 	VMASKMOVPS (AX)(R11*1), Y15, Y1
 	VFMADD231PS Y1, Y13, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
@@ -7564,13 +10683,14 @@ dw256_k6_init_relu6_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k6_init_relu6_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
 	VFMADD231PS (AX)(R9*1), Y11, Y0
 	VFMADD231PS (AX)(R8*4), Y12, Y0
 	VFMADD231PS (AX)(R11*1), Y13, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -7582,9 +10702,9 @@ dw256_k6_init_relu6_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k6_init_relu6_nb162818
+	JEQ dw256_k6_init_relu6_nb230232
 	ADDQ $32, R10
-dw256_k6_init_relu6_nb162818:
+dw256_k6_init_relu6_nb230232:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k6_init_relu6_cb
@@ -7611,7 +10731,7 @@ dw256_k6_init_relu6_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k6_init_relu6_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
@@ -7624,6 +10744,7 @@ dw256_k6_init_relu6_t_px:
 	VFMADD231PS Y1, Y12, Y0
 	VMASKMOVPS (AX)(R11*1), Y15, Y1
 	VFMADD231PS Y1, Y13, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMASKMOVPS Y0, Y15, (BX)
@@ -7632,6 +10753,95 @@ dw256_k6_init_relu6_t_px:
 	DECQ CX
 	JNE dw256_k6_init_relu6_t_px
 dw256_k6_init_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw256_k7_acc_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw256_k7_acc_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $8
+	JLT dw256_k7_acc_mid_half
+dw256_k7_acc_mid_cb:
+	VMOVUPS (DX), Y8
+	VMOVUPS (DX)(R8*1), Y9
+	VMOVUPS (DX)(R8*2), Y10
+	VMOVUPS (DX)(R9*1), Y11
+	VMOVUPS (DX)(R8*4), Y12
+	VMOVUPS (DX)(R11*1), Y13
+	VMOVUPS (DX)(R9*2), Y14
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k7_acc_mid_b_px:
+	VMOVUPS (BX), Y0
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VFMADD231PS (AX)(R9*1), Y11, Y0
+	VFMADD231PS (AX)(R8*4), Y12, Y0
+	VFMADD231PS (AX)(R11*1), Y13, Y0
+	VFMADD231PS (AX)(R9*2), Y14, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k7_acc_mid_b_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JGE dw256_k7_acc_mid_cb
+dw256_k7_acc_mid_half:
+	TESTQ R13, R13
+	JEQ dw256_k7_acc_mid_done
+	MOVQ R13, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), CX
+	LEAQ 32(CX)(AX*4), CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (DX), Y15, Y8
+	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	VMASKMOVPS (DX)(R8*2), Y15, Y10
+	VMASKMOVPS (DX)(R9*1), Y15, Y11
+	VMASKMOVPS (DX)(R8*4), Y15, Y12
+	VMASKMOVPS (DX)(R11*1), Y15, Y13
+	VMASKMOVPS (DX)(R9*2), Y15, Y14
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k7_acc_mid_t_px:
+	VMASKMOVPS (BX), Y15, Y0
+	VMASKMOVPS (AX), Y15, Y1
+	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y1
+	VFMADD231PS Y1, Y9, Y0
+	VMASKMOVPS (AX)(R8*2), Y15, Y1
+	VFMADD231PS Y1, Y10, Y0
+	VMASKMOVPS (AX)(R9*1), Y15, Y1
+	VFMADD231PS Y1, Y11, Y0
+	VMASKMOVPS (AX)(R8*4), Y15, Y1
+	VFMADD231PS Y1, Y12, Y0
+	VMASKMOVPS (AX)(R11*1), Y15, Y1
+	VFMADD231PS Y1, Y13, Y0
+	VMASKMOVPS (AX)(R9*2), Y15, Y1
+	VFMADD231PS Y1, Y14, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k7_acc_mid_t_px
+dw256_k7_acc_mid_done:
 	VZEROUPPER
 	RET
 
@@ -7658,6 +10868,11 @@ dw256_k7_acc_none_cb:
 	VMOVUPS (DX)(R8*4), Y12
 	VMOVUPS (DX)(R11*1), Y13
 	VMOVUPS (DX)(R9*2), Y14
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k7_acc_none_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k7_acc_none_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -7670,6 +10885,7 @@ dw256_k7_acc_none_b_px:
 	VFMADD231PS (AX)(R8*4), Y12, Y0
 	VFMADD231PS (AX)(R11*1), Y13, Y0
 	VFMADD231PS (AX)(R9*2), Y14, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -7678,6 +10894,10 @@ dw256_k7_acc_none_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k7_acc_none_nb234650
+	ADDQ $32, R10
+dw256_k7_acc_none_nb234650:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k7_acc_none_cb
@@ -7696,6 +10916,11 @@ dw256_k7_acc_none_half:
 	VMASKMOVPS (DX)(R8*4), Y15, Y12
 	VMASKMOVPS (DX)(R11*1), Y15, Y13
 	VMASKMOVPS (DX)(R9*2), Y15, Y14
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k7_acc_none_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k7_acc_none_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -7715,6 +10940,7 @@ dw256_k7_acc_none_t_px:
 	VFMADD231PS Y1, Y13, Y0
 	VMASKMOVPS (AX)(R9*2), Y15, Y1
 	VFMADD231PS Y1, Y14, Y0
+	VADDPS Y2, Y0, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -7748,6 +10974,11 @@ dw256_k7_acc_relu_cb:
 	VMOVUPS (DX)(R8*4), Y12
 	VMOVUPS (DX)(R11*1), Y13
 	VMOVUPS (DX)(R9*2), Y14
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k7_acc_relu_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k7_acc_relu_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -7760,6 +10991,7 @@ dw256_k7_acc_relu_b_px:
 	VFMADD231PS (AX)(R8*4), Y12, Y0
 	VFMADD231PS (AX)(R11*1), Y13, Y0
 	VFMADD231PS (AX)(R9*2), Y14, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -7769,6 +11001,10 @@ dw256_k7_acc_relu_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k7_acc_relu_nb237105
+	ADDQ $32, R10
+dw256_k7_acc_relu_nb237105:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k7_acc_relu_cb
@@ -7787,6 +11023,11 @@ dw256_k7_acc_relu_half:
 	VMASKMOVPS (DX)(R8*4), Y15, Y12
 	VMASKMOVPS (DX)(R11*1), Y15, Y13
 	VMASKMOVPS (DX)(R9*2), Y15, Y14
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k7_acc_relu_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k7_acc_relu_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -7806,6 +11047,7 @@ dw256_k7_acc_relu_t_px:
 	VFMADD231PS Y1, Y13, Y0
 	VMASKMOVPS (AX)(R9*2), Y15, Y1
 	VFMADD231PS Y1, Y14, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
@@ -7843,6 +11085,11 @@ dw256_k7_acc_relu6_cb:
 	VMOVUPS (DX)(R8*4), Y12
 	VMOVUPS (DX)(R11*1), Y13
 	VMOVUPS (DX)(R9*2), Y14
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k7_acc_relu6_b_nobias
+	VMOVUPS (R10), Y2
+dw256_k7_acc_relu6_b_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -7855,6 +11102,7 @@ dw256_k7_acc_relu6_b_px:
 	VFMADD231PS (AX)(R8*4), Y12, Y0
 	VFMADD231PS (AX)(R11*1), Y13, Y0
 	VFMADD231PS (AX)(R9*2), Y14, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -7865,6 +11113,10 @@ dw256_k7_acc_relu6_b_px:
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
+	TESTQ R10, R10
+	JEQ dw256_k7_acc_relu6_nb239663
+	ADDQ $32, R10
+dw256_k7_acc_relu6_nb239663:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k7_acc_relu6_cb
@@ -7883,6 +11135,11 @@ dw256_k7_acc_relu6_half:
 	VMASKMOVPS (DX)(R8*4), Y15, Y12
 	VMASKMOVPS (DX)(R11*1), Y15, Y13
 	VMASKMOVPS (DX)(R9*2), Y15, Y14
+	VXORPS Y2, Y2, Y2
+	TESTQ R10, R10
+	JEQ dw256_k7_acc_relu6_t_nobias
+	VMASKMOVPS (R10), Y15, Y2
+dw256_k7_acc_relu6_t_nobias:
 	MOVQ count+32(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, BX
@@ -7902,6 +11159,7 @@ dw256_k7_acc_relu6_t_px:
 	VFMADD231PS Y1, Y13, Y0
 	VMASKMOVPS (AX)(R9*2), Y15, Y1
 	VFMADD231PS Y1, Y14, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMASKMOVPS Y0, Y15, (BX)
@@ -7910,6 +11168,95 @@ dw256_k7_acc_relu6_t_px:
 	DECQ CX
 	JNE dw256_k7_acc_relu6_t_px
 dw256_k7_acc_relu6_done:
+	VZEROUPPER
+	RET
+
+// func dw256_k7_init_mid(out, in, f, bias *float32, count, sw, c int)
+TEXT ·dw256_k7_init_mid(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ f+16(FP), DX
+	MOVQ bias+24(FP), R10
+	MOVQ c+48(FP), R13
+	MOVQ R13, R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R11
+	MOVQ sw+40(FP), R12
+	IMULQ R8, R12
+	CMPQ R13, $8
+	JLT dw256_k7_init_mid_half
+dw256_k7_init_mid_cb:
+	VMOVUPS (DX), Y8
+	VMOVUPS (DX)(R8*1), Y9
+	VMOVUPS (DX)(R8*2), Y10
+	VMOVUPS (DX)(R9*1), Y11
+	VMOVUPS (DX)(R8*4), Y12
+	VMOVUPS (DX)(R11*1), Y13
+	VMOVUPS (DX)(R9*2), Y14
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k7_init_mid_b_px:
+	VXORPS Y0, Y0, Y0
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS (AX)(R8*1), Y9, Y0
+	VFMADD231PS (AX)(R8*2), Y10, Y0
+	VFMADD231PS (AX)(R9*1), Y11, Y0
+	VFMADD231PS (AX)(R8*4), Y12, Y0
+	VFMADD231PS (AX)(R11*1), Y13, Y0
+	VFMADD231PS (AX)(R9*2), Y14, Y0
+	VMOVUPS Y0, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k7_init_mid_b_px
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, R13
+	CMPQ R13, $8
+	JGE dw256_k7_init_mid_cb
+dw256_k7_init_mid_half:
+	TESTQ R13, R13
+	JEQ dw256_k7_init_mid_done
+	MOVQ R13, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), CX
+	LEAQ 32(CX)(AX*4), CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (DX), Y15, Y8
+	VMASKMOVPS (DX)(R8*1), Y15, Y9
+	VMASKMOVPS (DX)(R8*2), Y15, Y10
+	VMASKMOVPS (DX)(R9*1), Y15, Y11
+	VMASKMOVPS (DX)(R8*4), Y15, Y12
+	VMASKMOVPS (DX)(R11*1), Y15, Y13
+	VMASKMOVPS (DX)(R9*2), Y15, Y14
+	MOVQ count+32(FP), CX
+	MOVQ SI, AX
+	MOVQ DI, BX
+dw256_k7_init_mid_t_px:
+	VXORPS Y0, Y0, Y0
+	VMASKMOVPS (AX), Y15, Y1
+	VFMADD231PS Y1, Y8, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y1
+	VFMADD231PS Y1, Y9, Y0
+	VMASKMOVPS (AX)(R8*2), Y15, Y1
+	VFMADD231PS Y1, Y10, Y0
+	VMASKMOVPS (AX)(R9*1), Y15, Y1
+	VFMADD231PS Y1, Y11, Y0
+	VMASKMOVPS (AX)(R8*4), Y15, Y1
+	VFMADD231PS Y1, Y12, Y0
+	VMASKMOVPS (AX)(R11*1), Y15, Y1
+	VFMADD231PS Y1, Y13, Y0
+	VMASKMOVPS (AX)(R9*2), Y15, Y1
+	VFMADD231PS Y1, Y14, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+	ADDQ R8, BX
+	ADDQ R12, AX
+	DECQ CX
+	JNE dw256_k7_init_mid_t_px
+dw256_k7_init_mid_done:
 	VZEROUPPER
 	RET
 
@@ -7945,7 +11292,7 @@ dw256_k7_init_none_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k7_init_none_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
@@ -7953,6 +11300,7 @@ dw256_k7_init_none_b_px:
 	VFMADD231PS (AX)(R8*4), Y12, Y0
 	VFMADD231PS (AX)(R11*1), Y13, Y0
 	VFMADD231PS (AX)(R9*2), Y14, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -7962,9 +11310,9 @@ dw256_k7_init_none_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k7_init_none_nb171538
+	JEQ dw256_k7_init_none_nb244183
 	ADDQ $32, R10
-dw256_k7_init_none_nb171538:
+dw256_k7_init_none_nb244183:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k7_init_none_cb
@@ -7992,7 +11340,7 @@ dw256_k7_init_none_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k7_init_none_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
@@ -8007,6 +11355,7 @@ dw256_k7_init_none_t_px:
 	VFMADD231PS Y1, Y13, Y0
 	VMASKMOVPS (AX)(R9*2), Y15, Y1
 	VFMADD231PS Y1, Y14, Y0
+	VADDPS Y2, Y0, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
 	ADDQ R12, AX
@@ -8049,7 +11398,7 @@ dw256_k7_init_relu_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k7_init_relu_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
@@ -8057,6 +11406,7 @@ dw256_k7_init_relu_b_px:
 	VFMADD231PS (AX)(R8*4), Y12, Y0
 	VFMADD231PS (AX)(R11*1), Y13, Y0
 	VFMADD231PS (AX)(R9*2), Y14, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMOVUPS Y0, (BX)
 	ADDQ R8, BX
@@ -8067,9 +11417,9 @@ dw256_k7_init_relu_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k7_init_relu_nb173961
+	JEQ dw256_k7_init_relu_nb246650
 	ADDQ $32, R10
-dw256_k7_init_relu_nb173961:
+dw256_k7_init_relu_nb246650:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k7_init_relu_cb
@@ -8097,7 +11447,7 @@ dw256_k7_init_relu_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k7_init_relu_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
@@ -8112,6 +11462,7 @@ dw256_k7_init_relu_t_px:
 	VFMADD231PS Y1, Y13, Y0
 	VMASKMOVPS (AX)(R9*2), Y15, Y1
 	VFMADD231PS Y1, Y14, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (BX)
 	ADDQ R8, BX
@@ -8158,7 +11509,7 @@ dw256_k7_init_relu6_b_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k7_init_relu6_b_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y8, Y0
 	VFMADD231PS (AX)(R8*1), Y9, Y0
 	VFMADD231PS (AX)(R8*2), Y10, Y0
@@ -8166,6 +11517,7 @@ dw256_k7_init_relu6_b_px:
 	VFMADD231PS (AX)(R8*4), Y12, Y0
 	VFMADD231PS (AX)(R11*1), Y13, Y0
 	VFMADD231PS (AX)(R9*2), Y14, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMOVUPS Y0, (BX)
@@ -8177,9 +11529,9 @@ dw256_k7_init_relu6_b_px:
 	ADDQ $32, SI
 	ADDQ $32, DX
 	TESTQ R10, R10
-	JEQ dw256_k7_init_relu6_nb176487
+	JEQ dw256_k7_init_relu6_nb249220
 	ADDQ $32, R10
-dw256_k7_init_relu6_nb176487:
+dw256_k7_init_relu6_nb249220:
 	SUBQ $8, R13
 	CMPQ R13, $8
 	JGE dw256_k7_init_relu6_cb
@@ -8207,7 +11559,7 @@ dw256_k7_init_relu6_t_nobias:
 	MOVQ SI, AX
 	MOVQ DI, BX
 dw256_k7_init_relu6_t_px:
-	VMOVAPS Y2, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y1
 	VFMADD231PS Y1, Y8, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y1
@@ -8222,6 +11574,7 @@ dw256_k7_init_relu6_t_px:
 	VFMADD231PS Y1, Y13, Y0
 	VMASKMOVPS (AX)(R9*2), Y15, Y1
 	VFMADD231PS Y1, Y14, Y0
+	VADDPS Y2, Y0, Y0
 	VMAXPS Y0, Y3, Y0
 	VMINPS Y0, Y4, Y0
 	VMASKMOVPS Y0, Y15, (BX)
@@ -8278,7 +11631,7 @@ dw2d512_3x3_none_b_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d512_3x3_none_b_px:
-	VMOVAPS Z1, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z5, Z0
 	VFMADD231PS (AX)(R8*1), Z6, Z0
 	VFMADD231PS (AX)(R8*2), Z7, Z0
@@ -8288,6 +11641,7 @@ dw2d512_3x3_none_b_px:
 	VFMADD231PS (DX), Z11, Z0
 	VFMADD231PS (DX)(R8*1), Z12, Z0
 	VFMADD231PS (DX)(R8*2), Z13, Z0
+	VADDPS Z1, Z0, Z0
 	VMOVUPS Z0, (DI)
 	ADDQ R8, DI
 	ADDQ R12, AX
@@ -8299,9 +11653,9 @@ dw2d512_3x3_none_b_px:
 	ADDQ $64, 8(SP)
 	ADDQ $64, 16(SP)
 	CMPQ 24(SP), $0
-	JEQ dw2d512_3x3_none_nb179252
+	JEQ dw2d512_3x3_none_nb252029
 	ADDQ $64, 24(SP)
-dw2d512_3x3_none_nb179252:
+dw2d512_3x3_none_nb252029:
 	SUBQ $16, 32(SP)
 	CMPQ 32(SP), $16
 	JGE dw2d512_3x3_none_cb
@@ -8334,7 +11688,7 @@ dw2d512_3x3_none_h_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d512_3x3_none_h_px:
-	VMOVAPS Y1, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y5, Y0
 	VFMADD231PS (AX)(R8*1), Y6, Y0
 	VFMADD231PS (AX)(R8*2), Y7, Y0
@@ -8344,6 +11698,7 @@ dw2d512_3x3_none_h_px:
 	VFMADD231PS (DX), Y11, Y0
 	VFMADD231PS (DX)(R8*1), Y12, Y0
 	VFMADD231PS (DX)(R8*2), Y13, Y0
+	VADDPS Y1, Y0, Y0
 	VMOVUPS Y0, (DI)
 	ADDQ R8, DI
 	ADDQ R12, AX
@@ -8355,9 +11710,9 @@ dw2d512_3x3_none_h_px:
 	ADDQ $32, 8(SP)
 	ADDQ $32, 16(SP)
 	CMPQ 24(SP), $0
-	JEQ dw2d512_3x3_none_nb180475
+	JEQ dw2d512_3x3_none_nb253274
 	ADDQ $32, 24(SP)
-dw2d512_3x3_none_nb180475:
+dw2d512_3x3_none_nb253274:
 	SUBQ $8, 32(SP)
 dw2d512_3x3_none_tail:
 	MOVQ 32(SP), R13
@@ -8394,7 +11749,7 @@ dw2d512_3x3_none_t_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d512_3x3_none_t_px:
-	VMOVAPS Y1, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y5, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y6, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y7, K1, Y0
@@ -8404,6 +11759,7 @@ dw2d512_3x3_none_t_px:
 	VFMADD231PS (DX), Y11, K1, Y0
 	VFMADD231PS (DX)(R8*1), Y12, K1, Y0
 	VFMADD231PS (DX)(R8*2), Y13, K1, Y0
+	VADDPS Y1, Y0, Y0
 	VMOVUPS Y0, K1, (DI)
 	ADDQ R8, DI
 	ADDQ R12, AX
@@ -8461,7 +11817,7 @@ dw2d512_3x3_relu_b_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d512_3x3_relu_b_px:
-	VMOVAPS Z1, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z5, Z0
 	VFMADD231PS (AX)(R8*1), Z6, Z0
 	VFMADD231PS (AX)(R8*2), Z7, Z0
@@ -8471,6 +11827,7 @@ dw2d512_3x3_relu_b_px:
 	VFMADD231PS (DX), Z11, Z0
 	VFMADD231PS (DX)(R8*1), Z12, Z0
 	VFMADD231PS (DX)(R8*2), Z13, Z0
+	VADDPS Z1, Z0, Z0
 	VMAXPS Z0, Z2, Z0
 	VMOVUPS Z0, (DI)
 	ADDQ R8, DI
@@ -8483,9 +11840,9 @@ dw2d512_3x3_relu_b_px:
 	ADDQ $64, 8(SP)
 	ADDQ $64, 16(SP)
 	CMPQ 24(SP), $0
-	JEQ dw2d512_3x3_relu_nb183307
+	JEQ dw2d512_3x3_relu_nb256150
 	ADDQ $64, 24(SP)
-dw2d512_3x3_relu_nb183307:
+dw2d512_3x3_relu_nb256150:
 	SUBQ $16, 32(SP)
 	CMPQ 32(SP), $16
 	JGE dw2d512_3x3_relu_cb
@@ -8518,7 +11875,7 @@ dw2d512_3x3_relu_h_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d512_3x3_relu_h_px:
-	VMOVAPS Y1, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y5, Y0
 	VFMADD231PS (AX)(R8*1), Y6, Y0
 	VFMADD231PS (AX)(R8*2), Y7, Y0
@@ -8528,6 +11885,7 @@ dw2d512_3x3_relu_h_px:
 	VFMADD231PS (DX), Y11, Y0
 	VFMADD231PS (DX)(R8*1), Y12, Y0
 	VFMADD231PS (DX)(R8*2), Y13, Y0
+	VADDPS Y1, Y0, Y0
 	VMAXPS Y0, Y2, Y0
 	VMOVUPS Y0, (DI)
 	ADDQ R8, DI
@@ -8540,9 +11898,9 @@ dw2d512_3x3_relu_h_px:
 	ADDQ $32, 8(SP)
 	ADDQ $32, 16(SP)
 	CMPQ 24(SP), $0
-	JEQ dw2d512_3x3_relu_nb184549
+	JEQ dw2d512_3x3_relu_nb257414
 	ADDQ $32, 24(SP)
-dw2d512_3x3_relu_nb184549:
+dw2d512_3x3_relu_nb257414:
 	SUBQ $8, 32(SP)
 dw2d512_3x3_relu_tail:
 	MOVQ 32(SP), R13
@@ -8579,7 +11937,7 @@ dw2d512_3x3_relu_t_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d512_3x3_relu_t_px:
-	VMOVAPS Y1, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y5, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y6, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y7, K1, Y0
@@ -8589,6 +11947,7 @@ dw2d512_3x3_relu_t_px:
 	VFMADD231PS (DX), Y11, K1, Y0
 	VFMADD231PS (DX)(R8*1), Y12, K1, Y0
 	VFMADD231PS (DX)(R8*2), Y13, K1, Y0
+	VADDPS Y1, Y0, Y0
 	VMAXPS Y0, Y2, Y0
 	VMOVUPS Y0, K1, (DI)
 	ADDQ R8, DI
@@ -8649,7 +12008,7 @@ dw2d512_3x3_relu6_b_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d512_3x3_relu6_b_px:
-	VMOVAPS Z1, Z0
+	VPXORD Z0, Z0, Z0
 	VFMADD231PS (AX), Z5, Z0
 	VFMADD231PS (AX)(R8*1), Z6, Z0
 	VFMADD231PS (AX)(R8*2), Z7, Z0
@@ -8659,6 +12018,7 @@ dw2d512_3x3_relu6_b_px:
 	VFMADD231PS (DX), Z11, Z0
 	VFMADD231PS (DX)(R8*1), Z12, Z0
 	VFMADD231PS (DX)(R8*2), Z13, Z0
+	VADDPS Z1, Z0, Z0
 	VMAXPS Z0, Z2, Z0
 	VMINPS Z0, Z3, Z0
 	VMOVUPS Z0, (DI)
@@ -8672,9 +12032,9 @@ dw2d512_3x3_relu6_b_px:
 	ADDQ $64, 8(SP)
 	ADDQ $64, 16(SP)
 	CMPQ 24(SP), $0
-	JEQ dw2d512_3x3_relu6_nb187470
+	JEQ dw2d512_3x3_relu6_nb260379
 	ADDQ $64, 24(SP)
-dw2d512_3x3_relu6_nb187470:
+dw2d512_3x3_relu6_nb260379:
 	SUBQ $16, 32(SP)
 	CMPQ 32(SP), $16
 	JGE dw2d512_3x3_relu6_cb
@@ -8707,7 +12067,7 @@ dw2d512_3x3_relu6_h_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d512_3x3_relu6_h_px:
-	VMOVAPS Y1, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y5, Y0
 	VFMADD231PS (AX)(R8*1), Y6, Y0
 	VFMADD231PS (AX)(R8*2), Y7, Y0
@@ -8717,6 +12077,7 @@ dw2d512_3x3_relu6_h_px:
 	VFMADD231PS (DX), Y11, Y0
 	VFMADD231PS (DX)(R8*1), Y12, Y0
 	VFMADD231PS (DX)(R8*2), Y13, Y0
+	VADDPS Y1, Y0, Y0
 	VMAXPS Y0, Y2, Y0
 	VMINPS Y0, Y3, Y0
 	VMOVUPS Y0, (DI)
@@ -8730,9 +12091,9 @@ dw2d512_3x3_relu6_h_px:
 	ADDQ $32, 8(SP)
 	ADDQ $32, 16(SP)
 	CMPQ 24(SP), $0
-	JEQ dw2d512_3x3_relu6_nb188740
+	JEQ dw2d512_3x3_relu6_nb261671
 	ADDQ $32, 24(SP)
-dw2d512_3x3_relu6_nb188740:
+dw2d512_3x3_relu6_nb261671:
 	SUBQ $8, 32(SP)
 dw2d512_3x3_relu6_tail:
 	MOVQ 32(SP), R13
@@ -8769,7 +12130,7 @@ dw2d512_3x3_relu6_t_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d512_3x3_relu6_t_px:
-	VMOVAPS Y1, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y5, K1, Y0
 	VFMADD231PS (AX)(R8*1), Y6, K1, Y0
 	VFMADD231PS (AX)(R8*2), Y7, K1, Y0
@@ -8779,6 +12140,7 @@ dw2d512_3x3_relu6_t_px:
 	VFMADD231PS (DX), Y11, K1, Y0
 	VFMADD231PS (DX)(R8*1), Y12, K1, Y0
 	VFMADD231PS (DX)(R8*2), Y13, K1, Y0
+	VADDPS Y1, Y0, Y0
 	VMAXPS Y0, Y2, Y0
 	VMINPS Y0, Y3, Y0
 	VMOVUPS Y0, K1, (DI)
@@ -8837,7 +12199,7 @@ dw2d256_3x3_none_b_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d256_3x3_none_b_px:
-	VMOVAPS Y1, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y5, Y0
 	VFMADD231PS (AX)(R8*1), Y6, Y0
 	VFMADD231PS (AX)(R8*2), Y7, Y0
@@ -8847,6 +12209,7 @@ dw2d256_3x3_none_b_px:
 	VFMADD231PS (DX), Y11, Y0
 	VFMADD231PS (DX)(R8*1), Y12, Y0
 	VFMADD231PS (DX)(R8*2), Y13, Y0
+	VADDPS Y1, Y0, Y0
 	VMOVUPS Y0, (DI)
 	ADDQ R8, DI
 	ADDQ R12, AX
@@ -8858,9 +12221,9 @@ dw2d256_3x3_none_b_px:
 	ADDQ $32, 8(SP)
 	ADDQ $32, 16(SP)
 	CMPQ 24(SP), $0
-	JEQ dw2d256_3x3_none_nb191580
+	JEQ dw2d256_3x3_none_nb264555
 	ADDQ $32, 24(SP)
-dw2d256_3x3_none_nb191580:
+dw2d256_3x3_none_nb264555:
 	SUBQ $8, 32(SP)
 	CMPQ 32(SP), $8
 	JGE dw2d256_3x3_none_cb
@@ -8899,7 +12262,7 @@ dw2d256_3x3_none_t_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d256_3x3_none_t_px:
-	VMOVAPS Y1, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y4
 	VFMADD231PS Y4, Y5, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y4
@@ -8918,6 +12281,7 @@ dw2d256_3x3_none_t_px:
 	VFMADD231PS Y4, Y12, Y0
 	VMASKMOVPS (DX)(R8*2), Y15, Y4
 	VFMADD231PS Y4, Y13, Y0
+	VADDPS Y1, Y0, Y0
 	VMASKMOVPS Y0, Y15, (DI)
 	ADDQ R8, DI
 	ADDQ R12, AX
@@ -8975,7 +12339,7 @@ dw2d256_3x3_relu_b_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d256_3x3_relu_b_px:
-	VMOVAPS Y1, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y5, Y0
 	VFMADD231PS (AX)(R8*1), Y6, Y0
 	VFMADD231PS (AX)(R8*2), Y7, Y0
@@ -8985,6 +12349,7 @@ dw2d256_3x3_relu_b_px:
 	VFMADD231PS (DX), Y11, Y0
 	VFMADD231PS (DX)(R8*1), Y12, Y0
 	VFMADD231PS (DX)(R8*2), Y13, Y0
+	VADDPS Y1, Y0, Y0
 	VMAXPS Y0, Y2, Y0
 	VMOVUPS Y0, (DI)
 	ADDQ R8, DI
@@ -8997,9 +12362,9 @@ dw2d256_3x3_relu_b_px:
 	ADDQ $32, 8(SP)
 	ADDQ $32, 16(SP)
 	CMPQ 24(SP), $0
-	JEQ dw2d256_3x3_relu_nb194683
+	JEQ dw2d256_3x3_relu_nb267702
 	ADDQ $32, 24(SP)
-dw2d256_3x3_relu_nb194683:
+dw2d256_3x3_relu_nb267702:
 	SUBQ $8, 32(SP)
 	CMPQ 32(SP), $8
 	JGE dw2d256_3x3_relu_cb
@@ -9038,7 +12403,7 @@ dw2d256_3x3_relu_t_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d256_3x3_relu_t_px:
-	VMOVAPS Y1, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y4
 	VFMADD231PS Y4, Y5, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y4
@@ -9057,6 +12422,7 @@ dw2d256_3x3_relu_t_px:
 	VFMADD231PS Y4, Y12, Y0
 	VMASKMOVPS (DX)(R8*2), Y15, Y4
 	VFMADD231PS Y4, Y13, Y0
+	VADDPS Y1, Y0, Y0
 	VMAXPS Y0, Y2, Y0
 	VMASKMOVPS Y0, Y15, (DI)
 	ADDQ R8, DI
@@ -9118,7 +12484,7 @@ dw2d256_3x3_relu6_b_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d256_3x3_relu6_b_px:
-	VMOVAPS Y1, Y0
+	VXORPS Y0, Y0, Y0
 	VFMADD231PS (AX), Y5, Y0
 	VFMADD231PS (AX)(R8*1), Y6, Y0
 	VFMADD231PS (AX)(R8*2), Y7, Y0
@@ -9128,6 +12494,7 @@ dw2d256_3x3_relu6_b_px:
 	VFMADD231PS (DX), Y11, Y0
 	VFMADD231PS (DX)(R8*1), Y12, Y0
 	VFMADD231PS (DX)(R8*2), Y13, Y0
+	VADDPS Y1, Y0, Y0
 	VMAXPS Y0, Y2, Y0
 	VMINPS Y0, Y3, Y0
 	VMOVUPS Y0, (DI)
@@ -9141,9 +12508,9 @@ dw2d256_3x3_relu6_b_px:
 	ADDQ $32, 8(SP)
 	ADDQ $32, 16(SP)
 	CMPQ 24(SP), $0
-	JEQ dw2d256_3x3_relu6_nb197889
+	JEQ dw2d256_3x3_relu6_nb270952
 	ADDQ $32, 24(SP)
-dw2d256_3x3_relu6_nb197889:
+dw2d256_3x3_relu6_nb270952:
 	SUBQ $8, 32(SP)
 	CMPQ 32(SP), $8
 	JGE dw2d256_3x3_relu6_cb
@@ -9182,7 +12549,7 @@ dw2d256_3x3_relu6_t_nobias:
 	MOVQ 0(SP), DI
 	MOVQ count+32(FP), CX
 dw2d256_3x3_relu6_t_px:
-	VMOVAPS Y1, Y0
+	VXORPS Y0, Y0, Y0
 	VMASKMOVPS (AX), Y15, Y4
 	VFMADD231PS Y4, Y5, Y0
 	VMASKMOVPS (AX)(R8*1), Y15, Y4
@@ -9201,6 +12568,7 @@ dw2d256_3x3_relu6_t_px:
 	VFMADD231PS Y4, Y12, Y0
 	VMASKMOVPS (DX)(R8*2), Y15, Y4
 	VFMADD231PS Y4, Y13, Y0
+	VADDPS Y1, Y0, Y0
 	VMAXPS Y0, Y2, Y0
 	VMINPS Y0, Y3, Y0
 	VMASKMOVPS Y0, Y15, (DI)
@@ -9211,6 +12579,668 @@ dw2d256_3x3_relu6_t_px:
 	DECQ CX
 	JNE dw2d256_3x3_relu6_t_px
 dw2d256_3x3_relu6_done:
+	VZEROUPPER
+	RET
+
+// func taps512(out, src *float32, offs *int, w *float32, ntaps, count int, bias *float32, act int)
+TEXT ·taps512(SB), NOSPLIT, $0-64
+	MOVQ out+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ offs+16(FP), R8
+	MOVQ w+24(FP), R9
+	MOVQ ntaps+32(FP), R10
+	MOVQ count+40(FP), CX
+	MOVQ act+56(FP), BX
+	VPXORD Z5, Z5, Z5
+	MOVQ bias+48(FP), AX
+	TESTQ AX, AX
+	JEQ taps512_nobias
+	VBROADCASTSS (AX), Z5
+taps512_nobias:
+	VPXORD Z6, Z6, Z6
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z7
+taps512_quad:
+	CMPQ CX, $64
+	JLT taps512_single
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ R8, R11
+	MOVQ R9, R12
+	MOVQ R10, R13
+taps512_q_tap:
+	MOVQ (R11), AX
+	VBROADCASTSS (R12), Z4
+	VFMADD231PS 0(SI)(AX*4), Z4, Z0
+	VFMADD231PS 64(SI)(AX*4), Z4, Z1
+	VFMADD231PS 128(SI)(AX*4), Z4, Z2
+	VFMADD231PS 192(SI)(AX*4), Z4, Z3
+	ADDQ $8, R11
+	ADDQ $4, R12
+	DECQ R13
+	JNE taps512_q_tap
+	VADDPS Z5, Z0, Z0
+	VADDPS Z5, Z1, Z1
+	VADDPS Z5, Z2, Z2
+	VADDPS Z5, Z3, Z3
+	TESTQ BX, BX
+	JEQ taps512_q_store
+	VMAXPS Z0, Z6, Z0
+	VMAXPS Z1, Z6, Z1
+	VMAXPS Z2, Z6, Z2
+	VMAXPS Z3, Z6, Z3
+	CMPQ BX, $2
+	JNE taps512_q_store
+	VMINPS Z0, Z7, Z0
+	VMINPS Z1, Z7, Z1
+	VMINPS Z2, Z7, Z2
+	VMINPS Z3, Z7, Z3
+taps512_q_store:
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	ADDQ $256, SI
+	ADDQ $256, DI
+	SUBQ $64, CX
+	JMP taps512_quad
+taps512_single:
+	CMPQ CX, $16
+	JLT taps512_rest
+	VPXORD Z0, Z0, Z0
+	MOVQ R8, R11
+	MOVQ R9, R12
+	MOVQ R10, R13
+taps512_s_tap:
+	MOVQ (R11), AX
+	VBROADCASTSS (R12), Z4
+	VFMADD231PS 0(SI)(AX*4), Z4, Z0
+	ADDQ $8, R11
+	ADDQ $4, R12
+	DECQ R13
+	JNE taps512_s_tap
+	VADDPS Z5, Z0, Z0
+	TESTQ BX, BX
+	JEQ taps512_s_store
+	VMAXPS Z0, Z6, Z0
+	CMPQ BX, $2
+	JNE taps512_s_store
+	VMINPS Z0, Z7, Z0
+taps512_s_store:
+	VMOVUPS Z0, 0(DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP taps512_single
+taps512_rest:
+	TESTQ CX, CX
+	JEQ taps512_done
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VPXORD Z0, Z0, Z0
+	MOVQ R8, R11
+	MOVQ R9, R12
+	MOVQ R10, R13
+taps512_m_tap:
+	MOVQ (R11), AX
+	VBROADCASTSS (R12), Z4
+	VFMADD231PS 0(SI)(AX*4), Z4, K1, Z0
+	ADDQ $8, R11
+	ADDQ $4, R12
+	DECQ R13
+	JNE taps512_m_tap
+	VADDPS Z5, Z0, Z0
+	TESTQ BX, BX
+	JEQ taps512_m_store
+	VMAXPS Z0, Z6, Z0
+	CMPQ BX, $2
+	JNE taps512_m_store
+	VMINPS Z0, Z7, Z0
+taps512_m_store:
+	VMOVUPS Z0, K1, 0(DI)
+taps512_done:
+	VZEROUPPER
+	RET
+
+// func taps256(out, src *float32, offs *int, w *float32, ntaps, count int, bias *float32, act int)
+TEXT ·taps256(SB), NOSPLIT, $0-64
+	MOVQ out+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ offs+16(FP), R8
+	MOVQ w+24(FP), R9
+	MOVQ ntaps+32(FP), R10
+	MOVQ count+40(FP), CX
+	MOVQ act+56(FP), BX
+	VXORPS Y5, Y5, Y5
+	MOVQ bias+48(FP), AX
+	TESTQ AX, AX
+	JEQ taps256_nobias
+	VBROADCASTSS (AX), Y5
+taps256_nobias:
+	VXORPS Y6, Y6, Y6
+	MOVL $0x40C00000, AX
+	VMOVD AX, X7
+	VBROADCASTSS X7, Y7
+taps256_quad:
+	CMPQ CX, $32
+	JLT taps256_single
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ R8, R11
+	MOVQ R9, R12
+	MOVQ R10, R13
+taps256_q_tap:
+	MOVQ (R11), AX
+	VBROADCASTSS (R12), Y4
+	VFMADD231PS 0(SI)(AX*4), Y4, Y0
+	VFMADD231PS 32(SI)(AX*4), Y4, Y1
+	VFMADD231PS 64(SI)(AX*4), Y4, Y2
+	VFMADD231PS 96(SI)(AX*4), Y4, Y3
+	ADDQ $8, R11
+	ADDQ $4, R12
+	DECQ R13
+	JNE taps256_q_tap
+	VADDPS Y5, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VADDPS Y5, Y2, Y2
+	VADDPS Y5, Y3, Y3
+	TESTQ BX, BX
+	JEQ taps256_q_store
+	VMAXPS Y0, Y6, Y0
+	VMAXPS Y1, Y6, Y1
+	VMAXPS Y2, Y6, Y2
+	VMAXPS Y3, Y6, Y3
+	CMPQ BX, $2
+	JNE taps256_q_store
+	VMINPS Y0, Y7, Y0
+	VMINPS Y1, Y7, Y1
+	VMINPS Y2, Y7, Y2
+	VMINPS Y3, Y7, Y3
+taps256_q_store:
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP taps256_quad
+taps256_single:
+	CMPQ CX, $8
+	JLT taps256_rest
+	VXORPS Y0, Y0, Y0
+	MOVQ R8, R11
+	MOVQ R9, R12
+	MOVQ R10, R13
+taps256_s_tap:
+	MOVQ (R11), AX
+	VBROADCASTSS (R12), Y4
+	VFMADD231PS 0(SI)(AX*4), Y4, Y0
+	ADDQ $8, R11
+	ADDQ $4, R12
+	DECQ R13
+	JNE taps256_s_tap
+	VADDPS Y5, Y0, Y0
+	TESTQ BX, BX
+	JEQ taps256_s_store
+	VMAXPS Y0, Y6, Y0
+	CMPQ BX, $2
+	JNE taps256_s_store
+	VMINPS Y0, Y7, Y0
+taps256_s_store:
+	VMOVUPS Y0, 0(DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP taps256_single
+taps256_rest:
+	TESTQ CX, CX
+	JEQ taps256_done
+	MOVQ CX, AX
+	NEGQ AX
+	LEAQ maskTab<>(SB), DX
+	LEAQ 32(DX)(AX*4), DX
+	VMOVDQU (DX), Y15
+	VXORPS Y0, Y0, Y0
+	MOVQ R8, R11
+	MOVQ R9, R12
+	MOVQ R10, R13
+taps256_m_tap:
+	MOVQ (R11), AX
+	VBROADCASTSS (R12), Y4
+	VMASKMOVPS 0(SI)(AX*4), Y15, Y8
+	VFMADD231PS Y8, Y4, Y0
+	ADDQ $8, R11
+	ADDQ $4, R12
+	DECQ R13
+	JNE taps256_m_tap
+	VADDPS Y5, Y0, Y0
+	TESTQ BX, BX
+	JEQ taps256_m_store
+	VMAXPS Y0, Y6, Y0
+	CMPQ BX, $2
+	JNE taps256_m_store
+	VMINPS Y0, Y7, Y0
+taps256_m_store:
+	VMASKMOVPS Y0, Y15, 0(DI)
+taps256_done:
+	VZEROUPPER
+	RET
+
+// func resize512(dst, top, bot *float32, xo *int, fx *float64, outW, c int, fy float64, res *float32, act int)
+TEXT ·resize512(SB), NOSPLIT, $0-80
+	MOVQ dst+0(FP), DI
+	MOVQ top+8(FP), SI
+	MOVQ bot+16(FP), DX
+	MOVQ xo+24(FP), R8
+	MOVQ fx+32(FP), R9
+	MOVQ outW+40(FP), CX
+	MOVQ c+48(FP), R10
+	MOVQ res+64(FP), R11
+	SHLQ $2, R10
+	VBROADCASTSD fy+56(FP), Z8
+	VXORPS Y9, Y9, Y9
+	MOVL $0x40C00000, AX
+	VMOVD AX, X10
+	VBROADCASTSS X10, Y10
+	TESTQ CX, CX
+	JEQ resize512_done
+resize512_px:
+	MOVQ (R8), AX
+	LEAQ (SI)(AX*4), R12
+	LEAQ (DX)(AX*4), BX
+	MOVQ 8(R8), AX
+	LEAQ (SI)(AX*4), R13
+	LEAQ (DX)(AX*4), R14
+	VBROADCASTSD (R9), Z7
+	XORQ AX, AX
+resize512_ch:
+	VCVTPS2PD (R12)(AX*1), Z0
+	VCVTPS2PD (R13)(AX*1), Z1
+	VCVTPS2PD (BX)(AX*1), Z2
+	VCVTPS2PD (R14)(AX*1), Z3
+	VSUBPD Z0, Z1, Z1
+	VMULPD Z7, Z1, Z1
+	VADDPD Z1, Z0, Z0
+	VSUBPD Z2, Z3, Z3
+	VMULPD Z7, Z3, Z3
+	VADDPD Z3, Z2, Z2
+	VSUBPD Z0, Z2, Z2
+	VMULPD Z8, Z2, Z2
+	VADDPD Z2, Z0, Z0
+	VCVTPD2PS Z0, Y0
+	TESTQ R11, R11
+	JEQ resize512_store
+	VADDPS (R11)(AX*1), Y0, Y0
+	CMPQ act+72(FP), $0
+	JEQ resize512_store
+	VMAXPS Y0, Y9, Y0
+	CMPQ act+72(FP), $2
+	JNE resize512_store
+	VMINPS Y0, Y10, Y0
+resize512_store:
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, R10
+	JLT resize512_ch
+	ADDQ R10, DI
+	TESTQ R11, R11
+	JEQ resize512_nores
+	ADDQ R10, R11
+resize512_nores:
+	ADDQ $16, R8
+	ADDQ $8, R9
+	DECQ CX
+	JNE resize512_px
+resize512_done:
+	VZEROUPPER
+	RET
+
+// func resize256(dst, top, bot *float32, xo *int, fx *float64, outW, c int, fy float64, res *float32, act int)
+TEXT ·resize256(SB), NOSPLIT, $0-80
+	MOVQ dst+0(FP), DI
+	MOVQ top+8(FP), SI
+	MOVQ bot+16(FP), DX
+	MOVQ xo+24(FP), R8
+	MOVQ fx+32(FP), R9
+	MOVQ outW+40(FP), CX
+	MOVQ c+48(FP), R10
+	MOVQ res+64(FP), R11
+	SHLQ $2, R10
+	VBROADCASTSD fy+56(FP), Y8
+	VXORPS X9, X9, X9
+	MOVL $0x40C00000, AX
+	VMOVD AX, X10
+	VBROADCASTSS X10, X10
+	TESTQ CX, CX
+	JEQ resize256_done
+resize256_px:
+	MOVQ (R8), AX
+	LEAQ (SI)(AX*4), R12
+	LEAQ (DX)(AX*4), BX
+	MOVQ 8(R8), AX
+	LEAQ (SI)(AX*4), R13
+	LEAQ (DX)(AX*4), R14
+	VBROADCASTSD (R9), Y7
+	XORQ AX, AX
+resize256_ch:
+	VCVTPS2PD (R12)(AX*1), Y0
+	VCVTPS2PD (R13)(AX*1), Y1
+	VCVTPS2PD (BX)(AX*1), Y2
+	VCVTPS2PD (R14)(AX*1), Y3
+	VSUBPD Y0, Y1, Y1
+	VMULPD Y7, Y1, Y1
+	VADDPD Y1, Y0, Y0
+	VSUBPD Y2, Y3, Y3
+	VMULPD Y7, Y3, Y3
+	VADDPD Y3, Y2, Y2
+	VSUBPD Y0, Y2, Y2
+	VMULPD Y8, Y2, Y2
+	VADDPD Y2, Y0, Y0
+	VCVTPD2PSY Y0, X0
+	TESTQ R11, R11
+	JEQ resize256_store
+	VADDPS (R11)(AX*1), X0, X0
+	CMPQ act+72(FP), $0
+	JEQ resize256_store
+	VMAXPS X0, X9, X0
+	CMPQ act+72(FP), $2
+	JNE resize256_store
+	VMINPS X0, X10, X0
+resize256_store:
+	VMOVUPS X0, (DI)(AX*1)
+	ADDQ $16, AX
+	CMPQ AX, R10
+	JLT resize256_ch
+	ADDQ R10, DI
+	TESTQ R11, R11
+	JEQ resize256_nores
+	ADDQ R10, R11
+resize256_nores:
+	ADDQ $16, R8
+	ADDQ $8, R9
+	DECQ CX
+	JNE resize256_px
+resize256_done:
+	VZEROUPPER
+	RET
+
+DATA iota<>+0(SB)/4, $0
+DATA iota<>+4(SB)/4, $1
+DATA iota<>+8(SB)/4, $2
+DATA iota<>+12(SB)/4, $3
+DATA iota<>+16(SB)/4, $4
+DATA iota<>+20(SB)/4, $5
+DATA iota<>+24(SB)/4, $6
+DATA iota<>+28(SB)/4, $7
+DATA iota<>+32(SB)/4, $8
+DATA iota<>+36(SB)/4, $9
+DATA iota<>+40(SB)/4, $10
+DATA iota<>+44(SB)/4, $11
+DATA iota<>+48(SB)/4, $12
+DATA iota<>+52(SB)/4, $13
+DATA iota<>+56(SB)/4, $14
+DATA iota<>+60(SB)/4, $15
+GLOBL iota<>(SB), RODATA|NOPTR, $64
+
+// func deint512(dst *float32, dstStride int, src *float32, c, n int)
+TEXT ·deint512(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ dstStride+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ c+24(FP), R9
+	MOVQ n+32(FP), R10
+	VPBROADCASTD R9, Z1
+	VPMULLD iota<>(SB), Z1, Z0
+	MOVQ R9, R11
+	IMULQ $64, R11
+	MOVQ R9, R12
+deint512_ch:
+	MOVQ SI, AX
+	MOVQ DI, BX
+	MOVQ R10, CX
+deint512_v:
+	CMPQ CX, $16
+	JLT deint512_tail
+	KXNORW K1, K1, K1
+	VGATHERDPS (AX)(Z0*4), K1, Z2
+	VMOVUPS Z2, (BX)
+	ADDQ R11, AX
+	ADDQ $64, BX
+	SUBQ $16, CX
+	JMP deint512_v
+deint512_tail:
+	TESTQ CX, CX
+	JEQ deint512_next
+	MOVL $1, DX
+	SHLL CX, DX
+	DECL DX
+	KMOVW DX, K1
+	KMOVW K1, K2
+	VPXORD Z2, Z2, Z2
+	VGATHERDPS (AX)(Z0*4), K1, Z2
+	VMOVUPS Z2, K2, (BX)
+deint512_next:
+	ADDQ $4, SI
+	ADDQ R8, DI
+	DECQ R12
+	JNE deint512_ch
+	VZEROUPPER
+	RET
+
+// func deint256(dst *float32, dstStride int, src *float32, c, n int)
+TEXT ·deint256(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ dstStride+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ c+24(FP), R9
+	MOVQ n+32(FP), R10
+	VMOVD R9, X1
+	VPBROADCASTD X1, Y1
+	VPMULLD iota<>(SB), Y1, Y0
+	MOVQ R9, R11
+	IMULQ $32, R11
+	MOVQ R9, R12
+deint256_ch:
+	MOVQ SI, AX
+	MOVQ DI, BX
+	MOVQ R10, CX
+deint256_v:
+	CMPQ CX, $8
+	JLT deint256_tail
+	VPCMPEQD Y3, Y3, Y3
+	VGATHERDPS Y3, (AX)(Y0*4), Y2
+	VMOVUPS Y2, (BX)
+	ADDQ R11, AX
+	ADDQ $32, BX
+	SUBQ $8, CX
+	JMP deint256_v
+deint256_tail:
+deint256_next:
+	ADDQ $4, SI
+	ADDQ R8, DI
+	DECQ R12
+	JNE deint256_ch
+	VZEROUPPER
+	RET
+
+DATA sigConst<>+0(SB)/8, $0x4085e00000000000
+DATA sigConst<>+8(SB)/8, $0x40271547652b82fe
+DATA sigConst<>+16(SB)/8, $0x3fb62e42fee00000
+DATA sigConst<>+24(SB)/8, $0x3dba39ef00000000
+DATA sigConst<>+32(SB)/8, $0x4338000000000000
+DATA sigConst<>+40(SB)/8, $0x3ff0000000000000
+DATA sigConst<>+48(SB)/8, $0x3feffffffffffc7b
+DATA sigConst<>+56(SB)/8, $0x3ff00000000001c2
+DATA sigConst<>+64(SB)/8, $0x7fffffffffffffff
+DATA sigConst<>+72(SB)/8, $0x7
+DATA sigConst<>+80(SB)/8, $0x3efa01a01a01a01a
+DATA sigConst<>+88(SB)/8, $0x3f2a01a01a01a01a
+DATA sigConst<>+96(SB)/8, $0x3f56c16c16c16c17
+DATA sigConst<>+104(SB)/8, $0x3f81111111111111
+DATA sigConst<>+112(SB)/8, $0x3fa5555555555555
+DATA sigConst<>+120(SB)/8, $0x3fc5555555555555
+DATA sigConst<>+128(SB)/8, $0x3fe0000000000000
+DATA sigConst<>+136(SB)/8, $0x3ff0000000000000
+DATA sigConst<>+144(SB)/8, $0x3ff172b83c7d517b
+DATA sigConst<>+152(SB)/8, $0x3ff306fe0a31b715
+DATA sigConst<>+160(SB)/8, $0x3ff4bfdad5362a27
+DATA sigConst<>+168(SB)/8, $0x3ff6a09e667f3bcc
+DATA sigConst<>+176(SB)/8, $0x3ff8ace5422aa0dc
+DATA sigConst<>+184(SB)/8, $0x3ffae89f995ad3ae
+DATA sigConst<>+192(SB)/8, $0x3ffd5818dcfba487
+GLOBL sigConst<>(SB), RODATA|NOPTR, $200
+
+// func sigmoid512(dst, src *float32, n int) (done int)
+TEXT ·sigmoid512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	XORQ DX, DX
+	LEAQ sigConst<>(SB), R8
+	VBROADCASTSD 0(R8), Z8
+	VBROADCASTSD 8(R8), Z9
+	VBROADCASTSD 16(R8), Z10
+	VBROADCASTSD 24(R8), Z11
+	VBROADCASTSD 32(R8), Z12
+	VBROADCASTSD 40(R8), Z13
+	VBROADCASTSD 64(R8), Z14
+	VMOVUPD 136(R8), Z15
+	VBROADCASTSD 80(R8), Z16
+	VBROADCASTSD 88(R8), Z17
+	VBROADCASTSD 96(R8), Z18
+	VBROADCASTSD 104(R8), Z19
+	VBROADCASTSD 112(R8), Z20
+	VBROADCASTSD 120(R8), Z21
+	VBROADCASTSD 128(R8), Z22
+	VBROADCASTSD 48(R8), Z23
+	VBROADCASTSD 56(R8), Z24
+sigmoid512_loop:
+	MOVQ CX, AX
+	SUBQ DX, AX
+	CMPQ AX, $8
+	JLT sigmoid512_done
+	VCVTPS2PD (SI)(DX*4), Z0
+	VPANDQ Z14, Z0, Z2
+	VCMPPD $6, Z8, Z2, K2
+	KORTESTW K2, K2
+	JNE sigmoid512_done
+	VMULPD Z9, Z0, Z1
+	VRNDSCALEPD $0, Z1, Z1
+	VFMSUB231PD Z10, Z1, Z0
+	VFMADD231PD Z11, Z1, Z0
+	VSUBPD Z1, Z12, Z2
+	VPERMPD Z15, Z2, Z5
+	VMOVAPD Z16, Z6
+	VFMADD213PD Z17, Z0, Z6
+	VFMADD213PD Z18, Z0, Z6
+	VFMADD213PD Z19, Z0, Z6
+	VFMADD213PD Z20, Z0, Z6
+	VFMADD213PD Z21, Z0, Z6
+	VFMADD213PD Z22, Z0, Z6
+	VFMADD213PD Z13, Z0, Z6
+	VFMADD213PD Z13, Z0, Z6
+	VMULPD Z5, Z6, Z6
+	VPSRLQ $3, Z2, Z7
+	VPSLLQ $52, Z7, Z7
+	VPADDQ Z7, Z6, Z6
+	VADDPD Z13, Z6, Z6
+	VDIVPD Z6, Z13, Z6
+	VMULPD Z23, Z6, Z7
+	VMULPD Z24, Z6, Z3
+	VCVTPD2PS Z7, Y7
+	VCVTPD2PS Z3, Y3
+	VCMPPS $4, Y3, Y7, K2
+	KORTESTW K2, K2
+	JNE sigmoid512_done
+	VMOVUPS Y7, (DI)(DX*4)
+	ADDQ $8, DX
+	JMP sigmoid512_loop
+sigmoid512_done:
+	MOVQ DX, done+24(FP)
+	VZEROUPPER
+	RET
+
+// func sigmoid256(dst, src *float32, n int) (done int)
+TEXT ·sigmoid256(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	XORQ DX, DX
+	LEAQ sigConst<>(SB), R8
+	VBROADCASTSD 0(R8), Y8
+	VBROADCASTSD 8(R8), Y9
+	VBROADCASTSD 16(R8), Y10
+	VBROADCASTSD 24(R8), Y11
+	VBROADCASTSD 32(R8), Y12
+	VBROADCASTSD 40(R8), Y13
+	VBROADCASTSD 64(R8), Y14
+	VBROADCASTSD 72(R8), Y15
+	LEAQ 136(R8), R9
+sigmoid256_loop:
+	MOVQ CX, AX
+	SUBQ DX, AX
+	CMPQ AX, $4
+	JLT sigmoid256_done
+	VCVTPS2PD (SI)(DX*4), Y0
+	VANDPD Y14, Y0, Y2
+	VCMPPD $6, Y8, Y2, Y3
+	VMOVMSKPD Y3, AX
+	TESTQ AX, AX
+	JNE sigmoid256_done
+	VMULPD Y9, Y0, Y1
+	VROUNDPD $0, Y1, Y1
+	VFMSUB231PD Y10, Y1, Y0
+	VFMADD231PD Y11, Y1, Y0
+	VSUBPD Y1, Y12, Y2
+	VPAND Y15, Y2, Y3
+	VPCMPEQQ Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VGATHERQPD Y4, (R9)(Y3*8), Y5
+	VBROADCASTSD 80(R8), Y6
+	VBROADCASTSD 88(R8), Y7
+	VFMADD213PD Y7, Y0, Y6
+	VBROADCASTSD 96(R8), Y7
+	VFMADD213PD Y7, Y0, Y6
+	VBROADCASTSD 104(R8), Y7
+	VFMADD213PD Y7, Y0, Y6
+	VBROADCASTSD 112(R8), Y7
+	VFMADD213PD Y7, Y0, Y6
+	VBROADCASTSD 120(R8), Y7
+	VFMADD213PD Y7, Y0, Y6
+	VBROADCASTSD 128(R8), Y7
+	VFMADD213PD Y7, Y0, Y6
+	VFMADD213PD Y13, Y0, Y6
+	VFMADD213PD Y13, Y0, Y6
+	VMULPD Y5, Y6, Y6
+	VPSRLQ $3, Y2, Y7
+	VPSLLQ $52, Y7, Y7
+	VPADDQ Y7, Y6, Y6
+	VADDPD Y13, Y6, Y6
+	VDIVPD Y6, Y13, Y6
+	VBROADCASTSD 48(R8), Y7
+	VMULPD Y7, Y6, Y7
+	VBROADCASTSD 56(R8), Y3
+	VMULPD Y3, Y6, Y3
+	VCVTPD2PSY Y7, X7
+	VCVTPD2PSY Y3, X3
+	VCMPPS $4, X3, X7, X3
+	VMOVMSKPS X3, AX
+	TESTQ AX, AX
+	JNE sigmoid256_done
+	VMOVUPS X7, (DI)(DX*4)
+	ADDQ $4, DX
+	JMP sigmoid256_loop
+sigmoid256_done:
+	MOVQ DX, done+24(FP)
 	VZEROUPPER
 	RET
 

@@ -22,8 +22,8 @@ DATA maskTab<>+56(SB)/4, $0
 DATA maskTab<>+60(SB)/4, $0
 GLOBL maskTab<>(SB), RODATA|NOPTR, $64
 
-// func gemm512_1_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_1_ZZ(SB), NOSPLIT, $0-80
+// func gemm512_1_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_1_ZZ(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -32,18 +32,8 @@ TEXT ·gemm512_1_ZZ(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_1_ZZ_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	JMP gemm512_1_ZZ_ready
-gemm512_1_ZZ_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
-gemm512_1_ZZ_ready:
 	TESTQ CX, CX
 	JEQ gemm512_1_ZZ_store
 gemm512_1_ZZ_loop:
@@ -57,30 +47,59 @@ gemm512_1_ZZ_loop:
 	DECQ CX
 	JNE gemm512_1_ZZ_loop
 gemm512_1_ZZ_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_1_ZZ_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+gemm512_1_ZZ_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_1_ZZ_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_1_ZZ_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
-	CMPQ AX, $2
-	JNE gemm512_1_ZZ_write
+	CMPQ CX, $2
+	JNE gemm512_1_ZZ_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
 	VMINPS Z1, Z25, Z1
+gemm512_1_ZZ_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_1_ZZ_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_1_ZZ_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	CMPQ CX, $2
+	JNE gemm512_1_ZZ_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+gemm512_1_ZZ_act2_done:
 gemm512_1_ZZ_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, 64(SI)
 	VZEROUPPER
 	RET
 
-// func gemm512_1_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_1_Z(SB), NOSPLIT, $0-80
+// func gemm512_1_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_1_Z(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -89,15 +108,7 @@ TEXT ·gemm512_1_Z(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_1_Z_zero
-	VMOVUPS (AX), Z24
-	VMOVAPS Z24, Z0
-	JMP gemm512_1_Z_ready
-gemm512_1_Z_zero:
 	VPXORD Z0, Z0, Z0
-gemm512_1_Z_ready:
 	TESTQ CX, CX
 	JEQ gemm512_1_Z_store
 gemm512_1_Z_loop:
@@ -109,27 +120,51 @@ gemm512_1_Z_loop:
 	DECQ CX
 	JNE gemm512_1_Z_loop
 gemm512_1_Z_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_1_Z_nobias
+	VMOVUPS (AX), Z24
+	VADDPS Z24, Z0, Z0
+gemm512_1_Z_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_1_Z_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_1_Z_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
-	CMPQ AX, $2
-	JNE gemm512_1_Z_write
+	CMPQ CX, $2
+	JNE gemm512_1_Z_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
+gemm512_1_Z_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_1_Z_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_1_Z_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	CMPQ CX, $2
+	JNE gemm512_1_Z_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+gemm512_1_Z_act2_done:
 gemm512_1_Z_write:
 	VMOVUPS Z0, (SI)
 	VZEROUPPER
 	RET
 
-// func gemm512_1_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_1_ZY(SB), NOSPLIT, $0-80
+// func gemm512_1_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_1_ZY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -138,18 +173,8 @@ TEXT ·gemm512_1_ZY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_1_ZY_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Y25
-	VMOVAPS Z24, Z0
-	VMOVAPS Y25, Y1
-	JMP gemm512_1_ZY_ready
-gemm512_1_ZY_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
-gemm512_1_ZY_ready:
 	TESTQ CX, CX
 	JEQ gemm512_1_ZY_store
 gemm512_1_ZY_loop:
@@ -163,30 +188,59 @@ gemm512_1_ZY_loop:
 	DECQ CX
 	JNE gemm512_1_ZY_loop
 gemm512_1_ZY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_1_ZY_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Y25
+	VADDPS Z24, Z0, Z0
+	VADDPS Y25, Y1, Y1
+gemm512_1_ZY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_1_ZY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_1_ZY_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Y1, Y24, Y1
-	CMPQ AX, $2
-	JNE gemm512_1_ZY_write
+	CMPQ CX, $2
+	JNE gemm512_1_ZY_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
 	VMINPS Y1, Y25, Y1
+gemm512_1_ZY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_1_ZY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Y1, Y1
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_1_ZY_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Y1, Y24, Y1
+	CMPQ CX, $2
+	JNE gemm512_1_ZY_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Y1, Y25, Y1
+gemm512_1_ZY_act2_done:
 gemm512_1_ZY_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Y1, 64(SI)
 	VZEROUPPER
 	RET
 
-// func gemm512_1_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_1_Y(SB), NOSPLIT, $0-80
+// func gemm512_1_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_1_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -195,15 +249,7 @@ TEXT ·gemm512_1_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_1_Y_zero
-	VMOVUPS (AX), Y24
-	VMOVAPS Y24, Y0
-	JMP gemm512_1_Y_ready
-gemm512_1_Y_zero:
 	VPXORD Z0, Z0, Z0
-gemm512_1_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm512_1_Y_store
 gemm512_1_Y_loop:
@@ -215,27 +261,51 @@ gemm512_1_Y_loop:
 	DECQ CX
 	JNE gemm512_1_Y_loop
 gemm512_1_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_1_Y_nobias
+	VMOVUPS (AX), Y24
+	VADDPS Y24, Y0, Y0
+gemm512_1_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_1_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_1_Y_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Y0, Y24, Y0
-	CMPQ AX, $2
-	JNE gemm512_1_Y_write
+	CMPQ CX, $2
+	JNE gemm512_1_Y_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Y0, Y25, Y0
+gemm512_1_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_1_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_1_Y_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Y0, Y24, Y0
+	CMPQ CX, $2
+	JNE gemm512_1_Y_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Y0, Y25, Y0
+gemm512_1_Y_act2_done:
 gemm512_1_Y_write:
 	VMOVUPS Y0, (SI)
 	VZEROUPPER
 	RET
 
-// func gemm512_1_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_1_ZZm(SB), NOSPLIT, $0-80
+// func gemm512_1_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_1_ZZm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -246,18 +316,8 @@ TEXT ·gemm512_1_ZZm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_1_ZZm_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS.Z 64(AX), K1, Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	JMP gemm512_1_ZZm_ready
-gemm512_1_ZZm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
-gemm512_1_ZZm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_1_ZZm_store
 gemm512_1_ZZm_loop:
@@ -271,30 +331,59 @@ gemm512_1_ZZm_loop:
 	DECQ CX
 	JNE gemm512_1_ZZm_loop
 gemm512_1_ZZm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_1_ZZm_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS.Z 64(AX), K1, Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+gemm512_1_ZZm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_1_ZZm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_1_ZZm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
-	CMPQ AX, $2
-	JNE gemm512_1_ZZm_write
+	CMPQ CX, $2
+	JNE gemm512_1_ZZm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
 	VMINPS Z1, Z25, Z1
+gemm512_1_ZZm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_1_ZZm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, K1, Z1
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_1_ZZm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	CMPQ CX, $2
+	JNE gemm512_1_ZZm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+gemm512_1_ZZm_act2_done:
 gemm512_1_ZZm_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, K1, 64(SI)
 	VZEROUPPER
 	RET
 
-// func gemm512_1_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_1_Zm(SB), NOSPLIT, $0-80
+// func gemm512_1_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_1_Zm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -305,15 +394,7 @@ TEXT ·gemm512_1_Zm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_1_Zm_zero
-	VMOVUPS.Z (AX), K1, Z24
-	VMOVAPS Z24, Z0
-	JMP gemm512_1_Zm_ready
-gemm512_1_Zm_zero:
 	VPXORD Z0, Z0, Z0
-gemm512_1_Zm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_1_Zm_store
 gemm512_1_Zm_loop:
@@ -325,27 +406,51 @@ gemm512_1_Zm_loop:
 	DECQ CX
 	JNE gemm512_1_Zm_loop
 gemm512_1_Zm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_1_Zm_nobias
+	VMOVUPS.Z (AX), K1, Z24
+	VADDPS Z24, Z0, Z0
+gemm512_1_Zm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_1_Zm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_1_Zm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
-	CMPQ AX, $2
-	JNE gemm512_1_Zm_write
+	CMPQ CX, $2
+	JNE gemm512_1_Zm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
+gemm512_1_Zm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_1_Zm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, K1, Z0
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_1_Zm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	CMPQ CX, $2
+	JNE gemm512_1_Zm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+gemm512_1_Zm_act2_done:
 gemm512_1_Zm_write:
 	VMOVUPS Z0, K1, (SI)
 	VZEROUPPER
 	RET
 
-// func gemm512_2_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_2_ZZ(SB), NOSPLIT, $0-80
+// func gemm512_2_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_2_ZZ(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -354,22 +459,10 @@ TEXT ·gemm512_2_ZZ(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_2_ZZ_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	JMP gemm512_2_ZZ_ready
-gemm512_2_ZZ_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
-gemm512_2_ZZ_ready:
 	TESTQ CX, CX
 	JEQ gemm512_2_ZZ_store
 gemm512_2_ZZ_loop:
@@ -386,26 +479,63 @@ gemm512_2_ZZ_loop:
 	DECQ CX
 	JNE gemm512_2_ZZ_loop
 gemm512_2_ZZ_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_2_ZZ_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+gemm512_2_ZZ_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_2_ZZ_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_2_ZZ_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
 	VMAXPS Z2, Z24, Z2
 	VMAXPS Z3, Z24, Z3
-	CMPQ AX, $2
-	JNE gemm512_2_ZZ_write
+	CMPQ CX, $2
+	JNE gemm512_2_ZZ_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
 	VMINPS Z1, Z25, Z1
 	VMINPS Z2, Z25, Z2
 	VMINPS Z3, Z25, Z3
+gemm512_2_ZZ_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_2_ZZ_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, Z3
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_2_ZZ_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	CMPQ CX, $2
+	JNE gemm512_2_ZZ_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+gemm512_2_ZZ_act2_done:
 gemm512_2_ZZ_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, 64(SI)
@@ -414,8 +544,8 @@ gemm512_2_ZZ_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_2_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_2_Z(SB), NOSPLIT, $0-80
+// func gemm512_2_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_2_Z(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -424,17 +554,8 @@ TEXT ·gemm512_2_Z(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_2_Z_zero
-	VMOVUPS (AX), Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	JMP gemm512_2_Z_ready
-gemm512_2_Z_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
-gemm512_2_Z_ready:
 	TESTQ CX, CX
 	JEQ gemm512_2_Z_store
 gemm512_2_Z_loop:
@@ -448,30 +569,58 @@ gemm512_2_Z_loop:
 	DECQ CX
 	JNE gemm512_2_Z_loop
 gemm512_2_Z_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_2_Z_nobias
+	VMOVUPS (AX), Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+gemm512_2_Z_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_2_Z_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_2_Z_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
-	CMPQ AX, $2
-	JNE gemm512_2_Z_write
+	CMPQ CX, $2
+	JNE gemm512_2_Z_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
 	VMINPS Z1, Z25, Z1
+gemm512_2_Z_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_2_Z_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS (AX)(R8*1), Z1, Z1
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_2_Z_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	CMPQ CX, $2
+	JNE gemm512_2_Z_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+gemm512_2_Z_act2_done:
 gemm512_2_Z_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, (SI)(R8*1)
 	VZEROUPPER
 	RET
 
-// func gemm512_2_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_2_ZY(SB), NOSPLIT, $0-80
+// func gemm512_2_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_2_ZY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -480,22 +629,10 @@ TEXT ·gemm512_2_ZY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_2_ZY_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Y25
-	VMOVAPS Z24, Z0
-	VMOVAPS Y25, Y1
-	VMOVAPS Z24, Z2
-	VMOVAPS Y25, Y3
-	JMP gemm512_2_ZY_ready
-gemm512_2_ZY_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
-gemm512_2_ZY_ready:
 	TESTQ CX, CX
 	JEQ gemm512_2_ZY_store
 gemm512_2_ZY_loop:
@@ -512,26 +649,63 @@ gemm512_2_ZY_loop:
 	DECQ CX
 	JNE gemm512_2_ZY_loop
 gemm512_2_ZY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_2_ZY_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Y25
+	VADDPS Z24, Z0, Z0
+	VADDPS Y25, Y1, Y1
+	VADDPS Z24, Z2, Z2
+	VADDPS Y25, Y3, Y3
+gemm512_2_ZY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_2_ZY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_2_ZY_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Y1, Y24, Y1
 	VMAXPS Z2, Z24, Z2
 	VMAXPS Y3, Y24, Y3
-	CMPQ AX, $2
-	JNE gemm512_2_ZY_write
+	CMPQ CX, $2
+	JNE gemm512_2_ZY_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
 	VMINPS Y1, Y25, Y1
 	VMINPS Z2, Z25, Z2
 	VMINPS Y3, Y25, Y3
+gemm512_2_ZY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_2_ZY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Y3, Y3
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_2_ZY_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Y3, Y24, Y3
+	CMPQ CX, $2
+	JNE gemm512_2_ZY_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Y1, Y25, Y1
+	VMINPS Z2, Z25, Z2
+	VMINPS Y3, Y25, Y3
+gemm512_2_ZY_act2_done:
 gemm512_2_ZY_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Y1, 64(SI)
@@ -540,8 +714,8 @@ gemm512_2_ZY_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_2_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_2_Y(SB), NOSPLIT, $0-80
+// func gemm512_2_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_2_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -550,17 +724,8 @@ TEXT ·gemm512_2_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_2_Y_zero
-	VMOVUPS (AX), Y24
-	VMOVAPS Y24, Y0
-	VMOVAPS Y24, Y1
-	JMP gemm512_2_Y_ready
-gemm512_2_Y_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
-gemm512_2_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm512_2_Y_store
 gemm512_2_Y_loop:
@@ -574,30 +739,58 @@ gemm512_2_Y_loop:
 	DECQ CX
 	JNE gemm512_2_Y_loop
 gemm512_2_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_2_Y_nobias
+	VMOVUPS (AX), Y24
+	VADDPS Y24, Y0, Y0
+	VADDPS Y24, Y1, Y1
+gemm512_2_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_2_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_2_Y_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Y0, Y24, Y0
 	VMAXPS Y1, Y24, Y1
-	CMPQ AX, $2
-	JNE gemm512_2_Y_write
+	CMPQ CX, $2
+	JNE gemm512_2_Y_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Y0, Y25, Y0
 	VMINPS Y1, Y25, Y1
+gemm512_2_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_2_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_2_Y_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Y0, Y24, Y0
+	VMAXPS Y1, Y24, Y1
+	CMPQ CX, $2
+	JNE gemm512_2_Y_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Y0, Y25, Y0
+	VMINPS Y1, Y25, Y1
+gemm512_2_Y_act2_done:
 gemm512_2_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
 	VZEROUPPER
 	RET
 
-// func gemm512_2_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_2_ZZm(SB), NOSPLIT, $0-80
+// func gemm512_2_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_2_ZZm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -608,22 +801,10 @@ TEXT ·gemm512_2_ZZm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_2_ZZm_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS.Z 64(AX), K1, Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	JMP gemm512_2_ZZm_ready
-gemm512_2_ZZm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
-gemm512_2_ZZm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_2_ZZm_store
 gemm512_2_ZZm_loop:
@@ -640,26 +821,63 @@ gemm512_2_ZZm_loop:
 	DECQ CX
 	JNE gemm512_2_ZZm_loop
 gemm512_2_ZZm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_2_ZZm_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS.Z 64(AX), K1, Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+gemm512_2_ZZm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_2_ZZm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_2_ZZm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
 	VMAXPS Z2, Z24, Z2
 	VMAXPS Z3, Z24, Z3
-	CMPQ AX, $2
-	JNE gemm512_2_ZZm_write
+	CMPQ CX, $2
+	JNE gemm512_2_ZZm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
 	VMINPS Z1, Z25, Z1
 	VMINPS Z2, Z25, Z2
 	VMINPS Z3, Z25, Z3
+gemm512_2_ZZm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_2_ZZm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, K1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, K1, Z3
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_2_ZZm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	CMPQ CX, $2
+	JNE gemm512_2_ZZm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+gemm512_2_ZZm_act2_done:
 gemm512_2_ZZm_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, K1, 64(SI)
@@ -668,8 +886,8 @@ gemm512_2_ZZm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_2_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_2_Zm(SB), NOSPLIT, $0-80
+// func gemm512_2_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_2_Zm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -680,17 +898,8 @@ TEXT ·gemm512_2_Zm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_2_Zm_zero
-	VMOVUPS.Z (AX), K1, Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	JMP gemm512_2_Zm_ready
-gemm512_2_Zm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
-gemm512_2_Zm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_2_Zm_store
 gemm512_2_Zm_loop:
@@ -704,30 +913,58 @@ gemm512_2_Zm_loop:
 	DECQ CX
 	JNE gemm512_2_Zm_loop
 gemm512_2_Zm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_2_Zm_nobias
+	VMOVUPS.Z (AX), K1, Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+gemm512_2_Zm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_2_Zm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_2_Zm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
-	CMPQ AX, $2
-	JNE gemm512_2_Zm_write
+	CMPQ CX, $2
+	JNE gemm512_2_Zm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
 	VMINPS Z1, Z25, Z1
+gemm512_2_Zm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_2_Zm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, K1, Z0
+	VADDPS (AX)(R8*1), Z1, K1, Z1
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_2_Zm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	CMPQ CX, $2
+	JNE gemm512_2_Zm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+gemm512_2_Zm_act2_done:
 gemm512_2_Zm_write:
 	VMOVUPS Z0, K1, (SI)
 	VMOVUPS Z1, K1, (SI)(R8*1)
 	VZEROUPPER
 	RET
 
-// func gemm512_3_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_3_ZZ(SB), NOSPLIT, $0-80
+// func gemm512_3_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_3_ZZ(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -736,26 +973,12 @@ TEXT ·gemm512_3_ZZ(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_3_ZZ_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	JMP gemm512_3_ZZ_ready
-gemm512_3_ZZ_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
-gemm512_3_ZZ_ready:
 	TESTQ CX, CX
 	JEQ gemm512_3_ZZ_store
 gemm512_3_ZZ_loop:
@@ -775,13 +998,25 @@ gemm512_3_ZZ_loop:
 	DECQ CX
 	JNE gemm512_3_ZZ_loop
 gemm512_3_ZZ_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_3_ZZ_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+gemm512_3_ZZ_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_3_ZZ_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_3_ZZ_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -789,8 +1024,8 @@ gemm512_3_ZZ_store:
 	VMAXPS Z3, Z24, Z3
 	VMAXPS Z4, Z24, Z4
 	VMAXPS Z5, Z24, Z5
-	CMPQ AX, $2
-	JNE gemm512_3_ZZ_write
+	CMPQ CX, $2
+	JNE gemm512_3_ZZ_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -799,6 +1034,39 @@ gemm512_3_ZZ_store:
 	VMINPS Z3, Z25, Z3
 	VMINPS Z4, Z25, Z4
 	VMINPS Z5, Z25, Z5
+gemm512_3_ZZ_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_3_ZZ_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, Z5
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_3_ZZ_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	CMPQ CX, $2
+	JNE gemm512_3_ZZ_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+gemm512_3_ZZ_act2_done:
 gemm512_3_ZZ_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, 64(SI)
@@ -809,8 +1077,8 @@ gemm512_3_ZZ_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_3_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_3_Z(SB), NOSPLIT, $0-80
+// func gemm512_3_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_3_Z(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -819,19 +1087,9 @@ TEXT ·gemm512_3_Z(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_3_Z_zero
-	VMOVUPS (AX), Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	JMP gemm512_3_Z_ready
-gemm512_3_Z_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
-gemm512_3_Z_ready:
 	TESTQ CX, CX
 	JEQ gemm512_3_Z_store
 gemm512_3_Z_loop:
@@ -847,24 +1105,56 @@ gemm512_3_Z_loop:
 	DECQ CX
 	JNE gemm512_3_Z_loop
 gemm512_3_Z_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_3_Z_nobias
+	VMOVUPS (AX), Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+gemm512_3_Z_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_3_Z_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_3_Z_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
 	VMAXPS Z2, Z24, Z2
-	CMPQ AX, $2
-	JNE gemm512_3_Z_write
+	CMPQ CX, $2
+	JNE gemm512_3_Z_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
 	VMINPS Z1, Z25, Z1
 	VMINPS Z2, Z25, Z2
+gemm512_3_Z_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_3_Z_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS (AX)(R8*1), Z1, Z1
+	VADDPS (AX)(R8*2), Z2, Z2
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_3_Z_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	CMPQ CX, $2
+	JNE gemm512_3_Z_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+gemm512_3_Z_act2_done:
 gemm512_3_Z_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, (SI)(R8*1)
@@ -872,8 +1162,8 @@ gemm512_3_Z_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_3_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_3_ZY(SB), NOSPLIT, $0-80
+// func gemm512_3_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_3_ZY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -882,26 +1172,12 @@ TEXT ·gemm512_3_ZY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_3_ZY_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Y25
-	VMOVAPS Z24, Z0
-	VMOVAPS Y25, Y1
-	VMOVAPS Z24, Z2
-	VMOVAPS Y25, Y3
-	VMOVAPS Z24, Z4
-	VMOVAPS Y25, Y5
-	JMP gemm512_3_ZY_ready
-gemm512_3_ZY_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
-gemm512_3_ZY_ready:
 	TESTQ CX, CX
 	JEQ gemm512_3_ZY_store
 gemm512_3_ZY_loop:
@@ -921,13 +1197,25 @@ gemm512_3_ZY_loop:
 	DECQ CX
 	JNE gemm512_3_ZY_loop
 gemm512_3_ZY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_3_ZY_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Y25
+	VADDPS Z24, Z0, Z0
+	VADDPS Y25, Y1, Y1
+	VADDPS Z24, Z2, Z2
+	VADDPS Y25, Y3, Y3
+	VADDPS Z24, Z4, Z4
+	VADDPS Y25, Y5, Y5
+gemm512_3_ZY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_3_ZY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_3_ZY_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Y1, Y24, Y1
@@ -935,8 +1223,8 @@ gemm512_3_ZY_store:
 	VMAXPS Y3, Y24, Y3
 	VMAXPS Z4, Z24, Z4
 	VMAXPS Y5, Y24, Y5
-	CMPQ AX, $2
-	JNE gemm512_3_ZY_write
+	CMPQ CX, $2
+	JNE gemm512_3_ZY_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -945,6 +1233,39 @@ gemm512_3_ZY_store:
 	VMINPS Y3, Y25, Y3
 	VMINPS Z4, Z25, Z4
 	VMINPS Y5, Y25, Y5
+gemm512_3_ZY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_3_ZY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Y3, Y3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Y5, Y5
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_3_ZY_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Y5, Y24, Y5
+	CMPQ CX, $2
+	JNE gemm512_3_ZY_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Y1, Y25, Y1
+	VMINPS Z2, Z25, Z2
+	VMINPS Y3, Y25, Y3
+	VMINPS Z4, Z25, Z4
+	VMINPS Y5, Y25, Y5
+gemm512_3_ZY_act2_done:
 gemm512_3_ZY_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Y1, 64(SI)
@@ -955,8 +1276,8 @@ gemm512_3_ZY_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_3_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_3_Y(SB), NOSPLIT, $0-80
+// func gemm512_3_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_3_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -965,19 +1286,9 @@ TEXT ·gemm512_3_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_3_Y_zero
-	VMOVUPS (AX), Y24
-	VMOVAPS Y24, Y0
-	VMOVAPS Y24, Y1
-	VMOVAPS Y24, Y2
-	JMP gemm512_3_Y_ready
-gemm512_3_Y_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
-gemm512_3_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm512_3_Y_store
 gemm512_3_Y_loop:
@@ -993,24 +1304,56 @@ gemm512_3_Y_loop:
 	DECQ CX
 	JNE gemm512_3_Y_loop
 gemm512_3_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_3_Y_nobias
+	VMOVUPS (AX), Y24
+	VADDPS Y24, Y0, Y0
+	VADDPS Y24, Y1, Y1
+	VADDPS Y24, Y2, Y2
+gemm512_3_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_3_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_3_Y_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Y0, Y24, Y0
 	VMAXPS Y1, Y24, Y1
 	VMAXPS Y2, Y24, Y2
-	CMPQ AX, $2
-	JNE gemm512_3_Y_write
+	CMPQ CX, $2
+	JNE gemm512_3_Y_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Y0, Y25, Y0
 	VMINPS Y1, Y25, Y1
 	VMINPS Y2, Y25, Y2
+gemm512_3_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_3_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (AX)(R8*2), Y2, Y2
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_3_Y_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Y0, Y24, Y0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Y2, Y24, Y2
+	CMPQ CX, $2
+	JNE gemm512_3_Y_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Y0, Y25, Y0
+	VMINPS Y1, Y25, Y1
+	VMINPS Y2, Y25, Y2
+gemm512_3_Y_act2_done:
 gemm512_3_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
@@ -1018,8 +1361,8 @@ gemm512_3_Y_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_3_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_3_ZZm(SB), NOSPLIT, $0-80
+// func gemm512_3_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_3_ZZm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -1030,26 +1373,12 @@ TEXT ·gemm512_3_ZZm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_3_ZZm_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS.Z 64(AX), K1, Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	JMP gemm512_3_ZZm_ready
-gemm512_3_ZZm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
-gemm512_3_ZZm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_3_ZZm_store
 gemm512_3_ZZm_loop:
@@ -1069,13 +1398,25 @@ gemm512_3_ZZm_loop:
 	DECQ CX
 	JNE gemm512_3_ZZm_loop
 gemm512_3_ZZm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_3_ZZm_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS.Z 64(AX), K1, Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+gemm512_3_ZZm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_3_ZZm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_3_ZZm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -1083,8 +1424,8 @@ gemm512_3_ZZm_store:
 	VMAXPS Z3, Z24, Z3
 	VMAXPS Z4, Z24, Z4
 	VMAXPS Z5, Z24, Z5
-	CMPQ AX, $2
-	JNE gemm512_3_ZZm_write
+	CMPQ CX, $2
+	JNE gemm512_3_ZZm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -1093,6 +1434,39 @@ gemm512_3_ZZm_store:
 	VMINPS Z3, Z25, Z3
 	VMINPS Z4, Z25, Z4
 	VMINPS Z5, Z25, Z5
+gemm512_3_ZZm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_3_ZZm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, K1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, K1, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, K1, Z5
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_3_ZZm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	CMPQ CX, $2
+	JNE gemm512_3_ZZm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+gemm512_3_ZZm_act2_done:
 gemm512_3_ZZm_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, K1, 64(SI)
@@ -1103,8 +1477,8 @@ gemm512_3_ZZm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_3_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_3_Zm(SB), NOSPLIT, $0-80
+// func gemm512_3_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_3_Zm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -1115,19 +1489,9 @@ TEXT ·gemm512_3_Zm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_3_Zm_zero
-	VMOVUPS.Z (AX), K1, Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	JMP gemm512_3_Zm_ready
-gemm512_3_Zm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
-gemm512_3_Zm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_3_Zm_store
 gemm512_3_Zm_loop:
@@ -1143,24 +1507,56 @@ gemm512_3_Zm_loop:
 	DECQ CX
 	JNE gemm512_3_Zm_loop
 gemm512_3_Zm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_3_Zm_nobias
+	VMOVUPS.Z (AX), K1, Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+gemm512_3_Zm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_3_Zm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_3_Zm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
 	VMAXPS Z2, Z24, Z2
-	CMPQ AX, $2
-	JNE gemm512_3_Zm_write
+	CMPQ CX, $2
+	JNE gemm512_3_Zm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
 	VMINPS Z1, Z25, Z1
 	VMINPS Z2, Z25, Z2
+gemm512_3_Zm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_3_Zm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, K1, Z0
+	VADDPS (AX)(R8*1), Z1, K1, Z1
+	VADDPS (AX)(R8*2), Z2, K1, Z2
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_3_Zm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	CMPQ CX, $2
+	JNE gemm512_3_Zm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+gemm512_3_Zm_act2_done:
 gemm512_3_Zm_write:
 	VMOVUPS Z0, K1, (SI)
 	VMOVUPS Z1, K1, (SI)(R8*1)
@@ -1168,8 +1564,8 @@ gemm512_3_Zm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_4_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_4_ZZ(SB), NOSPLIT, $0-80
+// func gemm512_4_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_4_ZZ(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -1178,21 +1574,6 @@ TEXT ·gemm512_4_ZZ(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_4_ZZ_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	JMP gemm512_4_ZZ_ready
-gemm512_4_ZZ_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1201,7 +1582,6 @@ gemm512_4_ZZ_zero:
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
 	VPXORD Z7, Z7, Z7
-gemm512_4_ZZ_ready:
 	TESTQ CX, CX
 	JEQ gemm512_4_ZZ_store
 gemm512_4_ZZ_loop:
@@ -1224,13 +1604,27 @@ gemm512_4_ZZ_loop:
 	DECQ CX
 	JNE gemm512_4_ZZ_loop
 gemm512_4_ZZ_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_4_ZZ_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+gemm512_4_ZZ_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_4_ZZ_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_4_ZZ_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -1240,8 +1634,8 @@ gemm512_4_ZZ_store:
 	VMAXPS Z5, Z24, Z5
 	VMAXPS Z6, Z24, Z6
 	VMAXPS Z7, Z24, Z7
-	CMPQ AX, $2
-	JNE gemm512_4_ZZ_write
+	CMPQ CX, $2
+	JNE gemm512_4_ZZ_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -1252,6 +1646,45 @@ gemm512_4_ZZ_store:
 	VMINPS Z5, Z25, Z5
 	VMINPS Z6, Z25, Z6
 	VMINPS Z7, Z25, Z7
+gemm512_4_ZZ_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_4_ZZ_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, Z7
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_4_ZZ_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	CMPQ CX, $2
+	JNE gemm512_4_ZZ_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+gemm512_4_ZZ_act2_done:
 gemm512_4_ZZ_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, 64(SI)
@@ -1264,8 +1697,8 @@ gemm512_4_ZZ_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_4_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_4_Z(SB), NOSPLIT, $0-80
+// func gemm512_4_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_4_Z(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -1274,21 +1707,10 @@ TEXT ·gemm512_4_Z(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_4_Z_zero
-	VMOVUPS (AX), Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	JMP gemm512_4_Z_ready
-gemm512_4_Z_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
-gemm512_4_Z_ready:
 	TESTQ CX, CX
 	JEQ gemm512_4_Z_store
 gemm512_4_Z_loop:
@@ -1306,26 +1728,62 @@ gemm512_4_Z_loop:
 	DECQ CX
 	JNE gemm512_4_Z_loop
 gemm512_4_Z_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_4_Z_nobias
+	VMOVUPS (AX), Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+gemm512_4_Z_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_4_Z_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_4_Z_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
 	VMAXPS Z2, Z24, Z2
 	VMAXPS Z3, Z24, Z3
-	CMPQ AX, $2
-	JNE gemm512_4_Z_write
+	CMPQ CX, $2
+	JNE gemm512_4_Z_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
 	VMINPS Z1, Z25, Z1
 	VMINPS Z2, Z25, Z2
 	VMINPS Z3, Z25, Z3
+gemm512_4_Z_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_4_Z_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS (AX)(R8*1), Z1, Z1
+	VADDPS (AX)(R8*2), Z2, Z2
+	VADDPS (AX)(R9*1), Z3, Z3
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_4_Z_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	CMPQ CX, $2
+	JNE gemm512_4_Z_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+gemm512_4_Z_act2_done:
 gemm512_4_Z_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, (SI)(R8*1)
@@ -1334,8 +1792,8 @@ gemm512_4_Z_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_4_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_4_ZY(SB), NOSPLIT, $0-80
+// func gemm512_4_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_4_ZY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -1344,21 +1802,6 @@ TEXT ·gemm512_4_ZY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_4_ZY_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Y25
-	VMOVAPS Z24, Z0
-	VMOVAPS Y25, Y1
-	VMOVAPS Z24, Z2
-	VMOVAPS Y25, Y3
-	VMOVAPS Z24, Z4
-	VMOVAPS Y25, Y5
-	VMOVAPS Z24, Z6
-	VMOVAPS Y25, Y7
-	JMP gemm512_4_ZY_ready
-gemm512_4_ZY_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1367,7 +1810,6 @@ gemm512_4_ZY_zero:
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
 	VPXORD Z7, Z7, Z7
-gemm512_4_ZY_ready:
 	TESTQ CX, CX
 	JEQ gemm512_4_ZY_store
 gemm512_4_ZY_loop:
@@ -1390,13 +1832,27 @@ gemm512_4_ZY_loop:
 	DECQ CX
 	JNE gemm512_4_ZY_loop
 gemm512_4_ZY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_4_ZY_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Y25
+	VADDPS Z24, Z0, Z0
+	VADDPS Y25, Y1, Y1
+	VADDPS Z24, Z2, Z2
+	VADDPS Y25, Y3, Y3
+	VADDPS Z24, Z4, Z4
+	VADDPS Y25, Y5, Y5
+	VADDPS Z24, Z6, Z6
+	VADDPS Y25, Y7, Y7
+gemm512_4_ZY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_4_ZY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_4_ZY_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Y1, Y24, Y1
@@ -1406,8 +1862,8 @@ gemm512_4_ZY_store:
 	VMAXPS Y5, Y24, Y5
 	VMAXPS Z6, Z24, Z6
 	VMAXPS Y7, Y24, Y7
-	CMPQ AX, $2
-	JNE gemm512_4_ZY_write
+	CMPQ CX, $2
+	JNE gemm512_4_ZY_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -1418,6 +1874,45 @@ gemm512_4_ZY_store:
 	VMINPS Y5, Y25, Y5
 	VMINPS Z6, Z25, Z6
 	VMINPS Y7, Y25, Y7
+gemm512_4_ZY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_4_ZY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Y3, Y3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Y5, Y5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Y7, Y7
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_4_ZY_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Y7, Y24, Y7
+	CMPQ CX, $2
+	JNE gemm512_4_ZY_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Y1, Y25, Y1
+	VMINPS Z2, Z25, Z2
+	VMINPS Y3, Y25, Y3
+	VMINPS Z4, Z25, Z4
+	VMINPS Y5, Y25, Y5
+	VMINPS Z6, Z25, Z6
+	VMINPS Y7, Y25, Y7
+gemm512_4_ZY_act2_done:
 gemm512_4_ZY_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Y1, 64(SI)
@@ -1430,8 +1925,8 @@ gemm512_4_ZY_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_4_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_4_Y(SB), NOSPLIT, $0-80
+// func gemm512_4_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_4_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -1440,21 +1935,10 @@ TEXT ·gemm512_4_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_4_Y_zero
-	VMOVUPS (AX), Y24
-	VMOVAPS Y24, Y0
-	VMOVAPS Y24, Y1
-	VMOVAPS Y24, Y2
-	VMOVAPS Y24, Y3
-	JMP gemm512_4_Y_ready
-gemm512_4_Y_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
-gemm512_4_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm512_4_Y_store
 gemm512_4_Y_loop:
@@ -1472,26 +1956,62 @@ gemm512_4_Y_loop:
 	DECQ CX
 	JNE gemm512_4_Y_loop
 gemm512_4_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_4_Y_nobias
+	VMOVUPS (AX), Y24
+	VADDPS Y24, Y0, Y0
+	VADDPS Y24, Y1, Y1
+	VADDPS Y24, Y2, Y2
+	VADDPS Y24, Y3, Y3
+gemm512_4_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_4_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_4_Y_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Y0, Y24, Y0
 	VMAXPS Y1, Y24, Y1
 	VMAXPS Y2, Y24, Y2
 	VMAXPS Y3, Y24, Y3
-	CMPQ AX, $2
-	JNE gemm512_4_Y_write
+	CMPQ CX, $2
+	JNE gemm512_4_Y_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Y0, Y25, Y0
 	VMINPS Y1, Y25, Y1
 	VMINPS Y2, Y25, Y2
 	VMINPS Y3, Y25, Y3
+gemm512_4_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_4_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (AX)(R8*2), Y2, Y2
+	VADDPS (AX)(R9*1), Y3, Y3
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_4_Y_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Y0, Y24, Y0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Y2, Y24, Y2
+	VMAXPS Y3, Y24, Y3
+	CMPQ CX, $2
+	JNE gemm512_4_Y_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Y0, Y25, Y0
+	VMINPS Y1, Y25, Y1
+	VMINPS Y2, Y25, Y2
+	VMINPS Y3, Y25, Y3
+gemm512_4_Y_act2_done:
 gemm512_4_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
@@ -1500,8 +2020,8 @@ gemm512_4_Y_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_4_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_4_ZZm(SB), NOSPLIT, $0-80
+// func gemm512_4_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_4_ZZm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -1512,21 +2032,6 @@ TEXT ·gemm512_4_ZZm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_4_ZZm_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS.Z 64(AX), K1, Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	JMP gemm512_4_ZZm_ready
-gemm512_4_ZZm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1535,7 +2040,6 @@ gemm512_4_ZZm_zero:
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
 	VPXORD Z7, Z7, Z7
-gemm512_4_ZZm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_4_ZZm_store
 gemm512_4_ZZm_loop:
@@ -1558,13 +2062,27 @@ gemm512_4_ZZm_loop:
 	DECQ CX
 	JNE gemm512_4_ZZm_loop
 gemm512_4_ZZm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_4_ZZm_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS.Z 64(AX), K1, Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+gemm512_4_ZZm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_4_ZZm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_4_ZZm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -1574,8 +2092,8 @@ gemm512_4_ZZm_store:
 	VMAXPS Z5, Z24, Z5
 	VMAXPS Z6, Z24, Z6
 	VMAXPS Z7, Z24, Z7
-	CMPQ AX, $2
-	JNE gemm512_4_ZZm_write
+	CMPQ CX, $2
+	JNE gemm512_4_ZZm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -1586,6 +2104,45 @@ gemm512_4_ZZm_store:
 	VMINPS Z5, Z25, Z5
 	VMINPS Z6, Z25, Z6
 	VMINPS Z7, Z25, Z7
+gemm512_4_ZZm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_4_ZZm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, K1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, K1, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, K1, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, K1, Z7
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_4_ZZm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	CMPQ CX, $2
+	JNE gemm512_4_ZZm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+gemm512_4_ZZm_act2_done:
 gemm512_4_ZZm_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, K1, 64(SI)
@@ -1598,8 +2155,8 @@ gemm512_4_ZZm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_4_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_4_Zm(SB), NOSPLIT, $0-80
+// func gemm512_4_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_4_Zm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -1610,21 +2167,10 @@ TEXT ·gemm512_4_Zm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_4_Zm_zero
-	VMOVUPS.Z (AX), K1, Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	JMP gemm512_4_Zm_ready
-gemm512_4_Zm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
-gemm512_4_Zm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_4_Zm_store
 gemm512_4_Zm_loop:
@@ -1642,26 +2188,62 @@ gemm512_4_Zm_loop:
 	DECQ CX
 	JNE gemm512_4_Zm_loop
 gemm512_4_Zm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_4_Zm_nobias
+	VMOVUPS.Z (AX), K1, Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+gemm512_4_Zm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_4_Zm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_4_Zm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
 	VMAXPS Z2, Z24, Z2
 	VMAXPS Z3, Z24, Z3
-	CMPQ AX, $2
-	JNE gemm512_4_Zm_write
+	CMPQ CX, $2
+	JNE gemm512_4_Zm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
 	VMINPS Z1, Z25, Z1
 	VMINPS Z2, Z25, Z2
 	VMINPS Z3, Z25, Z3
+gemm512_4_Zm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_4_Zm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Z0, K1, Z0
+	VADDPS (AX)(R8*1), Z1, K1, Z1
+	VADDPS (AX)(R8*2), Z2, K1, Z2
+	VADDPS (AX)(R9*1), Z3, K1, Z3
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_4_Zm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	CMPQ CX, $2
+	JNE gemm512_4_Zm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+gemm512_4_Zm_act2_done:
 gemm512_4_Zm_write:
 	VMOVUPS Z0, K1, (SI)
 	VMOVUPS Z1, K1, (SI)(R8*1)
@@ -1670,8 +2252,8 @@ gemm512_4_Zm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_5_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_5_ZZ(SB), NOSPLIT, $0-80
+// func gemm512_5_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_5_ZZ(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -1681,23 +2263,6 @@ TEXT ·gemm512_5_ZZ(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_5_ZZ_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	JMP gemm512_5_ZZ_ready
-gemm512_5_ZZ_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1708,7 +2273,6 @@ gemm512_5_ZZ_zero:
 	VPXORD Z7, Z7, Z7
 	VPXORD Z8, Z8, Z8
 	VPXORD Z9, Z9, Z9
-gemm512_5_ZZ_ready:
 	TESTQ CX, CX
 	JEQ gemm512_5_ZZ_store
 gemm512_5_ZZ_loop:
@@ -1735,14 +2299,30 @@ gemm512_5_ZZ_loop:
 	DECQ CX
 	JNE gemm512_5_ZZ_loop
 gemm512_5_ZZ_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_5_ZZ_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+gemm512_5_ZZ_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_5_ZZ_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_5_ZZ_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -1754,8 +2334,8 @@ gemm512_5_ZZ_store:
 	VMAXPS Z7, Z24, Z7
 	VMAXPS Z8, Z24, Z8
 	VMAXPS Z9, Z24, Z9
-	CMPQ AX, $2
-	JNE gemm512_5_ZZ_write
+	CMPQ CX, $2
+	JNE gemm512_5_ZZ_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -1768,6 +2348,52 @@ gemm512_5_ZZ_store:
 	VMINPS Z7, Z25, Z7
 	VMINPS Z8, Z25, Z8
 	VMINPS Z9, Z25, Z9
+gemm512_5_ZZ_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_5_ZZ_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, Z9
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_5_ZZ_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	CMPQ CX, $2
+	JNE gemm512_5_ZZ_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+gemm512_5_ZZ_act2_done:
 gemm512_5_ZZ_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, 64(SI)
@@ -1782,8 +2408,8 @@ gemm512_5_ZZ_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_5_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_5_Z(SB), NOSPLIT, $0-80
+// func gemm512_5_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_5_Z(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -1793,23 +2419,11 @@ TEXT ·gemm512_5_Z(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_5_Z_zero
-	VMOVUPS (AX), Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	JMP gemm512_5_Z_ready
-gemm512_5_Z_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
 	VPXORD Z4, Z4, Z4
-gemm512_5_Z_ready:
 	TESTQ CX, CX
 	JEQ gemm512_5_Z_store
 gemm512_5_Z_loop:
@@ -1830,22 +2444,32 @@ gemm512_5_Z_loop:
 	DECQ CX
 	JNE gemm512_5_Z_loop
 gemm512_5_Z_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_5_Z_nobias
+	VMOVUPS (AX), Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+gemm512_5_Z_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_5_Z_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_5_Z_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
 	VMAXPS Z2, Z24, Z2
 	VMAXPS Z3, Z24, Z3
 	VMAXPS Z4, Z24, Z4
-	CMPQ AX, $2
-	JNE gemm512_5_Z_write
+	CMPQ CX, $2
+	JNE gemm512_5_Z_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -1853,6 +2477,37 @@ gemm512_5_Z_store:
 	VMINPS Z2, Z25, Z2
 	VMINPS Z3, Z25, Z3
 	VMINPS Z4, Z25, Z4
+gemm512_5_Z_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_5_Z_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS (AX)(R8*1), Z1, Z1
+	VADDPS (AX)(R8*2), Z2, Z2
+	VADDPS (AX)(R9*1), Z3, Z3
+	VADDPS (BX), Z4, Z4
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_5_Z_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	CMPQ CX, $2
+	JNE gemm512_5_Z_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+gemm512_5_Z_act2_done:
 gemm512_5_Z_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, (SI)(R8*1)
@@ -1862,8 +2517,8 @@ gemm512_5_Z_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_5_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_5_ZY(SB), NOSPLIT, $0-80
+// func gemm512_5_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_5_ZY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -1873,23 +2528,6 @@ TEXT ·gemm512_5_ZY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_5_ZY_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Y25
-	VMOVAPS Z24, Z0
-	VMOVAPS Y25, Y1
-	VMOVAPS Z24, Z2
-	VMOVAPS Y25, Y3
-	VMOVAPS Z24, Z4
-	VMOVAPS Y25, Y5
-	VMOVAPS Z24, Z6
-	VMOVAPS Y25, Y7
-	VMOVAPS Z24, Z8
-	VMOVAPS Y25, Y9
-	JMP gemm512_5_ZY_ready
-gemm512_5_ZY_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1900,7 +2538,6 @@ gemm512_5_ZY_zero:
 	VPXORD Z7, Z7, Z7
 	VPXORD Z8, Z8, Z8
 	VPXORD Z9, Z9, Z9
-gemm512_5_ZY_ready:
 	TESTQ CX, CX
 	JEQ gemm512_5_ZY_store
 gemm512_5_ZY_loop:
@@ -1927,14 +2564,30 @@ gemm512_5_ZY_loop:
 	DECQ CX
 	JNE gemm512_5_ZY_loop
 gemm512_5_ZY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_5_ZY_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Y25
+	VADDPS Z24, Z0, Z0
+	VADDPS Y25, Y1, Y1
+	VADDPS Z24, Z2, Z2
+	VADDPS Y25, Y3, Y3
+	VADDPS Z24, Z4, Z4
+	VADDPS Y25, Y5, Y5
+	VADDPS Z24, Z6, Z6
+	VADDPS Y25, Y7, Y7
+	VADDPS Z24, Z8, Z8
+	VADDPS Y25, Y9, Y9
+gemm512_5_ZY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_5_ZY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_5_ZY_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Y1, Y24, Y1
@@ -1946,8 +2599,8 @@ gemm512_5_ZY_store:
 	VMAXPS Y7, Y24, Y7
 	VMAXPS Z8, Z24, Z8
 	VMAXPS Y9, Y24, Y9
-	CMPQ AX, $2
-	JNE gemm512_5_ZY_write
+	CMPQ CX, $2
+	JNE gemm512_5_ZY_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -1960,6 +2613,52 @@ gemm512_5_ZY_store:
 	VMINPS Y7, Y25, Y7
 	VMINPS Z8, Z25, Z8
 	VMINPS Y9, Y25, Y9
+gemm512_5_ZY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_5_ZY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Y3, Y3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Y5, Y5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Y7, Y7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Y9, Y9
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_5_ZY_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Y7, Y24, Y7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Y9, Y24, Y9
+	CMPQ CX, $2
+	JNE gemm512_5_ZY_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Y1, Y25, Y1
+	VMINPS Z2, Z25, Z2
+	VMINPS Y3, Y25, Y3
+	VMINPS Z4, Z25, Z4
+	VMINPS Y5, Y25, Y5
+	VMINPS Z6, Z25, Z6
+	VMINPS Y7, Y25, Y7
+	VMINPS Z8, Z25, Z8
+	VMINPS Y9, Y25, Y9
+gemm512_5_ZY_act2_done:
 gemm512_5_ZY_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Y1, 64(SI)
@@ -1974,8 +2673,8 @@ gemm512_5_ZY_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_5_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_5_Y(SB), NOSPLIT, $0-80
+// func gemm512_5_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_5_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -1985,23 +2684,11 @@ TEXT ·gemm512_5_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_5_Y_zero
-	VMOVUPS (AX), Y24
-	VMOVAPS Y24, Y0
-	VMOVAPS Y24, Y1
-	VMOVAPS Y24, Y2
-	VMOVAPS Y24, Y3
-	VMOVAPS Y24, Y4
-	JMP gemm512_5_Y_ready
-gemm512_5_Y_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
 	VPXORD Z4, Z4, Z4
-gemm512_5_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm512_5_Y_store
 gemm512_5_Y_loop:
@@ -2022,22 +2709,32 @@ gemm512_5_Y_loop:
 	DECQ CX
 	JNE gemm512_5_Y_loop
 gemm512_5_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_5_Y_nobias
+	VMOVUPS (AX), Y24
+	VADDPS Y24, Y0, Y0
+	VADDPS Y24, Y1, Y1
+	VADDPS Y24, Y2, Y2
+	VADDPS Y24, Y3, Y3
+	VADDPS Y24, Y4, Y4
+gemm512_5_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_5_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_5_Y_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Y0, Y24, Y0
 	VMAXPS Y1, Y24, Y1
 	VMAXPS Y2, Y24, Y2
 	VMAXPS Y3, Y24, Y3
 	VMAXPS Y4, Y24, Y4
-	CMPQ AX, $2
-	JNE gemm512_5_Y_write
+	CMPQ CX, $2
+	JNE gemm512_5_Y_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Y0, Y25, Y0
@@ -2045,6 +2742,37 @@ gemm512_5_Y_store:
 	VMINPS Y2, Y25, Y2
 	VMINPS Y3, Y25, Y3
 	VMINPS Y4, Y25, Y4
+gemm512_5_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_5_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (AX)(R8*2), Y2, Y2
+	VADDPS (AX)(R9*1), Y3, Y3
+	VADDPS (BX), Y4, Y4
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_5_Y_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Y0, Y24, Y0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Y2, Y24, Y2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Y4, Y24, Y4
+	CMPQ CX, $2
+	JNE gemm512_5_Y_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Y0, Y25, Y0
+	VMINPS Y1, Y25, Y1
+	VMINPS Y2, Y25, Y2
+	VMINPS Y3, Y25, Y3
+	VMINPS Y4, Y25, Y4
+gemm512_5_Y_act2_done:
 gemm512_5_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
@@ -2054,8 +2782,8 @@ gemm512_5_Y_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_5_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_5_ZZm(SB), NOSPLIT, $0-80
+// func gemm512_5_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_5_ZZm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -2067,23 +2795,6 @@ TEXT ·gemm512_5_ZZm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_5_ZZm_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS.Z 64(AX), K1, Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	JMP gemm512_5_ZZm_ready
-gemm512_5_ZZm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -2094,7 +2805,6 @@ gemm512_5_ZZm_zero:
 	VPXORD Z7, Z7, Z7
 	VPXORD Z8, Z8, Z8
 	VPXORD Z9, Z9, Z9
-gemm512_5_ZZm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_5_ZZm_store
 gemm512_5_ZZm_loop:
@@ -2121,14 +2831,30 @@ gemm512_5_ZZm_loop:
 	DECQ CX
 	JNE gemm512_5_ZZm_loop
 gemm512_5_ZZm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_5_ZZm_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS.Z 64(AX), K1, Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+gemm512_5_ZZm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_5_ZZm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_5_ZZm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -2140,8 +2866,8 @@ gemm512_5_ZZm_store:
 	VMAXPS Z7, Z24, Z7
 	VMAXPS Z8, Z24, Z8
 	VMAXPS Z9, Z24, Z9
-	CMPQ AX, $2
-	JNE gemm512_5_ZZm_write
+	CMPQ CX, $2
+	JNE gemm512_5_ZZm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -2154,6 +2880,52 @@ gemm512_5_ZZm_store:
 	VMINPS Z7, Z25, Z7
 	VMINPS Z8, Z25, Z8
 	VMINPS Z9, Z25, Z9
+gemm512_5_ZZm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_5_ZZm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, K1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, K1, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, K1, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, K1, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, K1, Z9
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_5_ZZm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	CMPQ CX, $2
+	JNE gemm512_5_ZZm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+gemm512_5_ZZm_act2_done:
 gemm512_5_ZZm_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, K1, 64(SI)
@@ -2168,8 +2940,8 @@ gemm512_5_ZZm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_5_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_5_Zm(SB), NOSPLIT, $0-80
+// func gemm512_5_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_5_Zm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -2181,23 +2953,11 @@ TEXT ·gemm512_5_Zm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_5_Zm_zero
-	VMOVUPS.Z (AX), K1, Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	JMP gemm512_5_Zm_ready
-gemm512_5_Zm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
 	VPXORD Z4, Z4, Z4
-gemm512_5_Zm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_5_Zm_store
 gemm512_5_Zm_loop:
@@ -2218,22 +2978,32 @@ gemm512_5_Zm_loop:
 	DECQ CX
 	JNE gemm512_5_Zm_loop
 gemm512_5_Zm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_5_Zm_nobias
+	VMOVUPS.Z (AX), K1, Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+gemm512_5_Zm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_5_Zm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_5_Zm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
 	VMAXPS Z2, Z24, Z2
 	VMAXPS Z3, Z24, Z3
 	VMAXPS Z4, Z24, Z4
-	CMPQ AX, $2
-	JNE gemm512_5_Zm_write
+	CMPQ CX, $2
+	JNE gemm512_5_Zm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -2241,6 +3011,37 @@ gemm512_5_Zm_store:
 	VMINPS Z2, Z25, Z2
 	VMINPS Z3, Z25, Z3
 	VMINPS Z4, Z25, Z4
+gemm512_5_Zm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_5_Zm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, K1, Z0
+	VADDPS (AX)(R8*1), Z1, K1, Z1
+	VADDPS (AX)(R8*2), Z2, K1, Z2
+	VADDPS (AX)(R9*1), Z3, K1, Z3
+	VADDPS (BX), Z4, K1, Z4
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_5_Zm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	CMPQ CX, $2
+	JNE gemm512_5_Zm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+gemm512_5_Zm_act2_done:
 gemm512_5_Zm_write:
 	VMOVUPS Z0, K1, (SI)
 	VMOVUPS Z1, K1, (SI)(R8*1)
@@ -2250,8 +3051,8 @@ gemm512_5_Zm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_6_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_6_ZZ(SB), NOSPLIT, $0-80
+// func gemm512_6_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_6_ZZ(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -2261,25 +3062,6 @@ TEXT ·gemm512_6_ZZ(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_6_ZZ_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z25, Z11
-	JMP gemm512_6_ZZ_ready
-gemm512_6_ZZ_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -2292,7 +3074,6 @@ gemm512_6_ZZ_zero:
 	VPXORD Z9, Z9, Z9
 	VPXORD Z10, Z10, Z10
 	VPXORD Z11, Z11, Z11
-gemm512_6_ZZ_ready:
 	TESTQ CX, CX
 	JEQ gemm512_6_ZZ_store
 gemm512_6_ZZ_loop:
@@ -2322,14 +3103,32 @@ gemm512_6_ZZ_loop:
 	DECQ CX
 	JNE gemm512_6_ZZ_loop
 gemm512_6_ZZ_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_6_ZZ_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+gemm512_6_ZZ_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_6_ZZ_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_6_ZZ_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -2343,8 +3142,8 @@ gemm512_6_ZZ_store:
 	VMAXPS Z9, Z24, Z9
 	VMAXPS Z10, Z24, Z10
 	VMAXPS Z11, Z24, Z11
-	CMPQ AX, $2
-	JNE gemm512_6_ZZ_write
+	CMPQ CX, $2
+	JNE gemm512_6_ZZ_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -2359,6 +3158,58 @@ gemm512_6_ZZ_store:
 	VMINPS Z9, Z25, Z9
 	VMINPS Z10, Z25, Z10
 	VMINPS Z11, Z25, Z11
+gemm512_6_ZZ_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_6_ZZ_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, Z9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Z11, Z11
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_6_ZZ_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	CMPQ CX, $2
+	JNE gemm512_6_ZZ_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+gemm512_6_ZZ_act2_done:
 gemm512_6_ZZ_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, 64(SI)
@@ -2375,8 +3226,8 @@ gemm512_6_ZZ_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_6_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_6_Z(SB), NOSPLIT, $0-80
+// func gemm512_6_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_6_Z(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -2386,25 +3237,12 @@ TEXT ·gemm512_6_Z(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_6_Z_zero
-	VMOVUPS (AX), Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z24, Z5
-	JMP gemm512_6_Z_ready
-gemm512_6_Z_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
-gemm512_6_Z_ready:
 	TESTQ CX, CX
 	JEQ gemm512_6_Z_store
 gemm512_6_Z_loop:
@@ -2427,14 +3265,25 @@ gemm512_6_Z_loop:
 	DECQ CX
 	JNE gemm512_6_Z_loop
 gemm512_6_Z_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_6_Z_nobias
+	VMOVUPS (AX), Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+gemm512_6_Z_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_6_Z_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_6_Z_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -2442,8 +3291,8 @@ gemm512_6_Z_store:
 	VMAXPS Z3, Z24, Z3
 	VMAXPS Z4, Z24, Z4
 	VMAXPS Z5, Z24, Z5
-	CMPQ AX, $2
-	JNE gemm512_6_Z_write
+	CMPQ CX, $2
+	JNE gemm512_6_Z_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -2452,6 +3301,40 @@ gemm512_6_Z_store:
 	VMINPS Z3, Z25, Z3
 	VMINPS Z4, Z25, Z4
 	VMINPS Z5, Z25, Z5
+gemm512_6_Z_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_6_Z_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS (AX)(R8*1), Z1, Z1
+	VADDPS (AX)(R8*2), Z2, Z2
+	VADDPS (AX)(R9*1), Z3, Z3
+	VADDPS (BX), Z4, Z4
+	VADDPS (BX)(R8*1), Z5, Z5
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_6_Z_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	CMPQ CX, $2
+	JNE gemm512_6_Z_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+gemm512_6_Z_act2_done:
 gemm512_6_Z_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, (SI)(R8*1)
@@ -2462,8 +3345,8 @@ gemm512_6_Z_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_6_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_6_ZY(SB), NOSPLIT, $0-80
+// func gemm512_6_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_6_ZY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -2473,25 +3356,6 @@ TEXT ·gemm512_6_ZY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_6_ZY_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Y25
-	VMOVAPS Z24, Z0
-	VMOVAPS Y25, Y1
-	VMOVAPS Z24, Z2
-	VMOVAPS Y25, Y3
-	VMOVAPS Z24, Z4
-	VMOVAPS Y25, Y5
-	VMOVAPS Z24, Z6
-	VMOVAPS Y25, Y7
-	VMOVAPS Z24, Z8
-	VMOVAPS Y25, Y9
-	VMOVAPS Z24, Z10
-	VMOVAPS Y25, Y11
-	JMP gemm512_6_ZY_ready
-gemm512_6_ZY_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -2504,7 +3368,6 @@ gemm512_6_ZY_zero:
 	VPXORD Z9, Z9, Z9
 	VPXORD Z10, Z10, Z10
 	VPXORD Z11, Z11, Z11
-gemm512_6_ZY_ready:
 	TESTQ CX, CX
 	JEQ gemm512_6_ZY_store
 gemm512_6_ZY_loop:
@@ -2534,14 +3397,32 @@ gemm512_6_ZY_loop:
 	DECQ CX
 	JNE gemm512_6_ZY_loop
 gemm512_6_ZY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_6_ZY_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Y25
+	VADDPS Z24, Z0, Z0
+	VADDPS Y25, Y1, Y1
+	VADDPS Z24, Z2, Z2
+	VADDPS Y25, Y3, Y3
+	VADDPS Z24, Z4, Z4
+	VADDPS Y25, Y5, Y5
+	VADDPS Z24, Z6, Z6
+	VADDPS Y25, Y7, Y7
+	VADDPS Z24, Z8, Z8
+	VADDPS Y25, Y9, Y9
+	VADDPS Z24, Z10, Z10
+	VADDPS Y25, Y11, Y11
+gemm512_6_ZY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_6_ZY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_6_ZY_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Y1, Y24, Y1
@@ -2555,8 +3436,8 @@ gemm512_6_ZY_store:
 	VMAXPS Y9, Y24, Y9
 	VMAXPS Z10, Z24, Z10
 	VMAXPS Y11, Y24, Y11
-	CMPQ AX, $2
-	JNE gemm512_6_ZY_write
+	CMPQ CX, $2
+	JNE gemm512_6_ZY_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -2571,6 +3452,58 @@ gemm512_6_ZY_store:
 	VMINPS Y9, Y25, Y9
 	VMINPS Z10, Z25, Z10
 	VMINPS Y11, Y25, Y11
+gemm512_6_ZY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_6_ZY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Y3, Y3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Y5, Y5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Y7, Y7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Y9, Y9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Y11, Y11
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_6_ZY_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Y7, Y24, Y7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Y9, Y24, Y9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Y11, Y24, Y11
+	CMPQ CX, $2
+	JNE gemm512_6_ZY_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Y1, Y25, Y1
+	VMINPS Z2, Z25, Z2
+	VMINPS Y3, Y25, Y3
+	VMINPS Z4, Z25, Z4
+	VMINPS Y5, Y25, Y5
+	VMINPS Z6, Z25, Z6
+	VMINPS Y7, Y25, Y7
+	VMINPS Z8, Z25, Z8
+	VMINPS Y9, Y25, Y9
+	VMINPS Z10, Z25, Z10
+	VMINPS Y11, Y25, Y11
+gemm512_6_ZY_act2_done:
 gemm512_6_ZY_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Y1, 64(SI)
@@ -2587,8 +3520,8 @@ gemm512_6_ZY_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_6_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_6_Y(SB), NOSPLIT, $0-80
+// func gemm512_6_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_6_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -2598,25 +3531,12 @@ TEXT ·gemm512_6_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_6_Y_zero
-	VMOVUPS (AX), Y24
-	VMOVAPS Y24, Y0
-	VMOVAPS Y24, Y1
-	VMOVAPS Y24, Y2
-	VMOVAPS Y24, Y3
-	VMOVAPS Y24, Y4
-	VMOVAPS Y24, Y5
-	JMP gemm512_6_Y_ready
-gemm512_6_Y_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
-gemm512_6_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm512_6_Y_store
 gemm512_6_Y_loop:
@@ -2639,14 +3559,25 @@ gemm512_6_Y_loop:
 	DECQ CX
 	JNE gemm512_6_Y_loop
 gemm512_6_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_6_Y_nobias
+	VMOVUPS (AX), Y24
+	VADDPS Y24, Y0, Y0
+	VADDPS Y24, Y1, Y1
+	VADDPS Y24, Y2, Y2
+	VADDPS Y24, Y3, Y3
+	VADDPS Y24, Y4, Y4
+	VADDPS Y24, Y5, Y5
+gemm512_6_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_6_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_6_Y_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Y0, Y24, Y0
 	VMAXPS Y1, Y24, Y1
@@ -2654,8 +3585,8 @@ gemm512_6_Y_store:
 	VMAXPS Y3, Y24, Y3
 	VMAXPS Y4, Y24, Y4
 	VMAXPS Y5, Y24, Y5
-	CMPQ AX, $2
-	JNE gemm512_6_Y_write
+	CMPQ CX, $2
+	JNE gemm512_6_Y_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Y0, Y25, Y0
@@ -2664,6 +3595,40 @@ gemm512_6_Y_store:
 	VMINPS Y3, Y25, Y3
 	VMINPS Y4, Y25, Y4
 	VMINPS Y5, Y25, Y5
+gemm512_6_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_6_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (AX)(R8*2), Y2, Y2
+	VADDPS (AX)(R9*1), Y3, Y3
+	VADDPS (BX), Y4, Y4
+	VADDPS (BX)(R8*1), Y5, Y5
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_6_Y_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Y0, Y24, Y0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Y2, Y24, Y2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Y4, Y24, Y4
+	VMAXPS Y5, Y24, Y5
+	CMPQ CX, $2
+	JNE gemm512_6_Y_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Y0, Y25, Y0
+	VMINPS Y1, Y25, Y1
+	VMINPS Y2, Y25, Y2
+	VMINPS Y3, Y25, Y3
+	VMINPS Y4, Y25, Y4
+	VMINPS Y5, Y25, Y5
+gemm512_6_Y_act2_done:
 gemm512_6_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
@@ -2674,8 +3639,8 @@ gemm512_6_Y_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_6_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_6_ZZm(SB), NOSPLIT, $0-80
+// func gemm512_6_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_6_ZZm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -2687,25 +3652,6 @@ TEXT ·gemm512_6_ZZm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_6_ZZm_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS.Z 64(AX), K1, Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z25, Z11
-	JMP gemm512_6_ZZm_ready
-gemm512_6_ZZm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -2718,7 +3664,6 @@ gemm512_6_ZZm_zero:
 	VPXORD Z9, Z9, Z9
 	VPXORD Z10, Z10, Z10
 	VPXORD Z11, Z11, Z11
-gemm512_6_ZZm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_6_ZZm_store
 gemm512_6_ZZm_loop:
@@ -2748,14 +3693,32 @@ gemm512_6_ZZm_loop:
 	DECQ CX
 	JNE gemm512_6_ZZm_loop
 gemm512_6_ZZm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_6_ZZm_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS.Z 64(AX), K1, Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+gemm512_6_ZZm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_6_ZZm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_6_ZZm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -2769,8 +3732,8 @@ gemm512_6_ZZm_store:
 	VMAXPS Z9, Z24, Z9
 	VMAXPS Z10, Z24, Z10
 	VMAXPS Z11, Z24, Z11
-	CMPQ AX, $2
-	JNE gemm512_6_ZZm_write
+	CMPQ CX, $2
+	JNE gemm512_6_ZZm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -2785,6 +3748,58 @@ gemm512_6_ZZm_store:
 	VMINPS Z9, Z25, Z9
 	VMINPS Z10, Z25, Z10
 	VMINPS Z11, Z25, Z11
+gemm512_6_ZZm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_6_ZZm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, K1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, K1, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, K1, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, K1, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, K1, Z9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Z11, K1, Z11
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_6_ZZm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	CMPQ CX, $2
+	JNE gemm512_6_ZZm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+gemm512_6_ZZm_act2_done:
 gemm512_6_ZZm_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, K1, 64(SI)
@@ -2801,8 +3816,8 @@ gemm512_6_ZZm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_6_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_6_Zm(SB), NOSPLIT, $0-80
+// func gemm512_6_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_6_Zm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -2814,25 +3829,12 @@ TEXT ·gemm512_6_Zm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_6_Zm_zero
-	VMOVUPS.Z (AX), K1, Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z24, Z5
-	JMP gemm512_6_Zm_ready
-gemm512_6_Zm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
 	VPXORD Z3, Z3, Z3
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
-gemm512_6_Zm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_6_Zm_store
 gemm512_6_Zm_loop:
@@ -2855,14 +3857,25 @@ gemm512_6_Zm_loop:
 	DECQ CX
 	JNE gemm512_6_Zm_loop
 gemm512_6_Zm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_6_Zm_nobias
+	VMOVUPS.Z (AX), K1, Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+gemm512_6_Zm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_6_Zm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_6_Zm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -2870,8 +3883,8 @@ gemm512_6_Zm_store:
 	VMAXPS Z3, Z24, Z3
 	VMAXPS Z4, Z24, Z4
 	VMAXPS Z5, Z24, Z5
-	CMPQ AX, $2
-	JNE gemm512_6_Zm_write
+	CMPQ CX, $2
+	JNE gemm512_6_Zm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -2880,6 +3893,40 @@ gemm512_6_Zm_store:
 	VMINPS Z3, Z25, Z3
 	VMINPS Z4, Z25, Z4
 	VMINPS Z5, Z25, Z5
+gemm512_6_Zm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_6_Zm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, K1, Z0
+	VADDPS (AX)(R8*1), Z1, K1, Z1
+	VADDPS (AX)(R8*2), Z2, K1, Z2
+	VADDPS (AX)(R9*1), Z3, K1, Z3
+	VADDPS (BX), Z4, K1, Z4
+	VADDPS (BX)(R8*1), Z5, K1, Z5
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_6_Zm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	CMPQ CX, $2
+	JNE gemm512_6_Zm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+gemm512_6_Zm_act2_done:
 gemm512_6_Zm_write:
 	VMOVUPS Z0, K1, (SI)
 	VMOVUPS Z1, K1, (SI)(R8*1)
@@ -2890,8 +3937,8 @@ gemm512_6_Zm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_7_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_7_ZZ(SB), NOSPLIT, $0-80
+// func gemm512_7_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_7_ZZ(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -2901,27 +3948,6 @@ TEXT ·gemm512_7_ZZ(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_7_ZZ_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z25, Z11
-	VMOVAPS Z24, Z12
-	VMOVAPS Z25, Z13
-	JMP gemm512_7_ZZ_ready
-gemm512_7_ZZ_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -2936,7 +3962,6 @@ gemm512_7_ZZ_zero:
 	VPXORD Z11, Z11, Z11
 	VPXORD Z12, Z12, Z12
 	VPXORD Z13, Z13, Z13
-gemm512_7_ZZ_ready:
 	TESTQ CX, CX
 	JEQ gemm512_7_ZZ_store
 gemm512_7_ZZ_loop:
@@ -2969,14 +3994,34 @@ gemm512_7_ZZ_loop:
 	DECQ CX
 	JNE gemm512_7_ZZ_loop
 gemm512_7_ZZ_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_7_ZZ_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+	VADDPS Z24, Z12, Z12
+	VADDPS Z25, Z13, Z13
+gemm512_7_ZZ_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_7_ZZ_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_7_ZZ_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -2992,8 +4037,8 @@ gemm512_7_ZZ_store:
 	VMAXPS Z11, Z24, Z11
 	VMAXPS Z12, Z24, Z12
 	VMAXPS Z13, Z24, Z13
-	CMPQ AX, $2
-	JNE gemm512_7_ZZ_write
+	CMPQ CX, $2
+	JNE gemm512_7_ZZ_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -3010,6 +4055,64 @@ gemm512_7_ZZ_store:
 	VMINPS Z11, Z25, Z11
 	VMINPS Z12, Z25, Z12
 	VMINPS Z13, Z25, Z13
+gemm512_7_ZZ_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_7_ZZ_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, Z9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Z11, Z11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Z13, Z13
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_7_ZZ_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Z13, Z24, Z13
+	CMPQ CX, $2
+	JNE gemm512_7_ZZ_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+	VMINPS Z12, Z25, Z12
+	VMINPS Z13, Z25, Z13
+gemm512_7_ZZ_act2_done:
 gemm512_7_ZZ_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, 64(SI)
@@ -3028,8 +4131,8 @@ gemm512_7_ZZ_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_7_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_7_Z(SB), NOSPLIT, $0-80
+// func gemm512_7_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_7_Z(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -3039,19 +4142,6 @@ TEXT ·gemm512_7_Z(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_7_Z_zero
-	VMOVUPS (AX), Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z24, Z5
-	VMOVAPS Z24, Z6
-	JMP gemm512_7_Z_ready
-gemm512_7_Z_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -3059,7 +4149,6 @@ gemm512_7_Z_zero:
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
-gemm512_7_Z_ready:
 	TESTQ CX, CX
 	JEQ gemm512_7_Z_store
 gemm512_7_Z_loop:
@@ -3084,14 +4173,26 @@ gemm512_7_Z_loop:
 	DECQ CX
 	JNE gemm512_7_Z_loop
 gemm512_7_Z_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_7_Z_nobias
+	VMOVUPS (AX), Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+	VADDPS Z24, Z6, Z6
+gemm512_7_Z_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_7_Z_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_7_Z_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -3100,8 +4201,8 @@ gemm512_7_Z_store:
 	VMAXPS Z4, Z24, Z4
 	VMAXPS Z5, Z24, Z5
 	VMAXPS Z6, Z24, Z6
-	CMPQ AX, $2
-	JNE gemm512_7_Z_write
+	CMPQ CX, $2
+	JNE gemm512_7_Z_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -3111,6 +4212,43 @@ gemm512_7_Z_store:
 	VMINPS Z4, Z25, Z4
 	VMINPS Z5, Z25, Z5
 	VMINPS Z6, Z25, Z6
+gemm512_7_Z_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_7_Z_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS (AX)(R8*1), Z1, Z1
+	VADDPS (AX)(R8*2), Z2, Z2
+	VADDPS (AX)(R9*1), Z3, Z3
+	VADDPS (BX), Z4, Z4
+	VADDPS (BX)(R8*1), Z5, Z5
+	VADDPS (BX)(R8*2), Z6, Z6
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_7_Z_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	CMPQ CX, $2
+	JNE gemm512_7_Z_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+gemm512_7_Z_act2_done:
 gemm512_7_Z_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, (SI)(R8*1)
@@ -3122,8 +4260,8 @@ gemm512_7_Z_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_7_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_7_ZY(SB), NOSPLIT, $0-80
+// func gemm512_7_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_7_ZY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -3133,27 +4271,6 @@ TEXT ·gemm512_7_ZY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_7_ZY_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Y25
-	VMOVAPS Z24, Z0
-	VMOVAPS Y25, Y1
-	VMOVAPS Z24, Z2
-	VMOVAPS Y25, Y3
-	VMOVAPS Z24, Z4
-	VMOVAPS Y25, Y5
-	VMOVAPS Z24, Z6
-	VMOVAPS Y25, Y7
-	VMOVAPS Z24, Z8
-	VMOVAPS Y25, Y9
-	VMOVAPS Z24, Z10
-	VMOVAPS Y25, Y11
-	VMOVAPS Z24, Z12
-	VMOVAPS Y25, Y13
-	JMP gemm512_7_ZY_ready
-gemm512_7_ZY_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -3168,7 +4285,6 @@ gemm512_7_ZY_zero:
 	VPXORD Z11, Z11, Z11
 	VPXORD Z12, Z12, Z12
 	VPXORD Z13, Z13, Z13
-gemm512_7_ZY_ready:
 	TESTQ CX, CX
 	JEQ gemm512_7_ZY_store
 gemm512_7_ZY_loop:
@@ -3201,14 +4317,34 @@ gemm512_7_ZY_loop:
 	DECQ CX
 	JNE gemm512_7_ZY_loop
 gemm512_7_ZY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_7_ZY_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Y25
+	VADDPS Z24, Z0, Z0
+	VADDPS Y25, Y1, Y1
+	VADDPS Z24, Z2, Z2
+	VADDPS Y25, Y3, Y3
+	VADDPS Z24, Z4, Z4
+	VADDPS Y25, Y5, Y5
+	VADDPS Z24, Z6, Z6
+	VADDPS Y25, Y7, Y7
+	VADDPS Z24, Z8, Z8
+	VADDPS Y25, Y9, Y9
+	VADDPS Z24, Z10, Z10
+	VADDPS Y25, Y11, Y11
+	VADDPS Z24, Z12, Z12
+	VADDPS Y25, Y13, Y13
+gemm512_7_ZY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_7_ZY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_7_ZY_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Y1, Y24, Y1
@@ -3224,8 +4360,8 @@ gemm512_7_ZY_store:
 	VMAXPS Y11, Y24, Y11
 	VMAXPS Z12, Z24, Z12
 	VMAXPS Y13, Y24, Y13
-	CMPQ AX, $2
-	JNE gemm512_7_ZY_write
+	CMPQ CX, $2
+	JNE gemm512_7_ZY_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -3242,6 +4378,64 @@ gemm512_7_ZY_store:
 	VMINPS Y11, Y25, Y11
 	VMINPS Z12, Z25, Z12
 	VMINPS Y13, Y25, Y13
+gemm512_7_ZY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_7_ZY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Y3, Y3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Y5, Y5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Y7, Y7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Y9, Y9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Y11, Y11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Y13, Y13
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_7_ZY_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Y7, Y24, Y7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Y9, Y24, Y9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Y11, Y24, Y11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Y13, Y24, Y13
+	CMPQ CX, $2
+	JNE gemm512_7_ZY_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Y1, Y25, Y1
+	VMINPS Z2, Z25, Z2
+	VMINPS Y3, Y25, Y3
+	VMINPS Z4, Z25, Z4
+	VMINPS Y5, Y25, Y5
+	VMINPS Z6, Z25, Z6
+	VMINPS Y7, Y25, Y7
+	VMINPS Z8, Z25, Z8
+	VMINPS Y9, Y25, Y9
+	VMINPS Z10, Z25, Z10
+	VMINPS Y11, Y25, Y11
+	VMINPS Z12, Z25, Z12
+	VMINPS Y13, Y25, Y13
+gemm512_7_ZY_act2_done:
 gemm512_7_ZY_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Y1, 64(SI)
@@ -3260,8 +4454,8 @@ gemm512_7_ZY_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_7_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_7_Y(SB), NOSPLIT, $0-80
+// func gemm512_7_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_7_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -3271,19 +4465,6 @@ TEXT ·gemm512_7_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_7_Y_zero
-	VMOVUPS (AX), Y24
-	VMOVAPS Y24, Y0
-	VMOVAPS Y24, Y1
-	VMOVAPS Y24, Y2
-	VMOVAPS Y24, Y3
-	VMOVAPS Y24, Y4
-	VMOVAPS Y24, Y5
-	VMOVAPS Y24, Y6
-	JMP gemm512_7_Y_ready
-gemm512_7_Y_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -3291,7 +4472,6 @@ gemm512_7_Y_zero:
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
-gemm512_7_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm512_7_Y_store
 gemm512_7_Y_loop:
@@ -3316,14 +4496,26 @@ gemm512_7_Y_loop:
 	DECQ CX
 	JNE gemm512_7_Y_loop
 gemm512_7_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_7_Y_nobias
+	VMOVUPS (AX), Y24
+	VADDPS Y24, Y0, Y0
+	VADDPS Y24, Y1, Y1
+	VADDPS Y24, Y2, Y2
+	VADDPS Y24, Y3, Y3
+	VADDPS Y24, Y4, Y4
+	VADDPS Y24, Y5, Y5
+	VADDPS Y24, Y6, Y6
+gemm512_7_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_7_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_7_Y_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Y0, Y24, Y0
 	VMAXPS Y1, Y24, Y1
@@ -3332,8 +4524,8 @@ gemm512_7_Y_store:
 	VMAXPS Y4, Y24, Y4
 	VMAXPS Y5, Y24, Y5
 	VMAXPS Y6, Y24, Y6
-	CMPQ AX, $2
-	JNE gemm512_7_Y_write
+	CMPQ CX, $2
+	JNE gemm512_7_Y_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Y0, Y25, Y0
@@ -3343,6 +4535,43 @@ gemm512_7_Y_store:
 	VMINPS Y4, Y25, Y4
 	VMINPS Y5, Y25, Y5
 	VMINPS Y6, Y25, Y6
+gemm512_7_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_7_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (AX)(R8*2), Y2, Y2
+	VADDPS (AX)(R9*1), Y3, Y3
+	VADDPS (BX), Y4, Y4
+	VADDPS (BX)(R8*1), Y5, Y5
+	VADDPS (BX)(R8*2), Y6, Y6
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_7_Y_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Y0, Y24, Y0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Y2, Y24, Y2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Y4, Y24, Y4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Y6, Y24, Y6
+	CMPQ CX, $2
+	JNE gemm512_7_Y_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Y0, Y25, Y0
+	VMINPS Y1, Y25, Y1
+	VMINPS Y2, Y25, Y2
+	VMINPS Y3, Y25, Y3
+	VMINPS Y4, Y25, Y4
+	VMINPS Y5, Y25, Y5
+	VMINPS Y6, Y25, Y6
+gemm512_7_Y_act2_done:
 gemm512_7_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
@@ -3354,8 +4583,8 @@ gemm512_7_Y_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_7_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_7_ZZm(SB), NOSPLIT, $0-80
+// func gemm512_7_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_7_ZZm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -3367,27 +4596,6 @@ TEXT ·gemm512_7_ZZm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_7_ZZm_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS.Z 64(AX), K1, Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z25, Z11
-	VMOVAPS Z24, Z12
-	VMOVAPS Z25, Z13
-	JMP gemm512_7_ZZm_ready
-gemm512_7_ZZm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -3402,7 +4610,6 @@ gemm512_7_ZZm_zero:
 	VPXORD Z11, Z11, Z11
 	VPXORD Z12, Z12, Z12
 	VPXORD Z13, Z13, Z13
-gemm512_7_ZZm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_7_ZZm_store
 gemm512_7_ZZm_loop:
@@ -3435,14 +4642,34 @@ gemm512_7_ZZm_loop:
 	DECQ CX
 	JNE gemm512_7_ZZm_loop
 gemm512_7_ZZm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_7_ZZm_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS.Z 64(AX), K1, Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+	VADDPS Z24, Z12, Z12
+	VADDPS Z25, Z13, Z13
+gemm512_7_ZZm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_7_ZZm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_7_ZZm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -3458,8 +4685,8 @@ gemm512_7_ZZm_store:
 	VMAXPS Z11, Z24, Z11
 	VMAXPS Z12, Z24, Z12
 	VMAXPS Z13, Z24, Z13
-	CMPQ AX, $2
-	JNE gemm512_7_ZZm_write
+	CMPQ CX, $2
+	JNE gemm512_7_ZZm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -3476,6 +4703,64 @@ gemm512_7_ZZm_store:
 	VMINPS Z11, Z25, Z11
 	VMINPS Z12, Z25, Z12
 	VMINPS Z13, Z25, Z13
+gemm512_7_ZZm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_7_ZZm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, K1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, K1, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, K1, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, K1, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, K1, Z9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Z11, K1, Z11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Z13, K1, Z13
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_7_ZZm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Z13, Z24, Z13
+	CMPQ CX, $2
+	JNE gemm512_7_ZZm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+	VMINPS Z12, Z25, Z12
+	VMINPS Z13, Z25, Z13
+gemm512_7_ZZm_act2_done:
 gemm512_7_ZZm_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, K1, 64(SI)
@@ -3494,8 +4779,8 @@ gemm512_7_ZZm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_7_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_7_Zm(SB), NOSPLIT, $0-80
+// func gemm512_7_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_7_Zm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -3507,19 +4792,6 @@ TEXT ·gemm512_7_Zm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_7_Zm_zero
-	VMOVUPS.Z (AX), K1, Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z24, Z5
-	VMOVAPS Z24, Z6
-	JMP gemm512_7_Zm_ready
-gemm512_7_Zm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -3527,7 +4799,6 @@ gemm512_7_Zm_zero:
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
-gemm512_7_Zm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_7_Zm_store
 gemm512_7_Zm_loop:
@@ -3552,14 +4823,26 @@ gemm512_7_Zm_loop:
 	DECQ CX
 	JNE gemm512_7_Zm_loop
 gemm512_7_Zm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_7_Zm_nobias
+	VMOVUPS.Z (AX), K1, Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+	VADDPS Z24, Z6, Z6
+gemm512_7_Zm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_7_Zm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_7_Zm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -3568,8 +4851,8 @@ gemm512_7_Zm_store:
 	VMAXPS Z4, Z24, Z4
 	VMAXPS Z5, Z24, Z5
 	VMAXPS Z6, Z24, Z6
-	CMPQ AX, $2
-	JNE gemm512_7_Zm_write
+	CMPQ CX, $2
+	JNE gemm512_7_Zm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -3579,6 +4862,43 @@ gemm512_7_Zm_store:
 	VMINPS Z4, Z25, Z4
 	VMINPS Z5, Z25, Z5
 	VMINPS Z6, Z25, Z6
+gemm512_7_Zm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_7_Zm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, K1, Z0
+	VADDPS (AX)(R8*1), Z1, K1, Z1
+	VADDPS (AX)(R8*2), Z2, K1, Z2
+	VADDPS (AX)(R9*1), Z3, K1, Z3
+	VADDPS (BX), Z4, K1, Z4
+	VADDPS (BX)(R8*1), Z5, K1, Z5
+	VADDPS (BX)(R8*2), Z6, K1, Z6
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_7_Zm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	CMPQ CX, $2
+	JNE gemm512_7_Zm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+gemm512_7_Zm_act2_done:
 gemm512_7_Zm_write:
 	VMOVUPS Z0, K1, (SI)
 	VMOVUPS Z1, K1, (SI)(R8*1)
@@ -3590,8 +4910,8 @@ gemm512_7_Zm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_8_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_8_ZZ(SB), NOSPLIT, $0-80
+// func gemm512_8_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_8_ZZ(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -3601,29 +4921,6 @@ TEXT ·gemm512_8_ZZ(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_8_ZZ_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z25, Z11
-	VMOVAPS Z24, Z12
-	VMOVAPS Z25, Z13
-	VMOVAPS Z24, Z14
-	VMOVAPS Z25, Z15
-	JMP gemm512_8_ZZ_ready
-gemm512_8_ZZ_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -3640,7 +4937,6 @@ gemm512_8_ZZ_zero:
 	VPXORD Z13, Z13, Z13
 	VPXORD Z14, Z14, Z14
 	VPXORD Z15, Z15, Z15
-gemm512_8_ZZ_ready:
 	TESTQ CX, CX
 	JEQ gemm512_8_ZZ_store
 gemm512_8_ZZ_loop:
@@ -3676,14 +4972,36 @@ gemm512_8_ZZ_loop:
 	DECQ CX
 	JNE gemm512_8_ZZ_loop
 gemm512_8_ZZ_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_8_ZZ_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+	VADDPS Z24, Z12, Z12
+	VADDPS Z25, Z13, Z13
+	VADDPS Z24, Z14, Z14
+	VADDPS Z25, Z15, Z15
+gemm512_8_ZZ_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_8_ZZ_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_8_ZZ_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -3701,8 +5019,8 @@ gemm512_8_ZZ_store:
 	VMAXPS Z13, Z24, Z13
 	VMAXPS Z14, Z24, Z14
 	VMAXPS Z15, Z24, Z15
-	CMPQ AX, $2
-	JNE gemm512_8_ZZ_write
+	CMPQ CX, $2
+	JNE gemm512_8_ZZ_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -3721,6 +5039,70 @@ gemm512_8_ZZ_store:
 	VMINPS Z13, Z25, Z13
 	VMINPS Z14, Z25, Z14
 	VMINPS Z15, Z25, Z15
+gemm512_8_ZZ_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_8_ZZ_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, Z9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Z11, Z11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Z13, Z13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Z15, Z15
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_8_ZZ_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Z13, Z24, Z13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Z15, Z24, Z15
+	CMPQ CX, $2
+	JNE gemm512_8_ZZ_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+	VMINPS Z12, Z25, Z12
+	VMINPS Z13, Z25, Z13
+	VMINPS Z14, Z25, Z14
+	VMINPS Z15, Z25, Z15
+gemm512_8_ZZ_act2_done:
 gemm512_8_ZZ_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, 64(SI)
@@ -3741,8 +5123,8 @@ gemm512_8_ZZ_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_8_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_8_Z(SB), NOSPLIT, $0-80
+// func gemm512_8_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_8_Z(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -3752,20 +5134,6 @@ TEXT ·gemm512_8_Z(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_8_Z_zero
-	VMOVUPS (AX), Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z24, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z24, Z7
-	JMP gemm512_8_Z_ready
-gemm512_8_Z_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -3774,7 +5142,6 @@ gemm512_8_Z_zero:
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
 	VPXORD Z7, Z7, Z7
-gemm512_8_Z_ready:
 	TESTQ CX, CX
 	JEQ gemm512_8_Z_store
 gemm512_8_Z_loop:
@@ -3801,14 +5168,27 @@ gemm512_8_Z_loop:
 	DECQ CX
 	JNE gemm512_8_Z_loop
 gemm512_8_Z_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_8_Z_nobias
+	VMOVUPS (AX), Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z24, Z7, Z7
+gemm512_8_Z_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_8_Z_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_8_Z_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -3818,8 +5198,8 @@ gemm512_8_Z_store:
 	VMAXPS Z5, Z24, Z5
 	VMAXPS Z6, Z24, Z6
 	VMAXPS Z7, Z24, Z7
-	CMPQ AX, $2
-	JNE gemm512_8_Z_write
+	CMPQ CX, $2
+	JNE gemm512_8_Z_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -3830,6 +5210,46 @@ gemm512_8_Z_store:
 	VMINPS Z5, Z25, Z5
 	VMINPS Z6, Z25, Z6
 	VMINPS Z7, Z25, Z7
+gemm512_8_Z_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_8_Z_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS (AX)(R8*1), Z1, Z1
+	VADDPS (AX)(R8*2), Z2, Z2
+	VADDPS (AX)(R9*1), Z3, Z3
+	VADDPS (BX), Z4, Z4
+	VADDPS (BX)(R8*1), Z5, Z5
+	VADDPS (BX)(R8*2), Z6, Z6
+	VADDPS (BX)(R9*1), Z7, Z7
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_8_Z_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	CMPQ CX, $2
+	JNE gemm512_8_Z_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+gemm512_8_Z_act2_done:
 gemm512_8_Z_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, (SI)(R8*1)
@@ -3842,8 +5262,8 @@ gemm512_8_Z_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_8_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_8_ZY(SB), NOSPLIT, $0-80
+// func gemm512_8_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_8_ZY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -3853,29 +5273,6 @@ TEXT ·gemm512_8_ZY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_8_ZY_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Y25
-	VMOVAPS Z24, Z0
-	VMOVAPS Y25, Y1
-	VMOVAPS Z24, Z2
-	VMOVAPS Y25, Y3
-	VMOVAPS Z24, Z4
-	VMOVAPS Y25, Y5
-	VMOVAPS Z24, Z6
-	VMOVAPS Y25, Y7
-	VMOVAPS Z24, Z8
-	VMOVAPS Y25, Y9
-	VMOVAPS Z24, Z10
-	VMOVAPS Y25, Y11
-	VMOVAPS Z24, Z12
-	VMOVAPS Y25, Y13
-	VMOVAPS Z24, Z14
-	VMOVAPS Y25, Y15
-	JMP gemm512_8_ZY_ready
-gemm512_8_ZY_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -3892,7 +5289,6 @@ gemm512_8_ZY_zero:
 	VPXORD Z13, Z13, Z13
 	VPXORD Z14, Z14, Z14
 	VPXORD Z15, Z15, Z15
-gemm512_8_ZY_ready:
 	TESTQ CX, CX
 	JEQ gemm512_8_ZY_store
 gemm512_8_ZY_loop:
@@ -3928,14 +5324,36 @@ gemm512_8_ZY_loop:
 	DECQ CX
 	JNE gemm512_8_ZY_loop
 gemm512_8_ZY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_8_ZY_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Y25
+	VADDPS Z24, Z0, Z0
+	VADDPS Y25, Y1, Y1
+	VADDPS Z24, Z2, Z2
+	VADDPS Y25, Y3, Y3
+	VADDPS Z24, Z4, Z4
+	VADDPS Y25, Y5, Y5
+	VADDPS Z24, Z6, Z6
+	VADDPS Y25, Y7, Y7
+	VADDPS Z24, Z8, Z8
+	VADDPS Y25, Y9, Y9
+	VADDPS Z24, Z10, Z10
+	VADDPS Y25, Y11, Y11
+	VADDPS Z24, Z12, Z12
+	VADDPS Y25, Y13, Y13
+	VADDPS Z24, Z14, Z14
+	VADDPS Y25, Y15, Y15
+gemm512_8_ZY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_8_ZY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_8_ZY_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Y1, Y24, Y1
@@ -3953,8 +5371,8 @@ gemm512_8_ZY_store:
 	VMAXPS Y13, Y24, Y13
 	VMAXPS Z14, Z24, Z14
 	VMAXPS Y15, Y24, Y15
-	CMPQ AX, $2
-	JNE gemm512_8_ZY_write
+	CMPQ CX, $2
+	JNE gemm512_8_ZY_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -3973,6 +5391,70 @@ gemm512_8_ZY_store:
 	VMINPS Y13, Y25, Y13
 	VMINPS Z14, Z25, Z14
 	VMINPS Y15, Y25, Y15
+gemm512_8_ZY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_8_ZY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Y3, Y3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Y5, Y5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Y7, Y7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Y9, Y9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Y11, Y11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Y13, Y13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Y15, Y15
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_8_ZY_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Y7, Y24, Y7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Y9, Y24, Y9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Y11, Y24, Y11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Y13, Y24, Y13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Y15, Y24, Y15
+	CMPQ CX, $2
+	JNE gemm512_8_ZY_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Y1, Y25, Y1
+	VMINPS Z2, Z25, Z2
+	VMINPS Y3, Y25, Y3
+	VMINPS Z4, Z25, Z4
+	VMINPS Y5, Y25, Y5
+	VMINPS Z6, Z25, Z6
+	VMINPS Y7, Y25, Y7
+	VMINPS Z8, Z25, Z8
+	VMINPS Y9, Y25, Y9
+	VMINPS Z10, Z25, Z10
+	VMINPS Y11, Y25, Y11
+	VMINPS Z12, Z25, Z12
+	VMINPS Y13, Y25, Y13
+	VMINPS Z14, Z25, Z14
+	VMINPS Y15, Y25, Y15
+gemm512_8_ZY_act2_done:
 gemm512_8_ZY_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Y1, 64(SI)
@@ -3993,8 +5475,8 @@ gemm512_8_ZY_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_8_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_8_Y(SB), NOSPLIT, $0-80
+// func gemm512_8_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_8_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -4004,20 +5486,6 @@ TEXT ·gemm512_8_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_8_Y_zero
-	VMOVUPS (AX), Y24
-	VMOVAPS Y24, Y0
-	VMOVAPS Y24, Y1
-	VMOVAPS Y24, Y2
-	VMOVAPS Y24, Y3
-	VMOVAPS Y24, Y4
-	VMOVAPS Y24, Y5
-	VMOVAPS Y24, Y6
-	VMOVAPS Y24, Y7
-	JMP gemm512_8_Y_ready
-gemm512_8_Y_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -4026,7 +5494,6 @@ gemm512_8_Y_zero:
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
 	VPXORD Z7, Z7, Z7
-gemm512_8_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm512_8_Y_store
 gemm512_8_Y_loop:
@@ -4053,14 +5520,27 @@ gemm512_8_Y_loop:
 	DECQ CX
 	JNE gemm512_8_Y_loop
 gemm512_8_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_8_Y_nobias
+	VMOVUPS (AX), Y24
+	VADDPS Y24, Y0, Y0
+	VADDPS Y24, Y1, Y1
+	VADDPS Y24, Y2, Y2
+	VADDPS Y24, Y3, Y3
+	VADDPS Y24, Y4, Y4
+	VADDPS Y24, Y5, Y5
+	VADDPS Y24, Y6, Y6
+	VADDPS Y24, Y7, Y7
+gemm512_8_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_8_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_8_Y_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Y0, Y24, Y0
 	VMAXPS Y1, Y24, Y1
@@ -4070,8 +5550,8 @@ gemm512_8_Y_store:
 	VMAXPS Y5, Y24, Y5
 	VMAXPS Y6, Y24, Y6
 	VMAXPS Y7, Y24, Y7
-	CMPQ AX, $2
-	JNE gemm512_8_Y_write
+	CMPQ CX, $2
+	JNE gemm512_8_Y_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Y0, Y25, Y0
@@ -4082,6 +5562,46 @@ gemm512_8_Y_store:
 	VMINPS Y5, Y25, Y5
 	VMINPS Y6, Y25, Y6
 	VMINPS Y7, Y25, Y7
+gemm512_8_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_8_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (AX)(R8*2), Y2, Y2
+	VADDPS (AX)(R9*1), Y3, Y3
+	VADDPS (BX), Y4, Y4
+	VADDPS (BX)(R8*1), Y5, Y5
+	VADDPS (BX)(R8*2), Y6, Y6
+	VADDPS (BX)(R9*1), Y7, Y7
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_8_Y_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Y0, Y24, Y0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Y2, Y24, Y2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Y4, Y24, Y4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Y6, Y24, Y6
+	VMAXPS Y7, Y24, Y7
+	CMPQ CX, $2
+	JNE gemm512_8_Y_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Y0, Y25, Y0
+	VMINPS Y1, Y25, Y1
+	VMINPS Y2, Y25, Y2
+	VMINPS Y3, Y25, Y3
+	VMINPS Y4, Y25, Y4
+	VMINPS Y5, Y25, Y5
+	VMINPS Y6, Y25, Y6
+	VMINPS Y7, Y25, Y7
+gemm512_8_Y_act2_done:
 gemm512_8_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
@@ -4094,8 +5614,8 @@ gemm512_8_Y_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_8_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_8_ZZm(SB), NOSPLIT, $0-80
+// func gemm512_8_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_8_ZZm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -4107,29 +5627,6 @@ TEXT ·gemm512_8_ZZm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_8_ZZm_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS.Z 64(AX), K1, Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z25, Z11
-	VMOVAPS Z24, Z12
-	VMOVAPS Z25, Z13
-	VMOVAPS Z24, Z14
-	VMOVAPS Z25, Z15
-	JMP gemm512_8_ZZm_ready
-gemm512_8_ZZm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -4146,7 +5643,6 @@ gemm512_8_ZZm_zero:
 	VPXORD Z13, Z13, Z13
 	VPXORD Z14, Z14, Z14
 	VPXORD Z15, Z15, Z15
-gemm512_8_ZZm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_8_ZZm_store
 gemm512_8_ZZm_loop:
@@ -4182,14 +5678,36 @@ gemm512_8_ZZm_loop:
 	DECQ CX
 	JNE gemm512_8_ZZm_loop
 gemm512_8_ZZm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_8_ZZm_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS.Z 64(AX), K1, Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+	VADDPS Z24, Z12, Z12
+	VADDPS Z25, Z13, Z13
+	VADDPS Z24, Z14, Z14
+	VADDPS Z25, Z15, Z15
+gemm512_8_ZZm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_8_ZZm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_8_ZZm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -4207,8 +5725,8 @@ gemm512_8_ZZm_store:
 	VMAXPS Z13, Z24, Z13
 	VMAXPS Z14, Z24, Z14
 	VMAXPS Z15, Z24, Z15
-	CMPQ AX, $2
-	JNE gemm512_8_ZZm_write
+	CMPQ CX, $2
+	JNE gemm512_8_ZZm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -4227,6 +5745,70 @@ gemm512_8_ZZm_store:
 	VMINPS Z13, Z25, Z13
 	VMINPS Z14, Z25, Z14
 	VMINPS Z15, Z25, Z15
+gemm512_8_ZZm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_8_ZZm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, K1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, K1, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, K1, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, K1, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, K1, Z9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Z11, K1, Z11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Z13, K1, Z13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Z15, K1, Z15
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_8_ZZm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Z13, Z24, Z13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Z15, Z24, Z15
+	CMPQ CX, $2
+	JNE gemm512_8_ZZm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+	VMINPS Z12, Z25, Z12
+	VMINPS Z13, Z25, Z13
+	VMINPS Z14, Z25, Z14
+	VMINPS Z15, Z25, Z15
+gemm512_8_ZZm_act2_done:
 gemm512_8_ZZm_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, K1, 64(SI)
@@ -4247,8 +5829,8 @@ gemm512_8_ZZm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_8_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_8_Zm(SB), NOSPLIT, $0-80
+// func gemm512_8_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_8_Zm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -4260,20 +5842,6 @@ TEXT ·gemm512_8_Zm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_8_Zm_zero
-	VMOVUPS.Z (AX), K1, Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z24, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z24, Z7
-	JMP gemm512_8_Zm_ready
-gemm512_8_Zm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -4282,7 +5850,6 @@ gemm512_8_Zm_zero:
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
 	VPXORD Z7, Z7, Z7
-gemm512_8_Zm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_8_Zm_store
 gemm512_8_Zm_loop:
@@ -4309,14 +5876,27 @@ gemm512_8_Zm_loop:
 	DECQ CX
 	JNE gemm512_8_Zm_loop
 gemm512_8_Zm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_8_Zm_nobias
+	VMOVUPS.Z (AX), K1, Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z24, Z7, Z7
+gemm512_8_Zm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_8_Zm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_8_Zm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -4326,8 +5906,8 @@ gemm512_8_Zm_store:
 	VMAXPS Z5, Z24, Z5
 	VMAXPS Z6, Z24, Z6
 	VMAXPS Z7, Z24, Z7
-	CMPQ AX, $2
-	JNE gemm512_8_Zm_write
+	CMPQ CX, $2
+	JNE gemm512_8_Zm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -4338,6 +5918,46 @@ gemm512_8_Zm_store:
 	VMINPS Z5, Z25, Z5
 	VMINPS Z6, Z25, Z6
 	VMINPS Z7, Z25, Z7
+gemm512_8_Zm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_8_Zm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Z0, K1, Z0
+	VADDPS (AX)(R8*1), Z1, K1, Z1
+	VADDPS (AX)(R8*2), Z2, K1, Z2
+	VADDPS (AX)(R9*1), Z3, K1, Z3
+	VADDPS (BX), Z4, K1, Z4
+	VADDPS (BX)(R8*1), Z5, K1, Z5
+	VADDPS (BX)(R8*2), Z6, K1, Z6
+	VADDPS (BX)(R9*1), Z7, K1, Z7
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_8_Zm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	CMPQ CX, $2
+	JNE gemm512_8_Zm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+gemm512_8_Zm_act2_done:
 gemm512_8_Zm_write:
 	VMOVUPS Z0, K1, (SI)
 	VMOVUPS Z1, K1, (SI)(R8*1)
@@ -4350,8 +5970,8 @@ gemm512_8_Zm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_9_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_9_ZZ(SB), NOSPLIT, $0-80
+// func gemm512_9_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_9_ZZ(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -4362,31 +5982,6 @@ TEXT ·gemm512_9_ZZ(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_9_ZZ_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z25, Z11
-	VMOVAPS Z24, Z12
-	VMOVAPS Z25, Z13
-	VMOVAPS Z24, Z14
-	VMOVAPS Z25, Z15
-	VMOVAPS Z24, Z16
-	VMOVAPS Z25, Z17
-	JMP gemm512_9_ZZ_ready
-gemm512_9_ZZ_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -4405,7 +6000,6 @@ gemm512_9_ZZ_zero:
 	VPXORD Z15, Z15, Z15
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
-gemm512_9_ZZ_ready:
 	TESTQ CX, CX
 	JEQ gemm512_9_ZZ_store
 gemm512_9_ZZ_loop:
@@ -4445,15 +6039,39 @@ gemm512_9_ZZ_loop:
 	DECQ CX
 	JNE gemm512_9_ZZ_loop
 gemm512_9_ZZ_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_9_ZZ_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+	VADDPS Z24, Z12, Z12
+	VADDPS Z25, Z13, Z13
+	VADDPS Z24, Z14, Z14
+	VADDPS Z25, Z15, Z15
+	VADDPS Z24, Z16, Z16
+	VADDPS Z25, Z17, Z17
+gemm512_9_ZZ_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_9_ZZ_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_9_ZZ_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -4473,8 +6091,8 @@ gemm512_9_ZZ_store:
 	VMAXPS Z15, Z24, Z15
 	VMAXPS Z16, Z24, Z16
 	VMAXPS Z17, Z24, Z17
-	CMPQ AX, $2
-	JNE gemm512_9_ZZ_write
+	CMPQ CX, $2
+	JNE gemm512_9_ZZ_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -4495,6 +6113,77 @@ gemm512_9_ZZ_store:
 	VMINPS Z15, Z25, Z15
 	VMINPS Z16, Z25, Z16
 	VMINPS Z17, Z25, Z17
+gemm512_9_ZZ_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_9_ZZ_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, Z9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Z11, Z11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Z13, Z13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Z15, Z15
+	VADDPS (R12), Z16, Z16
+	VADDPS 64(R12), Z17, Z17
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_9_ZZ_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Z13, Z24, Z13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Z15, Z24, Z15
+	VMAXPS Z16, Z24, Z16
+	VMAXPS Z17, Z24, Z17
+	CMPQ CX, $2
+	JNE gemm512_9_ZZ_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+	VMINPS Z12, Z25, Z12
+	VMINPS Z13, Z25, Z13
+	VMINPS Z14, Z25, Z14
+	VMINPS Z15, Z25, Z15
+	VMINPS Z16, Z25, Z16
+	VMINPS Z17, Z25, Z17
+gemm512_9_ZZ_act2_done:
 gemm512_9_ZZ_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, 64(SI)
@@ -4517,8 +6206,8 @@ gemm512_9_ZZ_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_9_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_9_Z(SB), NOSPLIT, $0-80
+// func gemm512_9_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_9_Z(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -4529,21 +6218,6 @@ TEXT ·gemm512_9_Z(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_9_Z_zero
-	VMOVUPS (AX), Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z24, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z24, Z7
-	VMOVAPS Z24, Z8
-	JMP gemm512_9_Z_ready
-gemm512_9_Z_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -4553,7 +6227,6 @@ gemm512_9_Z_zero:
 	VPXORD Z6, Z6, Z6
 	VPXORD Z7, Z7, Z7
 	VPXORD Z8, Z8, Z8
-gemm512_9_Z_ready:
 	TESTQ CX, CX
 	JEQ gemm512_9_Z_store
 gemm512_9_Z_loop:
@@ -4583,15 +6256,29 @@ gemm512_9_Z_loop:
 	DECQ CX
 	JNE gemm512_9_Z_loop
 gemm512_9_Z_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_9_Z_nobias
+	VMOVUPS (AX), Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z24, Z7, Z7
+	VADDPS Z24, Z8, Z8
+gemm512_9_Z_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_9_Z_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_9_Z_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -4602,8 +6289,8 @@ gemm512_9_Z_store:
 	VMAXPS Z6, Z24, Z6
 	VMAXPS Z7, Z24, Z7
 	VMAXPS Z8, Z24, Z8
-	CMPQ AX, $2
-	JNE gemm512_9_Z_write
+	CMPQ CX, $2
+	JNE gemm512_9_Z_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -4615,6 +6302,50 @@ gemm512_9_Z_store:
 	VMINPS Z6, Z25, Z6
 	VMINPS Z7, Z25, Z7
 	VMINPS Z8, Z25, Z8
+gemm512_9_Z_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_9_Z_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS (AX)(R8*1), Z1, Z1
+	VADDPS (AX)(R8*2), Z2, Z2
+	VADDPS (AX)(R9*1), Z3, Z3
+	VADDPS (BX), Z4, Z4
+	VADDPS (BX)(R8*1), Z5, Z5
+	VADDPS (BX)(R8*2), Z6, Z6
+	VADDPS (BX)(R9*1), Z7, Z7
+	VADDPS (R12), Z8, Z8
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_9_Z_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	CMPQ CX, $2
+	JNE gemm512_9_Z_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+gemm512_9_Z_act2_done:
 gemm512_9_Z_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, (SI)(R8*1)
@@ -4628,8 +6359,8 @@ gemm512_9_Z_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_9_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_9_ZY(SB), NOSPLIT, $0-80
+// func gemm512_9_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_9_ZY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -4640,31 +6371,6 @@ TEXT ·gemm512_9_ZY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_9_ZY_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Y25
-	VMOVAPS Z24, Z0
-	VMOVAPS Y25, Y1
-	VMOVAPS Z24, Z2
-	VMOVAPS Y25, Y3
-	VMOVAPS Z24, Z4
-	VMOVAPS Y25, Y5
-	VMOVAPS Z24, Z6
-	VMOVAPS Y25, Y7
-	VMOVAPS Z24, Z8
-	VMOVAPS Y25, Y9
-	VMOVAPS Z24, Z10
-	VMOVAPS Y25, Y11
-	VMOVAPS Z24, Z12
-	VMOVAPS Y25, Y13
-	VMOVAPS Z24, Z14
-	VMOVAPS Y25, Y15
-	VMOVAPS Z24, Z16
-	VMOVAPS Y25, Y17
-	JMP gemm512_9_ZY_ready
-gemm512_9_ZY_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -4683,7 +6389,6 @@ gemm512_9_ZY_zero:
 	VPXORD Z15, Z15, Z15
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
-gemm512_9_ZY_ready:
 	TESTQ CX, CX
 	JEQ gemm512_9_ZY_store
 gemm512_9_ZY_loop:
@@ -4723,15 +6428,39 @@ gemm512_9_ZY_loop:
 	DECQ CX
 	JNE gemm512_9_ZY_loop
 gemm512_9_ZY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_9_ZY_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Y25
+	VADDPS Z24, Z0, Z0
+	VADDPS Y25, Y1, Y1
+	VADDPS Z24, Z2, Z2
+	VADDPS Y25, Y3, Y3
+	VADDPS Z24, Z4, Z4
+	VADDPS Y25, Y5, Y5
+	VADDPS Z24, Z6, Z6
+	VADDPS Y25, Y7, Y7
+	VADDPS Z24, Z8, Z8
+	VADDPS Y25, Y9, Y9
+	VADDPS Z24, Z10, Z10
+	VADDPS Y25, Y11, Y11
+	VADDPS Z24, Z12, Z12
+	VADDPS Y25, Y13, Y13
+	VADDPS Z24, Z14, Z14
+	VADDPS Y25, Y15, Y15
+	VADDPS Z24, Z16, Z16
+	VADDPS Y25, Y17, Y17
+gemm512_9_ZY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_9_ZY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_9_ZY_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Y1, Y24, Y1
@@ -4751,8 +6480,8 @@ gemm512_9_ZY_store:
 	VMAXPS Y15, Y24, Y15
 	VMAXPS Z16, Z24, Z16
 	VMAXPS Y17, Y24, Y17
-	CMPQ AX, $2
-	JNE gemm512_9_ZY_write
+	CMPQ CX, $2
+	JNE gemm512_9_ZY_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -4773,6 +6502,77 @@ gemm512_9_ZY_store:
 	VMINPS Y15, Y25, Y15
 	VMINPS Z16, Z25, Z16
 	VMINPS Y17, Y25, Y17
+gemm512_9_ZY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_9_ZY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Y3, Y3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Y5, Y5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Y7, Y7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Y9, Y9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Y11, Y11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Y13, Y13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Y15, Y15
+	VADDPS (R12), Z16, Z16
+	VADDPS 64(R12), Y17, Y17
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_9_ZY_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Y7, Y24, Y7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Y9, Y24, Y9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Y11, Y24, Y11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Y13, Y24, Y13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Y15, Y24, Y15
+	VMAXPS Z16, Z24, Z16
+	VMAXPS Y17, Y24, Y17
+	CMPQ CX, $2
+	JNE gemm512_9_ZY_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Y1, Y25, Y1
+	VMINPS Z2, Z25, Z2
+	VMINPS Y3, Y25, Y3
+	VMINPS Z4, Z25, Z4
+	VMINPS Y5, Y25, Y5
+	VMINPS Z6, Z25, Z6
+	VMINPS Y7, Y25, Y7
+	VMINPS Z8, Z25, Z8
+	VMINPS Y9, Y25, Y9
+	VMINPS Z10, Z25, Z10
+	VMINPS Y11, Y25, Y11
+	VMINPS Z12, Z25, Z12
+	VMINPS Y13, Y25, Y13
+	VMINPS Z14, Z25, Z14
+	VMINPS Y15, Y25, Y15
+	VMINPS Z16, Z25, Z16
+	VMINPS Y17, Y25, Y17
+gemm512_9_ZY_act2_done:
 gemm512_9_ZY_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Y1, 64(SI)
@@ -4795,8 +6595,8 @@ gemm512_9_ZY_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_9_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_9_Y(SB), NOSPLIT, $0-80
+// func gemm512_9_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_9_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -4807,21 +6607,6 @@ TEXT ·gemm512_9_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_9_Y_zero
-	VMOVUPS (AX), Y24
-	VMOVAPS Y24, Y0
-	VMOVAPS Y24, Y1
-	VMOVAPS Y24, Y2
-	VMOVAPS Y24, Y3
-	VMOVAPS Y24, Y4
-	VMOVAPS Y24, Y5
-	VMOVAPS Y24, Y6
-	VMOVAPS Y24, Y7
-	VMOVAPS Y24, Y8
-	JMP gemm512_9_Y_ready
-gemm512_9_Y_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -4831,7 +6616,6 @@ gemm512_9_Y_zero:
 	VPXORD Z6, Z6, Z6
 	VPXORD Z7, Z7, Z7
 	VPXORD Z8, Z8, Z8
-gemm512_9_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm512_9_Y_store
 gemm512_9_Y_loop:
@@ -4861,15 +6645,29 @@ gemm512_9_Y_loop:
 	DECQ CX
 	JNE gemm512_9_Y_loop
 gemm512_9_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_9_Y_nobias
+	VMOVUPS (AX), Y24
+	VADDPS Y24, Y0, Y0
+	VADDPS Y24, Y1, Y1
+	VADDPS Y24, Y2, Y2
+	VADDPS Y24, Y3, Y3
+	VADDPS Y24, Y4, Y4
+	VADDPS Y24, Y5, Y5
+	VADDPS Y24, Y6, Y6
+	VADDPS Y24, Y7, Y7
+	VADDPS Y24, Y8, Y8
+gemm512_9_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_9_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_9_Y_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Y0, Y24, Y0
 	VMAXPS Y1, Y24, Y1
@@ -4880,8 +6678,8 @@ gemm512_9_Y_store:
 	VMAXPS Y6, Y24, Y6
 	VMAXPS Y7, Y24, Y7
 	VMAXPS Y8, Y24, Y8
-	CMPQ AX, $2
-	JNE gemm512_9_Y_write
+	CMPQ CX, $2
+	JNE gemm512_9_Y_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Y0, Y25, Y0
@@ -4893,6 +6691,50 @@ gemm512_9_Y_store:
 	VMINPS Y6, Y25, Y6
 	VMINPS Y7, Y25, Y7
 	VMINPS Y8, Y25, Y8
+gemm512_9_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_9_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (AX)(R8*2), Y2, Y2
+	VADDPS (AX)(R9*1), Y3, Y3
+	VADDPS (BX), Y4, Y4
+	VADDPS (BX)(R8*1), Y5, Y5
+	VADDPS (BX)(R8*2), Y6, Y6
+	VADDPS (BX)(R9*1), Y7, Y7
+	VADDPS (R12), Y8, Y8
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_9_Y_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Y0, Y24, Y0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Y2, Y24, Y2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Y4, Y24, Y4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Y6, Y24, Y6
+	VMAXPS Y7, Y24, Y7
+	VMAXPS Y8, Y24, Y8
+	CMPQ CX, $2
+	JNE gemm512_9_Y_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Y0, Y25, Y0
+	VMINPS Y1, Y25, Y1
+	VMINPS Y2, Y25, Y2
+	VMINPS Y3, Y25, Y3
+	VMINPS Y4, Y25, Y4
+	VMINPS Y5, Y25, Y5
+	VMINPS Y6, Y25, Y6
+	VMINPS Y7, Y25, Y7
+	VMINPS Y8, Y25, Y8
+gemm512_9_Y_act2_done:
 gemm512_9_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
@@ -4906,8 +6748,8 @@ gemm512_9_Y_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_9_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_9_ZZm(SB), NOSPLIT, $0-80
+// func gemm512_9_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_9_ZZm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -4920,31 +6762,6 @@ TEXT ·gemm512_9_ZZm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_9_ZZm_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS.Z 64(AX), K1, Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z25, Z11
-	VMOVAPS Z24, Z12
-	VMOVAPS Z25, Z13
-	VMOVAPS Z24, Z14
-	VMOVAPS Z25, Z15
-	VMOVAPS Z24, Z16
-	VMOVAPS Z25, Z17
-	JMP gemm512_9_ZZm_ready
-gemm512_9_ZZm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -4963,7 +6780,6 @@ gemm512_9_ZZm_zero:
 	VPXORD Z15, Z15, Z15
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
-gemm512_9_ZZm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_9_ZZm_store
 gemm512_9_ZZm_loop:
@@ -5003,15 +6819,39 @@ gemm512_9_ZZm_loop:
 	DECQ CX
 	JNE gemm512_9_ZZm_loop
 gemm512_9_ZZm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_9_ZZm_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS.Z 64(AX), K1, Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+	VADDPS Z24, Z12, Z12
+	VADDPS Z25, Z13, Z13
+	VADDPS Z24, Z14, Z14
+	VADDPS Z25, Z15, Z15
+	VADDPS Z24, Z16, Z16
+	VADDPS Z25, Z17, Z17
+gemm512_9_ZZm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_9_ZZm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_9_ZZm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -5031,8 +6871,8 @@ gemm512_9_ZZm_store:
 	VMAXPS Z15, Z24, Z15
 	VMAXPS Z16, Z24, Z16
 	VMAXPS Z17, Z24, Z17
-	CMPQ AX, $2
-	JNE gemm512_9_ZZm_write
+	CMPQ CX, $2
+	JNE gemm512_9_ZZm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -5053,6 +6893,77 @@ gemm512_9_ZZm_store:
 	VMINPS Z15, Z25, Z15
 	VMINPS Z16, Z25, Z16
 	VMINPS Z17, Z25, Z17
+gemm512_9_ZZm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_9_ZZm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, K1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, K1, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, K1, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, K1, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, K1, Z9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Z11, K1, Z11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Z13, K1, Z13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Z15, K1, Z15
+	VADDPS (R12), Z16, Z16
+	VADDPS 64(R12), Z17, K1, Z17
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_9_ZZm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Z13, Z24, Z13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Z15, Z24, Z15
+	VMAXPS Z16, Z24, Z16
+	VMAXPS Z17, Z24, Z17
+	CMPQ CX, $2
+	JNE gemm512_9_ZZm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+	VMINPS Z12, Z25, Z12
+	VMINPS Z13, Z25, Z13
+	VMINPS Z14, Z25, Z14
+	VMINPS Z15, Z25, Z15
+	VMINPS Z16, Z25, Z16
+	VMINPS Z17, Z25, Z17
+gemm512_9_ZZm_act2_done:
 gemm512_9_ZZm_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, K1, 64(SI)
@@ -5075,8 +6986,8 @@ gemm512_9_ZZm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_9_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_9_Zm(SB), NOSPLIT, $0-80
+// func gemm512_9_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_9_Zm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -5089,21 +7000,6 @@ TEXT ·gemm512_9_Zm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_9_Zm_zero
-	VMOVUPS.Z (AX), K1, Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z24, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z24, Z7
-	VMOVAPS Z24, Z8
-	JMP gemm512_9_Zm_ready
-gemm512_9_Zm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -5113,7 +7009,6 @@ gemm512_9_Zm_zero:
 	VPXORD Z6, Z6, Z6
 	VPXORD Z7, Z7, Z7
 	VPXORD Z8, Z8, Z8
-gemm512_9_Zm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_9_Zm_store
 gemm512_9_Zm_loop:
@@ -5143,15 +7038,29 @@ gemm512_9_Zm_loop:
 	DECQ CX
 	JNE gemm512_9_Zm_loop
 gemm512_9_Zm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_9_Zm_nobias
+	VMOVUPS.Z (AX), K1, Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z24, Z7, Z7
+	VADDPS Z24, Z8, Z8
+gemm512_9_Zm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_9_Zm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_9_Zm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -5162,8 +7071,8 @@ gemm512_9_Zm_store:
 	VMAXPS Z6, Z24, Z6
 	VMAXPS Z7, Z24, Z7
 	VMAXPS Z8, Z24, Z8
-	CMPQ AX, $2
-	JNE gemm512_9_Zm_write
+	CMPQ CX, $2
+	JNE gemm512_9_Zm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -5175,6 +7084,50 @@ gemm512_9_Zm_store:
 	VMINPS Z6, Z25, Z6
 	VMINPS Z7, Z25, Z7
 	VMINPS Z8, Z25, Z8
+gemm512_9_Zm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_9_Zm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, K1, Z0
+	VADDPS (AX)(R8*1), Z1, K1, Z1
+	VADDPS (AX)(R8*2), Z2, K1, Z2
+	VADDPS (AX)(R9*1), Z3, K1, Z3
+	VADDPS (BX), Z4, K1, Z4
+	VADDPS (BX)(R8*1), Z5, K1, Z5
+	VADDPS (BX)(R8*2), Z6, K1, Z6
+	VADDPS (BX)(R9*1), Z7, K1, Z7
+	VADDPS (R12), Z8, K1, Z8
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_9_Zm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	CMPQ CX, $2
+	JNE gemm512_9_Zm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+gemm512_9_Zm_act2_done:
 gemm512_9_Zm_write:
 	VMOVUPS Z0, K1, (SI)
 	VMOVUPS Z1, K1, (SI)(R8*1)
@@ -5188,8 +7141,8 @@ gemm512_9_Zm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_10_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_10_ZZ(SB), NOSPLIT, $0-80
+// func gemm512_10_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_10_ZZ(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -5200,33 +7153,6 @@ TEXT ·gemm512_10_ZZ(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_10_ZZ_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z25, Z11
-	VMOVAPS Z24, Z12
-	VMOVAPS Z25, Z13
-	VMOVAPS Z24, Z14
-	VMOVAPS Z25, Z15
-	VMOVAPS Z24, Z16
-	VMOVAPS Z25, Z17
-	VMOVAPS Z24, Z18
-	VMOVAPS Z25, Z19
-	JMP gemm512_10_ZZ_ready
-gemm512_10_ZZ_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -5247,7 +7173,6 @@ gemm512_10_ZZ_zero:
 	VPXORD Z17, Z17, Z17
 	VPXORD Z18, Z18, Z18
 	VPXORD Z19, Z19, Z19
-gemm512_10_ZZ_ready:
 	TESTQ CX, CX
 	JEQ gemm512_10_ZZ_store
 gemm512_10_ZZ_loop:
@@ -5290,15 +7215,41 @@ gemm512_10_ZZ_loop:
 	DECQ CX
 	JNE gemm512_10_ZZ_loop
 gemm512_10_ZZ_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_10_ZZ_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+	VADDPS Z24, Z12, Z12
+	VADDPS Z25, Z13, Z13
+	VADDPS Z24, Z14, Z14
+	VADDPS Z25, Z15, Z15
+	VADDPS Z24, Z16, Z16
+	VADDPS Z25, Z17, Z17
+	VADDPS Z24, Z18, Z18
+	VADDPS Z25, Z19, Z19
+gemm512_10_ZZ_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_10_ZZ_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_10_ZZ_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -5320,8 +7271,8 @@ gemm512_10_ZZ_store:
 	VMAXPS Z17, Z24, Z17
 	VMAXPS Z18, Z24, Z18
 	VMAXPS Z19, Z24, Z19
-	CMPQ AX, $2
-	JNE gemm512_10_ZZ_write
+	CMPQ CX, $2
+	JNE gemm512_10_ZZ_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -5344,6 +7295,83 @@ gemm512_10_ZZ_store:
 	VMINPS Z17, Z25, Z17
 	VMINPS Z18, Z25, Z18
 	VMINPS Z19, Z25, Z19
+gemm512_10_ZZ_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_10_ZZ_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, Z9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Z11, Z11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Z13, Z13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Z15, Z15
+	VADDPS (R12), Z16, Z16
+	VADDPS 64(R12), Z17, Z17
+	VADDPS (R12)(R8*1), Z18, Z18
+	VADDPS 64(R12)(R8*1), Z19, Z19
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_10_ZZ_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Z13, Z24, Z13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Z15, Z24, Z15
+	VMAXPS Z16, Z24, Z16
+	VMAXPS Z17, Z24, Z17
+	VMAXPS Z18, Z24, Z18
+	VMAXPS Z19, Z24, Z19
+	CMPQ CX, $2
+	JNE gemm512_10_ZZ_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+	VMINPS Z12, Z25, Z12
+	VMINPS Z13, Z25, Z13
+	VMINPS Z14, Z25, Z14
+	VMINPS Z15, Z25, Z15
+	VMINPS Z16, Z25, Z16
+	VMINPS Z17, Z25, Z17
+	VMINPS Z18, Z25, Z18
+	VMINPS Z19, Z25, Z19
+gemm512_10_ZZ_act2_done:
 gemm512_10_ZZ_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, 64(SI)
@@ -5368,8 +7396,8 @@ gemm512_10_ZZ_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_10_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_10_Z(SB), NOSPLIT, $0-80
+// func gemm512_10_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_10_Z(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -5380,22 +7408,6 @@ TEXT ·gemm512_10_Z(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_10_Z_zero
-	VMOVUPS (AX), Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z24, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z24, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z24, Z9
-	JMP gemm512_10_Z_ready
-gemm512_10_Z_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -5406,7 +7418,6 @@ gemm512_10_Z_zero:
 	VPXORD Z7, Z7, Z7
 	VPXORD Z8, Z8, Z8
 	VPXORD Z9, Z9, Z9
-gemm512_10_Z_ready:
 	TESTQ CX, CX
 	JEQ gemm512_10_Z_store
 gemm512_10_Z_loop:
@@ -5438,15 +7449,30 @@ gemm512_10_Z_loop:
 	DECQ CX
 	JNE gemm512_10_Z_loop
 gemm512_10_Z_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_10_Z_nobias
+	VMOVUPS (AX), Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z24, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z24, Z9, Z9
+gemm512_10_Z_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_10_Z_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_10_Z_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -5458,8 +7484,8 @@ gemm512_10_Z_store:
 	VMAXPS Z7, Z24, Z7
 	VMAXPS Z8, Z24, Z8
 	VMAXPS Z9, Z24, Z9
-	CMPQ AX, $2
-	JNE gemm512_10_Z_write
+	CMPQ CX, $2
+	JNE gemm512_10_Z_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -5472,6 +7498,53 @@ gemm512_10_Z_store:
 	VMINPS Z7, Z25, Z7
 	VMINPS Z8, Z25, Z8
 	VMINPS Z9, Z25, Z9
+gemm512_10_Z_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_10_Z_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS (AX)(R8*1), Z1, Z1
+	VADDPS (AX)(R8*2), Z2, Z2
+	VADDPS (AX)(R9*1), Z3, Z3
+	VADDPS (BX), Z4, Z4
+	VADDPS (BX)(R8*1), Z5, Z5
+	VADDPS (BX)(R8*2), Z6, Z6
+	VADDPS (BX)(R9*1), Z7, Z7
+	VADDPS (R12), Z8, Z8
+	VADDPS (R12)(R8*1), Z9, Z9
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_10_Z_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	CMPQ CX, $2
+	JNE gemm512_10_Z_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+gemm512_10_Z_act2_done:
 gemm512_10_Z_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, (SI)(R8*1)
@@ -5486,8 +7559,8 @@ gemm512_10_Z_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_10_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_10_ZY(SB), NOSPLIT, $0-80
+// func gemm512_10_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_10_ZY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -5498,33 +7571,6 @@ TEXT ·gemm512_10_ZY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_10_ZY_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Y25
-	VMOVAPS Z24, Z0
-	VMOVAPS Y25, Y1
-	VMOVAPS Z24, Z2
-	VMOVAPS Y25, Y3
-	VMOVAPS Z24, Z4
-	VMOVAPS Y25, Y5
-	VMOVAPS Z24, Z6
-	VMOVAPS Y25, Y7
-	VMOVAPS Z24, Z8
-	VMOVAPS Y25, Y9
-	VMOVAPS Z24, Z10
-	VMOVAPS Y25, Y11
-	VMOVAPS Z24, Z12
-	VMOVAPS Y25, Y13
-	VMOVAPS Z24, Z14
-	VMOVAPS Y25, Y15
-	VMOVAPS Z24, Z16
-	VMOVAPS Y25, Y17
-	VMOVAPS Z24, Z18
-	VMOVAPS Y25, Y19
-	JMP gemm512_10_ZY_ready
-gemm512_10_ZY_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -5545,7 +7591,6 @@ gemm512_10_ZY_zero:
 	VPXORD Z17, Z17, Z17
 	VPXORD Z18, Z18, Z18
 	VPXORD Z19, Z19, Z19
-gemm512_10_ZY_ready:
 	TESTQ CX, CX
 	JEQ gemm512_10_ZY_store
 gemm512_10_ZY_loop:
@@ -5588,15 +7633,41 @@ gemm512_10_ZY_loop:
 	DECQ CX
 	JNE gemm512_10_ZY_loop
 gemm512_10_ZY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_10_ZY_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Y25
+	VADDPS Z24, Z0, Z0
+	VADDPS Y25, Y1, Y1
+	VADDPS Z24, Z2, Z2
+	VADDPS Y25, Y3, Y3
+	VADDPS Z24, Z4, Z4
+	VADDPS Y25, Y5, Y5
+	VADDPS Z24, Z6, Z6
+	VADDPS Y25, Y7, Y7
+	VADDPS Z24, Z8, Z8
+	VADDPS Y25, Y9, Y9
+	VADDPS Z24, Z10, Z10
+	VADDPS Y25, Y11, Y11
+	VADDPS Z24, Z12, Z12
+	VADDPS Y25, Y13, Y13
+	VADDPS Z24, Z14, Z14
+	VADDPS Y25, Y15, Y15
+	VADDPS Z24, Z16, Z16
+	VADDPS Y25, Y17, Y17
+	VADDPS Z24, Z18, Z18
+	VADDPS Y25, Y19, Y19
+gemm512_10_ZY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_10_ZY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_10_ZY_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Y1, Y24, Y1
@@ -5618,8 +7689,8 @@ gemm512_10_ZY_store:
 	VMAXPS Y17, Y24, Y17
 	VMAXPS Z18, Z24, Z18
 	VMAXPS Y19, Y24, Y19
-	CMPQ AX, $2
-	JNE gemm512_10_ZY_write
+	CMPQ CX, $2
+	JNE gemm512_10_ZY_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -5642,6 +7713,83 @@ gemm512_10_ZY_store:
 	VMINPS Y17, Y25, Y17
 	VMINPS Z18, Z25, Z18
 	VMINPS Y19, Y25, Y19
+gemm512_10_ZY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_10_ZY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Y3, Y3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Y5, Y5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Y7, Y7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Y9, Y9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Y11, Y11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Y13, Y13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Y15, Y15
+	VADDPS (R12), Z16, Z16
+	VADDPS 64(R12), Y17, Y17
+	VADDPS (R12)(R8*1), Z18, Z18
+	VADDPS 64(R12)(R8*1), Y19, Y19
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_10_ZY_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Y7, Y24, Y7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Y9, Y24, Y9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Y11, Y24, Y11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Y13, Y24, Y13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Y15, Y24, Y15
+	VMAXPS Z16, Z24, Z16
+	VMAXPS Y17, Y24, Y17
+	VMAXPS Z18, Z24, Z18
+	VMAXPS Y19, Y24, Y19
+	CMPQ CX, $2
+	JNE gemm512_10_ZY_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Y1, Y25, Y1
+	VMINPS Z2, Z25, Z2
+	VMINPS Y3, Y25, Y3
+	VMINPS Z4, Z25, Z4
+	VMINPS Y5, Y25, Y5
+	VMINPS Z6, Z25, Z6
+	VMINPS Y7, Y25, Y7
+	VMINPS Z8, Z25, Z8
+	VMINPS Y9, Y25, Y9
+	VMINPS Z10, Z25, Z10
+	VMINPS Y11, Y25, Y11
+	VMINPS Z12, Z25, Z12
+	VMINPS Y13, Y25, Y13
+	VMINPS Z14, Z25, Z14
+	VMINPS Y15, Y25, Y15
+	VMINPS Z16, Z25, Z16
+	VMINPS Y17, Y25, Y17
+	VMINPS Z18, Z25, Z18
+	VMINPS Y19, Y25, Y19
+gemm512_10_ZY_act2_done:
 gemm512_10_ZY_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Y1, 64(SI)
@@ -5666,8 +7814,8 @@ gemm512_10_ZY_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_10_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_10_Y(SB), NOSPLIT, $0-80
+// func gemm512_10_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_10_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -5678,22 +7826,6 @@ TEXT ·gemm512_10_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_10_Y_zero
-	VMOVUPS (AX), Y24
-	VMOVAPS Y24, Y0
-	VMOVAPS Y24, Y1
-	VMOVAPS Y24, Y2
-	VMOVAPS Y24, Y3
-	VMOVAPS Y24, Y4
-	VMOVAPS Y24, Y5
-	VMOVAPS Y24, Y6
-	VMOVAPS Y24, Y7
-	VMOVAPS Y24, Y8
-	VMOVAPS Y24, Y9
-	JMP gemm512_10_Y_ready
-gemm512_10_Y_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -5704,7 +7836,6 @@ gemm512_10_Y_zero:
 	VPXORD Z7, Z7, Z7
 	VPXORD Z8, Z8, Z8
 	VPXORD Z9, Z9, Z9
-gemm512_10_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm512_10_Y_store
 gemm512_10_Y_loop:
@@ -5736,15 +7867,30 @@ gemm512_10_Y_loop:
 	DECQ CX
 	JNE gemm512_10_Y_loop
 gemm512_10_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_10_Y_nobias
+	VMOVUPS (AX), Y24
+	VADDPS Y24, Y0, Y0
+	VADDPS Y24, Y1, Y1
+	VADDPS Y24, Y2, Y2
+	VADDPS Y24, Y3, Y3
+	VADDPS Y24, Y4, Y4
+	VADDPS Y24, Y5, Y5
+	VADDPS Y24, Y6, Y6
+	VADDPS Y24, Y7, Y7
+	VADDPS Y24, Y8, Y8
+	VADDPS Y24, Y9, Y9
+gemm512_10_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_10_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_10_Y_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Y0, Y24, Y0
 	VMAXPS Y1, Y24, Y1
@@ -5756,8 +7902,8 @@ gemm512_10_Y_store:
 	VMAXPS Y7, Y24, Y7
 	VMAXPS Y8, Y24, Y8
 	VMAXPS Y9, Y24, Y9
-	CMPQ AX, $2
-	JNE gemm512_10_Y_write
+	CMPQ CX, $2
+	JNE gemm512_10_Y_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Y0, Y25, Y0
@@ -5770,6 +7916,53 @@ gemm512_10_Y_store:
 	VMINPS Y7, Y25, Y7
 	VMINPS Y8, Y25, Y8
 	VMINPS Y9, Y25, Y9
+gemm512_10_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_10_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (AX)(R8*2), Y2, Y2
+	VADDPS (AX)(R9*1), Y3, Y3
+	VADDPS (BX), Y4, Y4
+	VADDPS (BX)(R8*1), Y5, Y5
+	VADDPS (BX)(R8*2), Y6, Y6
+	VADDPS (BX)(R9*1), Y7, Y7
+	VADDPS (R12), Y8, Y8
+	VADDPS (R12)(R8*1), Y9, Y9
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_10_Y_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Y0, Y24, Y0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Y2, Y24, Y2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Y4, Y24, Y4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Y6, Y24, Y6
+	VMAXPS Y7, Y24, Y7
+	VMAXPS Y8, Y24, Y8
+	VMAXPS Y9, Y24, Y9
+	CMPQ CX, $2
+	JNE gemm512_10_Y_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Y0, Y25, Y0
+	VMINPS Y1, Y25, Y1
+	VMINPS Y2, Y25, Y2
+	VMINPS Y3, Y25, Y3
+	VMINPS Y4, Y25, Y4
+	VMINPS Y5, Y25, Y5
+	VMINPS Y6, Y25, Y6
+	VMINPS Y7, Y25, Y7
+	VMINPS Y8, Y25, Y8
+	VMINPS Y9, Y25, Y9
+gemm512_10_Y_act2_done:
 gemm512_10_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
@@ -5784,8 +7977,8 @@ gemm512_10_Y_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_10_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_10_ZZm(SB), NOSPLIT, $0-80
+// func gemm512_10_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_10_ZZm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -5798,33 +7991,6 @@ TEXT ·gemm512_10_ZZm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_10_ZZm_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS.Z 64(AX), K1, Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z25, Z11
-	VMOVAPS Z24, Z12
-	VMOVAPS Z25, Z13
-	VMOVAPS Z24, Z14
-	VMOVAPS Z25, Z15
-	VMOVAPS Z24, Z16
-	VMOVAPS Z25, Z17
-	VMOVAPS Z24, Z18
-	VMOVAPS Z25, Z19
-	JMP gemm512_10_ZZm_ready
-gemm512_10_ZZm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -5845,7 +8011,6 @@ gemm512_10_ZZm_zero:
 	VPXORD Z17, Z17, Z17
 	VPXORD Z18, Z18, Z18
 	VPXORD Z19, Z19, Z19
-gemm512_10_ZZm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_10_ZZm_store
 gemm512_10_ZZm_loop:
@@ -5888,15 +8053,41 @@ gemm512_10_ZZm_loop:
 	DECQ CX
 	JNE gemm512_10_ZZm_loop
 gemm512_10_ZZm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_10_ZZm_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS.Z 64(AX), K1, Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+	VADDPS Z24, Z12, Z12
+	VADDPS Z25, Z13, Z13
+	VADDPS Z24, Z14, Z14
+	VADDPS Z25, Z15, Z15
+	VADDPS Z24, Z16, Z16
+	VADDPS Z25, Z17, Z17
+	VADDPS Z24, Z18, Z18
+	VADDPS Z25, Z19, Z19
+gemm512_10_ZZm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_10_ZZm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_10_ZZm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -5918,8 +8109,8 @@ gemm512_10_ZZm_store:
 	VMAXPS Z17, Z24, Z17
 	VMAXPS Z18, Z24, Z18
 	VMAXPS Z19, Z24, Z19
-	CMPQ AX, $2
-	JNE gemm512_10_ZZm_write
+	CMPQ CX, $2
+	JNE gemm512_10_ZZm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -5942,6 +8133,83 @@ gemm512_10_ZZm_store:
 	VMINPS Z17, Z25, Z17
 	VMINPS Z18, Z25, Z18
 	VMINPS Z19, Z25, Z19
+gemm512_10_ZZm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_10_ZZm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, K1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, K1, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, K1, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, K1, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, K1, Z9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Z11, K1, Z11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Z13, K1, Z13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Z15, K1, Z15
+	VADDPS (R12), Z16, Z16
+	VADDPS 64(R12), Z17, K1, Z17
+	VADDPS (R12)(R8*1), Z18, Z18
+	VADDPS 64(R12)(R8*1), Z19, K1, Z19
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_10_ZZm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Z13, Z24, Z13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Z15, Z24, Z15
+	VMAXPS Z16, Z24, Z16
+	VMAXPS Z17, Z24, Z17
+	VMAXPS Z18, Z24, Z18
+	VMAXPS Z19, Z24, Z19
+	CMPQ CX, $2
+	JNE gemm512_10_ZZm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+	VMINPS Z12, Z25, Z12
+	VMINPS Z13, Z25, Z13
+	VMINPS Z14, Z25, Z14
+	VMINPS Z15, Z25, Z15
+	VMINPS Z16, Z25, Z16
+	VMINPS Z17, Z25, Z17
+	VMINPS Z18, Z25, Z18
+	VMINPS Z19, Z25, Z19
+gemm512_10_ZZm_act2_done:
 gemm512_10_ZZm_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, K1, 64(SI)
@@ -5966,8 +8234,8 @@ gemm512_10_ZZm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_10_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_10_Zm(SB), NOSPLIT, $0-80
+// func gemm512_10_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_10_Zm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -5980,22 +8248,6 @@ TEXT ·gemm512_10_Zm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_10_Zm_zero
-	VMOVUPS.Z (AX), K1, Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z24, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z24, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z24, Z9
-	JMP gemm512_10_Zm_ready
-gemm512_10_Zm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -6006,7 +8258,6 @@ gemm512_10_Zm_zero:
 	VPXORD Z7, Z7, Z7
 	VPXORD Z8, Z8, Z8
 	VPXORD Z9, Z9, Z9
-gemm512_10_Zm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_10_Zm_store
 gemm512_10_Zm_loop:
@@ -6038,15 +8289,30 @@ gemm512_10_Zm_loop:
 	DECQ CX
 	JNE gemm512_10_Zm_loop
 gemm512_10_Zm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_10_Zm_nobias
+	VMOVUPS.Z (AX), K1, Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z24, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z24, Z9, Z9
+gemm512_10_Zm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_10_Zm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_10_Zm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -6058,8 +8324,8 @@ gemm512_10_Zm_store:
 	VMAXPS Z7, Z24, Z7
 	VMAXPS Z8, Z24, Z8
 	VMAXPS Z9, Z24, Z9
-	CMPQ AX, $2
-	JNE gemm512_10_Zm_write
+	CMPQ CX, $2
+	JNE gemm512_10_Zm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -6072,6 +8338,53 @@ gemm512_10_Zm_store:
 	VMINPS Z7, Z25, Z7
 	VMINPS Z8, Z25, Z8
 	VMINPS Z9, Z25, Z9
+gemm512_10_Zm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_10_Zm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, K1, Z0
+	VADDPS (AX)(R8*1), Z1, K1, Z1
+	VADDPS (AX)(R8*2), Z2, K1, Z2
+	VADDPS (AX)(R9*1), Z3, K1, Z3
+	VADDPS (BX), Z4, K1, Z4
+	VADDPS (BX)(R8*1), Z5, K1, Z5
+	VADDPS (BX)(R8*2), Z6, K1, Z6
+	VADDPS (BX)(R9*1), Z7, K1, Z7
+	VADDPS (R12), Z8, K1, Z8
+	VADDPS (R12)(R8*1), Z9, K1, Z9
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_10_Zm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	CMPQ CX, $2
+	JNE gemm512_10_Zm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+gemm512_10_Zm_act2_done:
 gemm512_10_Zm_write:
 	VMOVUPS Z0, K1, (SI)
 	VMOVUPS Z1, K1, (SI)(R8*1)
@@ -6086,8 +8399,8 @@ gemm512_10_Zm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_11_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_11_ZZ(SB), NOSPLIT, $0-80
+// func gemm512_11_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_11_ZZ(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -6098,35 +8411,6 @@ TEXT ·gemm512_11_ZZ(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_11_ZZ_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z25, Z11
-	VMOVAPS Z24, Z12
-	VMOVAPS Z25, Z13
-	VMOVAPS Z24, Z14
-	VMOVAPS Z25, Z15
-	VMOVAPS Z24, Z16
-	VMOVAPS Z25, Z17
-	VMOVAPS Z24, Z18
-	VMOVAPS Z25, Z19
-	VMOVAPS Z24, Z20
-	VMOVAPS Z25, Z21
-	JMP gemm512_11_ZZ_ready
-gemm512_11_ZZ_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -6149,7 +8433,6 @@ gemm512_11_ZZ_zero:
 	VPXORD Z19, Z19, Z19
 	VPXORD Z20, Z20, Z20
 	VPXORD Z21, Z21, Z21
-gemm512_11_ZZ_ready:
 	TESTQ CX, CX
 	JEQ gemm512_11_ZZ_store
 gemm512_11_ZZ_loop:
@@ -6195,15 +8478,43 @@ gemm512_11_ZZ_loop:
 	DECQ CX
 	JNE gemm512_11_ZZ_loop
 gemm512_11_ZZ_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_11_ZZ_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+	VADDPS Z24, Z12, Z12
+	VADDPS Z25, Z13, Z13
+	VADDPS Z24, Z14, Z14
+	VADDPS Z25, Z15, Z15
+	VADDPS Z24, Z16, Z16
+	VADDPS Z25, Z17, Z17
+	VADDPS Z24, Z18, Z18
+	VADDPS Z25, Z19, Z19
+	VADDPS Z24, Z20, Z20
+	VADDPS Z25, Z21, Z21
+gemm512_11_ZZ_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_11_ZZ_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_11_ZZ_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -6227,8 +8538,8 @@ gemm512_11_ZZ_store:
 	VMAXPS Z19, Z24, Z19
 	VMAXPS Z20, Z24, Z20
 	VMAXPS Z21, Z24, Z21
-	CMPQ AX, $2
-	JNE gemm512_11_ZZ_write
+	CMPQ CX, $2
+	JNE gemm512_11_ZZ_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -6253,6 +8564,89 @@ gemm512_11_ZZ_store:
 	VMINPS Z19, Z25, Z19
 	VMINPS Z20, Z25, Z20
 	VMINPS Z21, Z25, Z21
+gemm512_11_ZZ_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_11_ZZ_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, Z9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Z11, Z11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Z13, Z13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Z15, Z15
+	VADDPS (R12), Z16, Z16
+	VADDPS 64(R12), Z17, Z17
+	VADDPS (R12)(R8*1), Z18, Z18
+	VADDPS 64(R12)(R8*1), Z19, Z19
+	VADDPS (R12)(R8*2), Z20, Z20
+	VADDPS 64(R12)(R8*2), Z21, Z21
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_11_ZZ_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Z13, Z24, Z13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Z15, Z24, Z15
+	VMAXPS Z16, Z24, Z16
+	VMAXPS Z17, Z24, Z17
+	VMAXPS Z18, Z24, Z18
+	VMAXPS Z19, Z24, Z19
+	VMAXPS Z20, Z24, Z20
+	VMAXPS Z21, Z24, Z21
+	CMPQ CX, $2
+	JNE gemm512_11_ZZ_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+	VMINPS Z12, Z25, Z12
+	VMINPS Z13, Z25, Z13
+	VMINPS Z14, Z25, Z14
+	VMINPS Z15, Z25, Z15
+	VMINPS Z16, Z25, Z16
+	VMINPS Z17, Z25, Z17
+	VMINPS Z18, Z25, Z18
+	VMINPS Z19, Z25, Z19
+	VMINPS Z20, Z25, Z20
+	VMINPS Z21, Z25, Z21
+gemm512_11_ZZ_act2_done:
 gemm512_11_ZZ_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, 64(SI)
@@ -6279,8 +8673,8 @@ gemm512_11_ZZ_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_11_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_11_Z(SB), NOSPLIT, $0-80
+// func gemm512_11_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_11_Z(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -6291,23 +8685,6 @@ TEXT ·gemm512_11_Z(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_11_Z_zero
-	VMOVUPS (AX), Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z24, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z24, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z24, Z9
-	VMOVAPS Z24, Z10
-	JMP gemm512_11_Z_ready
-gemm512_11_Z_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -6319,7 +8696,6 @@ gemm512_11_Z_zero:
 	VPXORD Z8, Z8, Z8
 	VPXORD Z9, Z9, Z9
 	VPXORD Z10, Z10, Z10
-gemm512_11_Z_ready:
 	TESTQ CX, CX
 	JEQ gemm512_11_Z_store
 gemm512_11_Z_loop:
@@ -6353,15 +8729,31 @@ gemm512_11_Z_loop:
 	DECQ CX
 	JNE gemm512_11_Z_loop
 gemm512_11_Z_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_11_Z_nobias
+	VMOVUPS (AX), Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z24, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z24, Z9, Z9
+	VADDPS Z24, Z10, Z10
+gemm512_11_Z_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_11_Z_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_11_Z_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -6374,8 +8766,8 @@ gemm512_11_Z_store:
 	VMAXPS Z8, Z24, Z8
 	VMAXPS Z9, Z24, Z9
 	VMAXPS Z10, Z24, Z10
-	CMPQ AX, $2
-	JNE gemm512_11_Z_write
+	CMPQ CX, $2
+	JNE gemm512_11_Z_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -6389,6 +8781,56 @@ gemm512_11_Z_store:
 	VMINPS Z8, Z25, Z8
 	VMINPS Z9, Z25, Z9
 	VMINPS Z10, Z25, Z10
+gemm512_11_Z_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_11_Z_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS (AX)(R8*1), Z1, Z1
+	VADDPS (AX)(R8*2), Z2, Z2
+	VADDPS (AX)(R9*1), Z3, Z3
+	VADDPS (BX), Z4, Z4
+	VADDPS (BX)(R8*1), Z5, Z5
+	VADDPS (BX)(R8*2), Z6, Z6
+	VADDPS (BX)(R9*1), Z7, Z7
+	VADDPS (R12), Z8, Z8
+	VADDPS (R12)(R8*1), Z9, Z9
+	VADDPS (R12)(R8*2), Z10, Z10
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_11_Z_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	CMPQ CX, $2
+	JNE gemm512_11_Z_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+gemm512_11_Z_act2_done:
 gemm512_11_Z_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, (SI)(R8*1)
@@ -6404,8 +8846,8 @@ gemm512_11_Z_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_11_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_11_ZY(SB), NOSPLIT, $0-80
+// func gemm512_11_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_11_ZY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -6416,35 +8858,6 @@ TEXT ·gemm512_11_ZY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_11_ZY_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Y25
-	VMOVAPS Z24, Z0
-	VMOVAPS Y25, Y1
-	VMOVAPS Z24, Z2
-	VMOVAPS Y25, Y3
-	VMOVAPS Z24, Z4
-	VMOVAPS Y25, Y5
-	VMOVAPS Z24, Z6
-	VMOVAPS Y25, Y7
-	VMOVAPS Z24, Z8
-	VMOVAPS Y25, Y9
-	VMOVAPS Z24, Z10
-	VMOVAPS Y25, Y11
-	VMOVAPS Z24, Z12
-	VMOVAPS Y25, Y13
-	VMOVAPS Z24, Z14
-	VMOVAPS Y25, Y15
-	VMOVAPS Z24, Z16
-	VMOVAPS Y25, Y17
-	VMOVAPS Z24, Z18
-	VMOVAPS Y25, Y19
-	VMOVAPS Z24, Z20
-	VMOVAPS Y25, Y21
-	JMP gemm512_11_ZY_ready
-gemm512_11_ZY_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -6467,7 +8880,6 @@ gemm512_11_ZY_zero:
 	VPXORD Z19, Z19, Z19
 	VPXORD Z20, Z20, Z20
 	VPXORD Z21, Z21, Z21
-gemm512_11_ZY_ready:
 	TESTQ CX, CX
 	JEQ gemm512_11_ZY_store
 gemm512_11_ZY_loop:
@@ -6513,15 +8925,43 @@ gemm512_11_ZY_loop:
 	DECQ CX
 	JNE gemm512_11_ZY_loop
 gemm512_11_ZY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_11_ZY_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Y25
+	VADDPS Z24, Z0, Z0
+	VADDPS Y25, Y1, Y1
+	VADDPS Z24, Z2, Z2
+	VADDPS Y25, Y3, Y3
+	VADDPS Z24, Z4, Z4
+	VADDPS Y25, Y5, Y5
+	VADDPS Z24, Z6, Z6
+	VADDPS Y25, Y7, Y7
+	VADDPS Z24, Z8, Z8
+	VADDPS Y25, Y9, Y9
+	VADDPS Z24, Z10, Z10
+	VADDPS Y25, Y11, Y11
+	VADDPS Z24, Z12, Z12
+	VADDPS Y25, Y13, Y13
+	VADDPS Z24, Z14, Z14
+	VADDPS Y25, Y15, Y15
+	VADDPS Z24, Z16, Z16
+	VADDPS Y25, Y17, Y17
+	VADDPS Z24, Z18, Z18
+	VADDPS Y25, Y19, Y19
+	VADDPS Z24, Z20, Z20
+	VADDPS Y25, Y21, Y21
+gemm512_11_ZY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_11_ZY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_11_ZY_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Y1, Y24, Y1
@@ -6545,8 +8985,8 @@ gemm512_11_ZY_store:
 	VMAXPS Y19, Y24, Y19
 	VMAXPS Z20, Z24, Z20
 	VMAXPS Y21, Y24, Y21
-	CMPQ AX, $2
-	JNE gemm512_11_ZY_write
+	CMPQ CX, $2
+	JNE gemm512_11_ZY_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -6571,6 +9011,89 @@ gemm512_11_ZY_store:
 	VMINPS Y19, Y25, Y19
 	VMINPS Z20, Z25, Z20
 	VMINPS Y21, Y25, Y21
+gemm512_11_ZY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_11_ZY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Y3, Y3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Y5, Y5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Y7, Y7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Y9, Y9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Y11, Y11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Y13, Y13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Y15, Y15
+	VADDPS (R12), Z16, Z16
+	VADDPS 64(R12), Y17, Y17
+	VADDPS (R12)(R8*1), Z18, Z18
+	VADDPS 64(R12)(R8*1), Y19, Y19
+	VADDPS (R12)(R8*2), Z20, Z20
+	VADDPS 64(R12)(R8*2), Y21, Y21
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_11_ZY_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Y7, Y24, Y7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Y9, Y24, Y9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Y11, Y24, Y11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Y13, Y24, Y13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Y15, Y24, Y15
+	VMAXPS Z16, Z24, Z16
+	VMAXPS Y17, Y24, Y17
+	VMAXPS Z18, Z24, Z18
+	VMAXPS Y19, Y24, Y19
+	VMAXPS Z20, Z24, Z20
+	VMAXPS Y21, Y24, Y21
+	CMPQ CX, $2
+	JNE gemm512_11_ZY_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Y1, Y25, Y1
+	VMINPS Z2, Z25, Z2
+	VMINPS Y3, Y25, Y3
+	VMINPS Z4, Z25, Z4
+	VMINPS Y5, Y25, Y5
+	VMINPS Z6, Z25, Z6
+	VMINPS Y7, Y25, Y7
+	VMINPS Z8, Z25, Z8
+	VMINPS Y9, Y25, Y9
+	VMINPS Z10, Z25, Z10
+	VMINPS Y11, Y25, Y11
+	VMINPS Z12, Z25, Z12
+	VMINPS Y13, Y25, Y13
+	VMINPS Z14, Z25, Z14
+	VMINPS Y15, Y25, Y15
+	VMINPS Z16, Z25, Z16
+	VMINPS Y17, Y25, Y17
+	VMINPS Z18, Z25, Z18
+	VMINPS Y19, Y25, Y19
+	VMINPS Z20, Z25, Z20
+	VMINPS Y21, Y25, Y21
+gemm512_11_ZY_act2_done:
 gemm512_11_ZY_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Y1, 64(SI)
@@ -6597,8 +9120,8 @@ gemm512_11_ZY_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_11_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_11_Y(SB), NOSPLIT, $0-80
+// func gemm512_11_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_11_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -6609,23 +9132,6 @@ TEXT ·gemm512_11_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_11_Y_zero
-	VMOVUPS (AX), Y24
-	VMOVAPS Y24, Y0
-	VMOVAPS Y24, Y1
-	VMOVAPS Y24, Y2
-	VMOVAPS Y24, Y3
-	VMOVAPS Y24, Y4
-	VMOVAPS Y24, Y5
-	VMOVAPS Y24, Y6
-	VMOVAPS Y24, Y7
-	VMOVAPS Y24, Y8
-	VMOVAPS Y24, Y9
-	VMOVAPS Y24, Y10
-	JMP gemm512_11_Y_ready
-gemm512_11_Y_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -6637,7 +9143,6 @@ gemm512_11_Y_zero:
 	VPXORD Z8, Z8, Z8
 	VPXORD Z9, Z9, Z9
 	VPXORD Z10, Z10, Z10
-gemm512_11_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm512_11_Y_store
 gemm512_11_Y_loop:
@@ -6671,15 +9176,31 @@ gemm512_11_Y_loop:
 	DECQ CX
 	JNE gemm512_11_Y_loop
 gemm512_11_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_11_Y_nobias
+	VMOVUPS (AX), Y24
+	VADDPS Y24, Y0, Y0
+	VADDPS Y24, Y1, Y1
+	VADDPS Y24, Y2, Y2
+	VADDPS Y24, Y3, Y3
+	VADDPS Y24, Y4, Y4
+	VADDPS Y24, Y5, Y5
+	VADDPS Y24, Y6, Y6
+	VADDPS Y24, Y7, Y7
+	VADDPS Y24, Y8, Y8
+	VADDPS Y24, Y9, Y9
+	VADDPS Y24, Y10, Y10
+gemm512_11_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_11_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_11_Y_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Y0, Y24, Y0
 	VMAXPS Y1, Y24, Y1
@@ -6692,8 +9213,8 @@ gemm512_11_Y_store:
 	VMAXPS Y8, Y24, Y8
 	VMAXPS Y9, Y24, Y9
 	VMAXPS Y10, Y24, Y10
-	CMPQ AX, $2
-	JNE gemm512_11_Y_write
+	CMPQ CX, $2
+	JNE gemm512_11_Y_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Y0, Y25, Y0
@@ -6707,6 +9228,56 @@ gemm512_11_Y_store:
 	VMINPS Y8, Y25, Y8
 	VMINPS Y9, Y25, Y9
 	VMINPS Y10, Y25, Y10
+gemm512_11_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_11_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (AX)(R8*2), Y2, Y2
+	VADDPS (AX)(R9*1), Y3, Y3
+	VADDPS (BX), Y4, Y4
+	VADDPS (BX)(R8*1), Y5, Y5
+	VADDPS (BX)(R8*2), Y6, Y6
+	VADDPS (BX)(R9*1), Y7, Y7
+	VADDPS (R12), Y8, Y8
+	VADDPS (R12)(R8*1), Y9, Y9
+	VADDPS (R12)(R8*2), Y10, Y10
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_11_Y_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Y0, Y24, Y0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Y2, Y24, Y2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Y4, Y24, Y4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Y6, Y24, Y6
+	VMAXPS Y7, Y24, Y7
+	VMAXPS Y8, Y24, Y8
+	VMAXPS Y9, Y24, Y9
+	VMAXPS Y10, Y24, Y10
+	CMPQ CX, $2
+	JNE gemm512_11_Y_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Y0, Y25, Y0
+	VMINPS Y1, Y25, Y1
+	VMINPS Y2, Y25, Y2
+	VMINPS Y3, Y25, Y3
+	VMINPS Y4, Y25, Y4
+	VMINPS Y5, Y25, Y5
+	VMINPS Y6, Y25, Y6
+	VMINPS Y7, Y25, Y7
+	VMINPS Y8, Y25, Y8
+	VMINPS Y9, Y25, Y9
+	VMINPS Y10, Y25, Y10
+gemm512_11_Y_act2_done:
 gemm512_11_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
@@ -6722,8 +9293,8 @@ gemm512_11_Y_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_11_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_11_ZZm(SB), NOSPLIT, $0-80
+// func gemm512_11_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_11_ZZm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -6736,35 +9307,6 @@ TEXT ·gemm512_11_ZZm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_11_ZZm_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS.Z 64(AX), K1, Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z25, Z11
-	VMOVAPS Z24, Z12
-	VMOVAPS Z25, Z13
-	VMOVAPS Z24, Z14
-	VMOVAPS Z25, Z15
-	VMOVAPS Z24, Z16
-	VMOVAPS Z25, Z17
-	VMOVAPS Z24, Z18
-	VMOVAPS Z25, Z19
-	VMOVAPS Z24, Z20
-	VMOVAPS Z25, Z21
-	JMP gemm512_11_ZZm_ready
-gemm512_11_ZZm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -6787,7 +9329,6 @@ gemm512_11_ZZm_zero:
 	VPXORD Z19, Z19, Z19
 	VPXORD Z20, Z20, Z20
 	VPXORD Z21, Z21, Z21
-gemm512_11_ZZm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_11_ZZm_store
 gemm512_11_ZZm_loop:
@@ -6833,15 +9374,43 @@ gemm512_11_ZZm_loop:
 	DECQ CX
 	JNE gemm512_11_ZZm_loop
 gemm512_11_ZZm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_11_ZZm_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS.Z 64(AX), K1, Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+	VADDPS Z24, Z12, Z12
+	VADDPS Z25, Z13, Z13
+	VADDPS Z24, Z14, Z14
+	VADDPS Z25, Z15, Z15
+	VADDPS Z24, Z16, Z16
+	VADDPS Z25, Z17, Z17
+	VADDPS Z24, Z18, Z18
+	VADDPS Z25, Z19, Z19
+	VADDPS Z24, Z20, Z20
+	VADDPS Z25, Z21, Z21
+gemm512_11_ZZm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_11_ZZm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_11_ZZm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -6865,8 +9434,8 @@ gemm512_11_ZZm_store:
 	VMAXPS Z19, Z24, Z19
 	VMAXPS Z20, Z24, Z20
 	VMAXPS Z21, Z24, Z21
-	CMPQ AX, $2
-	JNE gemm512_11_ZZm_write
+	CMPQ CX, $2
+	JNE gemm512_11_ZZm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -6891,6 +9460,89 @@ gemm512_11_ZZm_store:
 	VMINPS Z19, Z25, Z19
 	VMINPS Z20, Z25, Z20
 	VMINPS Z21, Z25, Z21
+gemm512_11_ZZm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_11_ZZm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, K1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, K1, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, K1, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, K1, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, K1, Z9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Z11, K1, Z11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Z13, K1, Z13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Z15, K1, Z15
+	VADDPS (R12), Z16, Z16
+	VADDPS 64(R12), Z17, K1, Z17
+	VADDPS (R12)(R8*1), Z18, Z18
+	VADDPS 64(R12)(R8*1), Z19, K1, Z19
+	VADDPS (R12)(R8*2), Z20, Z20
+	VADDPS 64(R12)(R8*2), Z21, K1, Z21
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_11_ZZm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Z13, Z24, Z13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Z15, Z24, Z15
+	VMAXPS Z16, Z24, Z16
+	VMAXPS Z17, Z24, Z17
+	VMAXPS Z18, Z24, Z18
+	VMAXPS Z19, Z24, Z19
+	VMAXPS Z20, Z24, Z20
+	VMAXPS Z21, Z24, Z21
+	CMPQ CX, $2
+	JNE gemm512_11_ZZm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+	VMINPS Z12, Z25, Z12
+	VMINPS Z13, Z25, Z13
+	VMINPS Z14, Z25, Z14
+	VMINPS Z15, Z25, Z15
+	VMINPS Z16, Z25, Z16
+	VMINPS Z17, Z25, Z17
+	VMINPS Z18, Z25, Z18
+	VMINPS Z19, Z25, Z19
+	VMINPS Z20, Z25, Z20
+	VMINPS Z21, Z25, Z21
+gemm512_11_ZZm_act2_done:
 gemm512_11_ZZm_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, K1, 64(SI)
@@ -6917,8 +9569,8 @@ gemm512_11_ZZm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_11_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_11_Zm(SB), NOSPLIT, $0-80
+// func gemm512_11_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_11_Zm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -6931,23 +9583,6 @@ TEXT ·gemm512_11_Zm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_11_Zm_zero
-	VMOVUPS.Z (AX), K1, Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z24, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z24, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z24, Z9
-	VMOVAPS Z24, Z10
-	JMP gemm512_11_Zm_ready
-gemm512_11_Zm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -6959,7 +9594,6 @@ gemm512_11_Zm_zero:
 	VPXORD Z8, Z8, Z8
 	VPXORD Z9, Z9, Z9
 	VPXORD Z10, Z10, Z10
-gemm512_11_Zm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_11_Zm_store
 gemm512_11_Zm_loop:
@@ -6993,15 +9627,31 @@ gemm512_11_Zm_loop:
 	DECQ CX
 	JNE gemm512_11_Zm_loop
 gemm512_11_Zm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_11_Zm_nobias
+	VMOVUPS.Z (AX), K1, Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z24, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z24, Z9, Z9
+	VADDPS Z24, Z10, Z10
+gemm512_11_Zm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_11_Zm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_11_Zm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -7014,8 +9664,8 @@ gemm512_11_Zm_store:
 	VMAXPS Z8, Z24, Z8
 	VMAXPS Z9, Z24, Z9
 	VMAXPS Z10, Z24, Z10
-	CMPQ AX, $2
-	JNE gemm512_11_Zm_write
+	CMPQ CX, $2
+	JNE gemm512_11_Zm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -7029,6 +9679,56 @@ gemm512_11_Zm_store:
 	VMINPS Z8, Z25, Z8
 	VMINPS Z9, Z25, Z9
 	VMINPS Z10, Z25, Z10
+gemm512_11_Zm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_11_Zm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, K1, Z0
+	VADDPS (AX)(R8*1), Z1, K1, Z1
+	VADDPS (AX)(R8*2), Z2, K1, Z2
+	VADDPS (AX)(R9*1), Z3, K1, Z3
+	VADDPS (BX), Z4, K1, Z4
+	VADDPS (BX)(R8*1), Z5, K1, Z5
+	VADDPS (BX)(R8*2), Z6, K1, Z6
+	VADDPS (BX)(R9*1), Z7, K1, Z7
+	VADDPS (R12), Z8, K1, Z8
+	VADDPS (R12)(R8*1), Z9, K1, Z9
+	VADDPS (R12)(R8*2), Z10, K1, Z10
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_11_Zm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	CMPQ CX, $2
+	JNE gemm512_11_Zm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+gemm512_11_Zm_act2_done:
 gemm512_11_Zm_write:
 	VMOVUPS Z0, K1, (SI)
 	VMOVUPS Z1, K1, (SI)(R8*1)
@@ -7044,8 +9744,8 @@ gemm512_11_Zm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_12_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_12_ZZ(SB), NOSPLIT, $0-80
+// func gemm512_12_ZZ(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_12_ZZ(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -7056,37 +9756,6 @@ TEXT ·gemm512_12_ZZ(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_12_ZZ_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z25, Z11
-	VMOVAPS Z24, Z12
-	VMOVAPS Z25, Z13
-	VMOVAPS Z24, Z14
-	VMOVAPS Z25, Z15
-	VMOVAPS Z24, Z16
-	VMOVAPS Z25, Z17
-	VMOVAPS Z24, Z18
-	VMOVAPS Z25, Z19
-	VMOVAPS Z24, Z20
-	VMOVAPS Z25, Z21
-	VMOVAPS Z24, Z22
-	VMOVAPS Z25, Z23
-	JMP gemm512_12_ZZ_ready
-gemm512_12_ZZ_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -7111,7 +9780,6 @@ gemm512_12_ZZ_zero:
 	VPXORD Z21, Z21, Z21
 	VPXORD Z22, Z22, Z22
 	VPXORD Z23, Z23, Z23
-gemm512_12_ZZ_ready:
 	TESTQ CX, CX
 	JEQ gemm512_12_ZZ_store
 gemm512_12_ZZ_loop:
@@ -7160,15 +9828,45 @@ gemm512_12_ZZ_loop:
 	DECQ CX
 	JNE gemm512_12_ZZ_loop
 gemm512_12_ZZ_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_12_ZZ_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+	VADDPS Z24, Z12, Z12
+	VADDPS Z25, Z13, Z13
+	VADDPS Z24, Z14, Z14
+	VADDPS Z25, Z15, Z15
+	VADDPS Z24, Z16, Z16
+	VADDPS Z25, Z17, Z17
+	VADDPS Z24, Z18, Z18
+	VADDPS Z25, Z19, Z19
+	VADDPS Z24, Z20, Z20
+	VADDPS Z25, Z21, Z21
+	VADDPS Z24, Z22, Z22
+	VADDPS Z25, Z23, Z23
+gemm512_12_ZZ_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_12_ZZ_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_12_ZZ_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -7194,8 +9892,8 @@ gemm512_12_ZZ_store:
 	VMAXPS Z21, Z24, Z21
 	VMAXPS Z22, Z24, Z22
 	VMAXPS Z23, Z24, Z23
-	CMPQ AX, $2
-	JNE gemm512_12_ZZ_write
+	CMPQ CX, $2
+	JNE gemm512_12_ZZ_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -7222,6 +9920,95 @@ gemm512_12_ZZ_store:
 	VMINPS Z21, Z25, Z21
 	VMINPS Z22, Z25, Z22
 	VMINPS Z23, Z25, Z23
+gemm512_12_ZZ_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_12_ZZ_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, Z9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Z11, Z11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Z13, Z13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Z15, Z15
+	VADDPS (R12), Z16, Z16
+	VADDPS 64(R12), Z17, Z17
+	VADDPS (R12)(R8*1), Z18, Z18
+	VADDPS 64(R12)(R8*1), Z19, Z19
+	VADDPS (R12)(R8*2), Z20, Z20
+	VADDPS 64(R12)(R8*2), Z21, Z21
+	VADDPS (R12)(R9*1), Z22, Z22
+	VADDPS 64(R12)(R9*1), Z23, Z23
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_12_ZZ_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Z13, Z24, Z13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Z15, Z24, Z15
+	VMAXPS Z16, Z24, Z16
+	VMAXPS Z17, Z24, Z17
+	VMAXPS Z18, Z24, Z18
+	VMAXPS Z19, Z24, Z19
+	VMAXPS Z20, Z24, Z20
+	VMAXPS Z21, Z24, Z21
+	VMAXPS Z22, Z24, Z22
+	VMAXPS Z23, Z24, Z23
+	CMPQ CX, $2
+	JNE gemm512_12_ZZ_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+	VMINPS Z12, Z25, Z12
+	VMINPS Z13, Z25, Z13
+	VMINPS Z14, Z25, Z14
+	VMINPS Z15, Z25, Z15
+	VMINPS Z16, Z25, Z16
+	VMINPS Z17, Z25, Z17
+	VMINPS Z18, Z25, Z18
+	VMINPS Z19, Z25, Z19
+	VMINPS Z20, Z25, Z20
+	VMINPS Z21, Z25, Z21
+	VMINPS Z22, Z25, Z22
+	VMINPS Z23, Z25, Z23
+gemm512_12_ZZ_act2_done:
 gemm512_12_ZZ_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, 64(SI)
@@ -7250,8 +10037,8 @@ gemm512_12_ZZ_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_12_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_12_Z(SB), NOSPLIT, $0-80
+// func gemm512_12_Z(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_12_Z(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -7262,24 +10049,6 @@ TEXT ·gemm512_12_Z(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_12_Z_zero
-	VMOVUPS (AX), Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z24, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z24, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z24, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z24, Z11
-	JMP gemm512_12_Z_ready
-gemm512_12_Z_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -7292,7 +10061,6 @@ gemm512_12_Z_zero:
 	VPXORD Z9, Z9, Z9
 	VPXORD Z10, Z10, Z10
 	VPXORD Z11, Z11, Z11
-gemm512_12_Z_ready:
 	TESTQ CX, CX
 	JEQ gemm512_12_Z_store
 gemm512_12_Z_loop:
@@ -7328,15 +10096,32 @@ gemm512_12_Z_loop:
 	DECQ CX
 	JNE gemm512_12_Z_loop
 gemm512_12_Z_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_12_Z_nobias
+	VMOVUPS (AX), Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z24, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z24, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z24, Z11, Z11
+gemm512_12_Z_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_12_Z_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_12_Z_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -7350,8 +10135,8 @@ gemm512_12_Z_store:
 	VMAXPS Z9, Z24, Z9
 	VMAXPS Z10, Z24, Z10
 	VMAXPS Z11, Z24, Z11
-	CMPQ AX, $2
-	JNE gemm512_12_Z_write
+	CMPQ CX, $2
+	JNE gemm512_12_Z_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -7366,6 +10151,59 @@ gemm512_12_Z_store:
 	VMINPS Z9, Z25, Z9
 	VMINPS Z10, Z25, Z10
 	VMINPS Z11, Z25, Z11
+gemm512_12_Z_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_12_Z_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS (AX)(R8*1), Z1, Z1
+	VADDPS (AX)(R8*2), Z2, Z2
+	VADDPS (AX)(R9*1), Z3, Z3
+	VADDPS (BX), Z4, Z4
+	VADDPS (BX)(R8*1), Z5, Z5
+	VADDPS (BX)(R8*2), Z6, Z6
+	VADDPS (BX)(R9*1), Z7, Z7
+	VADDPS (R12), Z8, Z8
+	VADDPS (R12)(R8*1), Z9, Z9
+	VADDPS (R12)(R8*2), Z10, Z10
+	VADDPS (R12)(R9*1), Z11, Z11
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_12_Z_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	CMPQ CX, $2
+	JNE gemm512_12_Z_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+gemm512_12_Z_act2_done:
 gemm512_12_Z_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, (SI)(R8*1)
@@ -7382,8 +10220,8 @@ gemm512_12_Z_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_12_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_12_ZY(SB), NOSPLIT, $0-80
+// func gemm512_12_ZY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_12_ZY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -7394,37 +10232,6 @@ TEXT ·gemm512_12_ZY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_12_ZY_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS 64(AX), Y25
-	VMOVAPS Z24, Z0
-	VMOVAPS Y25, Y1
-	VMOVAPS Z24, Z2
-	VMOVAPS Y25, Y3
-	VMOVAPS Z24, Z4
-	VMOVAPS Y25, Y5
-	VMOVAPS Z24, Z6
-	VMOVAPS Y25, Y7
-	VMOVAPS Z24, Z8
-	VMOVAPS Y25, Y9
-	VMOVAPS Z24, Z10
-	VMOVAPS Y25, Y11
-	VMOVAPS Z24, Z12
-	VMOVAPS Y25, Y13
-	VMOVAPS Z24, Z14
-	VMOVAPS Y25, Y15
-	VMOVAPS Z24, Z16
-	VMOVAPS Y25, Y17
-	VMOVAPS Z24, Z18
-	VMOVAPS Y25, Y19
-	VMOVAPS Z24, Z20
-	VMOVAPS Y25, Y21
-	VMOVAPS Z24, Z22
-	VMOVAPS Y25, Y23
-	JMP gemm512_12_ZY_ready
-gemm512_12_ZY_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -7449,7 +10256,6 @@ gemm512_12_ZY_zero:
 	VPXORD Z21, Z21, Z21
 	VPXORD Z22, Z22, Z22
 	VPXORD Z23, Z23, Z23
-gemm512_12_ZY_ready:
 	TESTQ CX, CX
 	JEQ gemm512_12_ZY_store
 gemm512_12_ZY_loop:
@@ -7498,15 +10304,45 @@ gemm512_12_ZY_loop:
 	DECQ CX
 	JNE gemm512_12_ZY_loop
 gemm512_12_ZY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_12_ZY_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Y25
+	VADDPS Z24, Z0, Z0
+	VADDPS Y25, Y1, Y1
+	VADDPS Z24, Z2, Z2
+	VADDPS Y25, Y3, Y3
+	VADDPS Z24, Z4, Z4
+	VADDPS Y25, Y5, Y5
+	VADDPS Z24, Z6, Z6
+	VADDPS Y25, Y7, Y7
+	VADDPS Z24, Z8, Z8
+	VADDPS Y25, Y9, Y9
+	VADDPS Z24, Z10, Z10
+	VADDPS Y25, Y11, Y11
+	VADDPS Z24, Z12, Z12
+	VADDPS Y25, Y13, Y13
+	VADDPS Z24, Z14, Z14
+	VADDPS Y25, Y15, Y15
+	VADDPS Z24, Z16, Z16
+	VADDPS Y25, Y17, Y17
+	VADDPS Z24, Z18, Z18
+	VADDPS Y25, Y19, Y19
+	VADDPS Z24, Z20, Z20
+	VADDPS Y25, Y21, Y21
+	VADDPS Z24, Z22, Z22
+	VADDPS Y25, Y23, Y23
+gemm512_12_ZY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_12_ZY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_12_ZY_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Y1, Y24, Y1
@@ -7532,8 +10368,8 @@ gemm512_12_ZY_store:
 	VMAXPS Y21, Y24, Y21
 	VMAXPS Z22, Z24, Z22
 	VMAXPS Y23, Y24, Y23
-	CMPQ AX, $2
-	JNE gemm512_12_ZY_write
+	CMPQ CX, $2
+	JNE gemm512_12_ZY_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -7560,6 +10396,95 @@ gemm512_12_ZY_store:
 	VMINPS Y21, Y25, Y21
 	VMINPS Z22, Z25, Z22
 	VMINPS Y23, Y25, Y23
+gemm512_12_ZY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_12_ZY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Y3, Y3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Y5, Y5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Y7, Y7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Y9, Y9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Y11, Y11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Y13, Y13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Y15, Y15
+	VADDPS (R12), Z16, Z16
+	VADDPS 64(R12), Y17, Y17
+	VADDPS (R12)(R8*1), Z18, Z18
+	VADDPS 64(R12)(R8*1), Y19, Y19
+	VADDPS (R12)(R8*2), Z20, Z20
+	VADDPS 64(R12)(R8*2), Y21, Y21
+	VADDPS (R12)(R9*1), Z22, Z22
+	VADDPS 64(R12)(R9*1), Y23, Y23
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_12_ZY_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Y7, Y24, Y7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Y9, Y24, Y9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Y11, Y24, Y11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Y13, Y24, Y13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Y15, Y24, Y15
+	VMAXPS Z16, Z24, Z16
+	VMAXPS Y17, Y24, Y17
+	VMAXPS Z18, Z24, Z18
+	VMAXPS Y19, Y24, Y19
+	VMAXPS Z20, Z24, Z20
+	VMAXPS Y21, Y24, Y21
+	VMAXPS Z22, Z24, Z22
+	VMAXPS Y23, Y24, Y23
+	CMPQ CX, $2
+	JNE gemm512_12_ZY_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Y1, Y25, Y1
+	VMINPS Z2, Z25, Z2
+	VMINPS Y3, Y25, Y3
+	VMINPS Z4, Z25, Z4
+	VMINPS Y5, Y25, Y5
+	VMINPS Z6, Z25, Z6
+	VMINPS Y7, Y25, Y7
+	VMINPS Z8, Z25, Z8
+	VMINPS Y9, Y25, Y9
+	VMINPS Z10, Z25, Z10
+	VMINPS Y11, Y25, Y11
+	VMINPS Z12, Z25, Z12
+	VMINPS Y13, Y25, Y13
+	VMINPS Z14, Z25, Z14
+	VMINPS Y15, Y25, Y15
+	VMINPS Z16, Z25, Z16
+	VMINPS Y17, Y25, Y17
+	VMINPS Z18, Z25, Z18
+	VMINPS Y19, Y25, Y19
+	VMINPS Z20, Z25, Z20
+	VMINPS Y21, Y25, Y21
+	VMINPS Z22, Z25, Z22
+	VMINPS Y23, Y25, Y23
+gemm512_12_ZY_act2_done:
 gemm512_12_ZY_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Y1, 64(SI)
@@ -7588,8 +10513,8 @@ gemm512_12_ZY_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_12_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_12_Y(SB), NOSPLIT, $0-80
+// func gemm512_12_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_12_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -7600,24 +10525,6 @@ TEXT ·gemm512_12_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_12_Y_zero
-	VMOVUPS (AX), Y24
-	VMOVAPS Y24, Y0
-	VMOVAPS Y24, Y1
-	VMOVAPS Y24, Y2
-	VMOVAPS Y24, Y3
-	VMOVAPS Y24, Y4
-	VMOVAPS Y24, Y5
-	VMOVAPS Y24, Y6
-	VMOVAPS Y24, Y7
-	VMOVAPS Y24, Y8
-	VMOVAPS Y24, Y9
-	VMOVAPS Y24, Y10
-	VMOVAPS Y24, Y11
-	JMP gemm512_12_Y_ready
-gemm512_12_Y_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -7630,7 +10537,6 @@ gemm512_12_Y_zero:
 	VPXORD Z9, Z9, Z9
 	VPXORD Z10, Z10, Z10
 	VPXORD Z11, Z11, Z11
-gemm512_12_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm512_12_Y_store
 gemm512_12_Y_loop:
@@ -7666,15 +10572,32 @@ gemm512_12_Y_loop:
 	DECQ CX
 	JNE gemm512_12_Y_loop
 gemm512_12_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_12_Y_nobias
+	VMOVUPS (AX), Y24
+	VADDPS Y24, Y0, Y0
+	VADDPS Y24, Y1, Y1
+	VADDPS Y24, Y2, Y2
+	VADDPS Y24, Y3, Y3
+	VADDPS Y24, Y4, Y4
+	VADDPS Y24, Y5, Y5
+	VADDPS Y24, Y6, Y6
+	VADDPS Y24, Y7, Y7
+	VADDPS Y24, Y8, Y8
+	VADDPS Y24, Y9, Y9
+	VADDPS Y24, Y10, Y10
+	VADDPS Y24, Y11, Y11
+gemm512_12_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_12_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_12_Y_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Y0, Y24, Y0
 	VMAXPS Y1, Y24, Y1
@@ -7688,8 +10611,8 @@ gemm512_12_Y_store:
 	VMAXPS Y9, Y24, Y9
 	VMAXPS Y10, Y24, Y10
 	VMAXPS Y11, Y24, Y11
-	CMPQ AX, $2
-	JNE gemm512_12_Y_write
+	CMPQ CX, $2
+	JNE gemm512_12_Y_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Y0, Y25, Y0
@@ -7704,6 +10627,59 @@ gemm512_12_Y_store:
 	VMINPS Y9, Y25, Y9
 	VMINPS Y10, Y25, Y10
 	VMINPS Y11, Y25, Y11
+gemm512_12_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_12_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (AX)(R8*2), Y2, Y2
+	VADDPS (AX)(R9*1), Y3, Y3
+	VADDPS (BX), Y4, Y4
+	VADDPS (BX)(R8*1), Y5, Y5
+	VADDPS (BX)(R8*2), Y6, Y6
+	VADDPS (BX)(R9*1), Y7, Y7
+	VADDPS (R12), Y8, Y8
+	VADDPS (R12)(R8*1), Y9, Y9
+	VADDPS (R12)(R8*2), Y10, Y10
+	VADDPS (R12)(R9*1), Y11, Y11
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_12_Y_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Y0, Y24, Y0
+	VMAXPS Y1, Y24, Y1
+	VMAXPS Y2, Y24, Y2
+	VMAXPS Y3, Y24, Y3
+	VMAXPS Y4, Y24, Y4
+	VMAXPS Y5, Y24, Y5
+	VMAXPS Y6, Y24, Y6
+	VMAXPS Y7, Y24, Y7
+	VMAXPS Y8, Y24, Y8
+	VMAXPS Y9, Y24, Y9
+	VMAXPS Y10, Y24, Y10
+	VMAXPS Y11, Y24, Y11
+	CMPQ CX, $2
+	JNE gemm512_12_Y_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Y0, Y25, Y0
+	VMINPS Y1, Y25, Y1
+	VMINPS Y2, Y25, Y2
+	VMINPS Y3, Y25, Y3
+	VMINPS Y4, Y25, Y4
+	VMINPS Y5, Y25, Y5
+	VMINPS Y6, Y25, Y6
+	VMINPS Y7, Y25, Y7
+	VMINPS Y8, Y25, Y8
+	VMINPS Y9, Y25, Y9
+	VMINPS Y10, Y25, Y10
+	VMINPS Y11, Y25, Y11
+gemm512_12_Y_act2_done:
 gemm512_12_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
@@ -7720,8 +10696,8 @@ gemm512_12_Y_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_12_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_12_ZZm(SB), NOSPLIT, $0-80
+// func gemm512_12_ZZm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_12_ZZm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -7734,37 +10710,6 @@ TEXT ·gemm512_12_ZZm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_12_ZZm_zero
-	VMOVUPS (AX), Z24
-	VMOVUPS.Z 64(AX), K1, Z25
-	VMOVAPS Z24, Z0
-	VMOVAPS Z25, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z25, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z25, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z25, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z25, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z25, Z11
-	VMOVAPS Z24, Z12
-	VMOVAPS Z25, Z13
-	VMOVAPS Z24, Z14
-	VMOVAPS Z25, Z15
-	VMOVAPS Z24, Z16
-	VMOVAPS Z25, Z17
-	VMOVAPS Z24, Z18
-	VMOVAPS Z25, Z19
-	VMOVAPS Z24, Z20
-	VMOVAPS Z25, Z21
-	VMOVAPS Z24, Z22
-	VMOVAPS Z25, Z23
-	JMP gemm512_12_ZZm_ready
-gemm512_12_ZZm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -7789,7 +10734,6 @@ gemm512_12_ZZm_zero:
 	VPXORD Z21, Z21, Z21
 	VPXORD Z22, Z22, Z22
 	VPXORD Z23, Z23, Z23
-gemm512_12_ZZm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_12_ZZm_store
 gemm512_12_ZZm_loop:
@@ -7838,15 +10782,45 @@ gemm512_12_ZZm_loop:
 	DECQ CX
 	JNE gemm512_12_ZZm_loop
 gemm512_12_ZZm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_12_ZZm_nobias
+	VMOVUPS (AX), Z24
+	VMOVUPS.Z 64(AX), K1, Z25
+	VADDPS Z24, Z0, Z0
+	VADDPS Z25, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z25, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z25, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z25, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z25, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z25, Z11, Z11
+	VADDPS Z24, Z12, Z12
+	VADDPS Z25, Z13, Z13
+	VADDPS Z24, Z14, Z14
+	VADDPS Z25, Z15, Z15
+	VADDPS Z24, Z16, Z16
+	VADDPS Z25, Z17, Z17
+	VADDPS Z24, Z18, Z18
+	VADDPS Z25, Z19, Z19
+	VADDPS Z24, Z20, Z20
+	VADDPS Z25, Z21, Z21
+	VADDPS Z24, Z22, Z22
+	VADDPS Z25, Z23, Z23
+gemm512_12_ZZm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_12_ZZm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_12_ZZm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -7872,8 +10846,8 @@ gemm512_12_ZZm_store:
 	VMAXPS Z21, Z24, Z21
 	VMAXPS Z22, Z24, Z22
 	VMAXPS Z23, Z24, Z23
-	CMPQ AX, $2
-	JNE gemm512_12_ZZm_write
+	CMPQ CX, $2
+	JNE gemm512_12_ZZm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -7900,6 +10874,95 @@ gemm512_12_ZZm_store:
 	VMINPS Z21, Z25, Z21
 	VMINPS Z22, Z25, Z22
 	VMINPS Z23, Z25, Z23
+gemm512_12_ZZm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_12_ZZm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, Z0
+	VADDPS 64(AX), Z1, K1, Z1
+	VADDPS (AX)(R8*1), Z2, Z2
+	VADDPS 64(AX)(R8*1), Z3, K1, Z3
+	VADDPS (AX)(R8*2), Z4, Z4
+	VADDPS 64(AX)(R8*2), Z5, K1, Z5
+	VADDPS (AX)(R9*1), Z6, Z6
+	VADDPS 64(AX)(R9*1), Z7, K1, Z7
+	VADDPS (BX), Z8, Z8
+	VADDPS 64(BX), Z9, K1, Z9
+	VADDPS (BX)(R8*1), Z10, Z10
+	VADDPS 64(BX)(R8*1), Z11, K1, Z11
+	VADDPS (BX)(R8*2), Z12, Z12
+	VADDPS 64(BX)(R8*2), Z13, K1, Z13
+	VADDPS (BX)(R9*1), Z14, Z14
+	VADDPS 64(BX)(R9*1), Z15, K1, Z15
+	VADDPS (R12), Z16, Z16
+	VADDPS 64(R12), Z17, K1, Z17
+	VADDPS (R12)(R8*1), Z18, Z18
+	VADDPS 64(R12)(R8*1), Z19, K1, Z19
+	VADDPS (R12)(R8*2), Z20, Z20
+	VADDPS 64(R12)(R8*2), Z21, K1, Z21
+	VADDPS (R12)(R9*1), Z22, Z22
+	VADDPS 64(R12)(R9*1), Z23, K1, Z23
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_12_ZZm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	VMAXPS Z12, Z24, Z12
+	VMAXPS Z13, Z24, Z13
+	VMAXPS Z14, Z24, Z14
+	VMAXPS Z15, Z24, Z15
+	VMAXPS Z16, Z24, Z16
+	VMAXPS Z17, Z24, Z17
+	VMAXPS Z18, Z24, Z18
+	VMAXPS Z19, Z24, Z19
+	VMAXPS Z20, Z24, Z20
+	VMAXPS Z21, Z24, Z21
+	VMAXPS Z22, Z24, Z22
+	VMAXPS Z23, Z24, Z23
+	CMPQ CX, $2
+	JNE gemm512_12_ZZm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+	VMINPS Z12, Z25, Z12
+	VMINPS Z13, Z25, Z13
+	VMINPS Z14, Z25, Z14
+	VMINPS Z15, Z25, Z15
+	VMINPS Z16, Z25, Z16
+	VMINPS Z17, Z25, Z17
+	VMINPS Z18, Z25, Z18
+	VMINPS Z19, Z25, Z19
+	VMINPS Z20, Z25, Z20
+	VMINPS Z21, Z25, Z21
+	VMINPS Z22, Z25, Z22
+	VMINPS Z23, Z25, Z23
+gemm512_12_ZZm_act2_done:
 gemm512_12_ZZm_write:
 	VMOVUPS Z0, (SI)
 	VMOVUPS Z1, K1, 64(SI)
@@ -7928,8 +10991,8 @@ gemm512_12_ZZm_write:
 	VZEROUPPER
 	RET
 
-// func gemm512_12_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm512_12_Zm(SB), NOSPLIT, $0-80
+// func gemm512_12_Zm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm512_12_Zm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -7942,24 +11005,6 @@ TEXT ·gemm512_12_Zm(SB), NOSPLIT, $0-80
 	SHLQ $2, DX
 	MOVQ tail+72(FP), AX
 	KMOVW AX, K1
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_12_Zm_zero
-	VMOVUPS.Z (AX), K1, Z24
-	VMOVAPS Z24, Z0
-	VMOVAPS Z24, Z1
-	VMOVAPS Z24, Z2
-	VMOVAPS Z24, Z3
-	VMOVAPS Z24, Z4
-	VMOVAPS Z24, Z5
-	VMOVAPS Z24, Z6
-	VMOVAPS Z24, Z7
-	VMOVAPS Z24, Z8
-	VMOVAPS Z24, Z9
-	VMOVAPS Z24, Z10
-	VMOVAPS Z24, Z11
-	JMP gemm512_12_Zm_ready
-gemm512_12_Zm_zero:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -7972,7 +11017,6 @@ gemm512_12_Zm_zero:
 	VPXORD Z9, Z9, Z9
 	VPXORD Z10, Z10, Z10
 	VPXORD Z11, Z11, Z11
-gemm512_12_Zm_ready:
 	TESTQ CX, CX
 	JEQ gemm512_12_Zm_store
 gemm512_12_Zm_loop:
@@ -8008,15 +11052,32 @@ gemm512_12_Zm_loop:
 	DECQ CX
 	JNE gemm512_12_Zm_loop
 gemm512_12_Zm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm512_12_Zm_nobias
+	VMOVUPS.Z (AX), K1, Z24
+	VADDPS Z24, Z0, Z0
+	VADDPS Z24, Z1, Z1
+	VADDPS Z24, Z2, Z2
+	VADDPS Z24, Z3, Z3
+	VADDPS Z24, Z4, Z4
+	VADDPS Z24, Z5, Z5
+	VADDPS Z24, Z6, Z6
+	VADDPS Z24, Z7, Z7
+	VADDPS Z24, Z8, Z8
+	VADDPS Z24, Z9, Z9
+	VADDPS Z24, Z10, Z10
+	VADDPS Z24, Z11, Z11
+gemm512_12_Zm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (R10)(R8*4), R11
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm512_12_Zm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_12_Zm_act_done
 	VPXORD Z24, Z24, Z24
 	VMAXPS Z0, Z24, Z0
 	VMAXPS Z1, Z24, Z1
@@ -8030,8 +11091,8 @@ gemm512_12_Zm_store:
 	VMAXPS Z9, Z24, Z9
 	VMAXPS Z10, Z24, Z10
 	VMAXPS Z11, Z24, Z11
-	CMPQ AX, $2
-	JNE gemm512_12_Zm_write
+	CMPQ CX, $2
+	JNE gemm512_12_Zm_act_done
 	MOVL $0x40C00000, AX
 	VPBROADCASTD AX, Z25
 	VMINPS Z0, Z25, Z0
@@ -8046,6 +11107,59 @@ gemm512_12_Zm_store:
 	VMINPS Z9, Z25, Z9
 	VMINPS Z10, Z25, Z10
 	VMINPS Z11, Z25, Z11
+gemm512_12_Zm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm512_12_Zm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	LEAQ (R11)(DX*1), R12
+	VADDPS (AX), Z0, K1, Z0
+	VADDPS (AX)(R8*1), Z1, K1, Z1
+	VADDPS (AX)(R8*2), Z2, K1, Z2
+	VADDPS (AX)(R9*1), Z3, K1, Z3
+	VADDPS (BX), Z4, K1, Z4
+	VADDPS (BX)(R8*1), Z5, K1, Z5
+	VADDPS (BX)(R8*2), Z6, K1, Z6
+	VADDPS (BX)(R9*1), Z7, K1, Z7
+	VADDPS (R12), Z8, K1, Z8
+	VADDPS (R12)(R8*1), Z9, K1, Z9
+	VADDPS (R12)(R8*2), Z10, K1, Z10
+	VADDPS (R12)(R9*1), Z11, K1, Z11
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm512_12_Zm_act2_done
+	VPXORD Z24, Z24, Z24
+	VMAXPS Z0, Z24, Z0
+	VMAXPS Z1, Z24, Z1
+	VMAXPS Z2, Z24, Z2
+	VMAXPS Z3, Z24, Z3
+	VMAXPS Z4, Z24, Z4
+	VMAXPS Z5, Z24, Z5
+	VMAXPS Z6, Z24, Z6
+	VMAXPS Z7, Z24, Z7
+	VMAXPS Z8, Z24, Z8
+	VMAXPS Z9, Z24, Z9
+	VMAXPS Z10, Z24, Z10
+	VMAXPS Z11, Z24, Z11
+	CMPQ CX, $2
+	JNE gemm512_12_Zm_act2_done
+	MOVL $0x40C00000, AX
+	VPBROADCASTD AX, Z25
+	VMINPS Z0, Z25, Z0
+	VMINPS Z1, Z25, Z1
+	VMINPS Z2, Z25, Z2
+	VMINPS Z3, Z25, Z3
+	VMINPS Z4, Z25, Z4
+	VMINPS Z5, Z25, Z5
+	VMINPS Z6, Z25, Z6
+	VMINPS Z7, Z25, Z7
+	VMINPS Z8, Z25, Z8
+	VMINPS Z9, Z25, Z9
+	VMINPS Z10, Z25, Z10
+	VMINPS Z11, Z25, Z11
+gemm512_12_Zm_act2_done:
 gemm512_12_Zm_write:
 	VMOVUPS Z0, K1, (SI)
 	VMOVUPS Z1, K1, (SI)(R8*1)
@@ -8062,8 +11176,8 @@ gemm512_12_Zm_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_1_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_1_YY(SB), NOSPLIT, $0-80
+// func gemm256_1_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_1_YY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -8072,18 +11186,8 @@ TEXT ·gemm256_1_YY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_1_YY_zero
-	VMOVUPS (AX), Y12
-	VMOVUPS 32(AX), Y13
-	VMOVAPS Y12, Y0
-	VMOVAPS Y13, Y1
-	JMP gemm256_1_YY_ready
-gemm256_1_YY_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
-gemm256_1_YY_ready:
 	TESTQ CX, CX
 	JEQ gemm256_1_YY_store
 gemm256_1_YY_loop:
@@ -8097,31 +11201,61 @@ gemm256_1_YY_loop:
 	DECQ CX
 	JNE gemm256_1_YY_loop
 gemm256_1_YY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_1_YY_nobias
+	VMOVUPS (AX), Y12
+	VMOVUPS 32(AX), Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+gemm256_1_YY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_1_YY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_1_YY_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
-	CMPQ AX, $2
-	JNE gemm256_1_YY_write
+	CMPQ CX, $2
+	JNE gemm256_1_YY_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
 	VMINPS Y0, Y13, Y0
 	VMINPS Y1, Y13, Y1
+gemm256_1_YY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_1_YY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	VADDPS 32(AX), Y1, Y1
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_1_YY_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	CMPQ CX, $2
+	JNE gemm256_1_YY_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+gemm256_1_YY_act2_done:
 gemm256_1_YY_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, 32(SI)
 	VZEROUPPER
 	RET
 
-// func gemm256_1_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_1_Y(SB), NOSPLIT, $0-80
+// func gemm256_1_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_1_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -8130,15 +11264,7 @@ TEXT ·gemm256_1_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_1_Y_zero
-	VMOVUPS (AX), Y12
-	VMOVAPS Y12, Y0
-	JMP gemm256_1_Y_ready
-gemm256_1_Y_zero:
 	VXORPS Y0, Y0, Y0
-gemm256_1_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm256_1_Y_store
 gemm256_1_Y_loop:
@@ -8150,28 +11276,53 @@ gemm256_1_Y_loop:
 	DECQ CX
 	JNE gemm256_1_Y_loop
 gemm256_1_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_1_Y_nobias
+	VMOVUPS (AX), Y12
+	VADDPS Y12, Y0, Y0
+gemm256_1_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_1_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_1_Y_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
-	CMPQ AX, $2
-	JNE gemm256_1_Y_write
+	CMPQ CX, $2
+	JNE gemm256_1_Y_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
 	VMINPS Y0, Y13, Y0
+gemm256_1_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_1_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_1_Y_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	CMPQ CX, $2
+	JNE gemm256_1_Y_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+gemm256_1_Y_act2_done:
 gemm256_1_Y_write:
 	VMOVUPS Y0, (SI)
 	VZEROUPPER
 	RET
 
-// func gemm256_1_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_1_YYm(SB), NOSPLIT, $0-80
+// func gemm256_1_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_1_YYm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -8185,18 +11336,8 @@ TEXT ·gemm256_1_YYm(SB), NOSPLIT, $0-80
 	LEAQ maskTab<>(SB), R12
 	LEAQ 32(R12)(AX*4), R12
 	VMOVDQU (R12), Y15
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_1_YYm_zero
-	VMOVUPS (AX), Y12
-	VMASKMOVPS 32(AX), Y15, Y13
-	VMOVAPS Y12, Y0
-	VMOVAPS Y13, Y1
-	JMP gemm256_1_YYm_ready
-gemm256_1_YYm_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
-gemm256_1_YYm_ready:
 	TESTQ CX, CX
 	JEQ gemm256_1_YYm_store
 gemm256_1_YYm_loop:
@@ -8210,31 +11351,62 @@ gemm256_1_YYm_loop:
 	DECQ CX
 	JNE gemm256_1_YYm_loop
 gemm256_1_YYm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_1_YYm_nobias
+	VMOVUPS (AX), Y12
+	VMASKMOVPS 32(AX), Y15, Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+gemm256_1_YYm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_1_YYm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_1_YYm_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
-	CMPQ AX, $2
-	JNE gemm256_1_YYm_write
+	CMPQ CX, $2
+	JNE gemm256_1_YYm_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
 	VMINPS Y0, Y13, Y0
 	VMINPS Y1, Y13, Y1
+gemm256_1_YYm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_1_YYm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	VMASKMOVPS 32(AX), Y15, Y14
+	VADDPS Y14, Y1, Y1
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_1_YYm_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	CMPQ CX, $2
+	JNE gemm256_1_YYm_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+gemm256_1_YYm_act2_done:
 gemm256_1_YYm_write:
 	VMOVUPS Y0, (SI)
 	VMASKMOVPS Y1, Y15, 32(SI)
 	VZEROUPPER
 	RET
 
-// func gemm256_1_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_1_Ym(SB), NOSPLIT, $0-80
+// func gemm256_1_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_1_Ym(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -8248,15 +11420,7 @@ TEXT ·gemm256_1_Ym(SB), NOSPLIT, $0-80
 	LEAQ maskTab<>(SB), R12
 	LEAQ 32(R12)(AX*4), R12
 	VMOVDQU (R12), Y15
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_1_Ym_zero
-	VMASKMOVPS (AX), Y15, Y12
-	VMOVAPS Y12, Y0
-	JMP gemm256_1_Ym_ready
-gemm256_1_Ym_zero:
 	VXORPS Y0, Y0, Y0
-gemm256_1_Ym_ready:
 	TESTQ CX, CX
 	JEQ gemm256_1_Ym_store
 gemm256_1_Ym_loop:
@@ -8268,28 +11432,54 @@ gemm256_1_Ym_loop:
 	DECQ CX
 	JNE gemm256_1_Ym_loop
 gemm256_1_Ym_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_1_Ym_nobias
+	VMASKMOVPS (AX), Y15, Y12
+	VADDPS Y12, Y0, Y0
+gemm256_1_Ym_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_1_Ym_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_1_Ym_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
-	CMPQ AX, $2
-	JNE gemm256_1_Ym_write
+	CMPQ CX, $2
+	JNE gemm256_1_Ym_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
 	VMINPS Y0, Y13, Y0
+gemm256_1_Ym_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_1_Ym_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VMASKMOVPS (AX), Y15, Y14
+	VADDPS Y14, Y0, Y0
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_1_Ym_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	CMPQ CX, $2
+	JNE gemm256_1_Ym_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+gemm256_1_Ym_act2_done:
 gemm256_1_Ym_write:
 	VMASKMOVPS Y0, Y15, (SI)
 	VZEROUPPER
 	RET
 
-// func gemm256_2_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_2_YY(SB), NOSPLIT, $0-80
+// func gemm256_2_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_2_YY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -8298,22 +11488,10 @@ TEXT ·gemm256_2_YY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_2_YY_zero
-	VMOVUPS (AX), Y12
-	VMOVUPS 32(AX), Y13
-	VMOVAPS Y12, Y0
-	VMOVAPS Y13, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y13, Y3
-	JMP gemm256_2_YY_ready
-gemm256_2_YY_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
-gemm256_2_YY_ready:
 	TESTQ CX, CX
 	JEQ gemm256_2_YY_store
 gemm256_2_YY_loop:
@@ -8330,20 +11508,30 @@ gemm256_2_YY_loop:
 	DECQ CX
 	JNE gemm256_2_YY_loop
 gemm256_2_YY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_2_YY_nobias
+	VMOVUPS (AX), Y12
+	VMOVUPS 32(AX), Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+gemm256_2_YY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_2_YY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_2_YY_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
 	VMAXPS Y2, Y12, Y2
 	VMAXPS Y3, Y12, Y3
-	CMPQ AX, $2
-	JNE gemm256_2_YY_write
+	CMPQ CX, $2
+	JNE gemm256_2_YY_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -8351,6 +11539,34 @@ gemm256_2_YY_store:
 	VMINPS Y1, Y13, Y1
 	VMINPS Y2, Y13, Y2
 	VMINPS Y3, Y13, Y3
+gemm256_2_YY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_2_YY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	VADDPS 32(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Y2, Y2
+	VADDPS 32(AX)(R8*1), Y3, Y3
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_2_YY_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	CMPQ CX, $2
+	JNE gemm256_2_YY_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+gemm256_2_YY_act2_done:
 gemm256_2_YY_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, 32(SI)
@@ -8359,8 +11575,8 @@ gemm256_2_YY_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_2_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_2_Y(SB), NOSPLIT, $0-80
+// func gemm256_2_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_2_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -8369,17 +11585,8 @@ TEXT ·gemm256_2_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_2_Y_zero
-	VMOVUPS (AX), Y12
-	VMOVAPS Y12, Y0
-	VMOVAPS Y12, Y1
-	JMP gemm256_2_Y_ready
-gemm256_2_Y_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
-gemm256_2_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm256_2_Y_store
 gemm256_2_Y_loop:
@@ -8393,31 +11600,60 @@ gemm256_2_Y_loop:
 	DECQ CX
 	JNE gemm256_2_Y_loop
 gemm256_2_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_2_Y_nobias
+	VMOVUPS (AX), Y12
+	VADDPS Y12, Y0, Y0
+	VADDPS Y12, Y1, Y1
+gemm256_2_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_2_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_2_Y_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
-	CMPQ AX, $2
-	JNE gemm256_2_Y_write
+	CMPQ CX, $2
+	JNE gemm256_2_Y_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
 	VMINPS Y0, Y13, Y0
 	VMINPS Y1, Y13, Y1
+gemm256_2_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_2_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_2_Y_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	CMPQ CX, $2
+	JNE gemm256_2_Y_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+gemm256_2_Y_act2_done:
 gemm256_2_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
 	VZEROUPPER
 	RET
 
-// func gemm256_2_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_2_YYm(SB), NOSPLIT, $0-80
+// func gemm256_2_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_2_YYm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -8431,22 +11667,10 @@ TEXT ·gemm256_2_YYm(SB), NOSPLIT, $0-80
 	LEAQ maskTab<>(SB), R12
 	LEAQ 32(R12)(AX*4), R12
 	VMOVDQU (R12), Y15
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_2_YYm_zero
-	VMOVUPS (AX), Y12
-	VMASKMOVPS 32(AX), Y15, Y13
-	VMOVAPS Y12, Y0
-	VMOVAPS Y13, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y13, Y3
-	JMP gemm256_2_YYm_ready
-gemm256_2_YYm_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
-gemm256_2_YYm_ready:
 	TESTQ CX, CX
 	JEQ gemm256_2_YYm_store
 gemm256_2_YYm_loop:
@@ -8463,20 +11687,30 @@ gemm256_2_YYm_loop:
 	DECQ CX
 	JNE gemm256_2_YYm_loop
 gemm256_2_YYm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_2_YYm_nobias
+	VMOVUPS (AX), Y12
+	VMASKMOVPS 32(AX), Y15, Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+gemm256_2_YYm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_2_YYm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_2_YYm_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
 	VMAXPS Y2, Y12, Y2
 	VMAXPS Y3, Y12, Y3
-	CMPQ AX, $2
-	JNE gemm256_2_YYm_write
+	CMPQ CX, $2
+	JNE gemm256_2_YYm_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -8484,6 +11718,36 @@ gemm256_2_YYm_store:
 	VMINPS Y1, Y13, Y1
 	VMINPS Y2, Y13, Y2
 	VMINPS Y3, Y13, Y3
+gemm256_2_YYm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_2_YYm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	VMASKMOVPS 32(AX), Y15, Y14
+	VADDPS Y14, Y1, Y1
+	VADDPS (AX)(R8*1), Y2, Y2
+	VMASKMOVPS 32(AX)(R8*1), Y15, Y14
+	VADDPS Y14, Y3, Y3
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_2_YYm_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	CMPQ CX, $2
+	JNE gemm256_2_YYm_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+gemm256_2_YYm_act2_done:
 gemm256_2_YYm_write:
 	VMOVUPS Y0, (SI)
 	VMASKMOVPS Y1, Y15, 32(SI)
@@ -8492,8 +11756,8 @@ gemm256_2_YYm_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_2_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_2_Ym(SB), NOSPLIT, $0-80
+// func gemm256_2_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_2_Ym(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -8507,17 +11771,8 @@ TEXT ·gemm256_2_Ym(SB), NOSPLIT, $0-80
 	LEAQ maskTab<>(SB), R12
 	LEAQ 32(R12)(AX*4), R12
 	VMOVDQU (R12), Y15
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_2_Ym_zero
-	VMASKMOVPS (AX), Y15, Y12
-	VMOVAPS Y12, Y0
-	VMOVAPS Y12, Y1
-	JMP gemm256_2_Ym_ready
-gemm256_2_Ym_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
-gemm256_2_Ym_ready:
 	TESTQ CX, CX
 	JEQ gemm256_2_Ym_store
 gemm256_2_Ym_loop:
@@ -8531,31 +11786,62 @@ gemm256_2_Ym_loop:
 	DECQ CX
 	JNE gemm256_2_Ym_loop
 gemm256_2_Ym_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_2_Ym_nobias
+	VMASKMOVPS (AX), Y15, Y12
+	VADDPS Y12, Y0, Y0
+	VADDPS Y12, Y1, Y1
+gemm256_2_Ym_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_2_Ym_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_2_Ym_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
-	CMPQ AX, $2
-	JNE gemm256_2_Ym_write
+	CMPQ CX, $2
+	JNE gemm256_2_Ym_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
 	VMINPS Y0, Y13, Y0
 	VMINPS Y1, Y13, Y1
+gemm256_2_Ym_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_2_Ym_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VMASKMOVPS (AX), Y15, Y14
+	VADDPS Y14, Y0, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y14
+	VADDPS Y14, Y1, Y1
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_2_Ym_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	CMPQ CX, $2
+	JNE gemm256_2_Ym_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+gemm256_2_Ym_act2_done:
 gemm256_2_Ym_write:
 	VMASKMOVPS Y0, Y15, (SI)
 	VMASKMOVPS Y1, Y15, (SI)(R8*1)
 	VZEROUPPER
 	RET
 
-// func gemm256_3_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_3_YY(SB), NOSPLIT, $0-80
+// func gemm256_3_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_3_YY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -8564,26 +11850,12 @@ TEXT ·gemm256_3_YY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_3_YY_zero
-	VMOVUPS (AX), Y12
-	VMOVUPS 32(AX), Y13
-	VMOVAPS Y12, Y0
-	VMOVAPS Y13, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y13, Y3
-	VMOVAPS Y12, Y4
-	VMOVAPS Y13, Y5
-	JMP gemm256_3_YY_ready
-gemm256_3_YY_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
-gemm256_3_YY_ready:
 	TESTQ CX, CX
 	JEQ gemm256_3_YY_store
 gemm256_3_YY_loop:
@@ -8603,13 +11875,25 @@ gemm256_3_YY_loop:
 	DECQ CX
 	JNE gemm256_3_YY_loop
 gemm256_3_YY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_3_YY_nobias
+	VMOVUPS (AX), Y12
+	VMOVUPS 32(AX), Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+	VADDPS Y12, Y4, Y4
+	VADDPS Y13, Y5, Y5
+gemm256_3_YY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_3_YY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_3_YY_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
@@ -8617,8 +11901,8 @@ gemm256_3_YY_store:
 	VMAXPS Y3, Y12, Y3
 	VMAXPS Y4, Y12, Y4
 	VMAXPS Y5, Y12, Y5
-	CMPQ AX, $2
-	JNE gemm256_3_YY_write
+	CMPQ CX, $2
+	JNE gemm256_3_YY_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -8628,6 +11912,40 @@ gemm256_3_YY_store:
 	VMINPS Y3, Y13, Y3
 	VMINPS Y4, Y13, Y4
 	VMINPS Y5, Y13, Y5
+gemm256_3_YY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_3_YY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	VADDPS 32(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Y2, Y2
+	VADDPS 32(AX)(R8*1), Y3, Y3
+	VADDPS (AX)(R8*2), Y4, Y4
+	VADDPS 32(AX)(R8*2), Y5, Y5
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_3_YY_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	CMPQ CX, $2
+	JNE gemm256_3_YY_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+	VMINPS Y4, Y13, Y4
+	VMINPS Y5, Y13, Y5
+gemm256_3_YY_act2_done:
 gemm256_3_YY_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, 32(SI)
@@ -8638,8 +11956,8 @@ gemm256_3_YY_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_3_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_3_Y(SB), NOSPLIT, $0-80
+// func gemm256_3_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_3_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -8648,19 +11966,9 @@ TEXT ·gemm256_3_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_3_Y_zero
-	VMOVUPS (AX), Y12
-	VMOVAPS Y12, Y0
-	VMOVAPS Y12, Y1
-	VMOVAPS Y12, Y2
-	JMP gemm256_3_Y_ready
-gemm256_3_Y_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
-gemm256_3_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm256_3_Y_store
 gemm256_3_Y_loop:
@@ -8676,25 +11984,58 @@ gemm256_3_Y_loop:
 	DECQ CX
 	JNE gemm256_3_Y_loop
 gemm256_3_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_3_Y_nobias
+	VMOVUPS (AX), Y12
+	VADDPS Y12, Y0, Y0
+	VADDPS Y12, Y1, Y1
+	VADDPS Y12, Y2, Y2
+gemm256_3_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_3_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_3_Y_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
 	VMAXPS Y2, Y12, Y2
-	CMPQ AX, $2
-	JNE gemm256_3_Y_write
+	CMPQ CX, $2
+	JNE gemm256_3_Y_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
 	VMINPS Y0, Y13, Y0
 	VMINPS Y1, Y13, Y1
 	VMINPS Y2, Y13, Y2
+gemm256_3_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_3_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (AX)(R8*2), Y2, Y2
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_3_Y_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	CMPQ CX, $2
+	JNE gemm256_3_Y_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+gemm256_3_Y_act2_done:
 gemm256_3_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
@@ -8702,8 +12043,8 @@ gemm256_3_Y_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_3_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_3_YYm(SB), NOSPLIT, $0-80
+// func gemm256_3_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_3_YYm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -8717,26 +12058,12 @@ TEXT ·gemm256_3_YYm(SB), NOSPLIT, $0-80
 	LEAQ maskTab<>(SB), R12
 	LEAQ 32(R12)(AX*4), R12
 	VMOVDQU (R12), Y15
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_3_YYm_zero
-	VMOVUPS (AX), Y12
-	VMASKMOVPS 32(AX), Y15, Y13
-	VMOVAPS Y12, Y0
-	VMOVAPS Y13, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y13, Y3
-	VMOVAPS Y12, Y4
-	VMOVAPS Y13, Y5
-	JMP gemm256_3_YYm_ready
-gemm256_3_YYm_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
-gemm256_3_YYm_ready:
 	TESTQ CX, CX
 	JEQ gemm256_3_YYm_store
 gemm256_3_YYm_loop:
@@ -8756,13 +12083,25 @@ gemm256_3_YYm_loop:
 	DECQ CX
 	JNE gemm256_3_YYm_loop
 gemm256_3_YYm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_3_YYm_nobias
+	VMOVUPS (AX), Y12
+	VMASKMOVPS 32(AX), Y15, Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+	VADDPS Y12, Y4, Y4
+	VADDPS Y13, Y5, Y5
+gemm256_3_YYm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_3_YYm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_3_YYm_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
@@ -8770,8 +12109,8 @@ gemm256_3_YYm_store:
 	VMAXPS Y3, Y12, Y3
 	VMAXPS Y4, Y12, Y4
 	VMAXPS Y5, Y12, Y5
-	CMPQ AX, $2
-	JNE gemm256_3_YYm_write
+	CMPQ CX, $2
+	JNE gemm256_3_YYm_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -8781,6 +12120,43 @@ gemm256_3_YYm_store:
 	VMINPS Y3, Y13, Y3
 	VMINPS Y4, Y13, Y4
 	VMINPS Y5, Y13, Y5
+gemm256_3_YYm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_3_YYm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	VMASKMOVPS 32(AX), Y15, Y14
+	VADDPS Y14, Y1, Y1
+	VADDPS (AX)(R8*1), Y2, Y2
+	VMASKMOVPS 32(AX)(R8*1), Y15, Y14
+	VADDPS Y14, Y3, Y3
+	VADDPS (AX)(R8*2), Y4, Y4
+	VMASKMOVPS 32(AX)(R8*2), Y15, Y14
+	VADDPS Y14, Y5, Y5
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_3_YYm_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	CMPQ CX, $2
+	JNE gemm256_3_YYm_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+	VMINPS Y4, Y13, Y4
+	VMINPS Y5, Y13, Y5
+gemm256_3_YYm_act2_done:
 gemm256_3_YYm_write:
 	VMOVUPS Y0, (SI)
 	VMASKMOVPS Y1, Y15, 32(SI)
@@ -8791,8 +12167,8 @@ gemm256_3_YYm_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_3_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_3_Ym(SB), NOSPLIT, $0-80
+// func gemm256_3_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_3_Ym(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -8806,19 +12182,9 @@ TEXT ·gemm256_3_Ym(SB), NOSPLIT, $0-80
 	LEAQ maskTab<>(SB), R12
 	LEAQ 32(R12)(AX*4), R12
 	VMOVDQU (R12), Y15
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_3_Ym_zero
-	VMASKMOVPS (AX), Y15, Y12
-	VMOVAPS Y12, Y0
-	VMOVAPS Y12, Y1
-	VMOVAPS Y12, Y2
-	JMP gemm256_3_Ym_ready
-gemm256_3_Ym_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
-gemm256_3_Ym_ready:
 	TESTQ CX, CX
 	JEQ gemm256_3_Ym_store
 gemm256_3_Ym_loop:
@@ -8834,25 +12200,61 @@ gemm256_3_Ym_loop:
 	DECQ CX
 	JNE gemm256_3_Ym_loop
 gemm256_3_Ym_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_3_Ym_nobias
+	VMASKMOVPS (AX), Y15, Y12
+	VADDPS Y12, Y0, Y0
+	VADDPS Y12, Y1, Y1
+	VADDPS Y12, Y2, Y2
+gemm256_3_Ym_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_3_Ym_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_3_Ym_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
 	VMAXPS Y2, Y12, Y2
-	CMPQ AX, $2
-	JNE gemm256_3_Ym_write
+	CMPQ CX, $2
+	JNE gemm256_3_Ym_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
 	VMINPS Y0, Y13, Y0
 	VMINPS Y1, Y13, Y1
 	VMINPS Y2, Y13, Y2
+gemm256_3_Ym_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_3_Ym_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VMASKMOVPS (AX), Y15, Y14
+	VADDPS Y14, Y0, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y14
+	VADDPS Y14, Y1, Y1
+	VMASKMOVPS (AX)(R8*2), Y15, Y14
+	VADDPS Y14, Y2, Y2
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_3_Ym_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	CMPQ CX, $2
+	JNE gemm256_3_Ym_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+gemm256_3_Ym_act2_done:
 gemm256_3_Ym_write:
 	VMASKMOVPS Y0, Y15, (SI)
 	VMASKMOVPS Y1, Y15, (SI)(R8*1)
@@ -8860,8 +12262,8 @@ gemm256_3_Ym_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_4_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_4_YY(SB), NOSPLIT, $0-80
+// func gemm256_4_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_4_YY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -8870,21 +12272,6 @@ TEXT ·gemm256_4_YY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_4_YY_zero
-	VMOVUPS (AX), Y12
-	VMOVUPS 32(AX), Y13
-	VMOVAPS Y12, Y0
-	VMOVAPS Y13, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y13, Y3
-	VMOVAPS Y12, Y4
-	VMOVAPS Y13, Y5
-	VMOVAPS Y12, Y6
-	VMOVAPS Y13, Y7
-	JMP gemm256_4_YY_ready
-gemm256_4_YY_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -8893,7 +12280,6 @@ gemm256_4_YY_zero:
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
-gemm256_4_YY_ready:
 	TESTQ CX, CX
 	JEQ gemm256_4_YY_store
 gemm256_4_YY_loop:
@@ -8916,13 +12302,27 @@ gemm256_4_YY_loop:
 	DECQ CX
 	JNE gemm256_4_YY_loop
 gemm256_4_YY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_4_YY_nobias
+	VMOVUPS (AX), Y12
+	VMOVUPS 32(AX), Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+	VADDPS Y12, Y4, Y4
+	VADDPS Y13, Y5, Y5
+	VADDPS Y12, Y6, Y6
+	VADDPS Y13, Y7, Y7
+gemm256_4_YY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_4_YY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_4_YY_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
@@ -8932,8 +12332,8 @@ gemm256_4_YY_store:
 	VMAXPS Y5, Y12, Y5
 	VMAXPS Y6, Y12, Y6
 	VMAXPS Y7, Y12, Y7
-	CMPQ AX, $2
-	JNE gemm256_4_YY_write
+	CMPQ CX, $2
+	JNE gemm256_4_YY_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -8945,6 +12345,46 @@ gemm256_4_YY_store:
 	VMINPS Y5, Y13, Y5
 	VMINPS Y6, Y13, Y6
 	VMINPS Y7, Y13, Y7
+gemm256_4_YY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_4_YY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	VADDPS 32(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Y2, Y2
+	VADDPS 32(AX)(R8*1), Y3, Y3
+	VADDPS (AX)(R8*2), Y4, Y4
+	VADDPS 32(AX)(R8*2), Y5, Y5
+	VADDPS (AX)(R9*1), Y6, Y6
+	VADDPS 32(AX)(R9*1), Y7, Y7
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_4_YY_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	VMAXPS Y6, Y12, Y6
+	VMAXPS Y7, Y12, Y7
+	CMPQ CX, $2
+	JNE gemm256_4_YY_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+	VMINPS Y4, Y13, Y4
+	VMINPS Y5, Y13, Y5
+	VMINPS Y6, Y13, Y6
+	VMINPS Y7, Y13, Y7
+gemm256_4_YY_act2_done:
 gemm256_4_YY_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, 32(SI)
@@ -8957,8 +12397,8 @@ gemm256_4_YY_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_4_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_4_Y(SB), NOSPLIT, $0-80
+// func gemm256_4_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_4_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -8967,21 +12407,10 @@ TEXT ·gemm256_4_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_4_Y_zero
-	VMOVUPS (AX), Y12
-	VMOVAPS Y12, Y0
-	VMOVAPS Y12, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y12, Y3
-	JMP gemm256_4_Y_ready
-gemm256_4_Y_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
-gemm256_4_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm256_4_Y_store
 gemm256_4_Y_loop:
@@ -8999,20 +12428,29 @@ gemm256_4_Y_loop:
 	DECQ CX
 	JNE gemm256_4_Y_loop
 gemm256_4_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_4_Y_nobias
+	VMOVUPS (AX), Y12
+	VADDPS Y12, Y0, Y0
+	VADDPS Y12, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y12, Y3, Y3
+gemm256_4_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_4_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_4_Y_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
 	VMAXPS Y2, Y12, Y2
 	VMAXPS Y3, Y12, Y3
-	CMPQ AX, $2
-	JNE gemm256_4_Y_write
+	CMPQ CX, $2
+	JNE gemm256_4_Y_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -9020,6 +12458,34 @@ gemm256_4_Y_store:
 	VMINPS Y1, Y13, Y1
 	VMINPS Y2, Y13, Y2
 	VMINPS Y3, Y13, Y3
+gemm256_4_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_4_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (AX)(R8*2), Y2, Y2
+	VADDPS (AX)(R9*1), Y3, Y3
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_4_Y_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	CMPQ CX, $2
+	JNE gemm256_4_Y_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+gemm256_4_Y_act2_done:
 gemm256_4_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
@@ -9028,8 +12494,8 @@ gemm256_4_Y_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_4_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_4_YYm(SB), NOSPLIT, $0-80
+// func gemm256_4_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_4_YYm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -9043,21 +12509,6 @@ TEXT ·gemm256_4_YYm(SB), NOSPLIT, $0-80
 	LEAQ maskTab<>(SB), R12
 	LEAQ 32(R12)(AX*4), R12
 	VMOVDQU (R12), Y15
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_4_YYm_zero
-	VMOVUPS (AX), Y12
-	VMASKMOVPS 32(AX), Y15, Y13
-	VMOVAPS Y12, Y0
-	VMOVAPS Y13, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y13, Y3
-	VMOVAPS Y12, Y4
-	VMOVAPS Y13, Y5
-	VMOVAPS Y12, Y6
-	VMOVAPS Y13, Y7
-	JMP gemm256_4_YYm_ready
-gemm256_4_YYm_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -9066,7 +12517,6 @@ gemm256_4_YYm_zero:
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
-gemm256_4_YYm_ready:
 	TESTQ CX, CX
 	JEQ gemm256_4_YYm_store
 gemm256_4_YYm_loop:
@@ -9089,13 +12539,27 @@ gemm256_4_YYm_loop:
 	DECQ CX
 	JNE gemm256_4_YYm_loop
 gemm256_4_YYm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_4_YYm_nobias
+	VMOVUPS (AX), Y12
+	VMASKMOVPS 32(AX), Y15, Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+	VADDPS Y12, Y4, Y4
+	VADDPS Y13, Y5, Y5
+	VADDPS Y12, Y6, Y6
+	VADDPS Y13, Y7, Y7
+gemm256_4_YYm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_4_YYm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_4_YYm_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
@@ -9105,8 +12569,8 @@ gemm256_4_YYm_store:
 	VMAXPS Y5, Y12, Y5
 	VMAXPS Y6, Y12, Y6
 	VMAXPS Y7, Y12, Y7
-	CMPQ AX, $2
-	JNE gemm256_4_YYm_write
+	CMPQ CX, $2
+	JNE gemm256_4_YYm_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -9118,6 +12582,50 @@ gemm256_4_YYm_store:
 	VMINPS Y5, Y13, Y5
 	VMINPS Y6, Y13, Y6
 	VMINPS Y7, Y13, Y7
+gemm256_4_YYm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_4_YYm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VADDPS (AX), Y0, Y0
+	VMASKMOVPS 32(AX), Y15, Y14
+	VADDPS Y14, Y1, Y1
+	VADDPS (AX)(R8*1), Y2, Y2
+	VMASKMOVPS 32(AX)(R8*1), Y15, Y14
+	VADDPS Y14, Y3, Y3
+	VADDPS (AX)(R8*2), Y4, Y4
+	VMASKMOVPS 32(AX)(R8*2), Y15, Y14
+	VADDPS Y14, Y5, Y5
+	VADDPS (AX)(R9*1), Y6, Y6
+	VMASKMOVPS 32(AX)(R9*1), Y15, Y14
+	VADDPS Y14, Y7, Y7
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_4_YYm_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	VMAXPS Y6, Y12, Y6
+	VMAXPS Y7, Y12, Y7
+	CMPQ CX, $2
+	JNE gemm256_4_YYm_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+	VMINPS Y4, Y13, Y4
+	VMINPS Y5, Y13, Y5
+	VMINPS Y6, Y13, Y6
+	VMINPS Y7, Y13, Y7
+gemm256_4_YYm_act2_done:
 gemm256_4_YYm_write:
 	VMOVUPS Y0, (SI)
 	VMASKMOVPS Y1, Y15, 32(SI)
@@ -9130,8 +12638,8 @@ gemm256_4_YYm_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_4_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_4_Ym(SB), NOSPLIT, $0-80
+// func gemm256_4_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_4_Ym(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -9145,21 +12653,10 @@ TEXT ·gemm256_4_Ym(SB), NOSPLIT, $0-80
 	LEAQ maskTab<>(SB), R12
 	LEAQ 32(R12)(AX*4), R12
 	VMOVDQU (R12), Y15
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_4_Ym_zero
-	VMASKMOVPS (AX), Y15, Y12
-	VMOVAPS Y12, Y0
-	VMOVAPS Y12, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y12, Y3
-	JMP gemm256_4_Ym_ready
-gemm256_4_Ym_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
-gemm256_4_Ym_ready:
 	TESTQ CX, CX
 	JEQ gemm256_4_Ym_store
 gemm256_4_Ym_loop:
@@ -9177,20 +12674,29 @@ gemm256_4_Ym_loop:
 	DECQ CX
 	JNE gemm256_4_Ym_loop
 gemm256_4_Ym_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_4_Ym_nobias
+	VMASKMOVPS (AX), Y15, Y12
+	VADDPS Y12, Y0, Y0
+	VADDPS Y12, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y12, Y3, Y3
+gemm256_4_Ym_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_4_Ym_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_4_Ym_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
 	VMAXPS Y2, Y12, Y2
 	VMAXPS Y3, Y12, Y3
-	CMPQ AX, $2
-	JNE gemm256_4_Ym_write
+	CMPQ CX, $2
+	JNE gemm256_4_Ym_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -9198,6 +12704,38 @@ gemm256_4_Ym_store:
 	VMINPS Y1, Y13, Y1
 	VMINPS Y2, Y13, Y2
 	VMINPS Y3, Y13, Y3
+gemm256_4_Ym_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_4_Ym_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	VMASKMOVPS (AX), Y15, Y14
+	VADDPS Y14, Y0, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y14
+	VADDPS Y14, Y1, Y1
+	VMASKMOVPS (AX)(R8*2), Y15, Y14
+	VADDPS Y14, Y2, Y2
+	VMASKMOVPS (AX)(R9*1), Y15, Y14
+	VADDPS Y14, Y3, Y3
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_4_Ym_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	CMPQ CX, $2
+	JNE gemm256_4_Ym_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+gemm256_4_Ym_act2_done:
 gemm256_4_Ym_write:
 	VMASKMOVPS Y0, Y15, (SI)
 	VMASKMOVPS Y1, Y15, (SI)(R8*1)
@@ -9206,8 +12744,8 @@ gemm256_4_Ym_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_5_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_5_YY(SB), NOSPLIT, $0-80
+// func gemm256_5_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_5_YY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -9217,23 +12755,6 @@ TEXT ·gemm256_5_YY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_5_YY_zero
-	VMOVUPS (AX), Y12
-	VMOVUPS 32(AX), Y13
-	VMOVAPS Y12, Y0
-	VMOVAPS Y13, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y13, Y3
-	VMOVAPS Y12, Y4
-	VMOVAPS Y13, Y5
-	VMOVAPS Y12, Y6
-	VMOVAPS Y13, Y7
-	VMOVAPS Y12, Y8
-	VMOVAPS Y13, Y9
-	JMP gemm256_5_YY_ready
-gemm256_5_YY_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -9244,7 +12765,6 @@ gemm256_5_YY_zero:
 	VXORPS Y7, Y7, Y7
 	VXORPS Y8, Y8, Y8
 	VXORPS Y9, Y9, Y9
-gemm256_5_YY_ready:
 	TESTQ CX, CX
 	JEQ gemm256_5_YY_store
 gemm256_5_YY_loop:
@@ -9271,14 +12791,30 @@ gemm256_5_YY_loop:
 	DECQ CX
 	JNE gemm256_5_YY_loop
 gemm256_5_YY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_5_YY_nobias
+	VMOVUPS (AX), Y12
+	VMOVUPS 32(AX), Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+	VADDPS Y12, Y4, Y4
+	VADDPS Y13, Y5, Y5
+	VADDPS Y12, Y6, Y6
+	VADDPS Y13, Y7, Y7
+	VADDPS Y12, Y8, Y8
+	VADDPS Y13, Y9, Y9
+gemm256_5_YY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_5_YY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_5_YY_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
@@ -9290,8 +12826,8 @@ gemm256_5_YY_store:
 	VMAXPS Y7, Y12, Y7
 	VMAXPS Y8, Y12, Y8
 	VMAXPS Y9, Y12, Y9
-	CMPQ AX, $2
-	JNE gemm256_5_YY_write
+	CMPQ CX, $2
+	JNE gemm256_5_YY_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -9305,6 +12841,53 @@ gemm256_5_YY_store:
 	VMINPS Y7, Y13, Y7
 	VMINPS Y8, Y13, Y8
 	VMINPS Y9, Y13, Y9
+gemm256_5_YY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_5_YY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Y0, Y0
+	VADDPS 32(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Y2, Y2
+	VADDPS 32(AX)(R8*1), Y3, Y3
+	VADDPS (AX)(R8*2), Y4, Y4
+	VADDPS 32(AX)(R8*2), Y5, Y5
+	VADDPS (AX)(R9*1), Y6, Y6
+	VADDPS 32(AX)(R9*1), Y7, Y7
+	VADDPS (BX), Y8, Y8
+	VADDPS 32(BX), Y9, Y9
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_5_YY_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	VMAXPS Y6, Y12, Y6
+	VMAXPS Y7, Y12, Y7
+	VMAXPS Y8, Y12, Y8
+	VMAXPS Y9, Y12, Y9
+	CMPQ CX, $2
+	JNE gemm256_5_YY_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+	VMINPS Y4, Y13, Y4
+	VMINPS Y5, Y13, Y5
+	VMINPS Y6, Y13, Y6
+	VMINPS Y7, Y13, Y7
+	VMINPS Y8, Y13, Y8
+	VMINPS Y9, Y13, Y9
+gemm256_5_YY_act2_done:
 gemm256_5_YY_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, 32(SI)
@@ -9319,8 +12902,8 @@ gemm256_5_YY_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_5_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_5_Y(SB), NOSPLIT, $0-80
+// func gemm256_5_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_5_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -9330,23 +12913,11 @@ TEXT ·gemm256_5_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_5_Y_zero
-	VMOVUPS (AX), Y12
-	VMOVAPS Y12, Y0
-	VMOVAPS Y12, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y12, Y3
-	VMOVAPS Y12, Y4
-	JMP gemm256_5_Y_ready
-gemm256_5_Y_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
-gemm256_5_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm256_5_Y_store
 gemm256_5_Y_loop:
@@ -9367,22 +12938,32 @@ gemm256_5_Y_loop:
 	DECQ CX
 	JNE gemm256_5_Y_loop
 gemm256_5_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_5_Y_nobias
+	VMOVUPS (AX), Y12
+	VADDPS Y12, Y0, Y0
+	VADDPS Y12, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y12, Y3, Y3
+	VADDPS Y12, Y4, Y4
+gemm256_5_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_5_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_5_Y_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
 	VMAXPS Y2, Y12, Y2
 	VMAXPS Y3, Y12, Y3
 	VMAXPS Y4, Y12, Y4
-	CMPQ AX, $2
-	JNE gemm256_5_Y_write
+	CMPQ CX, $2
+	JNE gemm256_5_Y_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -9391,6 +12972,38 @@ gemm256_5_Y_store:
 	VMINPS Y2, Y13, Y2
 	VMINPS Y3, Y13, Y3
 	VMINPS Y4, Y13, Y4
+gemm256_5_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_5_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (AX)(R8*2), Y2, Y2
+	VADDPS (AX)(R9*1), Y3, Y3
+	VADDPS (BX), Y4, Y4
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_5_Y_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	CMPQ CX, $2
+	JNE gemm256_5_Y_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+	VMINPS Y4, Y13, Y4
+gemm256_5_Y_act2_done:
 gemm256_5_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
@@ -9400,8 +13013,8 @@ gemm256_5_Y_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_5_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_5_YYm(SB), NOSPLIT, $0-80
+// func gemm256_5_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_5_YYm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -9416,23 +13029,6 @@ TEXT ·gemm256_5_YYm(SB), NOSPLIT, $0-80
 	LEAQ maskTab<>(SB), R12
 	LEAQ 32(R12)(AX*4), R12
 	VMOVDQU (R12), Y15
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_5_YYm_zero
-	VMOVUPS (AX), Y12
-	VMASKMOVPS 32(AX), Y15, Y13
-	VMOVAPS Y12, Y0
-	VMOVAPS Y13, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y13, Y3
-	VMOVAPS Y12, Y4
-	VMOVAPS Y13, Y5
-	VMOVAPS Y12, Y6
-	VMOVAPS Y13, Y7
-	VMOVAPS Y12, Y8
-	VMOVAPS Y13, Y9
-	JMP gemm256_5_YYm_ready
-gemm256_5_YYm_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -9443,7 +13039,6 @@ gemm256_5_YYm_zero:
 	VXORPS Y7, Y7, Y7
 	VXORPS Y8, Y8, Y8
 	VXORPS Y9, Y9, Y9
-gemm256_5_YYm_ready:
 	TESTQ CX, CX
 	JEQ gemm256_5_YYm_store
 gemm256_5_YYm_loop:
@@ -9470,14 +13065,30 @@ gemm256_5_YYm_loop:
 	DECQ CX
 	JNE gemm256_5_YYm_loop
 gemm256_5_YYm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_5_YYm_nobias
+	VMOVUPS (AX), Y12
+	VMASKMOVPS 32(AX), Y15, Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+	VADDPS Y12, Y4, Y4
+	VADDPS Y13, Y5, Y5
+	VADDPS Y12, Y6, Y6
+	VADDPS Y13, Y7, Y7
+	VADDPS Y12, Y8, Y8
+	VADDPS Y13, Y9, Y9
+gemm256_5_YYm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_5_YYm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_5_YYm_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
@@ -9489,8 +13100,8 @@ gemm256_5_YYm_store:
 	VMAXPS Y7, Y12, Y7
 	VMAXPS Y8, Y12, Y8
 	VMAXPS Y9, Y12, Y9
-	CMPQ AX, $2
-	JNE gemm256_5_YYm_write
+	CMPQ CX, $2
+	JNE gemm256_5_YYm_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -9504,6 +13115,58 @@ gemm256_5_YYm_store:
 	VMINPS Y7, Y13, Y7
 	VMINPS Y8, Y13, Y8
 	VMINPS Y9, Y13, Y9
+gemm256_5_YYm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_5_YYm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Y0, Y0
+	VMASKMOVPS 32(AX), Y15, Y14
+	VADDPS Y14, Y1, Y1
+	VADDPS (AX)(R8*1), Y2, Y2
+	VMASKMOVPS 32(AX)(R8*1), Y15, Y14
+	VADDPS Y14, Y3, Y3
+	VADDPS (AX)(R8*2), Y4, Y4
+	VMASKMOVPS 32(AX)(R8*2), Y15, Y14
+	VADDPS Y14, Y5, Y5
+	VADDPS (AX)(R9*1), Y6, Y6
+	VMASKMOVPS 32(AX)(R9*1), Y15, Y14
+	VADDPS Y14, Y7, Y7
+	VADDPS (BX), Y8, Y8
+	VMASKMOVPS 32(BX), Y15, Y14
+	VADDPS Y14, Y9, Y9
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_5_YYm_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	VMAXPS Y6, Y12, Y6
+	VMAXPS Y7, Y12, Y7
+	VMAXPS Y8, Y12, Y8
+	VMAXPS Y9, Y12, Y9
+	CMPQ CX, $2
+	JNE gemm256_5_YYm_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+	VMINPS Y4, Y13, Y4
+	VMINPS Y5, Y13, Y5
+	VMINPS Y6, Y13, Y6
+	VMINPS Y7, Y13, Y7
+	VMINPS Y8, Y13, Y8
+	VMINPS Y9, Y13, Y9
+gemm256_5_YYm_act2_done:
 gemm256_5_YYm_write:
 	VMOVUPS Y0, (SI)
 	VMASKMOVPS Y1, Y15, 32(SI)
@@ -9518,8 +13181,8 @@ gemm256_5_YYm_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_5_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_5_Ym(SB), NOSPLIT, $0-80
+// func gemm256_5_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_5_Ym(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -9534,23 +13197,11 @@ TEXT ·gemm256_5_Ym(SB), NOSPLIT, $0-80
 	LEAQ maskTab<>(SB), R12
 	LEAQ 32(R12)(AX*4), R12
 	VMOVDQU (R12), Y15
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_5_Ym_zero
-	VMASKMOVPS (AX), Y15, Y12
-	VMOVAPS Y12, Y0
-	VMOVAPS Y12, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y12, Y3
-	VMOVAPS Y12, Y4
-	JMP gemm256_5_Ym_ready
-gemm256_5_Ym_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
-gemm256_5_Ym_ready:
 	TESTQ CX, CX
 	JEQ gemm256_5_Ym_store
 gemm256_5_Ym_loop:
@@ -9571,22 +13222,32 @@ gemm256_5_Ym_loop:
 	DECQ CX
 	JNE gemm256_5_Ym_loop
 gemm256_5_Ym_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_5_Ym_nobias
+	VMASKMOVPS (AX), Y15, Y12
+	VADDPS Y12, Y0, Y0
+	VADDPS Y12, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y12, Y3, Y3
+	VADDPS Y12, Y4, Y4
+gemm256_5_Ym_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_5_Ym_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_5_Ym_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
 	VMAXPS Y2, Y12, Y2
 	VMAXPS Y3, Y12, Y3
 	VMAXPS Y4, Y12, Y4
-	CMPQ AX, $2
-	JNE gemm256_5_Ym_write
+	CMPQ CX, $2
+	JNE gemm256_5_Ym_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -9595,6 +13256,43 @@ gemm256_5_Ym_store:
 	VMINPS Y2, Y13, Y2
 	VMINPS Y3, Y13, Y3
 	VMINPS Y4, Y13, Y4
+gemm256_5_Ym_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_5_Ym_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VMASKMOVPS (AX), Y15, Y14
+	VADDPS Y14, Y0, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y14
+	VADDPS Y14, Y1, Y1
+	VMASKMOVPS (AX)(R8*2), Y15, Y14
+	VADDPS Y14, Y2, Y2
+	VMASKMOVPS (AX)(R9*1), Y15, Y14
+	VADDPS Y14, Y3, Y3
+	VMASKMOVPS (BX), Y15, Y14
+	VADDPS Y14, Y4, Y4
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_5_Ym_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	CMPQ CX, $2
+	JNE gemm256_5_Ym_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+	VMINPS Y4, Y13, Y4
+gemm256_5_Ym_act2_done:
 gemm256_5_Ym_write:
 	VMASKMOVPS Y0, Y15, (SI)
 	VMASKMOVPS Y1, Y15, (SI)(R8*1)
@@ -9604,8 +13302,8 @@ gemm256_5_Ym_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_6_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_6_YY(SB), NOSPLIT, $0-80
+// func gemm256_6_YY(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_6_YY(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -9615,25 +13313,6 @@ TEXT ·gemm256_6_YY(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_6_YY_zero
-	VMOVUPS (AX), Y12
-	VMOVUPS 32(AX), Y13
-	VMOVAPS Y12, Y0
-	VMOVAPS Y13, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y13, Y3
-	VMOVAPS Y12, Y4
-	VMOVAPS Y13, Y5
-	VMOVAPS Y12, Y6
-	VMOVAPS Y13, Y7
-	VMOVAPS Y12, Y8
-	VMOVAPS Y13, Y9
-	VMOVAPS Y12, Y10
-	VMOVAPS Y13, Y11
-	JMP gemm256_6_YY_ready
-gemm256_6_YY_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -9646,7 +13325,6 @@ gemm256_6_YY_zero:
 	VXORPS Y9, Y9, Y9
 	VXORPS Y10, Y10, Y10
 	VXORPS Y11, Y11, Y11
-gemm256_6_YY_ready:
 	TESTQ CX, CX
 	JEQ gemm256_6_YY_store
 gemm256_6_YY_loop:
@@ -9676,14 +13354,32 @@ gemm256_6_YY_loop:
 	DECQ CX
 	JNE gemm256_6_YY_loop
 gemm256_6_YY_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_6_YY_nobias
+	VMOVUPS (AX), Y12
+	VMOVUPS 32(AX), Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+	VADDPS Y12, Y4, Y4
+	VADDPS Y13, Y5, Y5
+	VADDPS Y12, Y6, Y6
+	VADDPS Y13, Y7, Y7
+	VADDPS Y12, Y8, Y8
+	VADDPS Y13, Y9, Y9
+	VADDPS Y12, Y10, Y10
+	VADDPS Y13, Y11, Y11
+gemm256_6_YY_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_6_YY_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_6_YY_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
@@ -9697,8 +13393,8 @@ gemm256_6_YY_store:
 	VMAXPS Y9, Y12, Y9
 	VMAXPS Y10, Y12, Y10
 	VMAXPS Y11, Y12, Y11
-	CMPQ AX, $2
-	JNE gemm256_6_YY_write
+	CMPQ CX, $2
+	JNE gemm256_6_YY_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -9714,6 +13410,59 @@ gemm256_6_YY_store:
 	VMINPS Y9, Y13, Y9
 	VMINPS Y10, Y13, Y10
 	VMINPS Y11, Y13, Y11
+gemm256_6_YY_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_6_YY_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Y0, Y0
+	VADDPS 32(AX), Y1, Y1
+	VADDPS (AX)(R8*1), Y2, Y2
+	VADDPS 32(AX)(R8*1), Y3, Y3
+	VADDPS (AX)(R8*2), Y4, Y4
+	VADDPS 32(AX)(R8*2), Y5, Y5
+	VADDPS (AX)(R9*1), Y6, Y6
+	VADDPS 32(AX)(R9*1), Y7, Y7
+	VADDPS (BX), Y8, Y8
+	VADDPS 32(BX), Y9, Y9
+	VADDPS (BX)(R8*1), Y10, Y10
+	VADDPS 32(BX)(R8*1), Y11, Y11
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_6_YY_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	VMAXPS Y6, Y12, Y6
+	VMAXPS Y7, Y12, Y7
+	VMAXPS Y8, Y12, Y8
+	VMAXPS Y9, Y12, Y9
+	VMAXPS Y10, Y12, Y10
+	VMAXPS Y11, Y12, Y11
+	CMPQ CX, $2
+	JNE gemm256_6_YY_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+	VMINPS Y4, Y13, Y4
+	VMINPS Y5, Y13, Y5
+	VMINPS Y6, Y13, Y6
+	VMINPS Y7, Y13, Y7
+	VMINPS Y8, Y13, Y8
+	VMINPS Y9, Y13, Y9
+	VMINPS Y10, Y13, Y10
+	VMINPS Y11, Y13, Y11
+gemm256_6_YY_act2_done:
 gemm256_6_YY_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, 32(SI)
@@ -9730,8 +13479,8 @@ gemm256_6_YY_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_6_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_6_Y(SB), NOSPLIT, $0-80
+// func gemm256_6_Y(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_6_Y(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -9741,25 +13490,12 @@ TEXT ·gemm256_6_Y(SB), NOSPLIT, $0-80
 	MOVQ b+24(FP), BX
 	MOVQ ldb+32(FP), DX
 	SHLQ $2, DX
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_6_Y_zero
-	VMOVUPS (AX), Y12
-	VMOVAPS Y12, Y0
-	VMOVAPS Y12, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y12, Y3
-	VMOVAPS Y12, Y4
-	VMOVAPS Y12, Y5
-	JMP gemm256_6_Y_ready
-gemm256_6_Y_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
-gemm256_6_Y_ready:
 	TESTQ CX, CX
 	JEQ gemm256_6_Y_store
 gemm256_6_Y_loop:
@@ -9782,14 +13518,25 @@ gemm256_6_Y_loop:
 	DECQ CX
 	JNE gemm256_6_Y_loop
 gemm256_6_Y_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_6_Y_nobias
+	VMOVUPS (AX), Y12
+	VADDPS Y12, Y0, Y0
+	VADDPS Y12, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y12, Y3, Y3
+	VADDPS Y12, Y4, Y4
+	VADDPS Y12, Y5, Y5
+gemm256_6_Y_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_6_Y_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_6_Y_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
@@ -9797,8 +13544,8 @@ gemm256_6_Y_store:
 	VMAXPS Y3, Y12, Y3
 	VMAXPS Y4, Y12, Y4
 	VMAXPS Y5, Y12, Y5
-	CMPQ AX, $2
-	JNE gemm256_6_Y_write
+	CMPQ CX, $2
+	JNE gemm256_6_Y_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -9808,6 +13555,41 @@ gemm256_6_Y_store:
 	VMINPS Y3, Y13, Y3
 	VMINPS Y4, Y13, Y4
 	VMINPS Y5, Y13, Y5
+gemm256_6_Y_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_6_Y_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Y0, Y0
+	VADDPS (AX)(R8*1), Y1, Y1
+	VADDPS (AX)(R8*2), Y2, Y2
+	VADDPS (AX)(R9*1), Y3, Y3
+	VADDPS (BX), Y4, Y4
+	VADDPS (BX)(R8*1), Y5, Y5
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_6_Y_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	CMPQ CX, $2
+	JNE gemm256_6_Y_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+	VMINPS Y4, Y13, Y4
+	VMINPS Y5, Y13, Y5
+gemm256_6_Y_act2_done:
 gemm256_6_Y_write:
 	VMOVUPS Y0, (SI)
 	VMOVUPS Y1, (SI)(R8*1)
@@ -9818,8 +13600,8 @@ gemm256_6_Y_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_6_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_6_YYm(SB), NOSPLIT, $0-80
+// func gemm256_6_YYm(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_6_YYm(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -9834,25 +13616,6 @@ TEXT ·gemm256_6_YYm(SB), NOSPLIT, $0-80
 	LEAQ maskTab<>(SB), R12
 	LEAQ 32(R12)(AX*4), R12
 	VMOVDQU (R12), Y15
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_6_YYm_zero
-	VMOVUPS (AX), Y12
-	VMASKMOVPS 32(AX), Y15, Y13
-	VMOVAPS Y12, Y0
-	VMOVAPS Y13, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y13, Y3
-	VMOVAPS Y12, Y4
-	VMOVAPS Y13, Y5
-	VMOVAPS Y12, Y6
-	VMOVAPS Y13, Y7
-	VMOVAPS Y12, Y8
-	VMOVAPS Y13, Y9
-	VMOVAPS Y12, Y10
-	VMOVAPS Y13, Y11
-	JMP gemm256_6_YYm_ready
-gemm256_6_YYm_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -9865,7 +13628,6 @@ gemm256_6_YYm_zero:
 	VXORPS Y9, Y9, Y9
 	VXORPS Y10, Y10, Y10
 	VXORPS Y11, Y11, Y11
-gemm256_6_YYm_ready:
 	TESTQ CX, CX
 	JEQ gemm256_6_YYm_store
 gemm256_6_YYm_loop:
@@ -9895,14 +13657,32 @@ gemm256_6_YYm_loop:
 	DECQ CX
 	JNE gemm256_6_YYm_loop
 gemm256_6_YYm_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_6_YYm_nobias
+	VMOVUPS (AX), Y12
+	VMASKMOVPS 32(AX), Y15, Y13
+	VADDPS Y12, Y0, Y0
+	VADDPS Y13, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+	VADDPS Y12, Y4, Y4
+	VADDPS Y13, Y5, Y5
+	VADDPS Y12, Y6, Y6
+	VADDPS Y13, Y7, Y7
+	VADDPS Y12, Y8, Y8
+	VADDPS Y13, Y9, Y9
+	VADDPS Y12, Y10, Y10
+	VADDPS Y13, Y11, Y11
+gemm256_6_YYm_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_6_YYm_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_6_YYm_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
@@ -9916,8 +13696,8 @@ gemm256_6_YYm_store:
 	VMAXPS Y9, Y12, Y9
 	VMAXPS Y10, Y12, Y10
 	VMAXPS Y11, Y12, Y11
-	CMPQ AX, $2
-	JNE gemm256_6_YYm_write
+	CMPQ CX, $2
+	JNE gemm256_6_YYm_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -9933,6 +13713,65 @@ gemm256_6_YYm_store:
 	VMINPS Y9, Y13, Y9
 	VMINPS Y10, Y13, Y10
 	VMINPS Y11, Y13, Y11
+gemm256_6_YYm_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_6_YYm_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VADDPS (AX), Y0, Y0
+	VMASKMOVPS 32(AX), Y15, Y14
+	VADDPS Y14, Y1, Y1
+	VADDPS (AX)(R8*1), Y2, Y2
+	VMASKMOVPS 32(AX)(R8*1), Y15, Y14
+	VADDPS Y14, Y3, Y3
+	VADDPS (AX)(R8*2), Y4, Y4
+	VMASKMOVPS 32(AX)(R8*2), Y15, Y14
+	VADDPS Y14, Y5, Y5
+	VADDPS (AX)(R9*1), Y6, Y6
+	VMASKMOVPS 32(AX)(R9*1), Y15, Y14
+	VADDPS Y14, Y7, Y7
+	VADDPS (BX), Y8, Y8
+	VMASKMOVPS 32(BX), Y15, Y14
+	VADDPS Y14, Y9, Y9
+	VADDPS (BX)(R8*1), Y10, Y10
+	VMASKMOVPS 32(BX)(R8*1), Y15, Y14
+	VADDPS Y14, Y11, Y11
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_6_YYm_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	VMAXPS Y6, Y12, Y6
+	VMAXPS Y7, Y12, Y7
+	VMAXPS Y8, Y12, Y8
+	VMAXPS Y9, Y12, Y9
+	VMAXPS Y10, Y12, Y10
+	VMAXPS Y11, Y12, Y11
+	CMPQ CX, $2
+	JNE gemm256_6_YYm_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+	VMINPS Y4, Y13, Y4
+	VMINPS Y5, Y13, Y5
+	VMINPS Y6, Y13, Y6
+	VMINPS Y7, Y13, Y7
+	VMINPS Y8, Y13, Y8
+	VMINPS Y9, Y13, Y9
+	VMINPS Y10, Y13, Y10
+	VMINPS Y11, Y13, Y11
+gemm256_6_YYm_act2_done:
 gemm256_6_YYm_write:
 	VMOVUPS Y0, (SI)
 	VMASKMOVPS Y1, Y15, 32(SI)
@@ -9949,8 +13788,8 @@ gemm256_6_YYm_write:
 	VZEROUPPER
 	RET
 
-// func gemm256_6_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
-TEXT ·gemm256_6_Ym(SB), NOSPLIT, $0-80
+// func gemm256_6_Ym(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
+TEXT ·gemm256_6_Ym(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R8
@@ -9965,25 +13804,12 @@ TEXT ·gemm256_6_Ym(SB), NOSPLIT, $0-80
 	LEAQ maskTab<>(SB), R12
 	LEAQ 32(R12)(AX*4), R12
 	VMOVDQU (R12), Y15
-	MOVQ bias+56(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_6_Ym_zero
-	VMASKMOVPS (AX), Y15, Y12
-	VMOVAPS Y12, Y0
-	VMOVAPS Y12, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y12, Y3
-	VMOVAPS Y12, Y4
-	VMOVAPS Y12, Y5
-	JMP gemm256_6_Ym_ready
-gemm256_6_Ym_zero:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
-gemm256_6_Ym_ready:
 	TESTQ CX, CX
 	JEQ gemm256_6_Ym_store
 gemm256_6_Ym_loop:
@@ -10006,14 +13832,25 @@ gemm256_6_Ym_loop:
 	DECQ CX
 	JNE gemm256_6_Ym_loop
 gemm256_6_Ym_store:
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JEQ gemm256_6_Ym_nobias
+	VMASKMOVPS (AX), Y15, Y12
+	VADDPS Y12, Y0, Y0
+	VADDPS Y12, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y12, Y3, Y3
+	VADDPS Y12, Y4, Y4
+	VADDPS Y12, Y5, Y5
+gemm256_6_Ym_nobias:
 	MOVQ c+40(FP), SI
 	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
-	MOVQ act+64(FP), AX
-	TESTQ AX, AX
-	JEQ gemm256_6_Ym_write
+	MOVQ act+64(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_6_Ym_act_done
 	VXORPS Y12, Y12, Y12
 	VMAXPS Y0, Y12, Y0
 	VMAXPS Y1, Y12, Y1
@@ -10021,8 +13858,8 @@ gemm256_6_Ym_store:
 	VMAXPS Y3, Y12, Y3
 	VMAXPS Y4, Y12, Y4
 	VMAXPS Y5, Y12, Y5
-	CMPQ AX, $2
-	JNE gemm256_6_Ym_write
+	CMPQ CX, $2
+	JNE gemm256_6_Ym_act_done
 	MOVL $0x40C00000, AX
 	VMOVD AX, X13
 	VBROADCASTSS X13, Y13
@@ -10032,6 +13869,47 @@ gemm256_6_Ym_store:
 	VMINPS Y3, Y13, Y3
 	VMINPS Y4, Y13, Y4
 	VMINPS Y5, Y13, Y5
+gemm256_6_Ym_act_done:
+	MOVQ res+80(FP), DX
+	TESTQ DX, DX
+	JEQ gemm256_6_Ym_write
+	SUBQ SI, DX
+	LEAQ (SI)(DX*1), AX
+	LEAQ (R10)(DX*1), BX
+	VMASKMOVPS (AX), Y15, Y14
+	VADDPS Y14, Y0, Y0
+	VMASKMOVPS (AX)(R8*1), Y15, Y14
+	VADDPS Y14, Y1, Y1
+	VMASKMOVPS (AX)(R8*2), Y15, Y14
+	VADDPS Y14, Y2, Y2
+	VMASKMOVPS (AX)(R9*1), Y15, Y14
+	VADDPS Y14, Y3, Y3
+	VMASKMOVPS (BX), Y15, Y14
+	VADDPS Y14, Y4, Y4
+	VMASKMOVPS (BX)(R8*1), Y15, Y14
+	VADDPS Y14, Y5, Y5
+	MOVQ act2+88(FP), CX
+	TESTQ CX, CX
+	JEQ gemm256_6_Ym_act2_done
+	VXORPS Y12, Y12, Y12
+	VMAXPS Y0, Y12, Y0
+	VMAXPS Y1, Y12, Y1
+	VMAXPS Y2, Y12, Y2
+	VMAXPS Y3, Y12, Y3
+	VMAXPS Y4, Y12, Y4
+	VMAXPS Y5, Y12, Y5
+	CMPQ CX, $2
+	JNE gemm256_6_Ym_act2_done
+	MOVL $0x40C00000, AX
+	VMOVD AX, X13
+	VBROADCASTSS X13, Y13
+	VMINPS Y0, Y13, Y0
+	VMINPS Y1, Y13, Y1
+	VMINPS Y2, Y13, Y2
+	VMINPS Y3, Y13, Y3
+	VMINPS Y4, Y13, Y4
+	VMINPS Y5, Y13, Y5
+gemm256_6_Ym_act2_done:
 gemm256_6_Ym_write:
 	VMASKMOVPS Y0, Y15, (SI)
 	VMASKMOVPS Y1, Y15, (SI)(R8*1)

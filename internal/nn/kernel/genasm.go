@@ -6,7 +6,8 @@
 // generated rather than written by hand; run `go generate` in this directory
 // after editing this file.
 //
-// Files written: gemm_amd64.s, depthwise_amd64.s, asm_amd64.go.
+// Files written: gemm_amd64.s, depthwise_amd64.s (depthwise and the
+// one-output-channel tap convolution), asm_amd64.go.
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 	"fmt"
 	"go/format"
 	"log"
+	"math"
 	"os"
 	"strings"
 )
@@ -96,11 +98,14 @@ func (c col) bytes() int {
 //
 // func gemmS_MR_COLS(k int, a *float32, lda int, b *float32, ldb int,
 //
-//	c *float32, ldc int, bias *float32, act int, tail int)
+//	c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 //
-// The tile is C[r][j] = act(bias[j] + Σ_p A[r][p]·B[p][j]) for r < mr and
-// j across cols, the products summed in order of p with one fused
-// multiply-add each. Strides are in elements. A masked column's valid lanes
+// The tile is C[r][j] = act((Σ_p A[r][p]·B[p][j]) + bias[j]) for r < mr and
+// j across cols: the products summed from zero in order of p with one fused
+// multiply-add each, then the bias added, then the activation, as TF.js
+// does. With a residual res (laid out like C, row stride ldc), the result
+// then becomes act2(C[r][j] + res[r][j]): a residual Add (and its Relu)
+// that followed the convolution, fused so its output is written once. Strides are in elements. A masked column's valid lanes
 // are given by tail: for AVX-512 as a lane mask (1<<lanes)-1, for AVX2 as a
 // lane count.
 //
@@ -134,8 +139,8 @@ func gemm(a *asm, s isa, mr int, cols []col) string {
 		bcastFull = func(r int) string { return bcast(r, 0) }
 	}
 
-	fmt.Fprintf(a, "// func %s(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)\n", name)
-	fmt.Fprintf(a, "TEXT ·%s(SB), NOSPLIT, $0-80\n", name)
+	fmt.Fprintf(a, "// func %s(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)\n", name)
+	fmt.Fprintf(a, "TEXT ·%s(SB), NOSPLIT, $0-96\n", name)
 	a.op("MOVQ k+0(FP), CX")
 	a.op("MOVQ a+8(FP), SI")
 	a.op("MOVQ lda+16(FP), R8")
@@ -200,26 +205,13 @@ func gemm(a *asm, s isa, mr int, cols []col) string {
 		}
 	}
 
-	// Accumulators start at the bias or at zero.
-	a.op("MOVQ bias+56(FP), AX")
-	a.op("TESTQ AX, AX")
-	a.op("JEQ %s_zero", name)
-	for v := 0; v < nv; v++ {
-		a.op(load(v, mem("AX", v), breg(v)))
-	}
-	for r := 0; r < mr; r++ {
-		for v := 0; v < nv; v++ {
-			a.op("VMOVAPS %s, %s", breg(v), acc(r, v))
-		}
-	}
-	a.op("JMP %s_ready", name)
-	a.label(name + "_zero")
+	// Accumulators start at zero; the bias is added after the whole sum
+	// (TF.js's order of operations), in the store.
 	for r := 0; r < mr; r++ {
 		for v := 0; v < nv; v++ {
 			zeroAll(accZ(r, v))
 		}
 	}
-	a.label(name + "_ready")
 	a.op("TESTQ CX, CX")
 	a.op("JEQ %s_store", name)
 
@@ -246,8 +238,20 @@ func gemm(a *asm, s isa, mr int, cols []col) string {
 	a.op("DECQ CX")
 	a.op("JNE %s_loop", name)
 
-	// Activation, then the stores.
+	// Bias, activation, then the stores.
 	a.label(name + "_store")
+	a.op("MOVQ bias+56(FP), AX")
+	a.op("TESTQ AX, AX")
+	a.op("JEQ %s_nobias", name)
+	for v := 0; v < nv; v++ {
+		a.op(load(v, mem("AX", v), breg(v)))
+	}
+	for r := 0; r < mr; r++ {
+		for v := 0; v < nv; v++ {
+			a.op("VADDPS %s, %s, %s", breg(v), acc(r, v), acc(r, v))
+		}
+	}
+	a.label(name + "_nobias")
 	a.op("MOVQ c+40(FP), SI")
 	a.op("MOVQ ldc+48(FP), R8")
 	a.op("SHLQ $2, R8")
@@ -263,30 +267,63 @@ func gemm(a *asm, s isa, mr int, cols []col) string {
 		zero, six = "Y12", "Y13"
 	}
 	low := func(full string, v int) string { return cols[v].kind + full[1:] }
-	a.op("MOVQ act+64(FP), AX")
-	a.op("TESTQ AX, AX")
+	// activation emits Relu or Relu6 on every accumulator, chosen at run
+	// time by the value of argument arg (0 none, 1 Relu, 2 Relu6).
+	activation := func(arg, tag string) {
+		done := fmt.Sprintf("%s_%s_done", name, tag)
+		a.op("MOVQ %s(FP), CX", arg)
+		a.op("TESTQ CX, CX")
+		a.op("JEQ %s", done)
+		zeroAll(zero)
+		// max(0, x) written so that a NaN x passes through, as in the Go code.
+		for r := 0; r < mr; r++ {
+			for v := 0; v < nv; v++ {
+				a.op("VMAXPS %s, %s, %s", acc(r, v), low(zero, v), acc(r, v))
+			}
+		}
+		a.op("CMPQ CX, $2")
+		a.op("JNE %s", done)
+		a.op("MOVL $%s, AX", sixBits)
+		if s.name == "512" {
+			a.op("VPBROADCASTD AX, %s", six)
+		} else {
+			a.op("VMOVD AX, X13")
+			a.op("VBROADCASTSS X13, Y13")
+		}
+		for r := 0; r < mr; r++ {
+			for v := 0; v < nv; v++ {
+				a.op("VMINPS %s, %s, %s", acc(r, v), low(six, v), acc(r, v))
+			}
+		}
+		a.label(done)
+	}
+	activation("act+64", "act")
+
+	// The residual, laid out like C (same row stride): DX holds its
+	// distance from C in bytes, AX, BX and R12 the row-group bases.
+	a.op("MOVQ res+80(FP), DX")
+	a.op("TESTQ DX, DX")
 	a.op("JEQ %s_write", name)
-	zeroAll(zero)
-	// max(0, x) written so that a NaN x passes through, as in the Go code.
-	for r := 0; r < mr; r++ {
-		for v := 0; v < nv; v++ {
-			a.op("VMAXPS %s, %s, %s", acc(r, v), low(zero, v), acc(r, v))
-		}
-	}
-	a.op("CMPQ AX, $2")
-	a.op("JNE %s_write", name)
-	a.op("MOVL $%s, AX", sixBits)
-	if s.name == "512" {
-		a.op("VPBROADCASTD AX, %s", six)
-	} else {
-		a.op("VMOVD AX, X13")
-		a.op("VBROADCASTSS X13, Y13")
+	a.op("SUBQ SI, DX")
+	resBases := []string{"AX", "BX", "R12"}
+	for g := 0; g*4 < mr; g++ {
+		a.op("LEAQ (%s)(DX*1), %s", bases[g], resBases[g])
 	}
 	for r := 0; r < mr; r++ {
 		for v := 0; v < nv; v++ {
-			a.op("VMINPS %s, %s, %s", acc(r, v), low(six, v), acc(r, v))
+			m := rowAddr(r, resBases, "R8", "R9", offs[v])
+			switch {
+			case !cols[v].masked:
+				a.op("VADDPS %s, %s, %s", m, acc(r, v), acc(r, v))
+			case s.name == "512":
+				a.op("VADDPS %s, %s, K1, %s", m, acc(r, v), acc(r, v))
+			default:
+				a.op("VMASKMOVPS %s, Y15, Y14", m)
+				a.op("VADDPS Y14, %s, %s", acc(r, v), acc(r, v))
+			}
 		}
 	}
+	activation("act2+88", "act2")
 	a.label(name + "_write")
 	for r := 0; r < mr; r++ {
 		for v := 0; v < nv; v++ {
@@ -325,25 +362,32 @@ const maxKW = 7
 
 var actNames = []string{"none", "relu", "relu6"}
 
+// modeNames name the depthwise pass modes: "mid" leaves a partial sum, the
+// others finish the output with the bias and that activation.
+var modeNames = []string{"mid", "none", "relu", "relu6"}
+
 // depthwise writes one pass of a depthwise convolution over a run of output
 // pixels, for one filter row of kw taps.
 //
-// func dwS_kKW_init_act(out, in, f, bias *float32, count, sw, c int)
+// func dwS_kKW_init_mode(out, in, f, bias *float32, count, sw, c int)
 //
 // For each of count output pixels (c channels each, contiguous), with x the
 // pixel's index in the run:
 //
-//	out[x][ch] = act(start + Σ_t in[x·sw + t][ch] · f[t][ch])
+//	sum = start + Σ_t in[x·sw + t][ch] · f[t][ch]
 //
-// where start is bias[ch] (0 when bias is nil) if init, else out[x][ch]; the
-// taps are added in order of t with one fused multiply-add each. Input and
-// filter pixels are c channels apart.
-func depthwise(a *asm, s isa, kw int, init bool, act int) string {
+// where start is 0 if init, else out[x][ch]; the taps are added in order of
+// t with one fused multiply-add each. mode 0 ("mid") stores sum; the final
+// pass of an output (mode 1..3) stores act(sum + bias[ch]) with act none,
+// Relu or Relu6 (mode-1), the bias being 0 when nil: TF.js's order of
+// operations. Input and filter pixels are c channels apart.
+func depthwise(a *asm, s isa, kw int, init bool, mode int) string {
 	initName := "acc"
 	if init {
 		initName = "init"
 	}
-	name := fmt.Sprintf("dw%s_k%d_%s_%s", s.name, kw, initName, actNames[act])
+	final, act := mode > 0, max(mode-1, 0)
+	name := fmt.Sprintf("dw%s_k%d_%s_%s", s.name, kw, initName, modeNames[mode])
 	fmt.Fprintf(a, "// func %s(out, in, f, bias *float32, count, sw, c int)\n", name)
 	fmt.Fprintf(a, "TEXT ·%s(SB), NOSPLIT, $0-56\n", name)
 	a.op("MOVQ out+0(FP), DI")
@@ -405,13 +449,18 @@ func depthwise(a *asm, s isa, kw int, init bool, act int) string {
 		for t := 0; t < kw; t++ {
 			load(tapAddr("DX", t), fR(t))
 		}
-		if init {
-			lbl := fmt.Sprintf("%s_%s_nobias", name, tag)
-			if s.name == "512" {
-				a.op("VPXORD %s, %s, %s", biasV, biasV, biasV)
+		zeroReg := func(r string) {
+			if s.name == "512" && kind == "Z" {
+				a.op("VPXORD %s, %s, %s", r, r, r)
 			} else {
-				a.op("VXORPS %s, %s, %s", biasV, biasV, biasV)
+				a.op("VXORPS %s, %s, %s", r, r, r)
 			}
+		}
+		if final {
+			// A nil bias adds zero, which changes no sum: a sum that
+			// starts from +0 is never -0.
+			lbl := fmt.Sprintf("%s_%s_nobias", name, tag)
+			zeroReg(biasV)
 			a.op("TESTQ R10, R10")
 			a.op("JEQ %s", lbl)
 			load("(R10)", biasV)
@@ -423,7 +472,7 @@ func depthwise(a *asm, s isa, kw int, init bool, act int) string {
 		loop := fmt.Sprintf("%s_%s_px", name, tag)
 		a.label(loop)
 		if init {
-			a.op("VMOVAPS %s, %s", biasV, acc)
+			zeroReg(acc)
 		} else {
 			load("(BX)", acc)
 		}
@@ -437,6 +486,9 @@ func depthwise(a *asm, s isa, kw int, init bool, act int) string {
 			default:
 				a.op("VFMADD231PS %s, %s, %s", tapAddr("AX", t), fR(t), acc)
 			}
+		}
+		if final {
+			a.op("VADDPS %s, %s, %s", biasV, acc, acc)
 		}
 		if act > 0 {
 			a.op("VMAXPS %s, %s, %s", acc, zeroV, acc)
@@ -461,7 +513,7 @@ func depthwise(a *asm, s isa, kw int, init bool, act int) string {
 		for _, r := range []string{"DI", "SI", "DX"} {
 			a.op("ADDQ $%d, %s", bytes, r)
 		}
-		if init {
+		if final {
 			// Advancing a nil bias pointer is harmless: it is tested
 			// against zero only, never dereferenced.
 			lbl := fmt.Sprintf("%s_nb%d", name, a.Len())
@@ -671,10 +723,10 @@ func dwFinish(a *asm, act int, kind, mask string) {
 //
 // For each of count output pixels x (c channels each, contiguous):
 //
-//	out[x][ch] = act(bias[ch] + Σ_ky Σ_kx in[ky·rowStride + (x·sw + kx)·c + ch] · f[(ky·kw + kx)·c + ch])
+//	out[x][ch] = act((Σ_ky Σ_kx in[ky·rowStride + (x·sw + kx)·c + ch] · f[(ky·kw + kx)·c + ch]) + bias[ch])
 //
-// taps added in order of ky then kx, one fused multiply-add each, bias 0
-// when nil. rowStride is in elements.
+// taps added from zero in order of ky then kx, one fused multiply-add each,
+// then the bias (0 when nil), then the activation. rowStride is in elements.
 func dw2d(a *asm, s isa, kh, kw, act int) string {
 	name := fmt.Sprintf("dw2d%s_%dx%d_%s", s.name, kh, kw, actNames[act])
 	fmt.Fprintf(a, "// func %s(out, in, f, bias *float32, count, sw, c, rowStride int)\n", name)
@@ -712,7 +764,11 @@ func dw2d(a *asm, s isa, kh, kw, act int) string {
 		loop := fmt.Sprintf("%s_%s_px", name, tag)
 		a.label(loop)
 		acc := kind + "0"
-		a.op("VMOVAPS %s1, %s", kind, acc)
+		if s.name == "512" && kind == "Z" {
+			a.op("VPXORD %s, %s, %s", acc, acc, acc)
+		} else {
+			a.op("VXORPS %s, %s, %s", acc, acc, acc)
+		}
 		for ky := 0; ky < kh; ky++ {
 			for kx := 0; kx < kw; kx++ {
 				m := tapAddr(rows[ky], kx)
@@ -727,6 +783,8 @@ func dw2d(a *asm, s isa, kh, kw, act int) string {
 				}
 			}
 		}
+		// The bias (zero when nil, which changes no sum) after the taps.
+		a.op("VADDPS %s1, %s, %s", kind, acc, acc)
 		dwFinish(a, act, kind, mask)
 		a.op("ADDQ R8, DI")
 		for _, r := range rows {
@@ -736,6 +794,542 @@ func dw2d(a *asm, s isa, kh, kw, act int) string {
 		a.op("JNE %s", loop)
 	}
 	dwBlocks(a, s, name, block)
+	return name
+}
+
+// taps writes the one-output-channel convolution kernel over a run of
+// outputs (see TapConv in taps.go):
+//
+// func tapsS(out, src *float32, offs *int, w *float32, ntaps, count int, bias *float32, act int)
+//
+//	out[x] = act((Σ_t src[offs[t] + x] · w[t]) + bias[0])
+//
+// for x < count, the taps summed from zero in order of t with one fused
+// multiply-add each, then the bias (0 when nil), then the activation.
+// ntaps must be at least 1. Runs of four vectors keep four independent
+// sums in flight; then single vectors; then a masked remainder.
+func taps(a *asm, s isa) string {
+	name := "taps" + s.name
+	fmt.Fprintf(a, "// func %s(out, src *float32, offs *int, w *float32, ntaps, count int, bias *float32, act int)\n", name)
+	fmt.Fprintf(a, "TEXT ·%s(SB), NOSPLIT, $0-64\n", name)
+	a.op("MOVQ out+0(FP), DI")
+	a.op("MOVQ src+8(FP), SI")
+	a.op("MOVQ offs+16(FP), R8")
+	a.op("MOVQ w+24(FP), R9")
+	a.op("MOVQ ntaps+32(FP), R10")
+	a.op("MOVQ count+40(FP), CX")
+	a.op("MOVQ act+56(FP), BX")
+	R := func(kind string, i int) string { return fmt.Sprintf("%s%d", kind, i) }
+	zero := func(r string) {
+		if s.name == "512" && r[0] == 'Z' {
+			a.op("VPXORD %s, %s, %s", r, r, r)
+		} else {
+			a.op("VXORPS %s, %s, %s", r, r, r)
+		}
+	}
+	// Register 5: the bias; 6: zero; 7: six.
+	bias, zr, six := R(s.reg, 5), R(s.reg, 6), R(s.reg, 7)
+	zero(bias)
+	a.op("MOVQ bias+48(FP), AX")
+	a.op("TESTQ AX, AX")
+	a.op("JEQ %s_nobias", name)
+	a.op("VBROADCASTSS (AX), %s", bias)
+	a.label(name + "_nobias")
+	zero(zr)
+	a.op("MOVL $%s, AX", sixBits)
+	if s.name == "512" {
+		a.op("VPBROADCASTD AX, %s", six)
+	} else {
+		a.op("VMOVD AX, X7")
+		a.op("VBROADCASTSS X7, Y7")
+	}
+	// finish adds the bias to nv accumulators of kind, applies the
+	// activation and stores them (masked for a remainder).
+	finish := func(tag, kind string, nv int, mask string) {
+		for v := 0; v < nv; v++ {
+			a.op("VADDPS %s, %s, %s", kind+bias[1:], R(kind, v), R(kind, v))
+		}
+		a.op("TESTQ BX, BX")
+		a.op("JEQ %s_%s_store", name, tag)
+		for v := 0; v < nv; v++ {
+			a.op("VMAXPS %s, %s, %s", R(kind, v), kind+zr[1:], R(kind, v))
+		}
+		a.op("CMPQ BX, $2")
+		a.op("JNE %s_%s_store", name, tag)
+		for v := 0; v < nv; v++ {
+			a.op("VMINPS %s, %s, %s", R(kind, v), kind+six[1:], R(kind, v))
+		}
+		a.label(fmt.Sprintf("%s_%s_store", name, tag))
+		for v := 0; v < nv; v++ {
+			switch mask {
+			case "K1":
+				a.op("VMOVUPS %s, K1, %d(DI)", R(kind, v), v*s.bytes)
+			case "Y15":
+				a.op("VMASKMOVPS %s, Y15, %d(DI)", R(kind, v), v*s.bytes)
+			default:
+				a.op("VMOVUPS %s, %d(DI)", R(kind, v), v*s.bytes)
+			}
+		}
+	}
+	// run emits the loop over the taps for nv accumulators.
+	run := func(tag string, nv int, mask string) {
+		for v := 0; v < nv; v++ {
+			zero(R(s.reg, v))
+		}
+		a.op("MOVQ R8, R11")
+		a.op("MOVQ R9, R12")
+		a.op("MOVQ R10, R13")
+		a.label(fmt.Sprintf("%s_%s_tap", name, tag))
+		a.op("MOVQ (R11), AX")
+		a.op("VBROADCASTSS (R12), %s", R(s.reg, 4))
+		for v := 0; v < nv; v++ {
+			m := fmt.Sprintf("%d(SI)(AX*4)", v*s.bytes)
+			switch mask {
+			case "K1":
+				a.op("VFMADD231PS %s, %s, K1, %s", m, R(s.reg, 4), R(s.reg, v))
+			case "Y15":
+				a.op("VMASKMOVPS %s, Y15, Y8", m)
+				a.op("VFMADD231PS Y8, Y4, %s", R(s.reg, v))
+			default:
+				a.op("VFMADD231PS %s, %s, %s", m, R(s.reg, 4), R(s.reg, v))
+			}
+		}
+		a.op("ADDQ $8, R11")
+		a.op("ADDQ $4, R12")
+		a.op("DECQ R13")
+		a.op("JNE %s_%s_tap", name, tag)
+		finish(tag, s.reg, nv, mask)
+	}
+	const nv = 4
+	a.label(name + "_quad")
+	a.op("CMPQ CX, $%d", nv*s.lanes)
+	a.op("JLT %s_single", name)
+	run("q", nv, "")
+	a.op("ADDQ $%d, SI", nv*s.bytes)
+	a.op("ADDQ $%d, DI", nv*s.bytes)
+	a.op("SUBQ $%d, CX", nv*s.lanes)
+	a.op("JMP %s_quad", name)
+	a.label(name + "_single")
+	a.op("CMPQ CX, $%d", s.lanes)
+	a.op("JLT %s_rest", name)
+	run("s", 1, "")
+	a.op("ADDQ $%d, SI", s.bytes)
+	a.op("ADDQ $%d, DI", s.bytes)
+	a.op("SUBQ $%d, CX", s.lanes)
+	a.op("JMP %s_single", name)
+	a.label(name + "_rest")
+	a.op("TESTQ CX, CX")
+	a.op("JEQ %s_done", name)
+	if s.name == "512" {
+		a.op("MOVL $1, AX")
+		a.op("SHLL CX, AX")
+		a.op("DECL AX")
+		a.op("KMOVW AX, K1")
+		run("m", 1, "K1")
+	} else {
+		a.op("MOVQ CX, AX")
+		a.op("NEGQ AX")
+		a.op("LEAQ maskTab<>(SB), DX")
+		a.op("LEAQ 32(DX)(AX*4), DX")
+		a.op("VMOVDQU (DX), Y15")
+		run("m", 1, "Y15")
+	}
+	a.label(name + "_done")
+	a.op("VZEROUPPER")
+	a.op("RET")
+	a.WriteString("\n")
+	return name
+}
+
+// sigmoidConsts emits the constants of the sigmoid kernels (see sigmoid):
+// each as one float64 (or int64) at an 8-byte offset, named by sigOff.
+func sigmoidConsts(a *asm) {
+	hi := math.Float64frombits(math.Float64bits(math.Ln2/8) &^ (1<<21 - 1))
+	vals := []uint64{
+		math.Float64bits(700),             // bound of the fast path
+		math.Float64bits(8 / math.Ln2),    // scale to steps of ln2/8
+		math.Float64bits(hi),              // ln2/8, high part (k·hi exact)
+		math.Float64bits(math.Ln2/8 - hi), // ln2/8, low part
+		math.Float64bits(3 << 51),         // 1.5·2^52: rounds to integer bits
+		math.Float64bits(1),               // one
+		math.Float64bits(1 - sigTol),      // lower end of the error interval
+		math.Float64bits(1 + sigTol),      // upper end
+		1<<63 - 1,                         // abs mask
+		7,                                 // table index mask
+	}
+	// Polynomial coefficients 1/8!, 1/7!, ..., 1/2!.
+	f := 1.0
+	for n := 2; n <= 8; n++ {
+		f *= float64(n)
+	}
+	for n := 8; n >= 2; n-- {
+		vals = append(vals, math.Float64bits(1/f))
+		f /= float64(n)
+	}
+	// Table 2^(j/8).
+	for j := 0; j < 8; j++ {
+		vals = append(vals, math.Float64bits(math.Exp2(float64(j)/8)))
+	}
+	for i, v := range vals {
+		fmt.Fprintf(a, "DATA sigConst<>+%d(SB)/8, $%#x\n", 8*i, v)
+	}
+	fmt.Fprintf(a, "GLOBL sigConst<>(SB), RODATA|NOPTR, $%d\n\n", 8*len(vals))
+}
+
+// sigTol is the relative error bound the sigmoid kernels allow for their
+// float64 result before rounding it to float32 (the actual error is below
+// 1e-15).
+const sigTol = 1e-13
+
+// Offsets (bytes) into sigConst<>.
+const (
+	sigBound = 8 * iota
+	sigScale
+	sigLn2Hi
+	sigLn2Lo
+	sigMagic
+	sigOne
+	sigLo
+	sigHi
+	sigAbs
+	sigSeven
+	sigPoly  // 7 coefficients, 1/8! first
+	sigTable = sigPoly + 8*7
+)
+
+// sigmoid writes the sigmoid kernel:
+//
+// func sigmoidS(dst, src *float32, n int) (done int)
+//
+// For blocks of L = lanes/2 values (8 with AVX-512, 4 with AVX2) it
+// computes 1 / (1 + e^(−x)) in float64 and stores it rounded to float32.
+// With m = round(x·8/ln2): e^(−x) = 2^(−m/8)·e^r, r = m·ln2/8 − x,
+// |r| ≤ ln2/16, e^r from its degree-8 Taylor polynomial (truncation below
+// 2e-18) and 2^(j/8) from a table: a relative error under 1e-15 in all,
+// everything staying normal in float64 for |x| ≤ 700 (results that are
+// subnormal or zero in float32 are rounded correctly by the conversion).
+// It stops before the first block holding a value whose float32 rounding
+// that error could change (the two ends of ±sigTol round differently), or
+// with |x| > 700 or NaN, and returns how many values it wrote (a multiple
+// of L, at most n); the caller computes that block exactly and calls again
+// after it.
+func sigmoid(a *asm, s isa) string {
+	name := "sigmoid" + s.name
+	is512 := s.name == "512"
+	fmt.Fprintf(a, "// func %s(dst, src *float32, n int) (done int)\n", name)
+	fmt.Fprintf(a, "TEXT ·%s(SB), NOSPLIT, $0-32\n", name)
+	a.op("MOVQ dst+0(FP), DI")
+	a.op("MOVQ src+8(FP), SI")
+	a.op("MOVQ n+16(FP), CX")
+	a.op("XORQ DX, DX")
+	a.op("LEAQ sigConst<>(SB), R8")
+	L := s.lanes / 2
+	v := func(i int) string { return s.r(i) }
+	// The float32 side of a block: an 8-lane Y register for AVX-512, a
+	// 4-lane X register for AVX2.
+	f := func(i int) string {
+		if is512 {
+			return fmt.Sprintf("Y%d", i)
+		}
+		return fmt.Sprintf("X%d", i)
+	}
+	bc := func(off, dst int) { a.op("VBROADCASTSD %d(R8), %s", off, v(dst)) }
+	// Constants in registers: 8 bound, 9 scale, 10 hi, 11 lo, 12 magic,
+	// 13 one, 14 abs mask, 15 the table (AVX-512) or the index mask
+	// (AVX2); AVX-512 also keeps the coefficients in 16..22 and the
+	// interval ends in 23, 24.
+	bc(sigBound, 8)
+	bc(sigScale, 9)
+	bc(sigLn2Hi, 10)
+	bc(sigLn2Lo, 11)
+	bc(sigMagic, 12)
+	bc(sigOne, 13)
+	bc(sigAbs, 14)
+	if is512 {
+		a.op("VMOVUPD %d(R8), Z15", sigTable)
+		for i := 0; i < 7; i++ {
+			bc(sigPoly+8*i, 16+i)
+		}
+		bc(sigLo, 23)
+		bc(sigHi, 24)
+	} else {
+		bc(sigSeven, 15)
+		a.op("LEAQ %d(R8), R9", sigTable)
+	}
+	a.label(name + "_loop")
+	a.op("MOVQ CX, AX")
+	a.op("SUBQ DX, AX")
+	a.op("CMPQ AX, $%d", L)
+	a.op("JLT %s_done", name)
+	// 0: x; stop on |x| > 700 or NaN.
+	a.op("VCVTPS2PD (SI)(DX*4), %s", v(0))
+	if is512 {
+		a.op("VPANDQ %s, %s, %s", v(14), v(0), v(2))
+		a.op("VCMPPD $6, %s, %s, K2", v(8), v(2)) // !(|x| <= 700)
+		a.op("KORTESTW K2, K2")
+	} else {
+		a.op("VANDPD %s, %s, %s", v(14), v(0), v(2))
+		a.op("VCMPPD $6, %s, %s, %s", v(8), v(2), v(3))
+		a.op("VMOVMSKPD %s, AX", v(3))
+		a.op("TESTQ AX, AX")
+	}
+	a.op("JNE %s_done", name)
+	// 1: m = round(x·8/ln2); 0: r = m·hi − x + m·lo.
+	a.op("VMULPD %s, %s, %s", v(9), v(0), v(1))
+	if is512 {
+		a.op("VRNDSCALEPD $0, %s, %s", v(1), v(1))
+	} else {
+		a.op("VROUNDPD $0, %s, %s", v(1), v(1))
+	}
+	a.op("VFMSUB231PD %s, %s, %s", v(10), v(1), v(0))
+	a.op("VFMADD231PD %s, %s, %s", v(11), v(1), v(0))
+	// 2: the bits of magic − m, whose low bits are 2^51 + k with k = −m.
+	a.op("VSUBPD %s, %s, %s", v(1), v(12), v(2))
+	// 5: 2^((k mod 8)/8) from the table.
+	if is512 {
+		a.op("VPERMPD Z15, Z2, Z5")
+	} else {
+		a.op("VPAND %s, %s, %s", v(15), v(2), v(3))
+		a.op("VPCMPEQQ %s, %s, %s", v(4), v(4), v(4))
+		a.op("VXORPD %s, %s, %s", v(5), v(5), v(5))
+		a.op("VGATHERQPD %s, (R9)(%s*8), %s", v(4), v(3), v(5))
+	}
+	// 6: p(r) by Horner's rule: 1/8!, ..., 1/2!, then 1, 1.
+	if is512 {
+		a.op("VMOVAPD Z16, Z6")
+		for i := 1; i < 7; i++ {
+			a.op("VFMADD213PD %s, %s, %s", v(16+i), v(0), v(6))
+		}
+	} else {
+		a.op("VBROADCASTSD %d(R8), %s", sigPoly, v(6))
+		for i := 1; i < 7; i++ {
+			a.op("VBROADCASTSD %d(R8), %s", sigPoly+8*i, v(7))
+			a.op("VFMADD213PD %s, %s, %s", v(7), v(0), v(6))
+		}
+	}
+	a.op("VFMADD213PD %s, %s, %s", v(13), v(0), v(6))
+	a.op("VFMADD213PD %s, %s, %s", v(13), v(0), v(6))
+	// 6: e^(−x) = table·p·2^floor(k/8), the power added to the exponent
+	// bits: ((2^51 + k) >> 3) << 52 is floor(k/8) << 52 modulo 2^64.
+	a.op("VMULPD %s, %s, %s", v(5), v(6), v(6))
+	a.op("VPSRLQ $3, %s, %s", v(2), v(7))
+	a.op("VPSLLQ $52, %s, %s", v(7), v(7))
+	if is512 {
+		a.op("VPADDQ %s, %s, %s", v(7), v(6), v(6))
+	} else {
+		a.op("VPADDQ %s, %s, %s", v(7), v(6), v(6))
+	}
+	// 6: s = 1 / (1 + e).
+	a.op("VADDPD %s, %s, %s", v(13), v(6), v(6))
+	a.op("VDIVPD %s, %s, %s", v(6), v(13), v(6))
+	// Both ends of s·(1 ± sigTol) must round to the same float32 (7).
+	if is512 {
+		a.op("VMULPD Z23, Z6, Z7")
+		a.op("VMULPD Z24, Z6, Z3")
+		a.op("VCVTPD2PS Z7, Y7")
+		a.op("VCVTPD2PS Z3, Y3")
+		a.op("VCMPPS $4, Y3, Y7, K2")
+		a.op("KORTESTW K2, K2")
+	} else {
+		a.op("VBROADCASTSD %d(R8), %s", sigLo, v(7))
+		a.op("VMULPD %s, %s, %s", v(7), v(6), v(7))
+		a.op("VBROADCASTSD %d(R8), %s", sigHi, v(3))
+		a.op("VMULPD %s, %s, %s", v(3), v(6), v(3))
+		a.op("VCVTPD2PSY Y7, X7")
+		a.op("VCVTPD2PSY Y3, X3")
+		a.op("VCMPPS $4, X3, X7, X3")
+		a.op("VMOVMSKPS X3, AX")
+		a.op("TESTQ AX, AX")
+	}
+	a.op("JNE %s_done", name)
+	a.op("VMOVUPS %s, (DI)(DX*4)", f(7))
+	a.op("ADDQ $%d, DX", L)
+	a.op("JMP %s_loop", name)
+	a.label(name + "_done")
+	a.op("MOVQ DX, done+24(FP)")
+	a.op("VZEROUPPER")
+	a.op("RET")
+	a.WriteString("\n")
+	return name
+}
+
+// resize writes the bilinear resize kernel for one output row:
+//
+// func resizeS(dst, top, bot *float32, xo *int, fx *float64, outW, c int, fy float64, res *float32, act int)
+//
+// For each output column x (c channels, a multiple of L = lanes/2), with
+// l = xo[2x], r = xo[2x+1] (element offsets of the two source columns):
+//
+//	t = top[l] + (top[r] − top[l])·fx[x]
+//	b = bot[l] + (bot[r] − bot[l])·fx[x]
+//	dst = float32(t + (b − t)·fy)
+//
+// every step in float64 and rounded separately (no fused multiply-add), as
+// TF.js's cpu backend computes it in JavaScript. With a residual res
+// (laid out like dst), the result becomes act(dst + res) in float32.
+func resize(a *asm, s isa) string {
+	name := "resize" + s.name
+	is512 := s.name == "512"
+	fmt.Fprintf(a, "// func %s(dst, top, bot *float32, xo *int, fx *float64, outW, c int, fy float64, res *float32, act int)\n", name)
+	fmt.Fprintf(a, "TEXT ·%s(SB), NOSPLIT, $0-80\n", name)
+	a.op("MOVQ dst+0(FP), DI")
+	a.op("MOVQ top+8(FP), SI")
+	a.op("MOVQ bot+16(FP), DX")
+	a.op("MOVQ xo+24(FP), R8")
+	a.op("MOVQ fx+32(FP), R9")
+	a.op("MOVQ outW+40(FP), CX")
+	a.op("MOVQ c+48(FP), R10")
+	a.op("MOVQ res+64(FP), R11")
+	a.op("SHLQ $2, R10") // bytes per pixel
+	v := func(i int) string { return s.r(i) }
+	f := func(i int) string {
+		if is512 {
+			return fmt.Sprintf("Y%d", i)
+		}
+		return fmt.Sprintf("X%d", i)
+	}
+	cvt := "VCVTPD2PS"
+	if !is512 {
+		cvt = "VCVTPD2PSY"
+	}
+	L := s.lanes / 2
+	a.op("VBROADCASTSD fy+56(FP), %s", v(8))
+	// Relu's zero and Relu6's six, as float32 (9, 10).
+	a.op("VXORPS %s, %s, %s", f(9), f(9), f(9))
+	a.op("MOVL $%s, AX", sixBits)
+	a.op("VMOVD AX, X10")
+	a.op("VBROADCASTSS X10, %s", f(10))
+	a.op("TESTQ CX, CX")
+	a.op("JEQ %s_done", name)
+	a.label(name + "_px")
+	// R12, R13: top row at the two source columns; BX, R14: bottom row;
+	// 7: fx.
+	a.op("MOVQ (R8), AX")
+	a.op("LEAQ (SI)(AX*4), R12")
+	a.op("LEAQ (DX)(AX*4), BX")
+	a.op("MOVQ 8(R8), AX")
+	a.op("LEAQ (SI)(AX*4), R13")
+	a.op("LEAQ (DX)(AX*4), R14")
+	a.op("VBROADCASTSD (R9), %s", v(7))
+	a.op("XORQ AX, AX") // channel byte offset
+	a.label(name + "_ch")
+	a.op("VCVTPS2PD (R12)(AX*1), %s", v(0)) // tl
+	a.op("VCVTPS2PD (R13)(AX*1), %s", v(1)) // tr
+	a.op("VCVTPS2PD (BX)(AX*1), %s", v(2))  // bl
+	a.op("VCVTPS2PD (R14)(AX*1), %s", v(3)) // br
+	a.op("VSUBPD %s, %s, %s", v(0), v(1), v(1))
+	a.op("VMULPD %s, %s, %s", v(7), v(1), v(1))
+	a.op("VADDPD %s, %s, %s", v(1), v(0), v(0)) // t
+	a.op("VSUBPD %s, %s, %s", v(2), v(3), v(3))
+	a.op("VMULPD %s, %s, %s", v(7), v(3), v(3))
+	a.op("VADDPD %s, %s, %s", v(3), v(2), v(2)) // b
+	a.op("VSUBPD %s, %s, %s", v(0), v(2), v(2))
+	a.op("VMULPD %s, %s, %s", v(8), v(2), v(2))
+	a.op("VADDPD %s, %s, %s", v(2), v(0), v(0))
+	a.op("%s %s, %s", cvt, v(0), f(0))
+	a.op("TESTQ R11, R11")
+	a.op("JEQ %s_store", name)
+	a.op("VADDPS (R11)(AX*1), %s, %s", f(0), f(0))
+	a.op("CMPQ act+72(FP), $0")
+	a.op("JEQ %s_store", name)
+	a.op("VMAXPS %s, %s, %s", f(0), f(9), f(0))
+	a.op("CMPQ act+72(FP), $2")
+	a.op("JNE %s_store", name)
+	a.op("VMINPS %s, %s, %s", f(0), f(10), f(0))
+	a.label(name + "_store")
+	a.op("VMOVUPS %s, (DI)(AX*1)", f(0))
+	a.op("ADDQ $%d, AX", 4*L)
+	a.op("CMPQ AX, R10")
+	a.op("JLT %s_ch", name)
+	// Next output pixel.
+	a.op("ADDQ R10, DI")
+	a.op("TESTQ R11, R11")
+	a.op("JEQ %s_nores", name)
+	a.op("ADDQ R10, R11")
+	a.label(name + "_nores")
+	a.op("ADDQ $16, R8")
+	a.op("ADDQ $8, R9")
+	a.op("DECQ CX")
+	a.op("JNE %s_px", name)
+	a.label(name + "_done")
+	a.op("VZEROUPPER")
+	a.op("RET")
+	a.WriteString("\n")
+	return name
+}
+
+// deinterleave writes the channel-planar copy kernel:
+//
+// func deintS(dst *float32, dstStride int, src *float32, c, n int)
+//
+//	dst[ci·dstStride + x] = src[x·c + ci]    for ci < c, x < n
+//
+// one vector of consecutive x per gather (AVX-512: a masked gather for
+// the last fewer than 16; AVX2 stops at a multiple of 8, the caller does
+// the rest).
+func deinterleave(a *asm, s isa) string {
+	name := "deint" + s.name
+	is512 := s.name == "512"
+	fmt.Fprintf(a, "// func %s(dst *float32, dstStride int, src *float32, c, n int)\n", name)
+	fmt.Fprintf(a, "TEXT ·%s(SB), NOSPLIT, $0-40\n", name)
+	a.op("MOVQ dst+0(FP), DI")
+	a.op("MOVQ dstStride+8(FP), R8")
+	a.op("SHLQ $2, R8")
+	a.op("MOVQ src+16(FP), SI")
+	a.op("MOVQ c+24(FP), R9")
+	a.op("MOVQ n+32(FP), R10")
+	// 0: the lane offsets 0, c, 2c, ... (elements).
+	if is512 {
+		a.op("VPBROADCASTD R9, Z1")
+	} else {
+		a.op("VMOVD R9, X1")
+		a.op("VPBROADCASTD X1, Y1")
+	}
+	a.op("VPMULLD iota<>(SB), %s, %s", s.r(1), s.r(0))
+	a.op("MOVQ R9, R11")
+	a.op("IMULQ $%d, R11", 4*s.lanes) // bytes between consecutive vectors' sources
+	a.op("MOVQ R9, R12")              // channels left
+	a.label(name + "_ch")
+	a.op("MOVQ SI, AX")
+	a.op("MOVQ DI, BX")
+	a.op("MOVQ R10, CX")
+	a.label(name + "_v")
+	a.op("CMPQ CX, $%d", s.lanes)
+	a.op("JLT %s_tail", name)
+	if is512 {
+		a.op("KXNORW K1, K1, K1")
+		a.op("VGATHERDPS (AX)(Z0*4), K1, Z2")
+		a.op("VMOVUPS Z2, (BX)")
+	} else {
+		a.op("VPCMPEQD Y3, Y3, Y3")
+		a.op("VGATHERDPS Y3, (AX)(Y0*4), Y2")
+		a.op("VMOVUPS Y2, (BX)")
+	}
+	a.op("ADDQ R11, AX")
+	a.op("ADDQ $%d, BX", s.bytes)
+	a.op("SUBQ $%d, CX", s.lanes)
+	a.op("JMP %s_v", name)
+	a.label(name + "_tail")
+	if is512 {
+		a.op("TESTQ CX, CX")
+		a.op("JEQ %s_next", name)
+		a.op("MOVL $1, DX")
+		a.op("SHLL CX, DX")
+		a.op("DECL DX")
+		a.op("KMOVW DX, K1")
+		a.op("KMOVW K1, K2")
+		a.op("VPXORD Z2, Z2, Z2")
+		a.op("VGATHERDPS (AX)(Z0*4), K1, Z2")
+		a.op("VMOVUPS Z2, K2, (BX)")
+	}
+	a.label(name + "_next")
+	a.op("ADDQ $4, SI")
+	a.op("ADDQ R8, DI")
+	a.op("DECQ R12")
+	a.op("JNE %s_ch", name)
+	a.op("VZEROUPPER")
+	a.op("RET")
+	a.WriteString("\n")
 	return name
 }
 
@@ -751,7 +1345,7 @@ func main() {
 	decl := func(name, sig string) {
 		fmt.Fprintf(&goDecl, "//go:noescape\nfunc %s%s\n\n", name, sig)
 	}
-	const gemmSig = "(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)"
+	const gemmSig = "(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)"
 	var sel512, sel256 strings.Builder
 	Z, Y, Zm, Ym := col{"Z", false}, col{"Y", false}, col{"Z", true}, col{"Y", true}
 	// AVX-512 column plans, by the shape of the panel's width w (1..32):
@@ -799,10 +1393,10 @@ func main() {
 		}
 		for kw := 1; kw <= maxKW; kw++ {
 			for ii, init := range []bool{false, true} {
-				for act := 0; act < 3; act++ {
-					n := depthwise(&d, s, kw, init, act)
+				for mode := range modeNames {
+					n := depthwise(&d, s, kw, init, mode)
 					decl(n, dwSig)
-					fmt.Fprintf(sel, "case %d: return %s\n", kw<<3|ii<<2|act, n)
+					fmt.Fprintf(sel, "case %d: return %s\n", kw<<3|ii<<2|mode, n)
 				}
 			}
 		}
@@ -823,12 +1417,30 @@ func main() {
 			}
 		}
 	}
+	for _, s := range []isa{avx512, avx2} {
+		decl(taps(&d, s), "(out, src *float32, offs *int, w *float32, ntaps, count int, bias *float32, act int)")
+	}
+	for _, s := range []isa{avx512, avx2} {
+		decl(resize(&d, s), "(dst, top, bot *float32, xo *int, fx *float64, outW, c int, fy float64, res *float32, act int)")
+	}
+	for i := 0; i < 16; i++ {
+		fmt.Fprintf(&d, "DATA iota<>+%d(SB)/4, $%d\n", 4*i, i)
+	}
+	d.WriteString("GLOBL iota<>(SB), RODATA|NOPTR, $64\n\n")
+	for _, s := range []isa{avx512, avx2} {
+		decl(deinterleave(&d, s), "(dst *float32, dstStride int, src *float32, c, n int)")
+	}
+	sigmoidConsts(&d)
+	for _, s := range []isa{avx512, avx2} {
+		decl(sigmoid(&d, s), "(dst, src *float32, n int) (done int)")
+	}
 	write("depthwise_amd64.s", d.Bytes())
 
 	fmt.Fprintf(&goDecl, "// gemmKernel512 returns the AVX-512 GEMM micro-kernel for mr rows and column plan\n// plan (see pickGemm).\nfunc gemmKernel512(mr, plan int) gemmKernel {\nswitch mr<<3 | plan {\n%s}\nreturn nil\n}\n\n", sel512.String())
 	fmt.Fprintf(&goDecl, "// gemmKernel256 returns the AVX2 GEMM micro-kernel for mr rows and column plan\n// plan (see pickGemm).\nfunc gemmKernel256(mr, plan int) gemmKernel {\nswitch mr<<3 | plan {\n%s}\nreturn nil\n}\n\n", sel256.String())
-	fmt.Fprintf(&goDecl, "// dwKernel512 returns the AVX-512 depthwise pass for kw taps.\nfunc dwKernel512(kw int, init bool, act Act) dwKernel {\ni := 0\nif init {\ni = 1\n}\nswitch kw<<3 | i<<2 | int(act) {\n%s}\nreturn nil\n}\n\n", dsel512.String())
-	fmt.Fprintf(&goDecl, "// dwKernel256 returns the AVX2 depthwise pass for kw taps.\nfunc dwKernel256(kw int, init bool, act Act) dwKernel {\ni := 0\nif init {\ni = 1\n}\nswitch kw<<3 | i<<2 | int(act) {\n%s}\nreturn nil\n}\n\n", dsel256.String())
+	for _, x := range []struct{ isa, sel string }{{"512", dsel512.String()}, {"256", dsel256.String()}} {
+		fmt.Fprintf(&goDecl, "// dwKernel%s returns the depthwise pass for kw taps: init starts the sums\n// from zero, final adds the bias and applies act.\nfunc dwKernel%s(kw int, init, final bool, act Act) dwKernel {\ni, mode := 0, 0\nif init {\ni = 1\n}\nif final {\nmode = 1 + int(act)\n}\nswitch kw<<3 | i<<2 | mode {\n%s}\nreturn nil\n}\n\n", x.isa, x.isa, x.sel)
+	}
 	for _, x := range []struct{ isa, sel2 string }{{"512", d2sel512.String()}, {"256", d2sel256.String()}} {
 		fmt.Fprintf(&goDecl, "// dw2dKernel%s returns the depthwise kernel for a whole k×k filter, or nil.\nfunc dw2dKernel%s(k int, act Act) dw2dKernel {\nswitch k<<2 | int(act) {\n%s}\nreturn nil\n}\n\n", x.isa, x.isa, x.sel2)
 	}

@@ -64,7 +64,9 @@ func (a Act) apply(x float32) float32 {
 	return x
 }
 
-// Gemm computes C = act(A·B + bias) for row-major matrices:
+// Gemm computes C = act(A·B + bias) for row-major matrices, in TF.js's
+// order of operations: each element's products are summed from zero in
+// order of k, then the bias is added, then the activation applied.
 // A is m×k with row stride lda, B is k×n with row stride ldb, C is m×n with
 // row stride ldc, bias has n elements or is nil. C is overwritten.
 //
@@ -118,13 +120,15 @@ func checkGemm(m, n, k int, a []float32, lda int, c []float32, ldc int, bias []f
 }
 
 func gemmGeneric(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, bias []float32, act Act) {
+	gemmGenericRes(m, n, k, a, lda, b, ldb, c, ldc, bias, act, nil, ActNone)
+}
+
+// gemmGenericRes is the reference GEMM with an optional residual (see
+// GemmPackedRes).
+func gemmGenericRes(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, bias []float32, act Act, res []float32, act2 Act) {
 	for i := 0; i < m; i++ {
 		ci := c[i*ldc : i*ldc+n]
-		if bias != nil {
-			copy(ci, bias[:n])
-		} else {
-			clear(ci)
-		}
+		clear(ci)
 		ai := a[i*lda : i*lda+k]
 		for p, av := range ai {
 			if av == 0 {
@@ -135,10 +139,25 @@ func gemmGeneric(m, n, k int, a []float32, lda int, b []float32, ldb int, c []fl
 				ci[j] = float32(float64(ci[j]) + float64(av)*float64(bv)) // one rounding, as FMA and TF.js do
 			}
 		}
-		if act != ActNone {
-			for j := range ci {
-				ci[j] = act.apply(ci[j])
-			}
+		finish(ci, bias, act)
+		if res != nil {
+			finish(ci, res[i*ldc:i*ldc+n], act2)
+		}
+	}
+}
+
+// finish completes sums in place: x[j] = act(x[j] + bias[j]), the bias
+// added after the whole sum as TF.js does (nil: no bias).
+func finish(x, bias []float32, act Act) {
+	if bias != nil {
+		bias = bias[:len(x)]
+		for j, b := range bias {
+			x[j] += b
+		}
+	}
+	if act != ActNone {
+		for j := range x {
+			x[j] = act.apply(x[j])
 		}
 	}
 }
@@ -213,11 +232,7 @@ func depthwiseGeneric(dst, src []float32, p *DepthwiseParams, oy0, oy1 int) {
 	for oy := oy0; oy < oy1; oy++ {
 		for ox := 0; ox < p.OutW; ox++ {
 			out := dst[(oy*p.OutW+ox)*c : (oy*p.OutW+ox+1)*c]
-			if p.Bias != nil {
-				copy(out, p.Bias[:c])
-			} else {
-				clear(out)
-			}
+			clear(out)
 			for ky := 0; ky < p.KH; ky++ {
 				iy := oy*p.StrideH + ky - p.PadTop
 				if iy < 0 || iy >= p.InH {
@@ -235,11 +250,7 @@ func depthwiseGeneric(dst, src []float32, p *DepthwiseParams, oy0, oy1 int) {
 					}
 				}
 			}
-			if p.Act != ActNone {
-				for ch := range out {
-					out[ch] = p.Act.apply(out[ch])
-				}
-			}
+			finish(out, p.Bias, p.Act)
 		}
 	}
 }

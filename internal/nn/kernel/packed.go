@@ -67,14 +67,51 @@ func alignedFloats(n int) []float32 {
 // stride ldc, bias has pb.N() elements or is nil. Results equal Gemm's bit
 // for bit. Row ranges split across goroutines as for Gemm.
 func GemmPacked(m int, a []float32, lda int, pb *PackedB, c []float32, ldc int, bias []float32, act Act) {
+	GemmPackedRes(m, a, lda, pb, c, ldc, bias, act, nil, ActNone)
+}
+
+// GemmPackedRes is GemmPacked followed by a residual addition, fused into
+// the store: C = act2(act(A·B + bias) + res), where res (nil: none) is laid
+// out like C (m rows of pb.N() elements, row stride ldc) and does not
+// overlap it. This is a convolution followed by a residual AddV2 (and the
+// Relu that may follow it), each element rounded where TF.js rounds it,
+// with one pass over the output instead of three.
+func GemmPackedRes(m int, a []float32, lda int, pb *PackedB, c []float32, ldc int, bias []float32, act Act, res []float32, act2 Act) {
+	GemmPackedCols(m, a, lda, pb, 0, pb.n, c, ldc, bias, act, res, act2)
+}
+
+// ColBlock is the column granularity of GemmPackedCols: a multiple of
+// every kernel's panel width.
+const ColBlock = 32
+
+// GemmPackedCols computes only columns [j0, j1) of GemmPackedRes's result
+// (c, bias and res are still indexed by absolute column), so a product
+// with few rows and many columns can be split across goroutines by
+// columns: each then reads only its share of B. j0 must be a multiple of
+// ColBlock.
+func GemmPackedCols(m int, a []float32, lda int, pb *PackedB, j0, j1 int, c []float32, ldc int, bias []float32, act Act, res []float32, act2 Act) {
 	n, k := pb.n, pb.k
 	checkGemm(m, n, k, a, lda, c, ldc, bias)
-	if m == 0 || n == 0 {
+	if j0 < 0 || j0%ColBlock != 0 || j1 > n || j0 > j1 {
+		panic(fmt.Sprintf("kernel: GemmPackedCols columns [%d, %d) of %d (start must be a multiple of %d)", j0, j1, n, ColBlock))
+	}
+	if m == 0 || j0 == j1 {
 		return
+	}
+	if res != nil && len(res) < (m-1)*ldc+n {
+		panic(fmt.Sprintf("kernel: GemmPackedRes residual has %d elements, needs %d", len(res), (m-1)*ldc+n))
 	}
 	if pb.lv == levelGeneric || k == 0 {
-		gemmGeneric(m, n, k, a, lda, pb.data, pb.nr, c, ldc, bias, act)
+		var bs, rs []float32
+		if bias != nil {
+			bs = bias[j0:]
+		}
+		if res != nil {
+			rs = res[j0:]
+		}
+		// Generic packing is B itself, row-major with row stride n.
+		gemmGenericRes(m, j1-j0, k, a, lda, pb.data[j0:], pb.nr, c[j0:], ldc, bs, act, rs, act2)
 		return
 	}
-	gemmPackedSIMD(pb, m, a, lda, c, ldc, bias, act)
+	gemmPackedSIMD(pb, m, a, lda, j0, j1, c, ldc, bias, act, res, act2)
 }

@@ -13,7 +13,7 @@ import (
 // gemmKernel is a GEMM micro-kernel (see gemm in genasm.go): one tile of
 // up to 12 (AVX-512) or 6 (AVX2) rows by two vectors of columns, the whole
 // k dimension, with bias and activation fused into the store.
-type gemmKernel func(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int)
+type gemmKernel func(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 // dwKernel is one pass of a depthwise convolution over a run of output
 // pixels for one filter row (see depthwise in genasm.go).
@@ -100,25 +100,27 @@ func pickGemm(lv level, mr, w int) (gemmKernel, int) {
 func gemmSIMD(lv level, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, bias []float32, act Act) {
 	nr := lv.panelWidth()
 	// In row-major B, panel q starts q·nr columns in.
-	gemmDrive(lv, m, n, k, a, lda, unsafe.SliceData(b), nr, ldb, c, ldc, bias, act)
+	gemmDrive(lv, m, 0, n, k, a, lda, unsafe.SliceData(b), nr, ldb, c, ldc, bias, act, nil, ActNone)
 }
 
-func gemmPackedSIMD(pb *PackedB, m int, a []float32, lda int, c []float32, ldc int, bias []float32, act Act) {
+func gemmPackedSIMD(pb *PackedB, m int, a []float32, lda int, j0, j1 int, c []float32, ldc int, bias []float32, act Act, res []float32, act2 Act) {
 	// Packed panels are k·nr elements apart, rows nr apart.
-	gemmDrive(pb.lv, m, pb.n, pb.k, a, lda, unsafe.SliceData(pb.data), pb.k*pb.nr, pb.nr, c, ldc, bias, act)
+	gemmDrive(pb.lv, m, j0, j1, pb.k, a, lda, unsafe.SliceData(pb.data), pb.k*pb.nr, pb.nr, c, ldc, bias, act, res, act2)
 }
 
-// gemmDrive tiles C into row blocks of maxRows and column panels of two
+// gemmDrive computes columns [jlo, n) of C (jlo a multiple of the panel
+// width): it tiles them into row blocks of maxRows and column panels of two
 // vectors and runs a micro-kernel per tile. Panel q of B starts
 // q·panelStride elements after b, its rows ldb elements apart. Panels are
 // taken in chunks that stay in L2 while every row block of A passes over
 // them; within a chunk, one row block of A (in L1) meets each panel in turn.
-// The caller has checked that every index lies inside the slices.
-func gemmDrive(lv level, m, n, k int, a []float32, lda int, b *float32, panelStride, ldb int, c []float32, ldc int, bias []float32, act Act) {
+// The caller has checked that every index lies inside the slices (res,
+// when not nil, has C's layout).
+func gemmDrive(lv level, m, jlo, n, k int, a []float32, lda int, b *float32, panelStride, ldb int, c []float32, ldc int, bias []float32, act Act, res []float32, act2 Act) {
 	nr := lv.panelWidth()
 	mrMax := lv.maxRows()
 	nc := chunkCols(k, nr)
-	for j0 := 0; j0 < n; j0 += nc {
+	for j0 := jlo; j0 < n; j0 += nc {
 		j1 := min(n, j0+nc)
 		for i0 := 0; i0 < m; i0 += mrMax {
 			mr := min(mrMax, m-i0)
@@ -129,12 +131,15 @@ func gemmDrive(lv level, m, n, k int, a []float32, lda int, b *float32, panelStr
 				if w := j1 - jj; w < nr {
 					kern, tail = pickGemm(lv, mr, w)
 				}
-				var bp *float32
+				var bp, rp *float32
 				if bias != nil {
 					bp = &bias[jj]
 				}
+				if res != nil {
+					rp = &res[i0*ldc+jj]
+				}
 				panel := (*float32)(unsafe.Add(unsafe.Pointer(b), 4*(jj/nr)*panelStride))
-				kern(k, ap, lda, panel, ldb, &c[i0*ldc+jj], ldc, bp, int(act), tail)
+				kern(k, ap, lda, panel, ldb, &c[i0*ldc+jj], ldc, bp, int(act), tail, rp, int(act2))
 			}
 		}
 	}
@@ -160,11 +165,11 @@ func pick2D(lv level, p *DepthwiseParams) dw2dKernel {
 }
 
 // pickDW returns the one-filter-row depthwise pass for kw taps at level lv.
-func pickDW(lv level, kw int, init bool, act Act) dwKernel {
+func pickDW(lv level, kw int, init, final bool, act Act) dwKernel {
 	if lv == levelAVX512 {
-		return dwKernel512(kw, init, act)
+		return dwKernel512(kw, init, final, act)
 	}
-	return dwKernel256(kw, init, act)
+	return dwKernel256(kw, init, final, act)
 }
 
 // depthwiseSIMD computes output rows [oy0, oy1).
@@ -175,9 +180,9 @@ func pickDW(lv level, kw int, init bool, act Act) dwKernel {
 // Everything else, the rows at the top and bottom, the pixels at the left
 // and right edges, and filters without a whole-filter kernel, goes one
 // filter row at a time: each valid filter row ky adds its valid taps to
-// the output (the first one starting from the bias, the last applying the
-// activation). Either way each output value receives its taps in the same
-// order as in depthwiseGeneric.
+// the output (the first one starting from zero, the last adding the bias
+// and applying the activation). Either way each output value receives its
+// taps in the same order as in depthwiseGeneric.
 func depthwiseSIMD(lv level, dst, src []float32, p *DepthwiseParams, oy0, oy1 int) {
 	if p.KW > dwMaxKW {
 		depthwiseGeneric(dst, src, p, oy0, oy1)
@@ -215,16 +220,13 @@ func depthwiseSIMD(lv level, dst, src []float32, p *DepthwiseParams, oy0, oy1 in
 			whole(&row[oxL*c], &src[iy0*rowStride+(oxL*sw-p.PadLeft)*c], &p.Filter[0], bias, oxR-oxL, sw, c, rowStride)
 		}
 		for ky := ky0; ky < ky1; ky++ {
-			init, act := ky == ky0, ActNone
-			if ky == ky1-1 {
-				act = p.Act
-			}
+			init, final := ky == ky0, ky == ky1-1
 			in := src[(iy0+ky)*rowStride : (iy0+ky+1)*rowStride]
 			f := p.Filter[ky*fRowStride : (ky+1)*fRowStride]
 			for ox := 0; ox < p.OutW; {
 				if ox == oxL && oxL < oxR {
 					if !use2D {
-						pickDW(lv, p.KW, init, act)(&row[ox*c], &in[(ox*sw-p.PadLeft)*c], &f[0], bias, oxR-oxL, sw, c)
+						pickDW(lv, p.KW, init, final, p.Act)(&row[ox*c], &in[(ox*sw-p.PadLeft)*c], &f[0], bias, oxR-oxL, sw, c)
 					}
 					ox = right
 					continue
@@ -232,7 +234,7 @@ func depthwiseSIMD(lv level, dst, src []float32, p *DepthwiseParams, oy0, oy1 in
 				ix0 := ox*sw - p.PadLeft
 				kxa, kxb := max(0, -ix0), min(p.KW, p.InW-ix0)
 				if kxa < kxb {
-					pickDW(lv, kxb-kxa, init, act)(&row[ox*c], &in[(ix0+kxa)*c], &f[kxa*c], bias, 1, sw, c)
+					pickDW(lv, kxb-kxa, init, final, p.Act)(&row[ox*c], &in[(ix0+kxa)*c], &f[kxa*c], bias, 1, sw, c)
 				} else if ky == ky0 {
 					biasAct(row[ox*c:(ox+1)*c], p.Bias, c, p.Act)
 				}
@@ -258,4 +260,55 @@ func biasAct(out, bias []float32, c int, act Act) {
 			}
 		}
 	}
+}
+
+// tapConvSIMD runs TapConv's assembly; the caller has checked the bounds
+// and that there is at least one tap.
+func tapConvSIMD(lv level, out, src []float32, offs []int, w []float32, bias float32, act Act) {
+	b := bias
+	if lv == levelAVX512 {
+		taps512(&out[0], &src[0], &offs[0], &w[0], len(offs), len(out), &b, int(act))
+		return
+	}
+	taps256(&out[0], &src[0], &offs[0], &w[0], len(offs), len(out), &b, int(act))
+}
+
+// sigmoidSIMD runs the sigmoid kernel over dst (len(src) ≥ len(dst)) and
+// returns how many values it settled.
+func sigmoidSIMD(lv level, dst, src []float32) int {
+	if len(dst) == 0 {
+		return 0
+	}
+	if lv == levelAVX512 {
+		return sigmoid512(&dst[0], &src[0], len(dst))
+	}
+	return sigmoid256(&dst[0], &src[0], len(dst))
+}
+
+// resizeRowSIMD runs the resize kernel; the caller has checked the bounds
+// and that c is a whole number of vectors.
+func resizeRowSIMD(lv level, dst, top, bot []float32, xo []int, fx []float64, c int, fy float64, res []float32, act Act) {
+	var rp *float32
+	if res != nil {
+		rp = &res[0]
+	}
+	if lv == levelAVX512 {
+		resize512(&dst[0], &top[0], &bot[0], &xo[0], &fx[0], len(fx), c, fy, rp, int(act))
+		return
+	}
+	resize256(&dst[0], &top[0], &bot[0], &xo[0], &fx[0], len(fx), c, fy, rp, int(act))
+}
+
+// deinterleaveSIMD copies the first pixels with the assembly and returns
+// how many it did (all with AVX-512, a multiple of 8 with AVX2).
+func deinterleaveSIMD(lv level, dst []float32, dstStride int, src []float32, c, n int) int {
+	if lv == levelAVX512 {
+		deint512(&dst[0], dstStride, &src[0], c, n)
+		return n
+	}
+	m := n / 8 * 8
+	if m > 0 {
+		deint256(&dst[0], dstStride, &src[0], c, m)
+	}
+	return m
 }

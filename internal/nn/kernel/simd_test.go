@@ -156,6 +156,49 @@ func runGemmCase(t *testing.T, r *rand.Rand, lv level, g gemmCase, st *errStats)
 			break
 		}
 	}
+
+	// Column ranges split at multiples of ColBlock give the same bits and
+	// write only their columns.
+	if g.n > ColBlock {
+		split := guarded(t, len(want))
+		for i := range split {
+			split[i] = sentinel
+		}
+		cut := ColBlock * (1 + r.IntN((g.n-1)/ColBlock))
+		GemmPackedCols(g.m, a, g.lda, pb, 0, cut, split, g.ldc, bias, g.act, nil, ActNone)
+		for i := range split {
+			if j := i % g.ldc; j >= cut && split[i] != sentinel {
+				t.Fatalf("%v %v: columns [0, %d) wrote C[%d][%d]", lv, g, cut, i/g.ldc, j)
+			}
+		}
+		GemmPackedCols(g.m, a, g.lda, pb, cut, g.n, split, g.ldc, bias, g.act, nil, ActNone)
+		for i := range split {
+			if math.Float32bits(split[i]) != math.Float32bits(got[i]) {
+				t.Fatalf("%v %v: split at column %d: C[%d] = %v, whole %v", lv, g, cut, i, split[i], got[i])
+			}
+		}
+	}
+
+	// With a residual: exactly the product above, then one float32
+	// addition, then act2; the padding of C stays untouched.
+	res := guarded(t, len(want))
+	randFloats(r, res, 4)
+	act2 := Act((int(g.act) + g.m) % 3)
+	fused := guarded(t, len(want))
+	for i := range fused {
+		fused[i] = sentinel
+	}
+	GemmPackedRes(g.m, a, g.lda, pb, fused, g.ldc, bias, g.act, res, act2)
+	for i := range fused {
+		want := sentinel
+		if i%g.ldc < g.n {
+			want = act2.apply(got[i] + res[i])
+		}
+		if math.Float32bits(fused[i]) != math.Float32bits(want) {
+			t.Errorf("%v %v act2=%v: residual C[%d] = %v, want %v", lv, g, act2, i, fused[i], want)
+			break
+		}
+	}
 }
 
 // TestGemmMatchesGeneric runs every assembly level on random shapes with m,
@@ -488,16 +531,144 @@ func TestNoAllocs(t *testing.T) {
 	d, src := newDW(t, r, 9, 9, 20, 3, 3, 1, true, true, ActRelu6)
 	d5, src5 := newDW(t, r, 9, 9, 20, 5, 5, 2, true, false, ActRelu)
 	dst := make([]float32, d.p.OutH*d.p.OutW*d.p.C)
+	res := make([]float32, m*n)
+	offs, w := []int{0, 1, 5, 9}, []float32{1, 2, 3, 4}
+	fx, xo := []float64{0.25, 0.75}, []int{0, 8, 8, 16}
 	for _, lv := range levels() {
 		pb := packB(lv, k, n, b)
 		allocs := testing.AllocsPerRun(20, func() {
 			gemmAt(lv, m, n, k, a, k, b, n, c, n, bias, ActRelu6)
 			GemmPacked(m, a, k, pb, c, n, nil, ActNone)
+			GemmPackedRes(m, a, k, pb, c, n, bias, ActNone, res, ActRelu6)
+			GemmPackedCols(m, a, k, pb, ColBlock, n, c, n, bias, ActNone, res, ActRelu6)
 			depthwiseAt(lv, dst, src, &d.p, 0, d.p.OutH)
 			depthwiseAt(lv, dst, src5, &d5.p, 0, d5.p.OutH)
+			tapConvAt(lv, c[:30], a, offs, w, 1, ActRelu)
+			sigmoidAt(lv, c[:37], a[:37])
+			resizeRowAt(lv, c[:16], a[:24], a[24:48], xo, fx, 8, 0.5, res[:16], ActRelu6)
+			deinterleaveAt(lv, c, 40, a, 8, 37)
 		})
 		if allocs != 0 {
 			t.Errorf("%v: %v allocations per call", lv, allocs)
+		}
+	}
+}
+
+// TestTapConvMatchesGeneric runs the tap convolution at every assembly level
+// on random runs (1..100 outputs: every vector tail, one to several runs
+// of four vectors), 1..80 taps at random offsets, every activation, with
+// and without bias. src and out end at a guard page, so reading one
+// element too far faults.
+func TestTapConvMatchesGeneric(t *testing.T) {
+	for _, lv := range simdLevels(t) {
+		r := rand.New(rand.NewPCG(9, uint64(lv)))
+		var st errStats
+		for it := 0; it < 300; it++ {
+			count, ntaps, span := 1+r.IntN(100), 1+r.IntN(80), r.IntN(50)
+			src := guarded(t, count+span)
+			randFloats(r, src, 3)
+			offs := make([]int, ntaps)
+			w := make([]float32, ntaps)
+			for i := range offs {
+				offs[i] = r.IntN(span + 1)
+			}
+			offs[r.IntN(ntaps)] = span // one tap reads up to the last element
+			randFloats(r, w, 1)
+			var bias float32
+			if r.IntN(2) == 0 {
+				bias = (r.Float32()*2 - 1) * 2
+			}
+			act := Act(r.IntN(3))
+			want := make([]float32, count)
+			tapConvGeneric(want, src, offs, w, bias, act)
+			got := guarded(t, count)
+			tapConvAt(lv, got, src, offs, w, bias, act)
+			for x := range got {
+				mag := math.Abs(float64(bias))
+				for i, o := range offs {
+					mag += math.Abs(float64(src[o+x]) * float64(w[i]))
+				}
+				if !st.check(t, func() string {
+					return fmt.Sprintf("%v count=%d taps=%d act=%v out[%d]", lv, count, ntaps, act, x)
+				}, got[x], want[x], bound(ntaps+1, mag)) {
+					return
+				}
+			}
+		}
+		st.log(t, lv)
+	}
+}
+
+// TestResizeRowMatchesGeneric: the assembly computes exactly the Go code's
+// bits (both round every float64 operation the same way), on random rows
+// with 1..70 output columns (stretching and shrinking), channel counts
+// that are and are not whole vectors, with and without a residual, every
+// activation. Rows and outputs end at guard pages.
+func TestResizeRowMatchesGeneric(t *testing.T) {
+	for _, lv := range simdLevels(t) {
+		r := rand.New(rand.NewPCG(10, uint64(lv)))
+		for it := 0; it < 300; it++ {
+			c := []int{4, 8, 16, 24, 48, 3, 12}[r.IntN(7)]
+			inW, w := 1+r.IntN(40), 1+r.IntN(70)
+			top, bot := guarded(t, inW*c), guarded(t, inW*c)
+			randFloats(r, top, 5)
+			randFloats(r, bot, 5)
+			xo := make([]int, 2*w)
+			fx := make([]float64, w)
+			for x := range fx {
+				l := r.IntN(inW)
+				xo[2*x], xo[2*x+1] = l*c, min(l+1, inW-1)*c
+				fx[x] = r.Float64()
+			}
+			fy := r.Float64()
+			var res []float32
+			if r.IntN(2) == 0 {
+				res = guarded(t, w*c)
+				randFloats(r, res, 5)
+			}
+			act := Act(r.IntN(3))
+			want := make([]float32, w*c)
+			resizeRowGeneric(want, top, bot, xo, fx, c, fy, res, act)
+			got := guarded(t, w*c)
+			resizeRowAt(lv, got, top, bot, xo, fx, c, fy, res, act)
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%v c=%d w=%d res=%v act=%v: element %d = %v, want %v", lv, c, w, res != nil, act, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestDeinterleave: every level copies exactly the right element to every
+// plane position, for channel counts 1..20 and pixel counts around the
+// vector sizes, leaving the padding between planes untouched; source and
+// destination end at guard pages.
+func TestDeinterleave(t *testing.T) {
+	for _, lv := range levels() {
+		for c := 1; c <= 20; c++ {
+			for _, n := range []int{1, 7, 8, 9, 15, 16, 17, 31, 33, 100} {
+				src := guarded(t, n*c)
+				for i := range src {
+					src[i] = float32(i)
+				}
+				stride := n + 3
+				dst := guarded(t, (c-1)*stride+n)
+				for i := range dst {
+					dst[i] = sentinel
+				}
+				deinterleaveAt(lv, dst, stride, src, c, n)
+				for i, v := range dst {
+					ci, x := i/stride, i%stride
+					want := sentinel
+					if x < n {
+						want = float32(x*c + ci)
+					}
+					if v != want {
+						t.Fatalf("%v c=%d n=%d: dst[%d] (plane %d, x %d) = %v, want %v", lv, c, n, i, ci, x, v, want)
+					}
+				}
+			}
 		}
 	}
 }
