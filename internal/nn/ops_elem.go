@@ -132,10 +132,10 @@ const (
 )
 
 type binaryStep[T float32 | int32] struct {
-	o       *binaryOp
-	a, b    []T
-	dst     []T
-	fdst    []float32 // dst again when T is float32, for the fused activation
+	o    *binaryOp
+	a, b []T
+	dst  []T
+	fdst []float32 // dst again when T is float32, for the fused activation
 
 	mode   int
 	ia, ib int // binFlat: element steps of a and b (0 or 1)
