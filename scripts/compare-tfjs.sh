@@ -156,6 +156,9 @@ wait_quiet() {
 }
 
 started="$(date -u '+%Y-%m-%d %H:%M UTC')"
+# The tree as the run starts (others may commit while it runs).
+git_state="$(cd "$repo" && git log --oneline -1 2>/dev/null || echo 'not a git checkout')"
+dirty="$(cd "$repo" && git status --short 2>/dev/null | wc -l)"
 if [ -r /proc/loadavg ]; then
 	read -r load1 _ </proc/loadavg
 	if awk -v l="$load1" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
@@ -185,11 +188,9 @@ load_after="$(load)"
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)"
 flags="$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | grep -o -w -E 'avx2|fma|avx512f' | sort -u | tr '\n' ' ' || true)"
-git_state="$(cd "$repo" && git log --oneline -1 2>/dev/null || echo 'not a git checkout')"
-dirty="$(cd "$repo" && git status --short 2>/dev/null | wc -l)"
 echo "Side by side, $started: $runs timed runs after 1+$warmup warm-ups, $rounds round(s), models $models."
 echo "Machine: $(nproc) CPUs, ${cpu:-unknown CPU} (${flags% }); load average $load_before before, $load_after after."
-echo "kneetrack: $kt, built $(date -u -r "$kt" '+%Y-%m-%d %H:%M UTC'); work tree at $git_state with $dirty changed or untracked paths."
+echo "kneetrack: $kt, built $(date -u -r "$kt" '+%Y-%m-%d %H:%M UTC'); work tree at the start: $git_state, with $dirty changed or untracked paths."
 echo "TF.js: @tensorflow/tfjs-backend-wasm $(node -p "require('$tfjs/node_modules/@tensorflow/tfjs-backend-wasm/package.json').version"); 1 thread: wasm-simd in $runtime1; more: wasm-simd-mt in Chromium."
 echo
 node "$tfjs/compare-table.mjs" "$out"

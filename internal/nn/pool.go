@@ -16,16 +16,17 @@ type chunker interface {
 
 // pool runs chunked work on a fixed set of goroutines owned by one Runner.
 //
-// An inference is a few hundred ops back to back, many of them only tens of
-// microseconds long, so handing a job to a helper must cost far less than
-// that. Waking a parked goroutine costs tens of microseconds (the OS thread
-// behind it sleeps), so helpers that have just finished a job spin on the
-// job counter for a while (spinTime) before parking; within an inference
-// they are always spinning when the next job arrives. Pieces of a job are
-// handed out by an atomic counter, so a helper that starts late or is
-// descheduled by the OS simply takes fewer. The caller works on the job
-// too and then waits for the helpers by polling an atomic count. Nothing
-// here allocates. A nil pool runs everything on the caller's goroutine.
+// An inference is about a hundred parallel ops back to back, many of them
+// only tens of microseconds long, so handing a job to a helper must cost
+// far less than that. Waking a parked goroutine takes about ten
+// microseconds (its OS thread sleeps), so helpers that have just finished a
+// job spin on the job counter for a while (spinTime) before parking; within
+// an inference they are nearly always spinning when the next job arrives.
+// Pieces of a job are handed out by an atomic counter, large ones first, so
+// a helper that starts late or is descheduled by the OS simply takes fewer.
+// The caller works on the job too and then waits for the helpers by polling
+// an atomic count. Nothing here allocates. A nil pool runs everything on
+// the caller's goroutine.
 type pool struct {
 	threads int // including the caller
 	helpers []*helper
