@@ -442,7 +442,7 @@ func setFacts(set *valgus.SetResult, multi bool) []string {
 	if set.MovementGiven {
 		how = "as given"
 	}
-	f = append(f, fmt.Sprintf("%s (%s)", set.Movement.Label(), how))
+	f = append(f, fmt.Sprintf("%s, %s", set.Movement.Label(), how))
 	if set.Analysed {
 		reps := fmt.Sprintf("%d reps", set.Summary.Reps)
 		if set.Summary.PartialReps > 0 {

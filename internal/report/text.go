@@ -59,10 +59,10 @@ func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult) {
 	if s.HasLoad {
 		load = fmt.Sprintf("   load: %g kg", s.LoadKG)
 	}
-	how := " (recognised)"
+	how := ", recognised"
 	switch {
 	case s.MovementGiven:
-		how = " (given)"
+		how = ", as given"
 	case s.Movement == valgus.MoveUnknown || s.Movement == valgus.MoveNone:
 		how = "" // nothing was recognised
 	}
