@@ -191,7 +191,20 @@ func recognise(b *body, reps []motion.Rep, depth []float64, times []float64, bl 
 		if b.knee[0].ok[bi] && b.knee[1].ok[bi] {
 			kneeDiff = (b.knee[1].pos[bi].Y - b.knee[0].pos[bi].Y) / L
 		}
-		if math.Abs(ankleDiff) > 0.12 || math.Abs(kneeDiff) > 0.25 {
+		switch footUp, split := splitOrFootUp(ankleDiff, kneeDiff); {
+		case footUp:
+			// the raised foot is the free one; the working leg stands on
+			// the lower foot
+			nSingle++
+			ev.working[k] = WorkingLeft
+			if ankleDiff > 0 { // the right ankle is lower
+				ev.working[k] = WorkingRight
+			}
+			// a free foot held still can travel less than the standing
+			// ankle's point; its height says more
+			ev.planted[k] = ev.working[k]
+			continue
+		case split:
 			nSplit++
 			// the front foot is nearer the camera, so lower in the picture
 			if ankleDiff > 0 || (math.IsNaN(ankleDiff) && kneeDiff < 0) {
@@ -223,7 +236,7 @@ func recognise(b *body, reps []motion.Rep, depth []float64, times []float64, bl 
 		ev.reason = fmt.Sprintf("very wide stance (ankles %.1f hip widths apart) with the hips shifting over one leg", bl.StanceHip)
 	case nSingle >= nSplit && nSingle >= nBil:
 		ev.movement = MoveSingleLegSquat
-		ev.reason = fmt.Sprintf("one foot moved with the body (a free leg) in %d of %d reps", nSingle, total)
+		ev.reason = fmt.Sprintf("one foot off the floor (a free leg, moving with the body or held up while the knees stay level) in %d of %d reps", nSingle, total)
 	case nSplit >= nBil:
 		ev.movement = MoveSplitSquat
 		ev.reason = fmt.Sprintf("feet planted at different distances from the camera, or knees at very different heights at the bottom, in %d of %d reps", nSplit, total)
@@ -232,4 +245,49 @@ func recognise(b *body, reps []motion.Rep, depth []float64, times []float64, bl 
 		ev.reason = fmt.Sprintf("both feet planted side by side in %d of %d reps", nBil, total)
 	}
 	return ev
+}
+
+// Split stance against a foot held off the floor, from the bottom of a rep
+// where neither foot moved with the body. ankleDiff and kneeDiff are the
+// right ankle's and knee's height in the picture below the left's, in leg
+// lengths.
+//
+// Seen from the front, a rear foot planted farther from the camera and a
+// free foot held up behind the body both put one ankle higher in the
+// picture. They differ at the knees: at the bottom of a split squat the
+// rear knee sinks towards the floor, well below the front knee, while a
+// free leg hangs from the hips with its knee about level with the standing
+// knee. In a pinhole picture of a split squat's bottom (front foot 3 m from
+// the camera, rear ankle 0.6 m behind it on a raised heel, rear knee 0.1 m
+// above the floor), the rear knee sits lower than the front knee by 0.46 to
+// 3 times the rear ankle's rise for a camera 1.6 to 0.5 m above the floor;
+// the free leg of the shared single-leg clip, held up behind, by 0.22 to
+// 0.36 times it (TestSplitOrFootUp; docs/method.md, "Movement").
+func splitOrFootUp(ankleDiff, kneeDiff float64) (footUp, split bool) {
+	const (
+		ankleRise = 0.12 // one ankle this much higher: not side by side
+		kneeDrop  = 0.25 // the knees this far apart at the bottom: split stance
+		kneeShare = 0.4  // rear knee lower by at least this share of the ankle rise: split
+	)
+	if math.IsNaN(ankleDiff) {
+		return false, math.Abs(kneeDiff) > kneeDrop
+	}
+	if math.Abs(kneeDiff) > kneeDrop {
+		return false, true
+	}
+	if math.Abs(ankleDiff) <= ankleRise {
+		return false, false
+	}
+	// the raised ankle's knee, lower in the picture than the other knee by
+	drop := kneeDiff // the right ankle raised (ankleDiff < 0): the right knee's drop
+	if ankleDiff > 0 {
+		drop = -kneeDiff
+	}
+	if math.IsNaN(drop) {
+		return false, true
+	}
+	if drop >= kneeShare*math.Abs(ankleDiff) {
+		return false, true
+	}
+	return true, false
 }
