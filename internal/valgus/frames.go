@@ -148,7 +148,9 @@ type SideFrame struct {
 	FPPA       float64 // degrees, + valgus
 	FPPAChange float64 // FPPA minus standing FPPA
 	// FPPAReliable is false when the thigh is so foreshortened (pointing at
-	// the camera) that a few pixels swing the angle.
+	// the camera) that a few pixels swing the angle: its apparent length is
+	// short, or the knee reads bowed out further than knees go
+	// (Thresholds.MaxVarusDeg).
 	FPPAReliable bool
 	ThighRatio   float64 // apparent thigh length / standing thigh length
 	KneeVsToe    float64 // knee medial of the toe tip, fraction of standing shank
@@ -477,7 +479,7 @@ func (b *body) trunkLateral(i int) float64 {
 }
 
 // frameMetrics computes every per-frame metric against the baseline.
-func (b *body) frameMetrics(i int, bl Baseline, minThigh float64) FrameMetrics {
+func (b *body) frameMetrics(i int, bl Baseline, minThigh, maxVarus float64) FrameMetrics {
 	nan := math.NaN()
 	m := FrameMetrics{KASR: nan, KASRChange: nan, StanceHip: nan, StanceShoulder: nan, PelvisDropDeg: nan,
 		LateralShift: nan, TrunkLateralDeg: nan, TrunkForwardDeg: nan, HipKnee: nan}
@@ -492,7 +494,7 @@ func (b *body) frameMetrics(i int, bl Baseline, minThigh float64) FrameMetrics {
 				sf.FPPAChange = a - bl.FPPA[s]
 			}
 			sf.ThighRatio = b.knee[s].pos[i].Sub(b.hip[s].pos[i]).Norm() / bl.ThighPx[s]
-			sf.FPPAReliable = sf.ThighRatio >= minThigh
+			sf.FPPAReliable = sf.ThighRatio >= minThigh && !(sf.FPPA < -maxVarus)
 			sf.KneeMedial = (b.kneeMedialPx(s, i) - bl.KneeMedialPx[s]) / bl.ShankPx[s]
 		}
 		sf.KneeVsToe = b.kneeVsToePx(s, i) / bl.ShankPx[s]

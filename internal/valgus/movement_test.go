@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"math"
 	"testing"
+
+	"github.com/kneetrack/kneetrack/internal/motion"
+	"github.com/kneetrack/kneetrack/internal/track"
+	"github.com/kneetrack/kneetrack/internal/track/synth"
 )
 
 // TestSplitOrFootUp: a split squat's bottom and a free foot held up behind
@@ -63,5 +67,79 @@ func TestSplitOrFootUp(t *testing.T) {
 		if up, split := splitOrFootUp(c.ankleDiff, c.kneeDiff); up != c.up || split != c.split {
 			t.Errorf("%s: foot up %v, split %v; want %v, %v", c.name, up, split, c.up, c.split)
 		}
+	}
+}
+
+// TestFPPAEndOnThighUnreliable: at the bottom of a deep squat filmed from
+// hip height the thigh is seen nearly end on, and FPPA swings far "out".
+// Knees placed by hand 0.45 thigh lengths out to the side and 0.1 down from
+// the hips (apparent thigh 0.46 of its standing length, above the
+// foreshortening limit) give FPPA beyond -60°, which MaxVarusDeg marks
+// unreliable; with the limit lifted the same frames count. The same knees
+// placed inwards read far "in" and stay reliable: the knee is inside the
+// hip-ankle line whatever the exact angle.
+func TestFPPAEndOnThighUnreliable(t *testing.T) {
+	tr := film(t, synth.Lifter{Reps: 2}, track.Camera{}, 0, 1)
+	hip := [2]int{tr.Index(track.LeftHip), tr.Index(track.RightHip)}
+	knee := [2]int{tr.Index(track.LeftKnee), tr.Index(track.RightKnee)}
+	thigh := [2]float64{}
+	for s := range 2 {
+		p, k := tr.Frames[0].Points[hip[s]], tr.Frames[0].Points[knee[s]]
+		thigh[s] = math.Hypot(k.X-p.X, k.Y-p.Y)
+	}
+	inward := tr.Clone()
+	// the deepest fifth of the frames: hips lowest in the picture
+	ys := make([]float64, len(tr.Frames))
+	for i, f := range tr.Frames {
+		ys[i] = f.Points[hip[0]].Y
+	}
+	cut := percentile(ys, 0.8)
+	endOn := map[int]bool{}
+	for i := range tr.Frames {
+		if ys[i] < cut {
+			continue
+		}
+		endOn[i] = true
+		f, g := tr.Frames[i].Points, inward.Frames[i].Points
+		for s := range 2 {
+			out := math.Copysign(1, f[hip[s]].X-f[hip[1-s]].X) // away from the other hip
+			f[knee[s]].X = f[hip[s]].X + out*0.45*thigh[s]
+			f[knee[s]].Y = f[hip[s]].Y + 0.1*thigh[s]
+			g[knee[s]].X = g[hip[s]].X - out*0.45*thigh[s]
+			g[knee[s]].Y = g[hip[s]].Y + 0.1*thigh[s]
+		}
+	}
+	noFilter := Options{Clean: motion.CleanOptions{CutoffHz: -1}}
+	res := analyse(t, tr, noFilter)
+	lifted := Defaults()
+	lifted.MaxVarusDeg = 180
+	res180 := analyse(t, tr, Options{Clean: noFilter.Clean, Thresholds: &lifted})
+	resIn := analyse(t, inward, noFilter)
+	n := 0
+	for i, m := range res.Frames {
+		for s := range 2 {
+			if sf := resIn.Frames[i].Side[s]; endOn[i] && !(sf.FPPA > 60 && sf.FPPAReliable) {
+				t.Fatalf("frame %d %s, knee inwards: FPPA %.1f reliable %v; want beyond +60 and reliable", i, Side(s), sf.FPPA, sf.FPPAReliable)
+			}
+		}
+		for s := range 2 {
+			sf, sf180 := m.Side[s], res180.Frames[i].Side[s]
+			if !endOn[i] {
+				if sf.Usable && !sf.FPPAReliable {
+					t.Fatalf("frame %d %s: FPPA %.1f unreliable outside the end-on frames", i, Side(s), sf.FPPA)
+				}
+				continue
+			}
+			n++
+			if !(sf.FPPA < -60 && sf.ThighRatio > 0.4 && sf.ThighRatio < 0.5) {
+				t.Fatalf("frame %d %s: FPPA %.1f, thigh ratio %.2f; want below -60 with a ratio of about 0.46", i, Side(s), sf.FPPA, sf.ThighRatio)
+			}
+			if sf.FPPAReliable || !sf180.FPPAReliable {
+				t.Fatalf("frame %d %s: reliable %v with the 60° limit, %v with 180°", i, Side(s), sf.FPPAReliable, sf180.FPPAReliable)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no end-on frames")
 	}
 }

@@ -147,6 +147,14 @@ type Thresholds struct {
 	// falls below this fraction of its standing length (it points at the
 	// camera, so a few pixels swing the angle).
 	MinThighRatio float64 `json:"min_thigh_ratio"`
+	// MaxVarusDeg: FPPA further "out" (negative) than this is unreliable.
+	// Knees do not bow out by more than a few tens of degrees; such
+	// readings come from a thigh seen end on with the knees pushed out
+	// (deep squats filmed from hip height read -100 to -130 degrees at the
+	// bottom). Large positive readings stay: the knee is then inside the
+	// hip-ankle line, whatever the exact angle, and in an oblique view the
+	// camera really sees angles of 80 degrees and more.
+	MaxVarusDeg float64 `json:"max_varus_fppa_deg"`
 	// VelocityLossPct flags a set whose ascent slowed by this much
 	// (Sanchez-Medina & Gonzalez-Badillo 2011; 20% is the usual VBT stop).
 	VelocityLossPct float64 `json:"velocity_loss_pct"`
@@ -195,6 +203,7 @@ func Defaults() Thresholds {
 	t.OnsetFPPAChangeDeg = 5
 	t.MinConfidence = 0.5
 	t.MinThighRatio = 0.25
+	t.MaxVarusDeg = 60
 	t.VelocityLossPct = 20
 	t.FatigueMinChangeDeg = 3
 	t.AsymmetryDeg = 5
@@ -249,6 +258,9 @@ func (t Thresholds) Validate() error {
 	}
 	if t.MinConfidence < 0 || t.MinConfidence > 1 {
 		return fmt.Errorf("min_confidence %v must be within 0..1", t.MinConfidence)
+	}
+	if !(t.MaxVarusDeg > 0 && t.MaxVarusDeg <= 180) {
+		return fmt.Errorf("max_varus_fppa_deg %v must be within 0..180", t.MaxVarusDeg)
 	}
 	if !(t.FrontMaxYaw > 0 && t.FrontMaxYaw < t.SideMinYaw && t.SideMinYaw <= 90) {
 		return fmt.Errorf("need 0 < front_max_yaw_deg < side_min_yaw_deg <= 90, got %v and %v", t.FrontMaxYaw, t.SideMinYaw)
