@@ -8,12 +8,15 @@ import (
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
-// CleanOptions controls Clean. Zero fields take the defaults noted.
+// CleanOptions controls Clean. Zero fields take the defaults noted. The
+// analysis uses the defaults; the pose step (pose.Clean) sets its own
+// confidence and gap limits and both Keep switches.
 type CleanOptions struct {
-	// MinConf: points with lower confidence count as missing (default 0.3).
+	// MinConf: points with lower confidence are low-confidence and count
+	// as missing (default 0.3).
 	MinConf float64
-	// MaxGapS: gaps up to this long are interpolated (default 0.3 s); longer
-	// gaps stay missing and are reported.
+	// MaxGapS: the longest gap, in seconds, that is filled by
+	// interpolation (default 0.3 s); longer gaps are reported.
 	MaxGapS float64
 	// CutoffHz is the low-pass cut-off (default 6 Hz, which keeps the
 	// movement of squats and removes keypoint jitter); negative disables
@@ -22,6 +25,17 @@ type CleanOptions struct {
 	// Order is the Butterworth order of one pass (default 2; FiltFilt runs
 	// it twice, giving a zero-phase 4th-order response).
 	Order int
+	// KeepTimes keeps every frame at its true timestamp when the frame
+	// rate varies: each run of usable samples is then filtered on a
+	// uniform resampling and read back at the true times. Without it a
+	// track with irregular timestamps is resampled as a whole to its median
+	// rate (CleanReport.Resampled), which the analysis wants because its
+	// speeds and phases assume a uniform rate.
+	KeepTimes bool
+	// KeepLowConfGaps leaves the points of a gap too long to fill as they
+	// were observed, with their low confidence (or none). Without it they
+	// are marked missing (confidence 0), so nothing downstream uses them.
+	KeepLowConfGaps bool
 }
 
 func (o CleanOptions) withDefaults() CleanOptions {
@@ -40,27 +54,37 @@ func (o CleanOptions) withDefaults() CleanOptions {
 	return o
 }
 
-// KeypointGap is a stretch where a keypoint stayed missing after cleaning.
+// KeypointGap is a stretch of frames where a keypoint stayed missing or
+// low-confidence after cleaning, because it was too long to fill.
 type KeypointGap struct {
 	Keypoint     string
-	StartS, EndS float64
+	StartS, EndS float64 // times of its first and last frame
+	Frames       int
 }
 
 // CleanReport says what Clean did.
 type CleanReport struct {
-	Resampled    bool    // timestamps were irregular and the track was resampled
-	RateHz       float64 // sample rate after cleaning
-	Filtered     bool
-	CutoffHz     float64
-	FilledPoints int           // points interpolated across short gaps
-	LongGaps     []KeypointGap // gaps too long to fill
-	Notes        []string
+	Resampled     bool          // timestamps were irregular and the track was resampled
+	RateHz        float64       // sample rate the filter assumed (the median frame rate)
+	Filtered      bool          // the low-pass filter ran
+	CutoffHz      float64       // its cut-off
+	LowConfPoints int           // observed points below MinConf
+	FilledPoints  int           // points interpolated across short gaps
+	LongGaps      []KeypointGap // gaps too long to fill (a keypoint never seen is not one)
+	Notes         []string
 }
 
-// Clean returns a cleaned copy of t: resampled to a uniform rate when its
-// timestamps are irregular (variable-frame-rate video), short gaps filled,
-// and every coordinate low-pass filtered with a zero-phase Butterworth
-// filter. Points below MinConf are treated as missing.
+// minRun is the shortest run of usable samples that is filtered. The same
+// floor serves both paths (direct, and resampled for KeepTimes): a shorter
+// run is mostly its padded ends and would only be bent towards them.
+const minRun = 4
+
+// Clean returns a cleaned copy of t (t is not changed): low-confidence
+// points and short gaps filled by linear interpolation (marked Filled, with
+// the lower confidence of the observations either side), and every usable
+// coordinate (image x, y, depth z and world position) smoothed by a
+// zero-phase Butterworth low-pass. Irregular timestamps (variable frame
+// rate) are resampled to a uniform rate unless opt.KeepTimes is set.
 func Clean(t *track.Track, opt CleanOptions) (*track.Track, CleanReport, error) {
 	opt = opt.withDefaults()
 	var rep CleanReport
@@ -69,84 +93,138 @@ func Clean(t *track.Track, opt CleanOptions) (*track.Track, CleanReport, error) 
 	}
 	out := t.Clone()
 	rate, irregular := frameRate(out.Times())
-	if irregular {
+	if irregular && !opt.KeepTimes {
 		out = resample(out, rate)
+		irregular = false
 		rep.Resampled = true
 		rep.Notes = append(rep.Notes, fmt.Sprintf("timestamps were irregular; resampled to %.2f frames per second", rate))
 	}
 	rep.RateHz = rate
-	maxGap := int(math.Round(opt.MaxGapS * rate))
-	var lp *LowPass
+	// A gap is filled only when it is no longer than MaxGapS: rounding
+	// would let through gaps up to half a frame longer (8 frames = 0.267 s
+	// at 30 fps for a 0.25 s limit). The tolerance absorbs float error.
+	maxGap := int(math.Floor(opt.MaxGapS*rate + 1e-9))
+	f := runFilter{times: out.Times(), rate: rate, irregular: irregular}
 	if opt.CutoffHz > 0 && len(out.Frames) > 1 {
-		var err error
-		lp, err = NewButterworth(opt.Order, opt.CutoffHz, rate)
+		lp, err := NewButterworth(opt.Order, opt.CutoffHz, rate)
 		if err != nil {
 			rep.Notes = append(rep.Notes, fmt.Sprintf("no smoothing: %v", err))
-			lp = nil
 		} else {
+			f.lp = lp
 			rep.Filtered, rep.CutoffHz = true, opt.CutoffHz
 		}
 	}
-	n := len(out.Frames)
-	xs, ys := make([]float64, n), make([]float64, n)
-	valid := make([]bool, n)
-	for k, name := range out.Keypoints {
-		for i := range out.Frames {
-			p := out.Frames[i].Points[k]
-			valid[i] = p.Valid() && p.Conf >= opt.MinConf
-			xs[i], ys[i] = p.X, p.Y
-		}
-		fx, ok, filled, open := FillGaps(xs, valid, maxGap)
-		fy, _, _, _ := FillGaps(ys, valid, maxGap)
-		for _, g := range open {
-			rep.LongGaps = append(rep.LongGaps, KeypointGap{name, out.Frames[g.Start].Time, out.Frames[g.End-1].Time})
-		}
-		if lp != nil {
-			filterRuns(lp, fx, ok)
-			filterRuns(lp, fy, ok)
-		}
-		for i := range out.Frames {
-			p := &out.Frames[i].Points[k]
-			switch {
-			case !ok[i]:
-				p.Conf = 0
-			case filled[i]:
-				p.X, p.Y, p.Filled = fx[i], fy[i], true
-				p.Conf = interpConf(out, k, i)
-				rep.FilledPoints++
-			default:
-				p.X, p.Y = fx[i], fy[i]
-			}
-		}
-		if lp != nil {
-			filterWorld(lp, out, k)
-		}
+	for k := range out.Keypoints {
+		cleanKeypoint(out, k, opt, maxGap, f, &rep)
 	}
 	out.FillNormalised()
 	return out, rep, nil
 }
 
-// interpConf gives a filled point the lower confidence of its nearest
-// observed neighbours, so that quality checks see it as no better than them.
-func interpConf(t *track.Track, k, i int) float64 {
+// cleanKeypoint fills and filters keypoint k of t in place. Image
+// coordinates (x, y, z) are usable where the point is found with at least
+// MinConf; world positions where, in addition, the point has one, so a
+// track with world positions on some points only never mixes in zeros.
+func cleanKeypoint(t *track.Track, k int, opt CleanOptions, maxGap int, f runFilter, rep *CleanReport) {
+	n := len(t.Frames)
+	var img, wld [3][]float64
+	for c := range img {
+		img[c], wld[c] = make([]float64, n), make([]float64, n)
+	}
+	valid, wvalid := make([]bool, n), make([]bool, n)
+	conf := make([]float64, n)
+	seen := false
+	for i := range t.Frames {
+		p := t.Frames[i].Points[k]
+		seen = seen || p.Valid()
+		valid[i] = p.Valid() && p.Conf >= opt.MinConf
+		if p.Valid() && !valid[i] {
+			rep.LowConfPoints++
+		}
+		wvalid[i] = valid[i] && p.HasWorld
+		conf[i] = p.Conf
+		img[0][i], img[1][i], img[2][i] = p.X, p.Y, p.Z
+		wld[0][i], wld[1][i], wld[2][i] = p.World.X, p.World.Y, p.World.Z
+	}
+	ok, filled, open := fillAll(&img, valid, maxGap)
+	wok, _, _ := fillAll(&wld, wvalid, maxGap)
+	if seen { // a keypoint never seen at all is absent, not a gap
+		for _, g := range open {
+			rep.LongGaps = append(rep.LongGaps, KeypointGap{Keypoint: t.Keypoints[k],
+				StartS: t.Frames[g.Start].Time, EndS: t.Frames[g.End-1].Time, Frames: g.Len()})
+		}
+	}
+	for c := range img {
+		f.apply(img[c], ok)
+		f.apply(wld[c], wok)
+	}
+	for i := range t.Frames {
+		p := &t.Frames[i].Points[k]
+		if !ok[i] {
+			if !opt.KeepLowConfGaps {
+				p.Conf = 0
+			}
+			continue
+		}
+		if filled[i] {
+			p.Conf = neighbourConf(conf, valid, i)
+			p.Filled = true
+			rep.FilledPoints++
+		}
+		p.X, p.Y, p.Z = img[0][i], img[1][i], img[2][i]
+		if wok[i] { // never outside ok: world gaps contain image gaps
+			p.World = track.Vec3{X: wld[0][i], Y: wld[1][i], Z: wld[2][i]}
+			p.HasWorld = true
+		}
+	}
+}
+
+// fillAll fills the short gaps of every series in s with FillGaps and
+// returns the (shared) usable mask, which samples were filled and the gaps
+// left open.
+func fillAll(s *[3][]float64, valid []bool, maxGap int) (ok, filled []bool, open []Gap) {
+	for c := range s {
+		s[c], ok, filled, open = FillGaps(s[c], valid, maxGap)
+	}
+	return ok, filled, open
+}
+
+// neighbourConf is the confidence given to a filled sample i: the lower of
+// the nearest usable observations on either side, so that quality checks
+// see it as no better than them. A filled gap always has one on at least
+// one side.
+func neighbourConf(conf []float64, valid []bool, i int) float64 {
 	c := 1.0
 	for j := i - 1; j >= 0; j-- {
-		if p := t.Frames[j].Points[k]; !p.Filled && p.Conf > 0 {
-			c = math.Min(c, p.Conf)
+		if valid[j] {
+			c = math.Min(c, conf[j])
 			break
 		}
 	}
-	for j := i + 1; j < len(t.Frames); j++ {
-		if p := t.Frames[j].Points[k]; !p.Filled && p.Conf > 0 {
-			c = math.Min(c, p.Conf)
+	for j := i + 1; j < len(valid); j++ {
+		if valid[j] {
+			c = math.Min(c, conf[j])
 			break
 		}
 	}
 	return c
 }
 
-// filterRuns filters each contiguous valid run of x in place.
-func filterRuns(lp *LowPass, x []float64, ok []bool) {
+// runFilter low-pass filters runs of usable samples; a nil lp leaves them
+// as they are.
+type runFilter struct {
+	lp        *LowPass
+	times     []float64
+	rate      float64
+	irregular bool // filter on a uniform resampling and read back at times
+}
+
+// apply filters each run of at least minRun consecutive usable samples of
+// x in place.
+func (f runFilter) apply(x []float64, ok []bool) {
+	if f.lp == nil {
+		return
+	}
 	for i := 0; i < len(x); {
 		if !ok[i] {
 			i++
@@ -156,39 +234,55 @@ func filterRuns(lp *LowPass, x []float64, ok []bool) {
 		for j < len(x) && ok[j] {
 			j++
 		}
-		if j-i >= 3 {
-			copy(x[i:j], lp.FiltFilt(x[i:j]))
+		switch {
+		case j-i < minRun:
+		case f.irregular:
+			filterResampled(f.lp, f.times[i:j], x[i:j], f.rate)
+		default:
+			copy(x[i:j], f.lp.FiltFilt(x[i:j]))
 		}
 		i = j
 	}
 }
 
-// filterWorld smooths keypoint k's world positions where present.
-func filterWorld(lp *LowPass, t *track.Track, k int) {
-	n := len(t.Frames)
-	ok := make([]bool, n)
-	var c [3][]float64
-	for a := range c {
-		c[a] = make([]float64, n)
-	}
-	found := false
-	for i, f := range t.Frames {
-		p := f.Points[k]
-		ok[i] = p.HasWorld
-		found = found || ok[i]
-		c[0][i], c[1][i], c[2][i] = p.World.X, p.World.Y, p.World.Z
-	}
-	if !found {
+// filterResampled filters samples x taken at times ts (increasing,
+// irregular) by linear resampling to rate, filtering, and linear
+// interpolation back.
+func filterResampled(lp *LowPass, ts, x []float64, rate float64) {
+	t0, t1 := ts[0], ts[len(ts)-1]
+	n := int(math.Floor((t1-t0)*rate+1e-9)) + 1
+	if n < minRun {
 		return
 	}
-	for a := range c {
-		filterRuns(lp, c[a], ok)
-	}
-	for i := range t.Frames {
-		if ok[i] {
-			t.Frames[i].Points[k].World = track.Vec3{X: c[0][i], Y: c[1][i], Z: c[2][i]}
+	grid := make([]float64, n)
+	j := 0
+	for g := range grid {
+		tm := t0 + float64(g)/rate
+		for j < len(ts)-2 && ts[j+1] < tm {
+			j++
 		}
+		grid[g] = x[j] + lerpFrac(ts[j], ts[j+1], tm)*(x[j+1]-x[j])
 	}
+	f := lp.FiltFilt(grid)
+	for i, tm := range ts {
+		u := (tm - t0) * rate
+		g := min(int(math.Floor(u)), n-1)
+		if g >= n-1 {
+			// past the last grid point (at most one interval): hold it.
+			x[i] = f[n-1] + (x[i] - grid[n-1])
+			continue
+		}
+		x[i] = f[g] + (u-float64(g))*(f[g+1]-f[g])
+	}
+}
+
+// lerpFrac is where tm lies between ta and tb, as a fraction clamped to
+// 0..1 (0 when the two coincide).
+func lerpFrac(ta, tb, tm float64) float64 {
+	if tb <= ta {
+		return 0
+	}
+	return math.Max(0, math.Min(1, (tm-ta)/(tb-ta)))
 }
 
 // frameRate returns the rate implied by the median frame interval and
@@ -205,6 +299,9 @@ func frameRate(ts []float64) (rate float64, irregular bool) {
 	s := append([]float64(nil), d...)
 	sort.Float64s(s)
 	med := s[len(s)/2]
+	if len(s)%2 == 0 {
+		med = (s[len(s)/2-1] + med) / 2
+	}
 	for _, v := range d {
 		if math.Abs(v-med) > 0.2*med {
 			irregular = true
@@ -229,10 +326,7 @@ func resample(t *track.Track, rate float64) *track.Track {
 			j++
 		}
 		a, b := t.Frames[j], t.Frames[min(j+1, len(t.Frames)-1)]
-		u := 0.0
-		if b.Time > a.Time {
-			u = math.Max(0, math.Min(1, (tm-a.Time)/(b.Time-a.Time)))
-		}
+		u := lerpFrac(a.Time, b.Time, tm)
 		f := track.Frame{Index: i, Time: tm, Points: make([]track.Point, len(t.Keypoints))}
 		for k := range t.Keypoints {
 			pa, pb := a.Points[k], b.Points[k]

@@ -4,8 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/kneetrack/kneetrack/internal/track"
 )
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
@@ -238,51 +236,5 @@ func TestSegmentPartialReps(t *testing.T) {
 	}
 	if _, err := SegmentReps([]float64{0, math.NaN(), 0}, ts[:3], SegmentOptions{}); err == nil {
 		t.Fatal("NaN accepted")
-	}
-}
-
-func TestCleanTrack(t *testing.T) {
-	// One keypoint moving slowly with jitter, irregular timestamps, a short
-	// and a long gap.
-	tr := &track.Track{Skeleton: "test", Keypoints: []string{"left_hip", "right_hip"}}
-	rng := rand.New(rand.NewPCG(3, 4))
-	tm := 0.0
-	for i := 0; i < 300; i++ {
-		tm += 1.0 / 30
-		if i%7 == 3 {
-			tm += 0.5 / 30 // variable frame rate
-		}
-		x := 100 + 50*math.Sin(2*math.Pi*0.5*tm)
-		p := track.Point{X: x + 2*rng.NormFloat64(), Y: 10, Conf: 0.9}
-		if i >= 50 && i < 53 || i >= 150 && i < 180 {
-			p = track.Point{}
-		}
-		tr.Frames = append(tr.Frames, track.Frame{Index: i, Time: tm, Points: []track.Point{p, {X: 1, Y: 1, Conf: 0.9}}})
-	}
-	out, rep, err := Clean(tr, CleanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.Resampled || !near(rep.RateHz, 30, 0.01) || !rep.Filtered {
-		t.Fatalf("report %+v", rep)
-	}
-	if len(rep.LongGaps) != 1 || rep.LongGaps[0].Keypoint != "left_hip" || rep.FilledPoints == 0 {
-		t.Fatalf("gaps: %+v, filled %d", rep.LongGaps, rep.FilledPoints)
-	}
-	// Jitter is reduced: compare with the true curve at the resampled times.
-	var after float64
-	n := 0
-	for _, f := range out.Frames {
-		p := f.Points[0]
-		if !p.Valid() || p.Filled {
-			continue
-		}
-		x := 100 + 50*math.Sin(2*math.Pi*0.5*f.Time)
-		after += (p.X - x) * (p.X - x)
-		n++
-	}
-	before := 4.0 // variance of the added noise
-	if after/float64(n) > 0.5*before {
-		t.Fatalf("residual variance %.2f, noise variance %.2f: not smoothed", after/float64(n), before)
 	}
 }

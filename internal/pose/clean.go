@@ -10,7 +10,9 @@ import (
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
-// CleanOptions controls Clean. Zero fields take the defaults noted.
+// CleanOptions controls Clean. Zero fields take the defaults noted. The
+// filling and smoothing are motion.Clean's (see motion.CleanOptions), with
+// frames kept at their true times and long gaps kept as observed.
 type CleanOptions struct {
 	// MinConf: points below it are low-confidence. They are replaced by
 	// interpolation across short gaps and left as observed (with their low
@@ -29,29 +31,26 @@ type CleanOptions struct {
 	NoSwapRepair bool
 }
 
-func (o CleanOptions) withDefaults() CleanOptions {
-	if o.MinConf == 0 {
-		o.MinConf = 0.5
+// motion returns the options of the shared cleaning pass. The pose step
+// is stricter than the analysis (MinConf 0.5, MaxGapS 0.25), keeps every
+// frame at its true time (the track records what the video showed, when)
+// and keeps low-confidence points in long gaps (the track records what the
+// model saw; the analysis drops them when it cleans again).
+func (o CleanOptions) motion() motion.CleanOptions {
+	m := motion.CleanOptions{MinConf: o.MinConf, MaxGapS: o.MaxGapS, CutoffHz: o.CutoffHz, Order: o.Order,
+		KeepTimes: true, KeepLowConfGaps: true}
+	if m.MinConf == 0 {
+		m.MinConf = 0.5
 	}
-	if o.MaxGapS == 0 {
-		o.MaxGapS = 0.25
+	if m.MaxGapS == 0 {
+		m.MaxGapS = 0.25
 	}
-	if o.CutoffHz == 0 {
-		o.CutoffHz = 6
-	}
-	if o.Order == 0 {
-		o.Order = 2
-	}
-	return o
+	return m
 }
 
 // Gap is a stretch of frames where a keypoint stayed missing or
 // low-confidence after cleaning, because it was too long to fill.
-type Gap struct {
-	Keypoint     string
-	StartS, EndS float64 // times of its first and last frame
-	Frames       int
-}
+type Gap = motion.KeypointGap
 
 // Swap is a run of frames where the model had a left/right pair the wrong
 // way round, and cleaning exchanged them.
@@ -61,235 +60,36 @@ type Swap struct {
 	Frames       int
 }
 
-// CleanReport says what Clean did.
+// CleanReport says what Clean did: the shared pass's report (filled and
+// low-confidence points, long gaps, smoothing) and the swaps repaired.
 type CleanReport struct {
-	LowConfPoints int // observed points below MinConf
-	FilledPoints  int // points interpolated across short gaps
-	LongGaps      []Gap
+	motion.CleanReport
 	Swaps         []Swap // per pair, runs of frames exchanged
 	SwappedFrames int    // frames where at least one pair was exchanged
-	Filtered      bool
-	CutoffHz      float64
-	RateHz        float64 // the frame rate the filter assumed (median interval)
-	Notes         []string
 }
 
 // Clean returns a cleaned copy of a raw keypoint track (t is not changed):
-// left/right swaps repaired, low-confidence points and short gaps filled by
-// interpolation (marked Filled), and every found coordinate (image, depth
-// and world) smoothed by a zero-phase Butterworth low-pass. Frames and their
-// timestamps are kept as they are, also for a variable frame rate (the
-// filter then runs on a uniform resampling and is read back at the true
-// times).
+// left/right swaps repaired, then motion.Clean with the pose step's
+// options: low-confidence points and short gaps filled by interpolation
+// (marked Filled), and every found coordinate (image, depth and world)
+// smoothed by a zero-phase Butterworth low-pass. Frames and their
+// timestamps are kept as they are, also for a variable frame rate.
 func Clean(t *track.Track, opt CleanOptions) (*track.Track, CleanReport, error) {
-	opt = opt.withDefaults()
 	var rep CleanReport
 	if err := t.Validate(); err != nil {
 		return nil, rep, fmt.Errorf("cleaning keypoints: %w", err)
 	}
-	out := t.Clone()
+	in := t
 	if !opt.NoSwapRepair {
-		rep.Swaps, rep.SwappedFrames = repairSwaps(out)
+		in = t.Clone()
+		rep.Swaps, rep.SwappedFrames = repairSwaps(in)
 	}
-	times := out.Times()
-	rate, regular := sampleRate(times)
-	rep.RateHz = rate
-	maxGap := int(math.Floor(opt.MaxGapS*rate + 1e-9))
-	var lp *motion.LowPass
-	if opt.CutoffHz > 0 && len(times) > 1 {
-		var err error
-		if lp, err = motion.NewButterworth(opt.Order, opt.CutoffHz, rate); err != nil {
-			rep.Notes = append(rep.Notes, fmt.Sprintf("no smoothing: %v", err))
-			lp = nil
-		} else {
-			rep.Filtered, rep.CutoffHz = true, opt.CutoffHz
-		}
+	out, mrep, err := motion.Clean(in, opt.motion())
+	if err != nil {
+		return nil, rep, fmt.Errorf("cleaning keypoints: %w", err)
 	}
-	n := len(out.Frames)
-	valid := make([]bool, n)
-	series := make([][]float64, 6) // x, y, z, world x, y, z
-	for c := range series {
-		series[c] = make([]float64, n)
-	}
-	for k, name := range out.Keypoints {
-		for i := range out.Frames {
-			p := out.Frames[i].Points[k]
-			valid[i] = p.Valid() && p.Conf >= opt.MinConf
-			if p.Valid() && !valid[i] {
-				rep.LowConfPoints++
-			}
-			series[0][i], series[1][i], series[2][i] = p.X, p.Y, p.Z
-			series[3][i], series[4][i], series[5][i] = p.World.X, p.World.Y, p.World.Z
-		}
-		var ok, filled []bool
-		var open []motion.Gap
-		for c := range series {
-			var f []float64
-			f, ok, filled, open = motion.FillGaps(series[c], valid, maxGap)
-			series[c] = f
-		}
-		for _, g := range open {
-			if g.Start == 0 && g.End == n && !anyValid(out, k) {
-				continue // a keypoint never seen at all is not a gap
-			}
-			rep.LongGaps = append(rep.LongGaps, Gap{Keypoint: name, StartS: times[g.Start], EndS: times[g.End-1], Frames: g.Len()})
-		}
-		if lp != nil {
-			for c := range series {
-				filterRuns(lp, times, series[c], ok, regular, rate)
-			}
-		}
-		for i := range out.Frames {
-			p := &out.Frames[i].Points[k]
-			if !ok[i] {
-				continue // a long gap: keep what was observed, marked by its confidence
-			}
-			if filled[i] {
-				p.Conf = neighbourConf(t, k, i, opt.MinConf)
-				p.Filled = true
-				p.HasWorld = p.HasWorld || worldAround(t, k, i)
-				rep.FilledPoints++
-			}
-			p.X, p.Y, p.Z = series[0][i], series[1][i], series[2][i]
-			if p.HasWorld {
-				p.World = track.Vec3{X: series[3][i], Y: series[4][i], Z: series[5][i]}
-			}
-		}
-	}
-	out.FillNormalised()
+	rep.CleanReport = mrep
 	return out, rep, nil
-}
-
-func anyValid(t *track.Track, k int) bool {
-	for _, f := range t.Frames {
-		if f.Points[k].Valid() {
-			return true
-		}
-	}
-	return false
-}
-
-// neighbourConf is the confidence given to a filled point: the lower of the
-// nearest good observations on either side.
-func neighbourConf(t *track.Track, k, i int, minConf float64) float64 {
-	c := 1.0
-	found := false
-	for j := i - 1; j >= 0; j-- {
-		if p := t.Frames[j].Points[k]; p.Valid() && p.Conf >= minConf {
-			c, found = math.Min(c, p.Conf), true
-			break
-		}
-	}
-	for j := i + 1; j < len(t.Frames); j++ {
-		if p := t.Frames[j].Points[k]; p.Valid() && p.Conf >= minConf {
-			c, found = math.Min(c, p.Conf), true
-			break
-		}
-	}
-	if !found {
-		return minConf
-	}
-	return c
-}
-
-// worldAround reports whether the nearest observations around frame i have
-// world positions, so a filled point gets one too.
-func worldAround(t *track.Track, k, i int) bool {
-	for j := i - 1; j >= 0; j-- {
-		if p := t.Frames[j].Points[k]; p.Valid() {
-			return p.HasWorld
-		}
-	}
-	for j := i + 1; j < len(t.Frames); j++ {
-		if p := t.Frames[j].Points[k]; p.Valid() {
-			return p.HasWorld
-		}
-	}
-	return false
-}
-
-// sampleRate returns the rate implied by the median frame interval and
-// whether all intervals are within 20% of it (a regular rate).
-func sampleRate(ts []float64) (rate float64, regular bool) {
-	if len(ts) < 2 {
-		return 30, true
-	}
-	d := make([]float64, len(ts)-1)
-	for i := 1; i < len(ts); i++ {
-		d[i-1] = ts[i] - ts[i-1]
-	}
-	med := median(d)
-	regular = true
-	for _, v := range d {
-		if math.Abs(v-med) > 0.2*med {
-			regular = false
-			break
-		}
-	}
-	return 1 / med, regular
-}
-
-// filterRuns low-pass filters each run of consecutive usable samples of x
-// in place. Irregular timestamps are resampled onto a uniform grid at rate,
-// filtered there and interpolated back at the true times.
-func filterRuns(lp *motion.LowPass, ts, x []float64, ok []bool, regular bool, rate float64) {
-	for i := 0; i < len(x); {
-		if !ok[i] {
-			i++
-			continue
-		}
-		j := i
-		for j < len(x) && ok[j] {
-			j++
-		}
-		if j-i >= 4 {
-			if regular {
-				copy(x[i:j], lp.FiltFilt(x[i:j]))
-			} else {
-				filterResampled(lp, ts[i:j], x[i:j], rate)
-			}
-		}
-		i = j
-	}
-}
-
-// filterResampled filters samples x taken at times ts (increasing,
-// irregular) by linear resampling to rate, filtering, and linear
-// interpolation back.
-func filterResampled(lp *motion.LowPass, ts, x []float64, rate float64) {
-	t0, t1 := ts[0], ts[len(ts)-1]
-	n := int(math.Floor((t1-t0)*rate+1e-9)) + 1
-	if n < 4 {
-		return
-	}
-	grid := make([]float64, n)
-	j := 0
-	for g := range grid {
-		tm := t0 + float64(g)/rate
-		for j < len(ts)-2 && ts[j+1] < tm {
-			j++
-		}
-		grid[g] = lerpAt(ts[j], ts[j+1], x[j], x[j+1], tm)
-	}
-	f := lp.FiltFilt(grid)
-	for i, tm := range ts {
-		u := (tm - t0) * rate
-		g := min(int(math.Floor(u)), n-1)
-		if g >= n-1 {
-			// past the last grid point (at most one interval): hold it.
-			x[i] = f[n-1] + (x[i] - grid[n-1])
-			continue
-		}
-		x[i] = f[g] + (u-float64(g))*(f[g+1]-f[g])
-	}
-}
-
-func lerpAt(ta, tb, a, b, t float64) float64 {
-	if tb <= ta {
-		return a
-	}
-	u := math.Max(0, math.Min(1, (t-ta)/(tb-ta)))
-	return a + u*(b-a)
 }
 
 // sidePairs returns the left/right keypoint pairs of a track, by name

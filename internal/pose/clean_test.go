@@ -114,12 +114,24 @@ func TestCleanFillsShortGapsOnly(t *testing.T) {
 	for i := 50; i < 70; i++ {
 		tr.Frames[i].Points[lk] = track.Point{}
 	}
+	// The right knee seen at confidence 0.3 (low for the pose step's 0.5)
+	// and 20 px off for 8 frames (0.267 s, longer than the pose step's
+	// 0.25 s): kept as observed.
+	rk := tr.Index(track.RightKnee)
+	for i := 75; i < 83; i++ {
+		tr.Frames[i].Points[rk].X, tr.Frames[i].Points[rk].Conf = 520, 0.3
+	}
 	out, rep, err := Clean(tr, CleanOptions{CutoffHz: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.FilledPoints != 4 || rep.LowConfPoints != 1 {
-		t.Errorf("filled %d, low-confidence %d; want 4 and 1", rep.FilledPoints, rep.LowConfPoints)
+	if rep.FilledPoints != 4 || rep.LowConfPoints != 9 {
+		t.Errorf("filled %d, low-confidence %d; want 4 and 9", rep.FilledPoints, rep.LowConfPoints)
+	}
+	for i := 75; i < 83; i++ {
+		if p := out.Frames[i].Points[rk]; p.Filled || p.X != 520 || p.Conf != 0.3 {
+			t.Errorf("frame %d: right knee %+v, want kept as observed at x 520, confidence 0.3", i, p)
+		}
 	}
 	for _, i := range []int{20, 21, 22, 30} {
 		p := out.Frames[i].Points[lk]
@@ -131,9 +143,10 @@ func TestCleanFillsShortGapsOnly(t *testing.T) {
 	if p := out.Frames[60].Points[lk]; p.Valid() || p.Filled {
 		t.Errorf("frame 60 in the long gap: %+v, want left missing", p)
 	}
-	if len(rep.LongGaps) != 1 || rep.LongGaps[0].Keypoint != track.LeftKnee || rep.LongGaps[0].Frames != 20 ||
-		!near(rep.LongGaps[0].StartS, 50.0/30, 1e-9) || !near(rep.LongGaps[0].EndS, 69.0/30, 1e-9) {
-		t.Errorf("long gaps %+v, want left_knee 1.667-2.3 s, 20 frames", rep.LongGaps)
+	if len(rep.LongGaps) != 2 || rep.LongGaps[0].Keypoint != track.LeftKnee || rep.LongGaps[0].Frames != 20 ||
+		!near(rep.LongGaps[0].StartS, 50.0/30, 1e-9) || !near(rep.LongGaps[0].EndS, 69.0/30, 1e-9) ||
+		rep.LongGaps[1].Keypoint != track.RightKnee || rep.LongGaps[1].Frames != 8 || !near(rep.LongGaps[1].StartS, 2.5, 1e-9) {
+		t.Errorf("long gaps %+v, want left_knee 1.667-2.3 s, 20 frames, and right_knee from 2.5 s, 8 frames", rep.LongGaps)
 	}
 	// The input is untouched.
 	if tr.Frames[21].Points[lk].Valid() {
@@ -141,46 +154,62 @@ func TestCleanFillsShortGapsOnly(t *testing.T) {
 	}
 }
 
-func TestCleanSmooths(t *testing.T) {
-	// 0.5 Hz movement plus 12 Hz jitter at 60 fps: the 6 Hz low-pass keeps
-	// the movement (within 1 px of 40) and removes most of the jitter.
-	for _, irregular := range []bool{false, true} {
-		n := 240
-		tr := kneeTrack(n, 60)
-		lk := tr.Index(track.LeftKnee)
-		for i := range tr.Frames {
-			tm := float64(i) / 60
-			if irregular { // variable frame rate: intervals of 1/60 and 1/40 s alternating in runs
-				tm = float64(i)/60 + 0.008*float64((i/7)%2)
-				if i > 0 && tm <= tr.Frames[i-1].Time {
-					tm = tr.Frames[i-1].Time + 0.001
-				}
-				tr.Frames[i].Time = tm
-			}
-			tr.Frames[i].Points[lk].Y = 500 + 40*math.Sin(2*math.Pi*0.5*tm) + 5*math.Sin(2*math.Pi*12*tm)
+func TestCleanRepairsSwapsKeepsTimes(t *testing.T) {
+	// 0.5 Hz movement plus 12 Hz jitter at a variable frame rate around
+	// 60 fps, with the knees exchanged in frames 100-104: the swap is
+	// repaired before smoothing, every frame keeps its true time, and the
+	// 6 Hz low-pass keeps the movement (within 1.2 px of 40) and removes
+	// most of the jitter.
+	const n = 240
+	tr := kneeTrack(n, 60)
+	lk, rk := tr.Index(track.LeftKnee), tr.Index(track.RightKnee)
+	for i := range tr.Frames {
+		tm := float64(i)/60 + 0.008*float64((i/7)%2) // intervals of 1/60 s and longer ones, in runs
+		if i > 0 && tm <= tr.Frames[i-1].Time {
+			tm = tr.Frames[i-1].Time + 0.001
 		}
-		out, rep, err := Clean(tr, CleanOptions{})
-		if err != nil {
-			t.Fatal(err)
+		tr.Frames[i].Time = tm
+		for _, k := range []int{lk, rk} {
+			tr.Frames[i].Points[k].Y = 500 + 40*math.Sin(2*math.Pi*0.5*tm) + 5*math.Sin(2*math.Pi*12*tm)
 		}
-		if !rep.Filtered || rep.CutoffHz != 6 {
-			t.Fatalf("irregular=%v: report %+v, want filtered at 6 Hz", irregular, rep)
+	}
+	swapKnees(tr, 100, 105)
+	out, rep, err := Clean(tr, CleanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Filtered || rep.CutoffHz != 6 || rep.Resampled || len(out.Frames) != n {
+		t.Fatalf("report %+v, %d frames; want filtered at 6 Hz, not resampled, %d frames", rep, len(out.Frames), n)
+	}
+	if len(rep.Swaps) != 1 || rep.Swaps[0].Pair != "knee" || rep.Swaps[0].Frames != 5 || rep.SwappedFrames != 5 {
+		t.Errorf("swaps %+v in %d frames, want the knees in 5 frames", rep.Swaps, rep.SwappedFrames)
+	}
+	worst := 0.0
+	for i := 30; i < n-30; i++ { // away from the ends
+		f := out.Frames[i]
+		if f.Time != tr.Frames[i].Time {
+			t.Fatalf("frame %d time changed from %v to %v", i, tr.Frames[i].Time, f.Time)
 		}
-		worst := 0.0
-		for i := 30; i < n-30; i++ { // away from the ends
-			f := out.Frames[i]
-			if f.Time != tr.Frames[i].Time {
-				t.Fatalf("frame %d time changed from %v to %v", i, tr.Frames[i].Time, f.Time)
-			}
-			truth := 500 + 40*math.Sin(2*math.Pi*0.5*f.Time)
-			worst = math.Max(worst, math.Abs(f.Points[lk].Y-truth))
+		if !near(f.Points[lk].X, 700, 1e-6) || !near(f.Points[rk].X, 500, 1e-6) {
+			t.Fatalf("frame %d: knees at x %v / %v, want 700 / 500", i, f.Points[lk].X, f.Points[rk].X)
 		}
-		if worst > 1.2 {
-			t.Errorf("irregular=%v: smoothed knee within %.2f px of the true movement, want ≤ 1.2 (the jitter was ±5)", irregular, worst)
-		}
-		if raw := tr.Frames[100].Points[lk].Y; raw == out.Frames[100].Points[lk].Y {
-			t.Errorf("irregular=%v: the raw track was changed or nothing was smoothed", irregular)
-		}
+		truth := 500 + 40*math.Sin(2*math.Pi*0.5*f.Time)
+		worst = math.Max(worst, math.Abs(f.Points[lk].Y-truth))
+	}
+	if worst > 1.2 {
+		t.Errorf("smoothed knee within %.2f px of the true movement, want ≤ 1.2 (the jitter was ±5)", worst)
+	}
+	if raw := tr.Frames[100].Points[rk]; raw.X != 700 || raw.Y == out.Frames[100].Points[lk].Y {
+		t.Errorf("the raw track was changed or nothing was smoothed")
+	}
+	// Without swap repair the exchanged frames stay exchanged (smoothed).
+	out, rep, err = Clean(tr, CleanOptions{NoSwapRepair: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Swaps) != 0 || rep.SwappedFrames != 0 || out.Frames[102].Points[lk].X > 650 {
+		t.Errorf("NoSwapRepair: swaps %+v, left knee in frame 102 at x %v; want no swaps, the knee near 500",
+			rep.Swaps, out.Frames[102].Points[lk].X)
 	}
 }
 
