@@ -220,11 +220,11 @@ func (a *Annotator) fppa(sc *Scene, s int, t float64) (angle float64, reliable, 
 	if !ok {
 		return math.NaN(), false, false
 	}
-	reliable = true
+	ratio := math.Inf(1) // no standing thigh to compare with: length not judged
 	if tp := a.set.Baseline.ThighPx[s]; tp > 0 {
-		reliable = l.Knee.sub(l.Hip).norm()/tp >= a.th.MinThighRatio
+		ratio = l.Knee.sub(l.Hip).norm() / tp
 	}
-	return ang, reliable, true
+	return ang, a.th.FPPAReliable(ang, ratio), true
 }
 
 // AngleText writes an FPPA in plain words: "12° in" (valgus), "8° out"

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/overlay/overlaytest"
@@ -302,5 +303,55 @@ func TestRenderVideo(t *testing.T) {
 		t.Error("a 2 s video accepted for a longer track")
 	} else if tr.Scale != 2 {
 		t.Errorf("scale %v for a video twice the track's size, want 2", tr.Scale)
+	}
+}
+
+// TestEndOnThighMarked: where the thigh is seen end on with the knee pushed
+// out (the bottom of a deep squat from hip height) the angle reads far
+// "out"; the drawing marks it "~" (unreliable) exactly where the analysis
+// does, by the same rule (valgus.Thresholds.FPPAReliable).
+func TestEndOnThighMarked(t *testing.T) {
+	tr := overlaytest.Track(t, synth.Lifter{Reps: 3}, 720, 1280)
+	hipL, hipR, kneeL := tr.Index(track.LeftHip), tr.Index(track.RightHip), tr.Index(track.LeftKnee)
+	f0 := tr.Frames[0].Points
+	thigh := math.Hypot(f0[kneeL].X-f0[hipL].X, f0[kneeL].Y-f0[hipL].Y)
+	plain := analyse(t, tr)
+	bottom := plain.Reps[1].BottomS
+	// Around rep 2's bottom (wider than the smoothing's reach), the left
+	// knee 0.45 thigh lengths out to the side of the hip and 0.1 below it.
+	for i := range tr.Frames {
+		if math.Abs(tr.Frames[i].Time-bottom) > 0.4 {
+			continue
+		}
+		p := tr.Frames[i].Points
+		out := math.Copysign(1, p[hipL].X-p[hipR].X)
+		p[kneeL].X, p[kneeL].Y = p[hipL].X+out*0.45*thigh, p[hipL].Y+0.1*thigh
+	}
+	set := analyse(t, tr)
+	ann, err := NewAnnotator(set, tr, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, ok := ann.SceneAt(bottom)
+	if !ok {
+		t.Fatal("no scene at the bottom of rep 2")
+	}
+	m := frameAt(set, bottom)
+	left, right := m.Side[0], m.Side[1]
+	if left.FPPAReliable || !(left.FPPA < -60) || !right.FPPAReliable {
+		t.Fatalf("analysis at the bottom: left FPPA %.1f reliable %v, right reliable %v; want the left beyond -60 and unreliable", left.FPPA, left.FPPAReliable, right.FPPAReliable)
+	}
+	if l := sc.Legs[0].Label; !strings.HasPrefix(l, "~") || !strings.HasSuffix(l, "out") || sc.Legs[0].Class != ClassUnknown {
+		t.Errorf("left knee drawn %q, class %v; want a \"~\" label reading out, grey", l, sc.Legs[0].Class)
+	}
+	if l := sc.Legs[1].Label; strings.HasPrefix(l, "~") || l == "" {
+		t.Errorf("right knee drawn %q; want a plain angle", l)
+	}
+	key, err := ann.KeyScene(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := key.Legs[0].Label; !strings.HasPrefix(l, "~") {
+		t.Errorf("key frame of rep 2: left knee %q; want it marked \"~\"", l)
 	}
 }

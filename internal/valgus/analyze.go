@@ -146,7 +146,7 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	}
 	res.Frames = make([]FrameMetrics, len(depth))
 	for i := range depth {
-		m := b.frameMetrics(i, bl, th.MinThighRatio, th.MaxVarusDeg)
+		m := b.frameMetrics(i, bl, th)
 		m.Time, m.Depth, m.Rep, m.Phase = times[i], depth[i], repIdx[i], phases[i]
 		res.Frames[i] = m
 	}

@@ -479,7 +479,7 @@ func (b *body) trunkLateral(i int) float64 {
 }
 
 // frameMetrics computes every per-frame metric against the baseline.
-func (b *body) frameMetrics(i int, bl Baseline, minThigh, maxVarus float64) FrameMetrics {
+func (b *body) frameMetrics(i int, bl Baseline, th Thresholds) FrameMetrics {
 	nan := math.NaN()
 	m := FrameMetrics{KASR: nan, KASRChange: nan, StanceHip: nan, StanceShoulder: nan, PelvisDropDeg: nan,
 		LateralShift: nan, TrunkLateralDeg: nan, TrunkForwardDeg: nan, HipKnee: nan}
@@ -494,7 +494,7 @@ func (b *body) frameMetrics(i int, bl Baseline, minThigh, maxVarus float64) Fram
 				sf.FPPAChange = a - bl.FPPA[s]
 			}
 			sf.ThighRatio = b.knee[s].pos[i].Sub(b.hip[s].pos[i]).Norm() / bl.ThighPx[s]
-			sf.FPPAReliable = sf.ThighRatio >= minThigh && !(sf.FPPA < -maxVarus)
+			sf.FPPAReliable = th.FPPAReliable(sf.FPPA, sf.ThighRatio)
 			sf.KneeMedial = (b.kneeMedialPx(s, i) - bl.KneeMedialPx[s]) / bl.ShankPx[s]
 		}
 		sf.KneeVsToe = b.kneeVsToePx(s, i) / bl.ShankPx[s]

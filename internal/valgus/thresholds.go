@@ -227,6 +227,14 @@ func (t Thresholds) SingleLeg(s Sex) Bands {
 	return t.SingleLegFPPA.Unspecified
 }
 
+// FPPAReliable tells whether an FPPA can be read as a knee angle: the
+// thigh is seen at no less than MinThighRatio of its standing length, and
+// the knee does not read bowed out beyond MaxVarusDeg (both mean the thigh
+// points at the camera). The analysis and the drawings use this one rule.
+func (t Thresholds) FPPAReliable(fppa, thighRatio float64) bool {
+	return thighRatio >= t.MinThighRatio && !(fppa < -t.MaxVarusDeg)
+}
+
 // ReadThresholds reads a JSON document overriding some or all of the
 // defaults: fields left out keep their default values.
 func ReadThresholds(r io.Reader) (Thresholds, error) {
