@@ -2,6 +2,7 @@ package pose
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/testenv"
@@ -15,13 +16,15 @@ func BenchmarkStages(b *testing.B) {
 	im := decodeFrame(b, path, 100)
 	ctx := context.Background()
 	roi := ROI{CX: 650, CY: 520, W: 590, H: 590, Rotation: 0.05}
-	b.Run("crop256", func(b *testing.B) {
-		dst := make([]float32, 256*256*3)
-		m := roi.ToImage(256, 256)
-		for b.Loop() {
-			crop(im, m, 256, 256, dst)
-		}
-	})
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("crop256/threads=%d", threads), func(b *testing.B) {
+			dst := make([]float32, 256*256*3)
+			m := roi.ToImage(256, 256)
+			for b.Loop() {
+				crop(im, m, 256, 256, dst, threads)
+			}
+		})
+	}
 	b.Run("detector", func(b *testing.B) {
 		testenv.ModelFiles(b, detectorModel)
 		det, err := newDetector(modelsDir(b), 0)

@@ -54,6 +54,7 @@ type BlazePose struct {
 	runner   *nn.Runner
 	rgb      []float32
 	hasWorld bool
+	threads  int // for the crop
 }
 
 // NewBlazePose prepares a BlazePose landmark model for inference, checking
@@ -80,7 +81,7 @@ func NewBlazePose(m *nn.Model, threads int) (*BlazePose, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blazepose: %w", err)
 	}
-	return &BlazePose{runner: r, rgb: make([]float32, blazePoseSize*blazePoseSize*3), hasWorld: hasWorld}, nil
+	return &BlazePose{runner: r, rgb: make([]float32, blazePoseSize*blazePoseSize*3), hasWorld: hasWorld, threads: cropThreads(threads)}, nil
 }
 
 // Close releases the model's worker goroutines.
@@ -96,7 +97,7 @@ func (b *BlazePose) Estimate(ctx context.Context, im Image, roi ROI) (Pose, erro
 		return Pose{}, fmt.Errorf("blazepose: invalid region %+v", roi)
 	}
 	toImage := roi.ToImage(blazePoseSize, blazePoseSize)
-	crop(im, toImage, blazePoseSize, blazePoseSize, b.rgb)
+	crop(im, toImage, blazePoseSize, blazePoseSize, b.rgb, b.threads)
 	in := b.runner.InputFloat32()
 	for i, v := range b.rgb {
 		in[i] = v / 255

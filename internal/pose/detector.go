@@ -42,6 +42,7 @@ type Detector struct {
 	rgb      []float32
 	minScore float64
 	nmsIoU   float64
+	threads  int // for the crop
 }
 
 // DetectorOptions adjust a Detector. Zero fields take the defaults noted.
@@ -73,7 +74,7 @@ func NewDetector(m *nn.Model, opts DetectorOptions) (*Detector, error) {
 		return nil, fmt.Errorf("pose detector: %w", err)
 	}
 	d := &Detector{runner: r, size: 224, anchors: anchors, rgb: make([]float32, 224*224*3),
-		minScore: opts.MinScore, nmsIoU: opts.NMSIoU}
+		minScore: opts.MinScore, nmsIoU: opts.NMSIoU, threads: cropThreads(opts.Threads)}
 	if d.minScore == 0 {
 		d.minScore = 0.5
 	}
@@ -95,7 +96,7 @@ func (d *Detector) Detect(ctx context.Context, im Image) ([]Detection, error) {
 	}
 	roi := LetterboxROI(im.W, im.H)
 	toImage := roi.ToImage(d.size, d.size)
-	crop(im, toImage, d.size, d.size, d.rgb)
+	crop(im, toImage, d.size, d.size, d.rgb, d.threads)
 	in := d.runner.InputFloat32()
 	for i, v := range d.rgb {
 		in[i] = v/127.5 - 1

@@ -3,6 +3,8 @@ package pose
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 )
 
 // Image is an upright picture as packed RGB24: 3 bytes per pixel, rows top
@@ -29,7 +31,26 @@ const maxSuper = 4
 // pixels, it averages k x k bilinear samples spread over it (a box
 // prefilter), so that a 1280-pixel-tall person shrunk to 256 pixels is not
 // aliased. Parts outside the image are black, as in MediaPipe's crops.
-func crop(im Image, toImage Affine, outW, outH int, dst []float32) {
+//
+// threads > 1 splits the rows between that many goroutines (a crop is
+// about a third of a landmark model's time on one core, and the model's
+// other threads wait for it); the result does not depend on it.
+func crop(im Image, toImage Affine, outW, outH int, dst []float32, threads int) {
+	threads = min(threads, outH/16) // bands of at least 16 rows
+	if threads <= 1 {
+		cropRows(im, toImage, outW, 0, outH, dst)
+		return
+	}
+	var wg sync.WaitGroup
+	for t := range threads {
+		j0, j1 := t*outH/threads, (t+1)*outH/threads
+		wg.Go(func() { cropRows(im, toImage, outW, j0, j1, dst) })
+	}
+	wg.Wait()
+}
+
+// cropRows is crop for output rows j0 to j1-1.
+func cropRows(im Image, toImage Affine, outW, j0, j1 int, dst []float32) {
 	// How many image pixels one output pixel spans, along each output axis.
 	spanX := math.Hypot(toImage.A, toImage.D)
 	spanY := math.Hypot(toImage.B, toImage.E)
@@ -45,7 +66,7 @@ func crop(im Image, toImage Affine, outW, outH int, dst []float32) {
 	m.C -= 0.5
 	m.F -= 0.5
 	stepUX, stepUY := m.A/fk, m.D/fk // one sample to the right
-	for j := 0; j < outH; j++ {
+	for j := j0; j < j1; j++ {
 		for i := 0; i < outW; i++ {
 			var r, g, b float32
 			u := float64(i) + 0.5/fk
@@ -109,4 +130,13 @@ func bilinearEdge(im Image, x, y float64) (r, g, b float32) {
 		b += w[n] * float32(im.Pix[o+2])
 	}
 	return r, g, b
+}
+
+// cropThreads is how many goroutines a crop uses for a model run with
+// threads goroutines (0: all cores, as nn.Options).
+func cropThreads(threads int) int {
+	if threads <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return threads
 }

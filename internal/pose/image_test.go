@@ -22,7 +22,7 @@ func TestCropIdentity(t *testing.T) {
 	// every pixel exactly (bilinear samples at pixel centres).
 	im := testImage(16, 16)
 	dst := make([]float32, 16*16*3)
-	crop(im, ROI{CX: 8, CY: 8, W: 16, H: 16}.ToImage(16, 16), 16, 16, dst)
+	crop(im, ROI{CX: 8, CY: 8, W: 16, H: 16}.ToImage(16, 16), 16, 16, dst, 1)
 	for i, v := range dst {
 		if v != float32(im.Pix[i]) {
 			t.Fatalf("value %d = %v, want %d", i, v, im.Pix[i])
@@ -34,7 +34,7 @@ func TestCropHalfPixelShift(t *testing.T) {
 	// Shifting the ROI by half a pixel averages neighbouring pixels.
 	im := testImage(8, 8)
 	dst := make([]float32, 4*4*3)
-	crop(im, ROI{CX: 4.5, CY: 4, W: 4, H: 4}.ToImage(4, 4), 4, 4, dst)
+	crop(im, ROI{CX: 4.5, CY: 4, W: 4, H: 4}.ToImage(4, 4), 4, 4, dst, 1)
 	// Output pixel (0, 0) samples the image at (2.5+0.5, 2+0.5) = (3, 2.5):
 	// halfway between pixels x=2 and x=3 of row 2.
 	if dst[0] != 2.5 || dst[1] != 2 {
@@ -57,7 +57,7 @@ func TestCropSupersamples(t *testing.T) {
 		}
 	}
 	dst := make([]float32, out*out*3)
-	crop(im, ROI{CX: n / 2, CY: n / 2, W: n, H: n}.ToImage(out, out), out, out, dst)
+	crop(im, ROI{CX: n / 2, CY: n / 2, W: n, H: n}.ToImage(out, out), out, out, dst, 1)
 	for j := range out {
 		for i := range out {
 			white := 4.0
@@ -86,7 +86,7 @@ func TestCropRotatedAndOutside(t *testing.T) {
 		}
 	}
 	dst := make([]float32, 2*2*3)
-	crop(im, ROI{CX: 4, CY: 4, W: 4, H: 4, Rotation: math.Pi / 2}.ToImage(2, 2), 2, 2, dst)
+	crop(im, ROI{CX: 4, CY: 4, W: 4, H: 4, Rotation: math.Pi / 2}.ToImage(2, 2), 2, 2, dst, 1)
 	// Crop top-left ← image top-right (green); crop top-right ← image
 	// bottom-right (white); crop bottom-left ← image top-left (red);
 	// crop bottom-right ← image bottom-left (blue).
@@ -99,7 +99,7 @@ func TestCropRotatedAndOutside(t *testing.T) {
 		}
 	}
 	// Entirely outside the image: black.
-	crop(im, ROI{CX: -100, CY: -100, W: 4, H: 4}.ToImage(2, 2), 2, 2, dst)
+	crop(im, ROI{CX: -100, CY: -100, W: 4, H: 4}.ToImage(2, 2), 2, 2, dst, 1)
 	for i, v := range dst {
 		if v != 0 {
 			t.Fatalf("outside crop value %d = %v, want 0", i, v)
@@ -113,5 +113,38 @@ func TestImageCheck(t *testing.T) {
 	}
 	if err := (Image{W: 0, H: 0}).check(); err == nil {
 		t.Error("empty image accepted")
+	}
+}
+
+// TestCropThreadsSameResult: splitting a crop's rows between goroutines
+// gives the same floats as one goroutine, for band counts that do and do
+// not divide the rows, with rotation, supersampling and parts outside the
+// picture.
+func TestCropThreadsSameResult(t *testing.T) {
+	const w, h = 320, 240
+	im := Image{Pix: make([]byte, w*h*3), W: w, H: h}
+	seed := uint32(12345)
+	for i := range im.Pix {
+		seed = seed*1664525 + 1013904223
+		im.Pix[i] = byte(seed >> 24)
+	}
+	for _, roi := range []ROI{
+		{CX: 160, CY: 120, W: 200, H: 200, Rotation: 0.3}, // inside, 2x2 supersampling at 96
+		{CX: 20, CY: 230, W: 150, H: 150, Rotation: -1.1}, // partly outside
+	} {
+		for _, out := range []int{96, 100} {
+			m := roi.ToImage(out, out)
+			want := make([]float32, out*out*3)
+			crop(im, m, out, out, want, 1)
+			for _, threads := range []int{2, 3, 7} {
+				got := make([]float32, out*out*3)
+				crop(im, m, out, out, got, threads)
+				for i := range want {
+					if got[i] != want[i] {
+						t.Fatalf("roi %+v, %d px, %d threads: value %d is %v, one goroutine gives %v", roi, out, threads, i, got[i], want[i])
+					}
+				}
+			}
+		}
 	}
 }

@@ -15,10 +15,11 @@ import (
 // foot turn-out) are unavailable with it. It is not safe for concurrent
 // use.
 type MoveNet struct {
-	runner *nn.Runner
-	size   int
-	output string
-	rgb    []float32
+	runner  *nn.Runner
+	size    int
+	output  string
+	rgb     []float32
+	threads int // for the crop
 }
 
 const movenetKeypoints = 17
@@ -39,7 +40,7 @@ func NewMoveNet(m *nn.Model, threads int) (*MoveNet, error) {
 		return nil, fmt.Errorf("movenet: %w", err)
 	}
 	s := in[0].Shape[1]
-	return &MoveNet{runner: r, size: s, output: out[0].Name, rgb: make([]float32, s*s*3)}, nil
+	return &MoveNet{runner: r, size: s, output: out[0].Name, rgb: make([]float32, s*s*3), threads: cropThreads(threads)}, nil
 }
 
 // Close releases the model's worker goroutines.
@@ -57,7 +58,7 @@ func (m *MoveNet) Estimate(ctx context.Context, im Image, roi ROI) (Pose, error)
 	}
 	roi.Rotation = 0
 	toImage := roi.ToImage(m.size, m.size)
-	crop(im, toImage, m.size, m.size, m.rgb)
+	crop(im, toImage, m.size, m.size, m.rgb, m.threads)
 	in := m.runner.InputInt32()
 	for i, v := range m.rgb {
 		in[i] = int32(math.Round(float64(v)))
