@@ -220,15 +220,21 @@ type repSide struct {
 
 func readAnalysis(t *testing.T, path string) analysisDoc {
 	t.Helper()
+	return readJSONFile[analysisDoc](t, path)
+}
+
+// readJSONFile decodes the JSON file at path into a T.
+func readJSONFile[T any](t *testing.T, path string) T {
+	t.Helper()
+	var v T
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc analysisDoc
-	if err := json.Unmarshal(data, &doc); err != nil {
+	if err := json.Unmarshal(data, &v); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	return doc
+	return v
 }
 
 // TestAnalyzeSharedClips: every front-view clip gives the reps counted by

@@ -10,10 +10,8 @@ package main
 // analysis depend on compression or picture size fails here.
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -119,15 +117,18 @@ type stableDoc struct {
 			Right      stableSide `json:"right"`
 		} `json:"reps"`
 		Summary struct {
-			Fatigue map[string]struct {
-				Slope   float64 `json:"slope"`
-				Verdict string  `json:"verdict"`
-			} `json:"fatigue_peak_fppa_deg_per_rep"`
+			Fatigue   map[string]trendJSON `json:"fatigue_peak_fppa_deg_per_rep"`
 			Asymmetry struct {
 				Side string `json:"side"`
 			} `json:"asymmetry"`
 		} `json:"summary"`
 	} `json:"sets"`
+}
+
+// trendJSON is a Trend of the analysis JSON (docs/analysis-json.md).
+type trendJSON struct {
+	Slope   float64 `json:"slope"`
+	Verdict string  `json:"verdict"`
 }
 
 type stableSide struct {
@@ -143,14 +144,7 @@ func analyseTrack(t *testing.T, trackPath, out string) stableDoc {
 	if _, err := execute(t, "analyze", trackPath, "--format", "json", "-o", out); err != nil {
 		t.Fatalf("analyze %s: %v", trackPath, err)
 	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc stableDoc
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("%s: %v", out, err)
-	}
+	doc := readJSONFile[stableDoc](t, out)
 	if len(doc.Sets) != 1 {
 		t.Fatalf("%s: %d sets, want 1", out, len(doc.Sets))
 	}

@@ -67,10 +67,7 @@ func TestSimulateTrackAndTruth(t *testing.T) {
 				} `json:"right"`
 			} `json:"reps"`
 			Summary struct {
-				Fatigue map[string]struct {
-					Slope   float64 `json:"slope"`
-					Verdict string  `json:"verdict"`
-				} `json:"fatigue_peak_fppa_deg_per_rep"`
+				Fatigue map[string]trendJSON `json:"fatigue_peak_fppa_deg_per_rep"`
 			} `json:"summary"`
 		} `json:"sets"`
 	}
