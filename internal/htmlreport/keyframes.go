@@ -28,12 +28,15 @@ type keyFrame struct {
 }
 
 // pickReps chooses the worst rep and the best one (indexes into set.Reps):
-// the highest and lowest class, ties broken by the graded angle. Full reps
-// of usable quality are preferred. best == worst when there is one rep.
+// the highest and lowest class; among reps of one class, the one with more
+// legs at it (both knees mild is worse than one), then the larger graded
+// angle. Full reps of usable quality are preferred. best == worst when
+// there is one rep.
 func pickReps(set *valgus.SetResult, g graded) (worst, best int, ok bool) {
 	type cand struct {
 		k     int
 		rank  int
+		legs  int // sum of the legs' classes
 		angle float64
 	}
 	collect := func(strict bool) []cand {
@@ -46,13 +49,14 @@ func pickReps(set *valgus.SetResult, g graded) (worst, best int, ok bool) {
 			if rank < 0 {
 				continue
 			}
-			a := math.Inf(-1)
+			a, legs := math.Inf(-1), 0
 			for s := 0; s < 2; s++ {
 				if v := g.repValue(r.Side[s]); !math.IsNaN(v) {
 					a = math.Max(a, v)
 				}
+				legs += max(0, sevRank(r.Side[s].Severity))
 			}
-			out = append(out, cand{k, rank, a})
+			out = append(out, cand{k, rank, legs, a})
 		}
 		return out
 	}
@@ -63,7 +67,15 @@ func pickReps(set *valgus.SetResult, g graded) (worst, best int, ok bool) {
 	if len(cs) == 0 {
 		return 0, 0, false
 	}
-	worse := func(a, b cand) bool { return a.rank > b.rank || (a.rank == b.rank && a.angle > b.angle) }
+	worse := func(a, b cand) bool {
+		if a.rank != b.rank {
+			return a.rank > b.rank
+		}
+		if a.legs != b.legs {
+			return a.legs > b.legs
+		}
+		return a.angle > b.angle
+	}
 	w, b := cs[0], cs[0]
 	for _, c := range cs[1:] {
 		if worse(c, w) {
