@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -45,7 +47,7 @@ func (in *inference) tooMuchWeight() error {
 		clean := math.NaN()
 		for _, p := range lt.Points {
 			pt := fmt.Sprintf("%s %s", kg(p.LoadKG), p.Severity)
-			if d := in.freshDetail(p.Set, s); d != "" && sevRank(p.Severity) >= 1 {
+			if d := in.freshDetail(p.Set, s); d != "" && p.Severity.Rank() >= 1 {
 				pt += " (" + d + ")"
 			}
 			points = append(points, pt)
@@ -95,7 +97,7 @@ func (in *inference) tooMuchWeight() error {
 			}
 		}
 	}
-	vh, vl := mean(heavy), mean(light)
+	vh, vl := stat.Mean(heavy, nil), stat.Mean(light, nil)
 	if vl > 0 && 100*(vl-vh)/vl >= in.threshold("slower_pct") {
 		unit := "leg lengths/s"
 		if useMS {
@@ -177,7 +179,7 @@ func (in *inference) fatigue() error {
 			if lateOnset(list, s) {
 				clean := cav[0].Index - list[0].Index
 				in.add(&sf, "late_onset", vars{"where": sf.where, "side": sideName(s), "clean": fmt.Sprint(clean), "clean_s": plural(clean),
-					"s": plural(len(cav)), "reps": repList(indices(cav)), "phase": in.phase(peakPhase(cav[len(cav)-1].Side[s]))}, nil)
+					"s": plural(len(cav)), "reps": valgus.RepList(indices(cav)), "phase": in.phase(peakPhase(cav[len(cav)-1].Side[s]))}, nil)
 				fatigued = true
 				capRep = min(capRep, cav[0].Index-1)
 			}
@@ -248,7 +250,7 @@ func (in *inference) lackOfControl() error {
 			anyCave = true
 			explained := !math.IsNaN(in.loadExplains[s]) && sf.res.HasLoad && sf.res.LoadKG >= in.loadExplains[s]
 			if !explained && len(list) > 0 && (caves(list[0].Side[s]) || len(list) > 1 && caves(list[1].Side[s])) {
-				in.add(&sf, "from_first_rep", vars{"where": sf.where, "side": sideName(s), "s": plural(len(cav)), "reps": repList(indices(cav))}, nil)
+				in.add(&sf, "from_first_rep", vars{"where": sf.where, "side": sideName(s), "s": plural(len(cav)), "reps": valgus.RepList(indices(cav))}, nil)
 			}
 			if len(list) >= 4 && len(cav) < len(list) && !lateOnset(list, s) {
 				var angles, toes []float64
@@ -265,14 +267,14 @@ func (in *inference) lackOfControl() error {
 					}
 				}
 				spread := ""
-				if sd := stddev(angles); sd >= in.threshold("inconsistent_sd_deg") {
+				if sd := stat.StdDev(angles, nil); sd >= in.threshold("inconsistent_sd_deg") {
 					spread = fmt.Sprintf("%s° (SD) in the peak angle", deg(sd))
-				} else if sd := stddev(toes); sd >= in.threshold("inconsistent_sd_shank") {
+				} else if sd := stat.StdDev(toes, nil); sd >= in.threshold("inconsistent_sd_shank") {
 					spread = fmt.Sprintf("%s%% of the shin (SD) in how far the knee sits inside the toes", pct(100*sd))
 				}
 				if spread != "" {
-					in.add(&sf, "inconsistent", vars{"where": sf.where, "side": sideName(s), "s": plural(len(cav)), "reps": repList(indices(cav)),
-						"others": repList(others), "spread": spread}, nil)
+					in.add(&sf, "inconsistent", vars{"where": sf.where, "side": sideName(s), "s": plural(len(cav)), "reps": valgus.RepList(indices(cav)),
+						"others": valgus.RepList(others), "spread": spread}, nil)
 				}
 			}
 		}
@@ -284,7 +286,7 @@ func (in *inference) lackOfControl() error {
 			down = append(down, r.Tempo.DescentS)
 			up = append(up, r.Tempo.AscentS)
 		}
-		if md, mu := mean(down), mean(up); md < in.threshold("fast_descent_ratio")*mu && md < in.threshold("fast_descent_max_s") {
+		if md, mu := stat.Mean(down, nil), stat.Mean(up, nil); md < in.threshold("fast_descent_ratio")*mu && md < in.threshold("fast_descent_max_s") {
 			in.add(&sf, "fast_descent", vars{"where": sf.where, "down": fmt.Sprintf("%.1f", md), "up": fmt.Sprintf("%.1f", mu)}, nil)
 		}
 	}
@@ -330,7 +332,7 @@ func (in *inference) weakHips() error {
 			if worstDrop < 0 {
 				lower = "left"
 			}
-			in.add(&sf, "pelvis_drop", vars{"where": sf.where, "deg": deg(math.Abs(worstDrop)), "lower": lower, "s": plural(len(dropped)), "reps": repList(dropped)}, nil)
+			in.add(&sf, "pelvis_drop", vars{"where": sf.where, "deg": deg(math.Abs(worstDrop)), "lower": lower, "s": plural(len(dropped)), "reps": valgus.RepList(dropped)}, nil)
 		}
 		switch sf.res.Movement {
 		case valgus.MoveBilateralSquat:
@@ -342,7 +344,7 @@ func (in *inference) weakHips() error {
 				list := sf.graded[s]
 				cav := caving(list, s)
 				if mostOf(len(cav), len(list), in.threshold("single_leg_fraction")) {
-					in.add(&sf, "single_leg", vars{"where": sf.where, "leg": sideName(s), "s": plural(len(cav)), "reps": repList(indices(cav)),
+					in.add(&sf, "single_leg", vars{"where": sf.where, "leg": sideName(s), "s": plural(len(cav)), "reps": valgus.RepList(indices(cav)),
 						"peak": deg(maxPeak(cav, s)), "sev": string(worst(cav, s))}, nil)
 				}
 			}
@@ -374,7 +376,7 @@ func (in *inference) footAnkle() error {
 			if !mostOf(len(early), withOnset, in.threshold("early_reps_fraction")) {
 				continue
 			}
-			in.add(&sf, "early_onset", vars{"where": sf.where, "side": sideName(s), "pct": pct(100 * mean(fracs)),
+			in.add(&sf, "early_onset", vars{"where": sf.where, "side": sideName(s), "pct": pct(100 * stat.Mean(fracs, nil)),
 				"k": fmt.Sprint(len(early)), "n": fmt.Sprint(len(cav)), "n_s": plural(len(cav))}, nil)
 			tilt := math.NaN()
 			for _, r := range early {
@@ -419,8 +421,8 @@ func (in *inference) stance() error {
 			continue
 		}
 		if len(cav[0]) > 0 && len(cav[1]) > 0 {
-			in.add(&sf, "both_knees", vars{"where": sf.where, "ls": plural(len(cav[0])), "lreps": repList(indices(cav[0])),
-				"rs": plural(len(cav[1])), "rreps": repList(indices(cav[1]))}, nil)
+			in.add(&sf, "both_knees", vars{"where": sf.where, "ls": plural(len(cav[0])), "lreps": valgus.RepList(indices(cav[0])),
+				"rs": plural(len(cav[1])), "rreps": valgus.RepList(indices(cav[1]))}, nil)
 		}
 		if toes {
 			m := math.Max(maxKneeVsToe(cav[0], 0), maxKneeVsToe(cav[1], 1))
@@ -535,10 +537,10 @@ func (in *inference) tightHips() error {
 			depths = append(depths, r.DepthLeg)
 			deepest = math.Max(deepest, r.DepthLeg)
 		}
-		if m := mean(depths); !(m < in.threshold("shallow_depth_leg")) {
+		if m := stat.Mean(depths, nil); !(m < in.threshold("shallow_depth_leg")) {
 			continue
 		}
-		in.add(&sf, "shallow", vars{"where": sf.where, "depth": pct(100 * mean(depths)), "max_depth": pct(100 * deepest)}, nil)
+		in.add(&sf, "shallow", vars{"where": sf.where, "depth": pct(100 * stat.Mean(depths, nil)), "max_depth": pct(100 * deepest)}, nil)
 		if mostOf(len(early), len(cav), 0.5) {
 			in.add(&sf, "early_collapse", vars{"where": sf.where, "k": fmt.Sprint(len(early)), "n": fmt.Sprint(len(cav)), "n_s": plural(len(cav))}, nil)
 		}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -71,25 +73,11 @@ func newInference(rs *Rules, ss *valgus.SessionResult, th valgus.Thresholds) *in
 
 // graded: the leg was assessed and its keypoints were good enough to grade.
 func graded(rs valgus.RepSide) bool {
-	return rs.Assessed && rs.Quality != valgus.QualityPoor && sevRank(rs.Severity) >= 0
+	return rs.Assessed && rs.Quality != valgus.QualityPoor && rs.Severity.Rank() >= 0
 }
 
 // caves: the leg caves beyond the mild threshold in this rep.
-func caves(rs valgus.RepSide) bool { return sevRank(rs.Severity) >= 1 }
-
-func sevRank(s valgus.Severity) int {
-	switch s {
-	case valgus.SevNone:
-		return 0
-	case valgus.SevMild:
-		return 1
-	case valgus.SevModerate:
-		return 2
-	case valgus.SevSevere:
-		return 3
-	}
-	return -1
-}
+func caves(rs valgus.RepSide) bool { return rs.Severity.Rank() >= 1 }
 
 // angleBased: the severity was set by an angle or KASR rather than by the
 // knee's position against the toes alone.
@@ -150,24 +138,6 @@ func indices(list []valgus.RepResult) []int {
 	return out
 }
 
-// repList writes rep numbers compactly: "1-3, 5".
-func repList(idx []int) string {
-	var parts []string
-	for i := 0; i < len(idx); {
-		j := i
-		for j+1 < len(idx) && idx[j+1] == idx[j]+1 {
-			j++
-		}
-		if j > i {
-			parts = append(parts, fmt.Sprintf("%d-%d", idx[i], idx[j]))
-		} else {
-			parts = append(parts, fmt.Sprint(idx[i]))
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, ", ")
-}
-
 func plural(n int) string {
 	if n == 1 {
 		return ""
@@ -192,29 +162,6 @@ func signed(v float64) string { return plusZero(fmt.Sprintf("%+.1f", v)) }
 func pct(v float64) string { return fmt.Sprintf("%.0f", v) }
 
 func kg(v float64) string { return fmt.Sprintf("%g kg", math.Round(v*10)/10) }
-
-func mean(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
-}
-
-func stddev(v []float64) float64 {
-	if len(v) < 2 {
-		return math.NaN()
-	}
-	m := mean(v)
-	s := 0.0
-	for _, x := range v {
-		s += (x - m) * (x - m)
-	}
-	return math.Sqrt(s / float64(len(v)-1))
-}
 
 // mostOf reports whether k of n reaches the fraction f (and k >= 1).
 func mostOf(k, n int, f float64) bool {
@@ -266,7 +213,7 @@ func meanShift(full []valgus.RepResult) float64 {
 			v = append(v, r.LateralShift)
 		}
 	}
-	return mean(v)
+	return stat.Mean(v, nil)
 }
 
 func shiftDir(m float64) string {
@@ -308,7 +255,7 @@ func maxPeak(list []valgus.RepResult, s int) float64 {
 func worst(list []valgus.RepResult, s int) valgus.Severity {
 	w := valgus.SevNone
 	for _, r := range list {
-		if sevRank(r.Side[s].Severity) > sevRank(w) {
+		if r.Side[s].Severity.Rank() > w.Rank() {
 			w = r.Side[s].Severity
 		}
 	}

@@ -259,7 +259,7 @@ func (in *inference) worstSeverity() valgus.Severity {
 	w := valgus.SevNone
 	for _, sf := range in.sets {
 		for s := 0; s < 2; s++ {
-			if x := worst(sf.graded[s], s); sevRank(x) > sevRank(w) {
+			if x := worst(sf.graded[s], s); x.Rank() > w.Rank() {
 				w = x
 			}
 		}
@@ -279,7 +279,7 @@ func (in *inference) cavingReps() string {
 			}
 		}
 		if len(idx) > 0 {
-			parts = append(parts, fmt.Sprintf("%srep%s %s", sf.where, plural(len(idx)), repList(idx)))
+			parts = append(parts, fmt.Sprintf("%srep%s %s", sf.where, plural(len(idx)), valgus.RepList(idx)))
 		}
 	}
 	return strings.Join(parts, "; ")
@@ -291,7 +291,7 @@ func (in *inference) compare() (string, error) {
 	best, bestSide, bestSet := -1, 0, -1
 	for i, sf := range in.sets {
 		for s := 0; s < 2; s++ {
-			if r := sevRank(worst(sf.graded[s], s)); r > best {
+			if r := worst(sf.graded[s], s).Rank(); r > best {
 				best, bestSide, bestSet = r, s, i
 			}
 		}

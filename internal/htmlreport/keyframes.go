@@ -45,7 +45,7 @@ func pickReps(set *valgus.SetResult, g graded) (worst, best int, ok bool) {
 			if strict && (r.Partial || r.Quality == valgus.QualityPoor) {
 				continue
 			}
-			rank := sevRank(r.Severity)
+			rank := r.Severity.Rank()
 			if rank < 0 {
 				continue
 			}
@@ -54,7 +54,7 @@ func pickReps(set *valgus.SetResult, g graded) (worst, best int, ok bool) {
 				if v := g.repValue(r.Side[s]); !math.IsNaN(v) {
 					a = math.Max(a, v)
 				}
-				legs += max(0, sevRank(r.Side[s].Severity))
+				legs += max(0, r.Side[s].Severity.Rank())
 			}
 			out = append(out, cand{k, rank, legs, a})
 		}
@@ -95,20 +95,6 @@ func pickReps(set *valgus.SetResult, g graded) (worst, best int, ok bool) {
 		}
 	}
 	return w.k, b.k, true
-}
-
-func sevRank(s valgus.Severity) int {
-	switch s {
-	case valgus.SevNone:
-		return 0
-	case valgus.SevMild:
-		return 1
-	case valgus.SevModerate:
-		return 2
-	case valgus.SevSevere:
-		return 3
-	}
-	return -1
 }
 
 // keyFrames draws the worst and best reps' deepest moments. With a video

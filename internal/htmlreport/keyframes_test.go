@@ -15,7 +15,7 @@ func TestPickReps(t *testing.T) {
 		r.Side[0] = valgus.RepSide{Assessed: true, Severity: left, PeakFPPAChange: leftRise}
 		r.Side[1] = valgus.RepSide{Assessed: true, Severity: right, PeakFPPAChange: rightRise}
 		r.Severity = left // the worse of the two
-		if sevRank(right) > sevRank(left) {
+		if right.Rank() > left.Rank() {
 			r.Severity = right
 		}
 		return r

@@ -469,7 +469,7 @@ func headline(set *valgus.SetResult) string {
 	for s := 0; s < 2; s++ {
 		name := [2]string{"left", "right"}[s]
 		switch w := set.Summary.Worst[s]; {
-		case sevRank(w) >= 1:
+		case w.Rank() >= 1:
 			caving = append(caving, name)
 			worst = append(worst, string(w))
 		case w == valgus.SevNone:
@@ -568,11 +568,7 @@ func phaseWords(p string) string {
 }
 
 func shortPhase(rs valgus.RepSide) string {
-	p := rs.PeakPhase
-	if p == valgus.PhaseNone && len(rs.Basis) > 0 {
-		p = rs.KneeVsToePhase
-	}
-	switch p {
+	switch rs.ShownPhase() {
 	case valgus.PhaseDescent:
 		return "down"
 	case valgus.PhaseBottom:

@@ -125,11 +125,7 @@ func sideCell(s valgus.RepSide) string {
 }
 
 func shortPhase(s valgus.RepSide) string {
-	p := s.PeakPhase
-	if p == valgus.PhaseNone && len(s.Basis) > 0 {
-		p = s.KneeVsToePhase
-	}
-	switch p {
+	switch s.ShownPhase() {
 	case valgus.PhaseDescent:
 		return "down"
 	case valgus.PhaseBottom:

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"gonum.org/v1/gonum/stat"
 )
 
 // Disclaimer is said with every report.
@@ -61,7 +63,7 @@ func setFindings(res *SetResult, sm *SetSummary, full []RepResult, th Thresholds
 			shifts = append(shifts, r.LateralShift)
 		}
 	}
-	if m := mean(shifts); math.Abs(m) >= 0.3 {
+	if m := stat.Mean(shifts, nil); math.Abs(m) >= 0.3 {
 		dir := "right"
 		if m < 0 {
 			dir = "left"
@@ -99,7 +101,7 @@ func sideFinding(res *SetResult, s Side) string {
 			continue
 		}
 		assessed++
-		if rs.Severity.rank() >= 1 {
+		if rs.Severity.Rank() >= 1 {
 			caved = append(caved, r.Index)
 			peaks = append(peaks, rs.PeakFPPA)
 			ph := rs.PeakPhase
@@ -141,7 +143,7 @@ func sideFinding(res *SetResult, s Side) string {
 	var line string
 	if angleBased {
 		line = fmt.Sprintf("%s: caves in (%s at worst) in rep%s %s, peaking %s; peak FPPA up to %.0f deg",
-			name, worst, plural(len(caved)), repList(caved), phaseWords(phase), maxOf(peaks))
+			name, worst, plural(len(caved)), RepList(caved), phaseWords(phase), maxOf(peaks))
 		if !math.IsNaN(first.PeakFPPA) && first.Assessed {
 			line += fmt.Sprintf(" vs %.0f deg on rep 1", first.PeakFPPA)
 		}
@@ -150,7 +152,7 @@ func sideFinding(res *SetResult, s Side) string {
 		}
 	} else {
 		line = fmt.Sprintf("%s: tracks inside the line of the toes (%s at worst) in rep%s %s, most %s: up to %.0f%% of the shank length",
-			name, worst, plural(len(caved)), repList(caved), phaseWords(phase), 100*kvt)
+			name, worst, plural(len(caved)), RepList(caved), phaseWords(phase), 100*kvt)
 		if res.HeightCM > 0 {
 			line += fmt.Sprintf(" (about %.0f cm)", kvt*shankPerHeight*res.HeightCM)
 		}
@@ -158,7 +160,7 @@ func sideFinding(res *SetResult, s Side) string {
 	}
 	line += "."
 	if withOnset > 0 {
-		line += fmt.Sprintf(" It starts at about %.0f%% of the leg length down", 100*mean(onsetDepths))
+		line += fmt.Sprintf(" It starts at about %.0f%% of the leg length down", 100*stat.Mean(onsetDepths, nil))
 		if recovered == withOnset {
 			line += " and the knee comes back out by the top."
 		} else {
@@ -182,7 +184,8 @@ func phaseWords(p string) string {
 	return "at varying moments"
 }
 
-func repList(idx []int) string {
+// RepList writes rep numbers compactly: "1-3, 5".
+func RepList(idx []int) string {
 	var parts []string
 	for i := 0; i < len(idx); {
 		j := i
@@ -293,7 +296,7 @@ func appearsEvidence(lt LoadTrend) string {
 				v = append(v, x)
 			}
 		}
-		return mean(v)
+		return stat.Mean(v, nil)
 	}
 	// what the heavier sets showed, then the lighter ones when measured
 	say := func(f func(LoadPoint) float64, heavyText, lightText func(float64) string) string {

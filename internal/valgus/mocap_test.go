@@ -268,7 +268,7 @@ func TestMocapAsymmetricSquats(t *testing.T) {
 		if !(l.KneeVsToe3D > 0.15 && rr.KneeVsToe3D < 0) || !(l.KneeVsToe > 0.15 && rr.KneeVsToe < 0) {
 			t.Errorf("rep %d: knee vs toe L %.2f (3D %.2f), R %.2f (3D %.2f)", k+1, l.KneeVsToe, l.KneeVsToe3D, rr.KneeVsToe, rr.KneeVsToe3D)
 		}
-		if l.Severity.rank() < 1 || rr.Severity != SevNone {
+		if l.Severity.Rank() < 1 || rr.Severity != SevNone {
 			t.Errorf("rep %d severity L %s R %s", k+1, l.Severity, rr.Severity)
 		}
 	}
@@ -338,7 +338,7 @@ func TestMedialKneeShift(t *testing.T) {
 				}
 				// The class is at least what the documented bands give for
 				// the measured value.
-				if rs.Severity.rank() < th.KneeVsToe.Classify(rs.KneeVsToe).rank() {
+				if rs.Severity.Rank() < th.KneeVsToe.Classify(rs.KneeVsToe).Rank() {
 					t.Errorf("shift %.2f rep %d %s: knee vs toe %.2f graded %s", shift, k+1, Side(s), rs.KneeVsToe, rs.Severity)
 				}
 				if s == 0 && k == 0 {
@@ -346,10 +346,10 @@ func TestMedialKneeShift(t *testing.T) {
 				}
 				sev = maxSeverity(sev, rs.Severity)
 			}
-			if sev.rank() < prev[k] {
+			if sev.Rank() < prev[k] {
 				t.Errorf("shift %.2f rep %d: severity fell to %s", shift, k+1, sev)
 			}
-			prev[k] = sev.rank()
+			prev[k] = sev.Rank()
 			seen[sev] = true
 		}
 	}

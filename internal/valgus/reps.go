@@ -94,6 +94,16 @@ type RepResult struct {
 	Severity        Severity // worst of the assessed legs
 }
 
+// ShownPhase is the phase to show for the leg in a rep: that of its peak
+// FPPA, or, when FPPA never rose but another measure graded the leg, that
+// of its knee-vs-toes peak.
+func (rs RepSide) ShownPhase() string {
+	if rs.PeakPhase == PhaseNone && len(rs.Basis) > 0 {
+		return rs.KneeVsToePhase
+	}
+	return rs.PeakPhase
+}
+
 func assessRep(k int, r motion.Rep, working string, res *SetResult, depth, times []float64, th Thresholds, opt Options) RepResult {
 	nan := math.NaN()
 	fr := res.Frames

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -45,14 +46,14 @@ func FitTrend(x, y []float64) Trend {
 		return t
 	}
 	third := max(1, n/3)
-	t.FirstMean, t.LastMean = mean(y[:third]), mean(y[n-third:])
+	t.FirstMean, t.LastMean = stat.Mean(y[:third], nil), stat.Mean(y[n-third:], nil)
 	if n < 3 {
 		if n == 2 && x[1] != x[0] {
 			t.Slope = (y[1] - y[0]) / (x[1] - x[0])
 		}
 		return t
 	}
-	mx, my := mean(x), mean(y)
+	mx, my := stat.Mean(x, nil), stat.Mean(y, nil)
 	var sxx, sxy float64
 	for i := range x {
 		sxx += (x[i] - mx) * (x[i] - mx)
@@ -80,29 +81,6 @@ func FitTrend(x, y []float64) Trend {
 		t.Verdict = TrendUnclear
 	}
 	return t
-}
-
-func mean(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
-}
-
-func stddev(v []float64) float64 {
-	if len(v) < 2 {
-		return math.NaN()
-	}
-	m := mean(v)
-	s := 0.0
-	for _, x := range v {
-		s += (x - m) * (x - m)
-	}
-	return math.Sqrt(s / float64(len(v)-1))
 }
 
 // Asymmetry compares the legs over a set.
@@ -236,7 +214,7 @@ func asymmetry(full []RepResult, th Thresholds) Asymmetry {
 	if len(d) == 0 {
 		return a
 	}
-	a.MeanDiffDeg = mean(d)
+	a.MeanDiffDeg = stat.Mean(d, nil)
 	same := 0
 	for _, x := range d {
 		if (x > 0) == (a.MeanDiffDeg > 0) {
@@ -283,7 +261,7 @@ func consistency(res *SetResult, full []RepResult, s Side) Consistency {
 			curves = append(curves, curve)
 		}
 	}
-	c.PeakSDDeg = stddev(peaks)
+	c.PeakSDDeg = stat.StdDev(peaks, nil)
 	if len(curves) >= 2 {
 		sum := 0.0
 		for j := 0; j < pts; j++ {
@@ -291,7 +269,7 @@ func consistency(res *SetResult, full []RepResult, s Side) Consistency {
 			for k := range curves {
 				col[k] = curves[k][j]
 			}
-			m := mean(col)
+			m := stat.Mean(col, nil)
 			for _, v := range col {
 				sum += (v - m) * (v - m)
 			}
@@ -366,7 +344,7 @@ func AnalyzeSession(sets []*SetResult, th *Thresholds) (*SessionResult, error) {
 				slopes = append(slopes, f.Slope)
 			}
 		}
-		ss.MeanFatigueSlope[s] = mean(slopes)
+		ss.MeanFatigueSlope[s] = stat.Mean(slopes, nil)
 		ss.Load[s] = loadTrend(sets, Side(s))
 	}
 	ss.Findings = sessionFindings(ss, t)
@@ -409,7 +387,7 @@ func loadTrend(sets []*SetResult, s Side) LoadTrend {
 		if len(fresh) == 0 {
 			continue
 		}
-		p.FreshPeakDeg, p.Severity = mean(fresh), sev
+		p.FreshPeakDeg, p.Severity = stat.Mean(fresh, nil), sev
 		lt.Points = append(lt.Points, p)
 	}
 	sort.SliceStable(lt.Points, func(i, j int) bool { return lt.Points[i].LoadKG < lt.Points[j].LoadKG })
@@ -427,7 +405,7 @@ func loadTrend(sets []*SetResult, s Side) LoadTrend {
 	}
 	lt.Per10KG = FitTrend(x, y)
 	// Smallest load from which every heavier set shows valgus.
-	present := func(p LoadPoint) bool { return p.Severity.rank() >= 1 }
+	present := func(p LoadPoint) bool { return p.Severity.Rank() >= 1 }
 	from := -1
 	for i := len(lt.Points) - 1; i >= 0; i-- {
 		if !present(lt.Points[i]) {

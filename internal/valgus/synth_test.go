@@ -56,7 +56,7 @@ func TestSyntheticFatigueTrend(t *testing.T) {
 			t.Errorf("seed %d: asymmetry %+v", seed, res.Summary.Asymmetry)
 		}
 		first, last := res.Reps[0].Side[Right], res.Reps[7].Side[Right]
-		if first.Severity != SevNone || last.Severity.rank() < 2 {
+		if first.Severity != SevNone || last.Severity.Rank() < 2 {
 			t.Errorf("seed %d: right severity rep 1 %s, rep 8 %s", seed, first.Severity, last.Severity)
 		}
 		if last.PeakPhase != PhaseBottom || !last.HasOnset || !last.Recovered || last.OnsetDepth <= 0 || last.OnsetDepth >= res.Reps[7].DepthLeg {
@@ -123,13 +123,13 @@ func TestSyntheticMovements(t *testing.T) {
 		}
 		rs := r.Side[Right]
 		// Graded against the single-leg FPPA norms for the given sex.
-		if got := Defaults().SingleLeg(SexFemale).Classify(rs.PeakFPPA); rs.Severity.rank() < got.rank() || !strings.Contains(strings.Join(rs.Basis, ","), "fppa") && got != SevNone {
+		if got := Defaults().SingleLeg(SexFemale).Classify(rs.PeakFPPA); rs.Severity.Rank() < got.Rank() || !strings.Contains(strings.Join(rs.Basis, ","), "fppa") && got != SevNone {
 			t.Fatalf("rep %d: FPPA %.1f graded %s (%v), norms say %s", r.Index, rs.PeakFPPA, rs.Severity, rs.Basis, got)
 		}
 	}
 	male := analyse(t, film(t, synth.Lifter{Movement: synth.SingleLegSquat, Reps: 3, DepthM: 0.3, RightValgusDeg: []float64{12}}, track.Camera{}, 0.5, 3), Options{Sex: SexMale})
 	for k := range male.Reps {
-		if male.Reps[k].Side[Right].Severity.rank() < single.Reps[k].Side[Right].Severity.rank() {
+		if male.Reps[k].Side[Right].Severity.Rank() < single.Reps[k].Side[Right].Severity.Rank() {
 			t.Errorf("rep %d: male norms graded lower than female", k+1)
 		}
 	}
@@ -230,7 +230,7 @@ func TestSyntheticViewAndFraming(t *testing.T) {
 	// needs more than half the frames), long enough to spoil that rep.
 	lowConf := film(t, synth.Lifter{Reps: 2, RightValgusDeg: []float64{14}}, track.Camera{}, 0.5, 3)
 	ref := analyse(t, lowConf, Options{})
-	if len(ref.Reps) != 2 || ref.Reps[0].Side[Right].Severity.rank() < SevMild.rank() {
+	if len(ref.Reps) != 2 || ref.Reps[0].Side[Right].Severity.Rank() < SevMild.Rank() {
 		t.Fatalf("reference: %d reps, rep 1 right %s", len(ref.Reps), ref.Reps[0].Side[Right].Severity)
 	}
 	r0 := ref.Reps[0]

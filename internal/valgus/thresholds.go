@@ -24,7 +24,9 @@ const (
 )
 
 // rank orders severities; unknown and not-assessed rank below none.
-func (s Severity) rank() int {
+// Rank orders the classes: none 0, mild 1, moderate 2, severe 3; -1 for
+// unknown and not assessed.
+func (s Severity) Rank() int {
 	switch s {
 	case SevMild:
 		return 1
@@ -39,7 +41,7 @@ func (s Severity) rank() int {
 }
 
 func maxSeverity(a, b Severity) Severity {
-	if b.rank() > a.rank() {
+	if b.Rank() > a.Rank() {
 		return b
 	}
 	return a
