@@ -14,12 +14,12 @@ import (
 	"math"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/testenv"
+	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
 // encodingVariant is a way of re-encoding a clip.
@@ -168,9 +168,12 @@ func compareAnalyses(a, b stableDoc) []string {
 		if ra.Partial != rb.Partial || ra.WorkingLeg != rb.WorkingLeg {
 			add("rep %d: partial %v, working leg %s; the original: %v, %s", i+1, rb.Partial, rb.WorkingLeg, ra.Partial, ra.WorkingLeg)
 		}
-		for _, p := range [][3]any{{"start", ra.StartS, rb.StartS}, {"bottom", ra.BottomS, rb.BottomS}, {"end", ra.EndS, rb.EndS}} {
-			if d := math.Abs(p[1].(float64) - p[2].(float64)); d > stableTimeS {
-				add("rep %d: %s at %.2f s; the original %.2f s", i+1, p[0], p[2], p[1])
+		for _, p := range []struct {
+			name   string
+			ta, tb float64
+		}{{"start", ra.StartS, rb.StartS}, {"bottom", ra.BottomS, rb.BottomS}, {"end", ra.EndS, rb.EndS}} {
+			if math.Abs(p.ta-p.tb) > stableTimeS {
+				add("rep %d: %s at %.2f s; the original %.2f s", i+1, p.name, p.tb, p.ta)
 			}
 		}
 		// KASR grades squats on both legs only
@@ -235,10 +238,9 @@ func largestDifferences(a, b stableDoc) string {
 // adjacentSeverity: the same grade, or neighbours on the scale none, mild,
 // moderate, severe ("unknown" and "not_assessed" only equal themselves).
 func adjacentSeverity(a, b string) bool {
-	scale := []string{"none", "mild", "moderate", "severe"}
-	ia, ib := slices.Index(scale, a), slices.Index(scale, b)
-	if ia < 0 || ib < 0 {
+	ra, rb := valgus.Severity(a).Rank(), valgus.Severity(b).Rank()
+	if ra < 0 || rb < 0 {
 		return a == b
 	}
-	return ia-ib <= 1 && ib-ia <= 1
+	return ra-rb <= 1 && rb-ra <= 1
 }
