@@ -332,13 +332,27 @@ func TestAnalysisReadsTheTrack(t *testing.T) {
 	if len(out.Reps) != 6 || out.Movement != valgus.MoveBilateralSquat {
 		t.Fatalf("%d reps, %s", len(out.Reps), out.Movement)
 	}
+	// Boundary tolerances: the largest error measured here (`go test
+	// ./internal/sim -run TestAnalysisReadsTheTrack -v` logs each rep's),
+	// rounded up to the millisecond, plus one frame (1/30 s) of margin.
+	// Measured: every rep starts 0.0330 s early and ends 0.0381 s late, and
+	// its lowest point lies inside the truth's bottom phase; the same for
+	// noise seeds 1 to 40.
+	const frame = 1 / 30.0
+	const startTol, endTol, bottomTol = 0.034 + frame, 0.039 + frame, frame
 	for i, r := range out.Reps {
 		got, want := r.Side[valgus.Right].PeakFPPAChange, res.Truth.Reps[i].Right.PeakChange
 		if math.Abs(got-want) > 2 {
 			t.Errorf("rep %d: analysis peak FPPA change %.1f°, truth %.1f°", i+1, got, want)
 		}
-		if math.Abs(r.StartS-res.Truth.Reps[i].Analysed.Start) > 0.15 || math.Abs(r.EndS-res.Truth.Reps[i].Analysed.End) > 0.15 {
-			t.Errorf("rep %d: analysis %.2f..%.2f s, truth %.2f..%.2f s", i+1, r.StartS, r.EndS, res.Truth.Reps[i].Analysed.Start, res.Truth.Reps[i].Analysed.End)
+		tb := res.Truth.Reps[i].Analysed
+		outside := math.Max(0, math.Max(tb.BottomStart-r.BottomS, r.BottomS-tb.BottomEnd))
+		t.Logf("rep %d errors: start %+.4f s, end %+.4f s, lowest point %.4f s outside the bottom phase", i+1, r.StartS-tb.Start, r.EndS-tb.End, outside)
+		if math.Abs(r.StartS-tb.Start) > startTol || math.Abs(r.EndS-tb.End) > endTol {
+			t.Errorf("rep %d: analysis %.3f..%.3f s, truth %.3f..%.3f s (within %.3f and %.3f s)", i+1, r.StartS, r.EndS, tb.Start, tb.End, startTol, endTol)
+		}
+		if outside > bottomTol {
+			t.Errorf("rep %d: lowest point at %.3f s, truth's bottom phase %.3f..%.3f s", i+1, r.BottomS, tb.BottomStart, tb.BottomEnd)
 		}
 	}
 	if f := out.Summary.Fatigue[valgus.Right]; f.Verdict != valgus.TrendWorsening {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/kneetrack/kneetrack/internal/render"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
 // Frame is one simulated video frame.
@@ -135,20 +134,6 @@ func (r *Result) project(cam track.Camera) *track.Track {
 // Project returns where cam sees a scene point, in pixels.
 func Project(cam track.Camera, p Vec3) (x, y float64, ok bool) {
 	return cam.ProjectPoint(p.X, -p.Y, p.Z)
-}
-
-// fppa is a leg's FPPA in degrees as cam sees skeleton sk.
-func fppa(cam track.Camera, sk *skeleton, side Side) float64 {
-	v := func(p Vec3) valgus.Vec2 {
-		x, y, _ := cam.ProjectPoint(p.X, -p.Y, p.Z)
-		return valgus.Vec2{X: x, Y: y}
-	}
-	l, o := sk.pose.Legs[side], sk.pose.Legs[1-side]
-	a, ok := valgus.FPPA(v(l.Hip), v(l.Knee), v(l.Ankle), v(o.Hip))
-	if !ok {
-		return math.NaN()
-	}
-	return a
 }
 
 // solveTurn finds the inward turn of a knee's bending plane (degrees) at

@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
 // Truth is what the simulated set really contains, as the camera sees it.
@@ -198,23 +197,14 @@ func (r *Result) truth(d dims, ts []repClock, turns [][2]float64, cam track.Came
 		tr.WorkingLeg = s.WorkingLeg().String()
 		tr.Lifter.StanceM = 0
 	}
-	// FPPA of every frame from the exact 2D track.
-	ex := r.Exact
-	idx := func(n string) int { return ex.Index(n) }
-	type legIdx struct{ hip, knee, ankle, other int }
-	li := [2]legIdx{
-		{idx(track.LeftHip), idx(track.LeftKnee), idx(track.LeftAnkle), idx(track.RightHip)},
-		{idx(track.RightHip), idx(track.RightKnee), idx(track.RightAnkle), idx(track.LeftHip)},
-	}
-	v2 := func(p track.Point) valgus.Vec2 { return valgus.Vec2{X: p.X, Y: p.Y} }
-	fp := make([][2]float64, len(ex.Frames))
-	for i, f := range ex.Frames {
+	// FPPA of every frame from the known skeleton as cam sees it (see
+	// legFPPA: computed independently of the analysis's own FPPA).
+	view := viewerOf(cam)
+	fp := make([][2]float64, len(r.Frames))
+	for i, f := range r.Frames {
 		for sd := range 2 {
-			a, ok := valgus.FPPA(v2(f.Points[li[sd].hip]), v2(f.Points[li[sd].knee]), v2(f.Points[li[sd].ankle]), v2(f.Points[li[sd].other]))
-			if !ok {
-				a = math.NaN()
-			}
-			fp[i][sd] = a
+			l, o := f.Pose.Legs[sd], f.Pose.Legs[1-sd]
+			fp[i][sd] = legFPPA(view, l.Hip, l.Knee, l.Ankle, o.Hip)
 		}
 	}
 	for i, f := range r.Frames {
