@@ -10,7 +10,8 @@ import (
 
 // BenchmarkStages times each stage of one tracked frame on a real 1280x720
 // frame: the crop alone, the detector (letterbox crop + model + decode),
-// and a landmark step (crop + model) per model.
+// and a landmark step (crop + model) per model, and blazepose-full's with
+// mirror averaging (crop + model on the crop and on its mirror image).
 func BenchmarkStages(b *testing.B) {
 	path := testenv.SharedFile(b, "media/goblet-squat-front.mp4")
 	im := decodeFrame(b, path, 100)
@@ -41,7 +42,7 @@ func BenchmarkStages(b *testing.B) {
 	for _, name := range ModelNames() {
 		b.Run(name, func(b *testing.B) {
 			testenv.ModelFiles(b, name)
-			est, err := newEstimator(modelsDir(b), name, 0)
+			est, err := newEstimator(modelsDir(b), name, 0, false)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -53,6 +54,19 @@ func BenchmarkStages(b *testing.B) {
 			}
 		})
 	}
+	b.Run(ModelBlazePoseFull+"/mirror-average", func(b *testing.B) {
+		testenv.ModelFiles(b, ModelBlazePoseFull)
+		est, err := newEstimator(modelsDir(b), ModelBlazePoseFull, 0, true)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer est.Close()
+		for b.Loop() {
+			if _, err := est.Estimate(ctx, im, roi); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // BenchmarkRun tracks the first 4 seconds (121 frames) of the goblet clip

@@ -55,6 +55,11 @@ type BlazePose struct {
 	rgb      []float32
 	hasWorld bool
 	threads  int // for the crop
+	// mirror turns mirror averaging on (SetMirrorAverage); partner holds
+	// its side table, ld and world the first run's outputs.
+	mirror    bool
+	partner   []int
+	ld, world []float32
 }
 
 // NewBlazePose prepares a BlazePose landmark model for inference, checking
@@ -87,6 +92,18 @@ func NewBlazePose(m *nn.Model, threads int) (*BlazePose, error) {
 // Close releases the model's worker goroutines.
 func (b *BlazePose) Close() { b.runner.Close() }
 
+// SetMirrorAverage turns mirror averaging on or off (default off): when on,
+// Estimate runs the model a second time on the left-right mirror image of
+// the crop, maps those landmarks back (sides exchanged) and averages the
+// two, so that the result does not depend on which side of the picture a
+// limb is on. It doubles the model's cost.
+func (b *BlazePose) SetMirrorAverage(on bool) {
+	b.mirror = on
+	if on && b.partner == nil {
+		b.partner = mirrorPartners(track.BlazePose33().Keypoints)
+	}
+}
+
 // Estimate runs the landmark model on the part of im inside roi and returns
 // the 33 body landmarks in image coordinates.
 func (b *BlazePose) Estimate(ctx context.Context, im Image, roi ROI) (Pose, error) {
@@ -98,30 +115,64 @@ func (b *BlazePose) Estimate(ctx context.Context, im Image, roi ROI) (Pose, erro
 	}
 	toImage := roi.ToImage(blazePoseSize, blazePoseSize)
 	crop(im, toImage, blazePoseSize, blazePoseSize, b.rgb, b.threads)
-	in := b.runner.InputFloat32()
-	for i, v := range b.rgb {
-		in[i] = v / 255
-	}
-	if err := b.runner.Run(ctx); err != nil {
-		return Pose{}, fmt.Errorf("blazepose: %w", err)
-	}
-	ld, _, err := b.runner.Output("ld_3d")
+	ld, world, flag, err := b.run(ctx, false)
 	if err != nil {
-		return Pose{}, fmt.Errorf("blazepose: %w", err)
+		return Pose{}, err
 	}
-	flag, _, err := b.runner.Output("output_poseflag")
-	if err != nil {
-		return Pose{}, fmt.Errorf("blazepose: %w", err)
-	}
-	var world []float32
-	if b.hasWorld {
-		if world, _, err = b.runner.Output("world_3d"); err != nil {
-			return Pose{}, fmt.Errorf("blazepose: %w", err)
+	if b.mirror {
+		// Keep the first run's outputs: the runner reuses its buffers.
+		b.ld = append(b.ld[:0], ld...)
+		b.world = append(b.world[:0], world...)
+		ld, world = b.ld, b.world
+		if !b.hasWorld {
+			world = nil
 		}
+		mld, mworld, mflag, err := b.run(ctx, true)
+		if err != nil {
+			return Pose{}, err
+		}
+		averageMirroredBlazePose(ld, world, mld, mworld, b.partner, blazePoseSize)
+		flag = (flag + mflag) / 2
 	}
 	p := decodeBlazePose(ld, world, roi, toImage)
-	p.Score = float64(flag[0]) // the model applies the sigmoid itself
+	p.Score = flag
 	return p, nil
+}
+
+// run feeds the crop in b.rgb (mirrored left to right when mirrored is
+// set) to the model and returns its landmarks, world landmarks (nil for a
+// model without them) and pose flag. The slices are the runner's own,
+// valid until the next run.
+func (b *BlazePose) run(ctx context.Context, mirrored bool) (ld, world []float32, flag float64, err error) {
+	in := b.runner.InputFloat32()
+	if mirrored {
+		for y := range blazePoseSize {
+			for x := range blazePoseSize {
+				o, m := (y*blazePoseSize+x)*3, mirroredIndex(x, y, blazePoseSize)
+				in[o], in[o+1], in[o+2] = b.rgb[m]/255, b.rgb[m+1]/255, b.rgb[m+2]/255
+			}
+		}
+	} else {
+		for i, v := range b.rgb {
+			in[i] = v / 255
+		}
+	}
+	if err := b.runner.Run(ctx); err != nil {
+		return nil, nil, 0, fmt.Errorf("blazepose: %w", err)
+	}
+	if ld, _, err = b.runner.Output("ld_3d"); err != nil {
+		return nil, nil, 0, fmt.Errorf("blazepose: %w", err)
+	}
+	f, _, err := b.runner.Output("output_poseflag")
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("blazepose: %w", err)
+	}
+	if b.hasWorld {
+		if world, _, err = b.runner.Output("world_3d"); err != nil {
+			return nil, nil, 0, fmt.Errorf("blazepose: %w", err)
+		}
+	}
+	return ld, world, float64(f[0]), nil // the model applies the sigmoid itself
 }
 
 // decodeBlazePose maps the landmark model's outputs to image coordinates:

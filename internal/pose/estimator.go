@@ -113,21 +113,32 @@ func loadModel(dir, name string) (*nn.Model, error) {
 	return m, nil
 }
 
-// newEstimator loads the named landmark model.
-func newEstimator(dir, name string, threads int) (estimator, error) {
+// newEstimator loads the named landmark model, with mirror averaging on
+// when mirror is set.
+func newEstimator(dir, name string, threads int, mirror bool) (estimator, error) {
 	switch name {
 	case ModelBlazePoseLite, ModelBlazePoseFull, ModelBlazePoseHeavy:
 		m, err := loadModel(dir, name)
 		if err != nil {
 			return nil, err
 		}
-		return NewBlazePose(m, threads)
+		b, err := NewBlazePose(m, threads)
+		if err != nil {
+			return nil, err
+		}
+		b.SetMirrorAverage(mirror)
+		return b, nil
 	case ModelMoveNetLightning, ModelMoveNetThunder:
 		m, err := loadModel(dir, name)
 		if err != nil {
 			return nil, err
 		}
-		return NewMoveNet(m, threads)
+		mn, err := NewMoveNet(m, threads)
+		if err != nil {
+			return nil, err
+		}
+		mn.SetMirrorAverage(mirror)
+		return mn, nil
 	}
 	return nil, fmt.Errorf("unknown pose model %q: use one of %s", name, strings.Join(ModelNames(), ", "))
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/kneetrack/kneetrack/internal/nn"
+	"github.com/kneetrack/kneetrack/internal/track"
 )
 
 // MoveNet runs a MoveNet single-pose model (lightning 192 or thunder 256)
@@ -20,6 +21,11 @@ type MoveNet struct {
 	output  string
 	rgb     []float32
 	threads int // for the crop
+	// mirror turns mirror averaging on (SetMirrorAverage); partner holds
+	// its side table, out the first run's output.
+	mirror  bool
+	partner []int
+	out     []float32
 }
 
 const movenetKeypoints = 17
@@ -46,6 +52,15 @@ func NewMoveNet(m *nn.Model, threads int) (*MoveNet, error) {
 // Close releases the model's worker goroutines.
 func (m *MoveNet) Close() { m.runner.Close() }
 
+// SetMirrorAverage turns mirror averaging on or off (default off), as
+// BlazePose.SetMirrorAverage.
+func (m *MoveNet) SetMirrorAverage(on bool) {
+	m.mirror = on
+	if on && m.partner == nil {
+		m.partner = mirrorPartners(track.COCO17().Keypoints)
+	}
+}
+
 // Estimate runs MoveNet on the part of im inside roi (its rotation is
 // ignored: MoveNet is trained on upright crops) and returns the 17
 // keypoints in image coordinates. Pose.Score is the mean keypoint score.
@@ -59,19 +74,49 @@ func (m *MoveNet) Estimate(ctx context.Context, im Image, roi ROI) (Pose, error)
 	roi.Rotation = 0
 	toImage := roi.ToImage(m.size, m.size)
 	crop(im, toImage, m.size, m.size, m.rgb, m.threads)
-	in := m.runner.InputInt32()
-	for i, v := range m.rgb {
-		in[i] = int32(math.Round(float64(v)))
-	}
-	if err := m.runner.Run(ctx); err != nil {
-		return Pose{}, fmt.Errorf("movenet: %w", err)
-	}
-	out, _, err := m.runner.Output(m.output)
+	out, err := m.run(ctx, false)
 	if err != nil {
-		return Pose{}, fmt.Errorf("movenet: %w", err)
+		return Pose{}, err
+	}
+	if m.mirror {
+		m.out = append(m.out[:0], out...) // the runner reuses its buffer
+		out = m.out
+		mout, err := m.run(ctx, true)
+		if err != nil {
+			return Pose{}, err
+		}
+		averageMirroredMoveNet(out, mout, m.partner)
 	}
 	return decodeMoveNet(out, roi, toImage, m.size), nil
 }
+
+// run feeds the crop in m.rgb (mirrored left to right when mirrored is
+// set) to the model and returns its output, the runner's own slice.
+func (m *MoveNet) run(ctx context.Context, mirrored bool) ([]float32, error) {
+	in := m.runner.InputInt32()
+	if mirrored {
+		for y := range m.size {
+			for x := range m.size {
+				o, s := (y*m.size+x)*3, mirroredIndex(x, y, m.size)
+				in[o], in[o+1], in[o+2] = roundInt32(m.rgb[s]), roundInt32(m.rgb[s+1]), roundInt32(m.rgb[s+2])
+			}
+		}
+	} else {
+		for i, v := range m.rgb {
+			in[i] = roundInt32(v)
+		}
+	}
+	if err := m.runner.Run(ctx); err != nil {
+		return nil, fmt.Errorf("movenet: %w", err)
+	}
+	out, _, err := m.runner.Output(m.output)
+	if err != nil {
+		return nil, fmt.Errorf("movenet: %w", err)
+	}
+	return out, nil
+}
+
+func roundInt32(v float32) int32 { return int32(math.Round(float64(v))) }
 
 // decodeMoveNet maps MoveNet's output (17 x (y, x, score), positions as
 // fractions of the crop) to image coordinates.

@@ -24,6 +24,13 @@ type Options struct {
 	ModelsDir string
 	// Threads is the number of goroutines per inference (0: all cores).
 	Threads int
+	// MirrorAverage runs the landmark model a second time on the mirror
+	// image of every crop and averages the two results, sides exchanged
+	// (test-time flip augmentation). The models are not mirror-symmetric:
+	// without it a knee's angle in the picture depends by a few degrees on
+	// which side of the picture the leg is on (docs/pose.md, "Mirrored
+	// video"). It doubles the landmark model's cost.
+	MirrorAverage bool
 	// Pick, when set, chooses the person at the normalised point
 	// (PickX, PickY) of the first frame instead of the likeliest lifter.
 	Pick         bool
@@ -268,7 +275,7 @@ func Run(ctx context.Context, path string, opts Options) (*Result, error) {
 
 // newFinder loads the detector and the landmark model.
 func newFinder(opts Options) (finder, error) {
-	est, err := newEstimator(opts.ModelsDir, opts.Model, opts.Threads)
+	est, err := newEstimator(opts.ModelsDir, opts.Model, opts.Threads, opts.MirrorAverage)
 	if err != nil {
 		return finder{}, err
 	}
