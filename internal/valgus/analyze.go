@@ -140,7 +140,7 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 		res.MovementReason = "given by the user"
 	}
 
-	res.View = mergeOutOfFrame(estimateView(&b, reps, bl, th), res.View.OutOfFrame)
+	res.View = mergeOutOfFrame(estimateView(&b, bl, standing, t.Skeleton, th), res.View.OutOfFrame)
 	if res.View.View == ViewSide && !res.MovementGiven && res.Movement != MoveNone {
 		res.Movement, res.MovementReason = MoveUnknown, "not recognised from a side view"
 	}

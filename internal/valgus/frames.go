@@ -46,6 +46,7 @@ type series struct {
 
 func extract(t *track.Track, name string, minConf float64) series {
 	n := len(t.Frames)
+	w, h := float64(t.Video.Width), float64(t.Video.Height)
 	s := series{pos: make([]Vec2, n), ok: make([]bool, n), good: make([]bool, n),
 		world: make([]track.Vec3, n), hasW: make([]bool, n)}
 	k := t.Index(name)
@@ -58,10 +59,19 @@ func extract(t *track.Track, name string, minConf float64) series {
 		s.pos[i] = Vec2{p.X, p.Y}
 		s.ok[i] = p.Valid()
 		s.good[i] = s.ok[i] && p.Conf >= minConf && !p.Filled
+		if s.good[i] && w > 0 && h > 0 {
+			// A point on or beyond the picture's edge is a guess: the pose
+			// model clamps or extrapolates what it cannot see.
+			s.good[i] = p.X > edgePx && p.X < w-edgePx && p.Y > edgePx && p.Y < h-edgePx
+		}
 		s.world[i], s.hasW[i] = p.World, p.HasWorld
 	}
 	return s
 }
+
+// edgePx: keypoints within this many pixels of the picture's edge (or
+// beyond it) are not trusted.
+const edgePx = 2
 
 // body holds the keypoint series the analysis uses.
 type body struct {
@@ -69,11 +79,17 @@ type body struct {
 	up                                    track.Vec3 // world up, when world positions exist
 	hasUp                                 bool
 	n                                     int
+	// yawSin is Baseline.FeetYawSin once the baseline is known (NaN
+	// before, or without feet): kneePos then takes the camera's angle
+	// out of the knee's sideways position.
+	yawSin           float64
+	thighPx, shankPx [2]float64
 }
 
 func newBody(t *track.Track, minConf float64) body {
 	var b body
 	b.n = len(t.Frames)
+	b.yawSin = math.NaN()
 	names := [2][6]string{
 		{track.LeftHip, track.LeftKnee, track.LeftAnkle, track.LeftHeel, track.LeftFootIndex, track.LeftShoulder},
 		{track.RightHip, track.RightKnee, track.RightAnkle, track.RightHeel, track.RightFootIndex, track.RightShoulder},
@@ -124,6 +140,14 @@ type Baseline struct {
 	HipHeightPx     float64 // mid-hip above the lower ankle
 	FPPA            [2]float64
 	KneeMedialPx    [2]float64 // knee's medial offset from its ankle
+	// MKDPx is the knee's medial offset from its hip-ankle line, in pixels;
+	// MKD3D the same in 3D (leg lengths), NaN without world positions.
+	MKDPx [2]float64
+	MKD3D [2]float64
+	// FeetYawSin is the sine of the camera's angle to the lifter, signed as
+	// a forward-pointing segment shifts sideways in the picture (+x), read
+	// from the feet (see feetYaw); NaN without seen heels and toes.
+	FeetYawSin      float64
 	KASR            float64
 	KneeVsToe       [2]float64 // NaN without feet
 	ToeOutDeg       [2]float64 // NaN without feet
@@ -132,10 +156,6 @@ type Baseline struct {
 	PelvisDeg       float64
 	ShiftPx         float64 // mid-hip minus mid-ankle, towards the lifter's right
 	TrunkLateralDeg float64
-	// kneeHipCM and kneeHipDM are the standing knee-minus-hip horizontal
-	// offsets, averaged over the legs (common mode) and half their
-	// difference (differential), for the view check.
-	kneeHipCM, kneeHipDM float64
 	// FacingCamera is true when the lifter's left hip appears on the
 	// picture's right (a normal front view); false for a view from behind or
 	// a mirrored video. Signs do not depend on it.
@@ -156,9 +176,23 @@ type SideFrame struct {
 	KneeVsToe    float64 // knee medial of the toe tip, fraction of standing shank
 	KneeVsToe3D  float64 // same from 3D world positions, fraction of 3D shank
 	KneeMedial   float64 // change of the knee's medial offset from its ankle, fraction of standing shank
-	ToeOutDeg    float64
-	Usable       bool // hip, knee and ankle found
-	Reliable     bool // and all three observed with confidence >= MinConfidence
+	// MKD is the change from standing of the knee's medial displacement
+	// from its hip-ankle line (horizontally in the picture), in leg
+	// lengths: the linear counterpart of FPPA, which a thigh seen end on
+	// cannot blow up. MKD3D is the same from 3D world positions, measured
+	// across the pelvis (so camera yaw does not enter), NaN without them.
+	MKD, MKD3D float64
+	// CaveDeg is how far the knee turned in towards the midline, past its
+	// standing line, as an angle of its bending plane (degrees; 0 tracking
+	// straight, + inward): its medial displacement (MKD) as far as the two
+	// knees together closed in (kneeCave), over the distance the bent knee
+	// stands out from its hip-ankle line (bendOffset). NaN when the knee is
+	// too straight to say (the angle of a nearly straight leg's bending
+	// plane is noise) or a point is missing.
+	CaveDeg   float64
+	ToeOutDeg float64
+	Usable    bool // hip, knee and ankle found
+	Reliable  bool // and all three observed with confidence >= MinConfidence
 }
 
 // FrameMetrics holds the metrics of one frame.
@@ -169,8 +203,10 @@ type FrameMetrics struct {
 	Phase motion.Phase
 	Side  [2]SideFrame
 	KASR  float64
-	// KASRChange is KASR minus standing KASR.
+	// KASRChange is KASR minus standing KASR; KASRRel is KASR over
+	// standing KASR.
 	KASRChange     float64
+	KASRRel        float64
 	StanceHip      float64
 	StanceShoulder float64
 	// PelvisDropDeg is the tilt of the hip line relative to standing,
@@ -275,7 +311,6 @@ func (b *body) baseline(frames []int, legPx, standPx float64) Baseline {
 		return median(v)
 	}
 	for s := 0; s < 2; s++ {
-		o := 1 - s
 		bl.ThighPx[s] = med(func(i int) float64 {
 			if !b.legOK(s, i) {
 				return math.NaN()
@@ -288,14 +323,22 @@ func (b *body) baseline(frames []int, legPx, standPx float64) Baseline {
 			}
 			return b.ankle[s].pos[i].Sub(b.knee[s].pos[i]).Norm()
 		})
+	}
+	// the camera's angle first: the knee's measures take it out (kneePos)
+	bl.FeetYawSin = b.feetYawSin(frames, bl.ShankPx)
+	b.yawSin, b.thighPx, b.shankPx = bl.FeetYawSin, bl.ThighPx, bl.ShankPx
+	for s := 0; s < 2; s++ {
+		o := 1 - s
 		bl.FPPA[s] = med(func(i int) float64 {
 			if !b.legOK(s, i) || !b.hip[o].ok[i] {
 				return math.NaN()
 			}
-			a, _ := FPPA(b.hip[s].pos[i], b.knee[s].pos[i], b.ankle[s].pos[i], b.hip[o].pos[i])
+			a, _ := FPPA(b.hip[s].pos[i], b.kneePos(s, i), b.ankle[s].pos[i], b.hip[o].pos[i])
 			return a
 		})
 		bl.KneeMedialPx[s] = med(func(i int) float64 { return b.kneeMedialPx(s, i) })
+		bl.MKDPx[s] = med(func(i int) float64 { return b.mkdPx(s, i) })
+		bl.MKD3D[s] = med(func(i int) float64 { return b.mkd3D(s, i) })
 		bl.KneeVsToe[s] = med(func(i int) float64 { return b.kneeVsToePx(s, i) }) / bl.ShankPx[s]
 		bl.ToeOutDeg[s] = med(func(i int) float64 { return b.toeOut(s, i, bl.ShankPx[s]) })
 	}
@@ -318,18 +361,6 @@ func (b *body) baseline(frames []int, legPx, standPx float64) Baseline {
 	bl.PelvisDeg = med(func(i int) float64 { return b.pelvis(i) })
 	bl.ShiftPx = med(func(i int) float64 { return b.shiftPx(i) })
 	bl.TrunkLateralDeg = med(func(i int) float64 { return b.trunkLateral(i) })
-	bl.kneeHipCM = med(func(i int) float64 {
-		if !b.legOK(0, i) || !b.legOK(1, i) {
-			return math.NaN()
-		}
-		return (b.knee[0].pos[i].X - b.hip[0].pos[i].X + b.knee[1].pos[i].X - b.hip[1].pos[i].X) / 2
-	})
-	bl.kneeHipDM = med(func(i int) float64 {
-		if !b.legOK(0, i) || !b.legOK(1, i) {
-			return math.NaN()
-		}
-		return (b.knee[0].pos[i].X - b.hip[0].pos[i].X - b.knee[1].pos[i].X + b.hip[1].pos[i].X) / 2
-	})
 	facing := med(func(i int) float64 {
 		if !b.hipsOK(i) {
 			return math.NaN()
@@ -348,10 +379,165 @@ func (b *body) kneeMedialPx(s, i int) float64 {
 	return MedialOffset(b.knee[s].pos[i], b.ankle[s].pos[i], MedialDir(b.hip[s].pos[i], b.hip[o].pos[i]))
 }
 
+// mkdPx is the knee's medial offset from the line through its hip and
+// ankle, horizontally at the knee's height, in pixels (+ medial). When the
+// thigh points at the camera the knee sits near the hip's height and the
+// offset becomes the knee's offset from the hip: still a distance, where
+// FPPA becomes an angle between two very short segments.
+func (b *body) mkdPx(s, i int) float64 {
+	o := 1 - s
+	if !b.legOK(s, i) || !b.hip[o].ok[i] {
+		return math.NaN()
+	}
+	h, k, a := b.hip[s].pos[i], b.kneePos(s, i), b.ankle[s].pos[i]
+	lineX := h.X
+	if dy := a.Y - h.Y; dy > 1e-6 {
+		u := math.Max(0, math.Min(1, (k.Y-h.Y)/dy))
+		lineX = h.X + u*(a.X-h.X)
+	}
+	return MedialOffset(k, Vec2{X: lineX}, MedialDir(h, b.hip[o].pos[i]))
+}
+
+// mkd3D is the knee's medial displacement from the 3D line through its hip
+// and ankle, along the pelvis's axis (horizontal when the track says which
+// way is up), in 3D leg lengths (+ medial); NaN without world positions.
+func (b *body) mkd3D(s, i int) float64 {
+	o := 1 - s
+	for _, x := range []series{b.hip[s], b.knee[s], b.ankle[s], b.hip[o]} {
+		if !x.present || !x.hasW[i] {
+			return math.NaN()
+		}
+	}
+	h, k, a := b.hip[s].world[i], b.knee[s].world[i], b.ankle[s].world[i]
+	axis := a.Sub(h)
+	leg := k.Sub(h).Norm() + a.Sub(k).Norm()
+	if axis.Norm() < 1e-9 || !(leg > 1e-9) {
+		return math.NaN()
+	}
+	u := axis.Scale(1 / axis.Norm())
+	off := k.Sub(h).Sub(u.Scale(k.Sub(h).Dot(u))) // from the line to the knee
+	med := b.hip[o].world[i].Sub(h)               // towards the midline
+	if b.hasUp {
+		med = med.Sub(b.up.Scale(med.Dot(b.up)))
+	}
+	if med.Norm() < 1e-9 {
+		return math.NaN()
+	}
+	return off.Dot(med.Scale(1/med.Norm())) / leg
+}
+
+// kneeCave returns how far a knee moved towards the midline (leg lengths)
+// as far as the two knees together closed in: own and other are the knees'
+// medial displacements from their hip-ankle lines, from standing (MKD).
+// Both knees shifting the same way in the picture (a camera turned to one
+// side, the pelvis shifting or turning) moves one knee in and the other out
+// by the same amount and closes nothing in, so it counts for neither; a knee
+// that caves while the other stays gets all of its movement; knees caving
+// together each get their own.
+func kneeCave(own, other float64) float64 {
+	if math.IsNaN(own) || math.IsNaN(other) {
+		return math.NaN()
+	}
+	return math.Max(0, math.Min(own, own+other))
+}
+
+// caveDeg is the knee's cave angle in frame i (SideFrame.CaveDeg) from the
+// two knees' MKD (taken with the camera's angle out when the feet give it,
+// see kneePos). Two readings, the larger counting:
+//   - the knee's movement as far as both knees together closed in
+//     (kneeCave), which a turned camera, a hip shift or a turning pelvis
+//     cannot fake, but which misses a knee caving while the other pushes
+//     out;
+//   - when the camera's angle is known: the knee's own movement, less what
+//     an error in that angle could make of it (yawMargin).
+func (b *body) caveDeg(s, i int, bl Baseline, own, other float64) float64 {
+	off := b.bendOffset(s, i, bl)
+	if math.IsNaN(off) || math.IsNaN(own) {
+		return math.NaN()
+	}
+	angle := func(px float64) float64 { return math.Asin(math.Max(-1, math.Min(1, px/off))) * deg }
+	cave := math.NaN()
+	if c := kneeCave(own, other); !math.IsNaN(c) {
+		cave = angle(c * bl.LegPx)
+	}
+	if !math.IsNaN(bl.FeetYawSin) {
+		if v := angle(math.Max(0, own*bl.LegPx)) - yawMargin(bl.FeetYawSin); math.IsNaN(cave) || v > cave {
+			cave = math.Max(v, 0)
+		}
+	}
+	return cave
+}
+
+// yawMargin is what an error in the camera's angle read from the feet can
+// make of a knee's cave angle (degrees): a few degrees from the feet's
+// jitter and toe-out, and more the more the camera is turned (the foot's
+// length and the knee's bend are estimates, and their errors scale with
+// the shift they correct).
+func yawMargin(yawSin float64) float64 {
+	return 3 + 0.15*math.Abs(math.Asin(math.Max(-1, math.Min(1, yawSin))))*deg
+}
+
+// kneePos is knee s's position in frame i with the camera's angle taken
+// out: a camera to one side sees the bent knee, which stands forward of
+// the hip-ankle line by its bend, shifted sideways by the bend times the
+// sine of its angle (the same shift it gives the feet, read in the
+// standing frames). Without that angle (no feet seen) it is the knee as
+// seen.
+func (b *body) kneePos(s, i int) Vec2 {
+	k := b.knee[s].pos[i]
+	if math.IsNaN(b.yawSin) || !b.hip[s].ok[i] || !b.ankle[s].ok[i] {
+		return k
+	}
+	off := b.bend(s, i)
+	if math.IsNaN(off) {
+		return k
+	}
+	k.X -= off * b.yawSin
+	return k
+}
+
+// minBendLeg: below this distance of the knee from its hip-ankle line (leg
+// lengths), the knee is too straight for the angle of its bending plane to
+// mean anything.
+const minBendLeg = 0.12
+
+// bendOffset estimates how far the bent knee stands out from the line
+// through its hip and ankle (pixels), from the hip-ankle distance seen in
+// the picture and the thigh's and shank's standing lengths (the triangle
+// hip-knee-ankle). The picture hides the hips' travel backwards, so the
+// distance seen is a little short and the knee's offset a little large.
+// NaN when the knee is nearly straight (below minBendLeg).
+func (b *body) bendOffset(s, i int, bl Baseline) float64 {
+	off := bendFrom(b, s, i, bl.ThighPx[s], bl.ShankPx[s])
+	if off < minBendLeg*bl.LegPx {
+		return math.NaN()
+	}
+	return off
+}
+
+// bend is bendOffset without the straight-knee limit, with the segment
+// lengths the body was given (b.thighPx, b.shankPx).
+func (b *body) bend(s, i int) float64 { return bendFrom(b, s, i, b.thighPx[s], b.shankPx[s]) }
+
+func bendFrom(b *body, s, i int, t, sh float64) float64 {
+	if !b.hip[s].ok[i] || !b.ankle[s].ok[i] {
+		return math.NaN()
+	}
+	d := b.ankle[s].pos[i].Sub(b.hip[s].pos[i]).Norm()
+	if !(t > 0) || !(sh > 0) || !(d > 0) {
+		return math.NaN()
+	}
+	d = math.Min(d, t+sh)
+	along := (sh*sh - t*t + d*d) / (2 * d)
+	return math.Sqrt(math.Max(sh*sh-along*along, 0))
+}
+
 // kneeVsToePx is the knee's medial offset from the toe tip in pixels.
 func (b *body) kneeVsToePx(s, i int) float64 {
 	o := 1 - s
-	if !b.toe[s].ok[i] || !b.knee[s].ok[i] || !b.hip[s].ok[i] || !b.hip[o].ok[i] {
+	// the toe must be seen: a toe outside the picture or found with low
+	// confidence is a guess, and a guess must not grade a knee
+	if !b.toe[s].good[i] || !b.knee[s].ok[i] || !b.hip[s].ok[i] || !b.hip[o].ok[i] {
 		return math.NaN()
 	}
 	return MedialOffset(b.knee[s].pos[i], b.toe[s].pos[i], MedialDir(b.hip[s].pos[i], b.hip[o].pos[i]))
@@ -481,22 +667,25 @@ func (b *body) trunkLateral(i int) float64 {
 // frameMetrics computes every per-frame metric against the baseline.
 func (b *body) frameMetrics(i int, bl Baseline, th Thresholds) FrameMetrics {
 	nan := math.NaN()
-	m := FrameMetrics{KASR: nan, KASRChange: nan, StanceHip: nan, StanceShoulder: nan, PelvisDropDeg: nan,
+	m := FrameMetrics{KASR: nan, KASRChange: nan, KASRRel: nan, StanceHip: nan, StanceShoulder: nan, PelvisDropDeg: nan,
 		LateralShift: nan, TrunkLateralDeg: nan, TrunkForwardDeg: nan, HipKnee: nan}
 	for s := 0; s < 2; s++ {
 		o := 1 - s
-		sf := SideFrame{FPPA: nan, FPPAChange: nan, ThighRatio: nan, KneeVsToe: nan, KneeVsToe3D: nan, KneeMedial: nan, ToeOutDeg: nan}
+		sf := SideFrame{FPPA: nan, FPPAChange: nan, ThighRatio: nan, KneeVsToe: nan, KneeVsToe3D: nan, KneeMedial: nan, ToeOutDeg: nan,
+			MKD: nan, MKD3D: nan, CaveDeg: nan}
 		sf.Usable = b.legOK(s, i) && b.hip[o].ok[i]
 		sf.Reliable = sf.Usable && b.hip[s].good[i] && b.knee[s].good[i] && b.ankle[s].good[i]
 		if sf.Usable {
-			if a, ok := FPPA(b.hip[s].pos[i], b.knee[s].pos[i], b.ankle[s].pos[i], b.hip[o].pos[i]); ok {
+			if a, ok := FPPA(b.hip[s].pos[i], b.kneePos(s, i), b.ankle[s].pos[i], b.hip[o].pos[i]); ok {
 				sf.FPPA = a
 				sf.FPPAChange = a - bl.FPPA[s]
 			}
 			sf.ThighRatio = b.knee[s].pos[i].Sub(b.hip[s].pos[i]).Norm() / bl.ThighPx[s]
 			sf.FPPAReliable = th.FPPAReliable(sf.FPPA, sf.ThighRatio)
 			sf.KneeMedial = (b.kneeMedialPx(s, i) - bl.KneeMedialPx[s]) / bl.ShankPx[s]
+			sf.MKD = (b.mkdPx(s, i) - bl.MKDPx[s]) / bl.LegPx
 		}
+		sf.MKD3D = b.mkd3D(s, i) - bl.MKD3D[s]
 		sf.KneeVsToe = b.kneeVsToePx(s, i) / bl.ShankPx[s]
 		sf.KneeVsToe3D = b.kneeVsToe3D(s, i)
 		sf.ToeOutDeg = b.toeOut(s, i, bl.ShankPx[s])
@@ -504,6 +693,12 @@ func (b *body) frameMetrics(i int, bl Baseline, th Thresholds) FrameMetrics {
 	}
 	m.KASR = b.kasr(i)
 	m.KASRChange = m.KASR - bl.KASR
+	if bl.KASR > 0 {
+		m.KASRRel = m.KASR / bl.KASR
+	}
+	for s := 0; s < 2; s++ {
+		m.Side[s].CaveDeg = b.caveDeg(s, i, bl, m.Side[s].MKD, m.Side[1-s].MKD)
+	}
 	m.StanceHip = b.ankleSep(i) / bl.HipWidthPx
 	m.StanceShoulder = b.ankleSep(i) / bl.ShoulderWidthPx
 	m.PelvisDropDeg = b.pelvis(i) - bl.PelvisDeg

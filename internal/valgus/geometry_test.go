@@ -86,44 +86,49 @@ func TestKASRAndHelpers(t *testing.T) {
 	}
 }
 
-func TestSolveYaw(t *testing.T) {
-	// q = cos(a) sin(y), p = sin(a) cos(y) for known angles; the width
-	// ratio (cos y, approximately) picks the right root.
-	for _, c := range []struct{ a, y float64 }{{30, 0}, {30, 15}, {25, 30}, {10, 60}, {20, 90}} {
-		a, y := c.a*math.Pi/180, c.y*math.Pi/180
-		q, p := math.Cos(a)*math.Sin(y), math.Sin(a)*math.Cos(y)
-		got := solveYaw(q, p, math.Cos(y)*0.95)
-		if !near(got, c.y, 0.5) {
-			t.Errorf("a=%v y=%v: solved %v", c.a, c.y, got)
-		}
-	}
-}
-
+// TestBandsAndSex checks every band at its edges against the numbers
+// docs/method.md gives with their sources (written out here, not read from
+// Defaults, so that a change of a default must change the docs too).
 func TestBandsAndSex(t *testing.T) {
 	th := Defaults()
 	if err := th.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	// 12.5 deg on a single-leg squat: mild for women (10-13.5), moderate
-	// for men (12-15).
-	if got := th.SingleLeg(SexFemale).Classify(12.5); got != SevMild {
-		t.Fatalf("female 12.5: %s", got)
+	below := func(v float64) float64 { return math.Nextafter(v, math.Inf(-1)) }
+	rising := []struct {
+		name  string
+		bands Bands
+		edges [3]float64 // mild, moderate, severe
+	}{
+		{"single-leg female (Herrington 2014)", th.SingleLeg(SexFemale), [3]float64{10, 16.8, 25}},
+		{"single-leg male (4 deg lower)", th.SingleLeg(SexMale), [3]float64{9, 12.8, 21}},
+		{"single-leg unspecified (female)", th.SingleLeg(SexUnspecified), [3]float64{10, 16.8, 25}},
+		{"split squat (single-leg bands)", th.SplitSquatFPPA, [3]float64{10, 16.8, 25}},
+		{"knee cave, squats on both legs", th.KneeCaveDeg, [3]float64{4, 8, 16}},
 	}
-	if got := th.SingleLeg(SexMale).Classify(12.5); got != SevModerate {
-		t.Fatalf("male 12.5: %s", got)
+	for _, c := range rising {
+		t.Run(c.name, func(t *testing.T) {
+			want := []struct {
+				v   float64
+				sev Severity
+			}{
+				{-30, SevNone}, {below(c.edges[0]), SevNone}, {c.edges[0], SevMild},
+				{below(c.edges[1]), SevMild}, {c.edges[1], SevModerate},
+				{below(c.edges[2]), SevModerate}, {c.edges[2], SevSevere}, {90, SevSevere},
+				{math.NaN(), SevUnknown},
+			}
+			for _, w := range want {
+				if got := c.bands.Classify(w.v); got != w.sev {
+					t.Errorf("%v: %s, want %s", w.v, got, w.sev)
+				}
+			}
+		})
 	}
+	// KASR (shown on the charts, convention 0.8/0.7/0.6): falling bands.
 	for _, c := range []struct {
 		v    float64
 		want Severity
-	}{{9.9, SevNone}, {10, SevMild}, {13.5, SevModerate}, {16.8, SevSevere}, {math.NaN(), SevUnknown}} {
-		if got := th.SingleLeg(SexUnspecified).Classify(c.v); got != c.want {
-			t.Errorf("%v deg: %s, want %s", c.v, got, c.want)
-		}
-	}
-	for _, c := range []struct {
-		v    float64
-		want Severity
-	}{{0.85, SevNone}, {0.79, SevMild}, {0.65, SevModerate}, {0.5, SevSevere}} {
+	}{{0.8, SevNone}, {below(0.8), SevMild}, {0.7, SevMild}, {below(0.7), SevModerate}, {0.6, SevModerate}, {below(0.6), SevSevere}} {
 		if got := th.KASR.Classify(c.v); got != c.want {
 			t.Errorf("KASR %v: %s, want %s", c.v, got, c.want)
 		}

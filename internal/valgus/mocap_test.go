@@ -268,12 +268,12 @@ func TestMocapAsymmetricSquats(t *testing.T) {
 		if !(l.KneeVsToe3D > 0.15 && rr.KneeVsToe3D < 0) || !(l.KneeVsToe > 0.15 && rr.KneeVsToe < 0) {
 			t.Errorf("rep %d: knee vs toe L %.2f (3D %.2f), R %.2f (3D %.2f)", k+1, l.KneeVsToe, l.KneeVsToe3D, rr.KneeVsToe, rr.KneeVsToe3D)
 		}
-		if l.Severity.Rank() < 1 || rr.Severity != SevNone {
-			t.Errorf("rep %d severity L %s R %s", k+1, l.Severity, rr.Severity)
+		// But a hip shift moves both knees the same way: the left towards
+		// the midline, the right away from it, and the knees do not close
+		// in on each other. That is not valgus: neither knee is graded.
+		if l.Severity != SevNone || rr.Severity != SevNone {
+			t.Errorf("rep %d severity L %s (cave %.1f deg) R %s (cave %.1f deg): a hip shift graded as valgus", k+1, l.Severity, l.CaveDeg, rr.Severity, rr.CaveDeg)
 		}
-	}
-	if res.Summary.Asymmetry.Side != "left" {
-		t.Errorf("asymmetry side %q (mean R-L %.1f deg)", res.Summary.Asymmetry.Side, res.Summary.Asymmetry.MeanDiffDeg)
 	}
 }
 
@@ -292,15 +292,16 @@ func TestMocapOtherFiles(t *testing.T) {
 	}
 }
 
-// TestMedialKneeShift moves the knees of a real track medially by known
-// amounts (fractions of the shank, growing with depth): the knee-vs-toe
-// measure must grow by the same amounts and the severity never fall, and
-// cross the documented thresholds where the measured value does.
+// TestMedialKneeShift moves the knees of a real track medially in the
+// picture by known amounts (fractions of the shank, growing with depth):
+// every frame's MKD must grow by exactly the shift (hip and ankle stay put,
+// so the hip-ankle line does not move), knee-vs-toes by the same shift
+// over the shank, the severity never fall as the shift grows, and the
+// classes from none to severe all be reached.
 func TestMedialKneeShift(t *testing.T) {
 	_, base := loadMocap(t, "opencap-squats.trc", track.Camera{})
 	raw := Options{Clean: motion.CleanOptions{CutoffHz: -1}}
 	ref := analyse(t, base, raw)
-	th := Defaults()
 	prev := make([]int, len(ref.Reps))
 	seen := map[Severity]bool{}
 	shank := (ref.Baseline.ShankPx[0] + ref.Baseline.ShankPx[1]) / 2
@@ -321,28 +322,24 @@ func TestMedialKneeShift(t *testing.T) {
 		if len(res.Reps) != 5 {
 			t.Fatalf("shift %.2f: %d reps", shift, len(res.Reps))
 		}
+		for i := range res.Frames {
+			for s := 0; s < 2; s++ {
+				got, was := res.Frames[i].Side[s], ref.Frames[i].Side[s]
+				moved := shift * shank * frac(i)
+				if !near(got.MKD-was.MKD, moved/ref.Baseline.LegPx, 1e-9) {
+					t.Fatalf("shift %.2f frame %d %s: MKD %.5f, was %.5f, want +%.5f", shift, i, Side(s), got.MKD, was.MKD, moved/ref.Baseline.LegPx)
+				}
+				if !math.IsNaN(was.KneeVsToe) && !near(got.KneeVsToe-was.KneeVsToe, moved/ref.Baseline.ShankPx[s], 1e-9) {
+					t.Fatalf("shift %.2f frame %d %s: knee vs toe %.5f, was %.5f", shift, i, Side(s), got.KneeVsToe, was.KneeVsToe)
+				}
+			}
+		}
 		for k, r := range res.Reps {
 			sev := SevNone
 			for s := 0; s < 2; s++ {
 				rs := r.Side[s]
-				// Expected: the largest shifted value over the rep's deeper half.
-				want := math.Inf(-1)
-				rr := ref.Reps[k].Rep
-				for i := rr.Start; i <= rr.End; i++ {
-					if ref.Frames[i].Depth >= 0.5*rr.Depth {
-						want = math.Max(want, ref.Frames[i].Side[s].KneeVsToe+shift*frac(i)*shank/ref.Baseline.ShankPx[s])
-					}
-				}
-				if !near(rs.KneeVsToe, want, 1e-6) {
-					t.Errorf("shift %.2f rep %d %s: knee vs toe %.4f, want %.4f", shift, k+1, Side(s), rs.KneeVsToe, want)
-				}
-				// The class is at least what the documented bands give for
-				// the measured value.
-				if rs.Severity.Rank() < th.KneeVsToe.Classify(rs.KneeVsToe).Rank() {
-					t.Errorf("shift %.2f rep %d %s: knee vs toe %.2f graded %s", shift, k+1, Side(s), rs.KneeVsToe, rs.Severity)
-				}
 				if s == 0 && k == 0 {
-					t.Logf("shift %.2f: rep 1 left knee vs toe %.3f, FPPA change %+.1f deg, KASR min %.2f: %s (%v)", shift, rs.KneeVsToe, rs.PeakFPPAChange, r.KASRMin, rs.Severity, rs.Basis)
+					t.Logf("shift %.2f: rep 1 left MKD %+.3f leg, cave %.1f deg, FPPA change %+.1f deg, KASR min %.2f: %s (%v)", shift, rs.MKD, rs.CaveDeg, rs.PeakFPPAChange, r.KASRMin, rs.Severity, rs.Basis)
 				}
 				sev = maxSeverity(sev, rs.Severity)
 			}

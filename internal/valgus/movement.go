@@ -99,109 +99,150 @@ func recognise(b *body, reps []motion.Rep, depth []float64, times []float64, bl 
 	}
 	L := bl.LegPx
 	n := b.n
-	// Each ankle's floor level at frame i: its lowest position in the
-	// picture within a second either side. A jump's flight is shorter, so
-	// the take-off and landing lie inside the window; a lifter who moves
-	// nearer to or farther from the camera during the set changes the
-	// floor's height in the picture, and a floor taken over the whole set
-	// would make their feet look lifted.
+	// Each ankle's floor level at frame i: the lower (in the picture) of
+	// its lowest positions in the second before and in the second after.
+	// A foot off the floor in a jump lies above both (take-off before,
+	// landing after); a camera drifting up or down, or a lifter stepping
+	// nearer, moves the feet one way only, so one of the two stays level
+	// with the foot and no lift is seen.
 	floorAt := func(s, i int) float64 {
-		var ys []float64
+		var before, after []float64
 		for j := i; j >= 0 && times[i]-times[j] <= floorWindowS; j-- {
 			if b.ankle[s].ok[j] {
-				ys = append(ys, b.ankle[s].pos[j].Y)
+				before = append(before, b.ankle[s].pos[j].Y)
 			}
 		}
-		for j := i + 1; j < n && times[j]-times[i] <= floorWindowS; j++ {
+		for j := i; j < n && times[j]-times[i] <= floorWindowS; j++ {
 			if b.ankle[s].ok[j] {
-				ys = append(ys, b.ankle[s].pos[j].Y)
+				after = append(after, b.ankle[s].pos[j].Y)
 			}
 		}
-		return percentile(ys, 0.95)
+		fb, fa := percentile(before, 0.95), percentile(after, 0.95)
+		switch {
+		case math.IsNaN(fb):
+			return fa
+		case math.IsNaN(fa):
+			return fb
+		}
+		return math.Min(fb, fa)
 	}
+	// The hips' standing height for the flight test: over frames near the
+	// top with both feet on their floor (not the highest frames, which in a
+	// set of jumps are flights).
+	var hs []float64
+	for _, maxDepth := range []float64{0.1, math.Inf(1)} {
+		// without enough such frames (a clip that starts on a box and ends
+		// in the air), any frame with both feet down
+		for i := 0; i < n; i++ {
+			if depth[i] > maxDepth || !b.ankle[0].ok[i] || !b.ankle[1].ok[i] {
+				continue
+			}
+			if (floorAt(0, i)-b.ankle[0].pos[i].Y)/L < 0.03 && (floorAt(1, i)-b.ankle[1].pos[i].Y)/L < 0.03 {
+				if h := hipAboveFloor(b, i, floorAt); !math.IsNaN(h) {
+					hs = append(hs, h)
+				}
+			}
+		}
+		if len(hs) >= 5 {
+			break
+		}
+		hs = hs[:0]
+	}
+	standHip := percentile(hs, 0.9)
 	ev := movementEvidence{working: make([]string, len(reps)), planted: make([]string, len(reps))}
 	var nBil, nSingle, nSplit, nJump, nLateral int
 	for k, r := range reps {
-		// ankle movement during the rep, and lift above the floor
-		var lo, hi [2]float64
-		var lift [2]float64
+		// How far each ankle travels up and down in the picture during the
+		// rep (5th to 95th percentile, so one stray frame does not count),
+		// and the ankles' and knees' difference in height around the
+		// bottom (median over the frames within a fifth of the depth of
+		// the bottom, never one frame).
+		var travel [2]float64
 		for s := 0; s < 2; s++ {
-			lo[s], hi[s] = math.Inf(1), math.Inf(-1)
+			var ys []float64
+			for i := r.Start; i <= r.End; i++ {
+				if b.ankle[s].ok[i] {
+					ys = append(ys, b.ankle[s].pos[i].Y)
+				}
+			}
+			travel[s] = (percentile(ys, 0.95) - percentile(ys, 0.05)) / L
 		}
-		airborne := 0
+		var ankleDiffs, kneeDiffs []float64
 		for i := r.Start; i <= r.End; i++ {
-			up := 0
-			for s := 0; s < 2; s++ {
-				if !b.ankle[s].ok[i] {
-					continue
-				}
-				y := b.ankle[s].pos[i].Y
-				lo[s], hi[s] = math.Min(lo[s], y), math.Max(hi[s], y)
-				l := (floorAt(s, i) - y) / L
-				lift[s] = math.Max(lift[s], l)
-				if l > 0.1 {
-					up++
-				}
+			if depth[i] < 0.8*r.Depth {
+				continue
 			}
-			if up == 2 {
-				airborne++
+			if b.ankle[0].ok[i] && b.ankle[1].ok[i] {
+				ankleDiffs = append(ankleDiffs, (b.ankle[1].pos[i].Y-b.ankle[0].pos[i].Y)/L) // + right ankle lower
+			}
+			if b.knee[0].ok[i] && b.knee[1].ok[i] {
+				kneeDiffs = append(kneeDiffs, (b.knee[1].pos[i].Y-b.knee[0].pos[i].Y)/L)
 			}
 		}
-		travel := [2]float64{(hi[0] - lo[0]) / L, (hi[1] - lo[1]) / L}
+		ankleDiff, kneeDiff := median(ankleDiffs), median(kneeDiffs)
+
 		ev.planted[k] = WorkingLeft
 		if travel[1] < travel[0] {
 			ev.planted[k] = WorkingRight
 		}
 		// A foot that moves with the body while the other stays put is a
-		// free leg. The standing ankle's point may move too (it shifts as
-		// the shin tilts over the foot in a pistol): then the free leg is
-		// the one that moved more than twice as far. This comes before the
-		// jump test: the free foot passing the standing ankle's raised
-		// point can look like both feet off the floor, while in a jump
-		// both feet move alike.
-		moving := [2]bool{travel[0] > 0.08, travel[1] > 0.08}
-		if moving[0] && moving[1] {
-			moving = [2]bool{travel[0] > 2*travel[1], travel[1] > 2*travel[0]}
-			if !moving[0] && !moving[1] {
-				moving = [2]bool{true, true}
-			}
-		}
+		// free leg (a pistol's foot held out in front). Both ankles of a
+		// squat seem to move a little: the pose model's ankle sinks at
+		// depth (by up to a tenth of the leg), so a free foot must travel
+		// more than freeTravel and more than freeRatio times the other
+		// (the bilateral clips of ../shared/media: at most 0.15 and 1.3 times).
+		// This comes before the jump test: the free foot passing the
+		// standing ankle's raised point can look like both feet off the
+		// floor, while in a jump both feet move alike.
+		const (
+			freeTravel     = 0.15
+			freeRatio      = 2
+			heldStillRatio = 1.3 // with a foot off the floor: the free one travelled further
+		)
 		switch {
-		case moving[0] && !moving[1]:
+		case travel[0] > freeTravel && travel[0] > freeRatio*travel[1]:
 			nSingle++
 			ev.working[k] = WorkingRight
 			continue
-		case moving[1] && !moving[0]:
+		case travel[1] > freeTravel && travel[1] > freeRatio*travel[0]:
 			nSingle++
 			ev.working[k] = WorkingLeft
 			continue
 		}
-		if airborne > 0 {
+		// a jump's flight comes before the landing or after the push-off,
+		// outside the rep's dip: look from the previous rep to the next
+		from, to := 0, n-1
+		if k > 0 {
+			from = reps[k-1].End
+		}
+		if k+1 < len(reps) {
+			to = reps[k+1].Start
+		}
+		if flight(b, from, to, times, floorAt, L, standHip) {
 			nJump++
 			ev.working[k] = WorkingBoth
 			continue
 		}
 		// feet planted: split stance or bilateral
 		bi := r.Bottom
-		ankleDiff := math.NaN()
-		if b.ankle[0].ok[bi] && b.ankle[1].ok[bi] {
-			ankleDiff = (b.ankle[1].pos[bi].Y - b.ankle[0].pos[bi].Y) / L // + right ankle lower
-		}
-		kneeDiff := math.NaN()
-		if b.knee[0].ok[bi] && b.knee[1].ok[bi] {
-			kneeDiff = (b.knee[1].pos[bi].Y - b.knee[0].pos[bi].Y) / L
-		}
 		switch footUp, split := splitOrFootUp(ankleDiff, kneeDiff); {
 		case footUp:
-			// the raised foot is the free one; the working leg stands on
-			// the lower foot
+			// One foot is off the floor. The free foot moves with the body
+			// (even when the lifter drifts and both points move): when one
+			// ankle travelled clearly further, the other is the standing
+			// leg. Otherwise the free foot is held still, raised behind or
+			// beside the body, and the standing leg is the lower foot (a
+			// free foot held out in front, nearer the camera, can look the
+			// lower one, but it does not stay still).
 			nSingle++
 			ev.working[k] = WorkingLeft
-			if ankleDiff > 0 { // the right ankle is lower
+			switch {
+			case travel[0] > heldStillRatio*travel[1]:
+				ev.working[k] = WorkingRight
+			case travel[1] > heldStillRatio*travel[0]:
+			case ankleDiff > 0: // the right ankle is lower
 				ev.working[k] = WorkingRight
 			}
-			// a free foot held still can travel less than the standing
-			// ankle's point; its height says more
 			ev.planted[k] = ev.working[k]
 			continue
 		case split:
@@ -230,7 +271,7 @@ func recognise(b *body, reps []motion.Rep, depth []float64, times []float64, bl 
 	switch {
 	case nJump*2 >= total:
 		ev.movement = MoveJumpLanding
-		ev.reason = fmt.Sprintf("both feet left the floor in %d of %d reps", nJump, total)
+		ev.reason = fmt.Sprintf("a flight (both feet off the floor with the hips above standing height) in %d of %d reps", nJump, total)
 	case nLateral*2 > total:
 		ev.movement = MoveLateralLunge
 		ev.reason = fmt.Sprintf("very wide stance (ankles %.1f hip widths apart) with the hips shifting over one leg", bl.StanceHip)
@@ -245,6 +286,62 @@ func recognise(b *body, reps []motion.Rep, depth []float64, times []float64, bl 
 		ev.reason = fmt.Sprintf("both feet planted side by side in %d of %d reps", nBil, total)
 	}
 	return ev
+}
+
+// Flight, the sign of a jump: the hips above their standing height while
+// both feet are off the floor, for a plausible time, and the feet back on
+// the floor afterwards. A squat never shows it, whatever the keypoints do:
+// the pose model's ankle sinks at depth and a hand-held camera drifts,
+// which can make a foot look lifted, but the hips stay below standing.
+const (
+	flightHipRise = 0.05 // hips above standing by this many leg lengths
+	flightLift    = 0.10 // each ankle above its floor by this many leg lengths
+	flightMinS    = 0.08 // for at least this long (a jump's flight lasts 0.2-0.6 s)
+)
+
+// hipAboveFloor is the mid-hip's height above the floor level of the feet
+// in the picture, in pixels (NaN without hips).
+func hipAboveFloor(b *body, i int, floorAt func(s, i int) float64) float64 {
+	if !b.hipsOK(i) {
+		return math.NaN()
+	}
+	floor := math.Max(floorAt(0, i), floorAt(1, i))
+	return floor - (b.hip[0].pos[i].Y+b.hip[1].pos[i].Y)/2
+}
+
+// flight reports whether frames from..to contain a flight phase followed by
+// a landing (see the constants above).
+func flight(b *body, from, to int, times []float64, floorAt func(s, i int) float64, L, standHip float64) bool {
+	if math.IsNaN(standHip) {
+		return false
+	}
+	runStart := -1
+	for i := from; i <= to+1; i++ {
+		up := i <= to && (hipAboveFloor(b, i, floorAt)-standHip)/L > flightHipRise
+		for s := 0; s < 2 && up; s++ {
+			up = b.ankle[s].ok[i] && (floorAt(s, i)-b.ankle[s].pos[i].Y)/L > flightLift
+		}
+		if up {
+			if runStart < 0 {
+				runStart = i
+			}
+			continue
+		}
+		if runStart >= 0 && i-runStart >= 3 && times[i-1]-times[runStart] >= flightMinS-1e-9 {
+			// a landing: both feet back near the floor within half a second
+			for j := i; j < b.n && times[j]-times[i-1] <= 0.5; j++ {
+				down := true
+				for s := 0; s < 2; s++ {
+					down = down && b.ankle[s].ok[j] && (floorAt(s, j)-b.ankle[s].pos[j].Y)/L < flightLift/2
+				}
+				if down {
+					return true
+				}
+			}
+		}
+		runStart = -1
+	}
+	return false
 }
 
 // Split stance against a foot held off the floor, from the bottom of a rep

@@ -54,12 +54,34 @@ type RepSide struct {
 	// KneeVsToeS and KneeVsToePhase say when KneeVsToe peaked.
 	KneeVsToeS     float64
 	KneeVsToePhase string
+	// KneeVsToeChange is how much further medially of the toe tip the knee
+	// went than when standing (fraction of the shank), over the deeper half
+	// of the rep, from frames whose toe is seen (not at the picture's edge).
+	KneeVsToeChange float64
 	// KneeMedial is the knee's largest medial movement relative to its
 	// ankle, from standing, as a fraction of the shank.
 	KneeMedial float64
-	Severity   Severity
-	// Basis names the measures that set the severity: "fppa",
-	// "fppa_change", "kasr", "knee_vs_toe".
+	// MKD is the knee's largest medial displacement from its hip-ankle line
+	// relative to standing, in leg lengths (2D); MKD3D the same from 3D
+	// world positions (NaN without them); MKDCM in cm when the lifter's
+	// height is known (from 3D when present).
+	MKD, MKD3D, MKDCM float64
+	// MKDDeg is MKD as the angle a knee so far from the line would make
+	// between thigh and shank of their standing lengths (a lower bound of
+	// the FPPA rise that stays readable when the thigh points at the
+	// camera), at its sustained peak.
+	MKDDeg float64
+	// PeakValgusDeg grades single-leg and split squats: at each frame the
+	// larger of the FPPA rise (where FPPA can be read) and MKDDeg, at its
+	// sustained peak. NaN in squats on both legs.
+	PeakValgusDeg float64
+	// CaveDeg grades squats on both legs: the knee's cave angle
+	// (SideFrame.CaveDeg) at its sustained peak. NaN in other movements.
+	CaveDeg  float64
+	Severity Severity
+	// Basis names the measure that set the severity: "kasr" (knee
+	// separation relative to standing, squats on both legs) or
+	// "fppa_change" (single-leg and split squats).
 	Basis   []string
 	Quality string
 	Notes   []string
@@ -81,9 +103,12 @@ type RepResult struct {
 	Tempo            motion.Tempo
 	AscentVelocityMS float64 // NaN without the lifter's height
 	WorkingLeg       string
-	KASRMin          float64
-	KASRMinS         float64
-	KASRChange       float64 // KASRMin minus standing KASR
+	// KASRMin is the lowest KASR the rep holds (SustainS), KASRRel the same
+	// relative to standing.
+	KASRMin    float64
+	KASRRel    float64
+	KASRMinS   float64
+	KASRChange float64 // KASRMin minus standing KASR
 	// Largest changes from standing during the rep (signed).
 	PelvisDropDeg   float64 // + right hip lower
 	LateralShift    float64 // hip widths, + towards the right
@@ -109,18 +134,22 @@ func assessRep(k int, r motion.Rep, working string, res *SetResult, depth, times
 	fr := res.Frames
 	out := RepResult{Index: k + 1, Rep: r, StartS: times[r.Start], BottomS: times[r.Bottom], EndS: times[r.End],
 		Partial: r.Partial(), DepthLeg: r.Depth, WorkingLeg: working, AscentVelocityMS: nan,
-		KASRMin: nan, KASRMinS: nan, KASRChange: nan, HipKneeMin: nan}
+		KASRMin: nan, KASRRel: nan, KASRMinS: nan, KASRChange: nan, HipKneeMin: nan}
 	out.Tempo = motion.RepTempo(r, depth, times)
 	if opt.HeightCM > 0 {
 		out.AscentVelocityMS = out.Tempo.AscentVelocity * legPerHeight * opt.HeightCM / 100
 	}
-	kasrAt := -1
+	sk := th.sustainFrames(rateOf(res))
+	bothReliable := func(i int) bool { return fr[i].Side[0].Reliable && fr[i].Side[1].Reliable }
+	kasrMin, kasrAt := sustainedMin(func(i int) float64 {
+		if !bothReliable(i) {
+			return nan
+		}
+		return fr[i].KASR
+	}, r.Start, r.End, sk)
 	var pelvis, shift, trunkLat, trunkFwd float64
 	for i := r.Start; i <= r.End; i++ {
 		m := fr[i]
-		if !math.IsNaN(m.KASR) && (math.IsNaN(out.KASRMin) || m.KASR < out.KASRMin) {
-			out.KASRMin, kasrAt = m.KASR, i
-		}
 		pelvis = maxAbs(pelvis, m.PelvisDropDeg)
 		shift = maxAbs(shift, m.LateralShift)
 		trunkLat = maxAbs(trunkLat, m.TrunkLateralDeg)
@@ -133,8 +162,11 @@ func assessRep(k int, r motion.Rep, working string, res *SetResult, depth, times
 	}
 	out.PelvisDropDeg, out.LateralShift, out.TrunkLateralDeg, out.TrunkForwardDeg = pelvis, shift, trunkLat, trunkFwd
 	if kasrAt >= 0 {
-		out.KASRMinS = times[kasrAt]
+		out.KASRMin, out.KASRMinS = kasrMin, times[kasrAt]
 		out.KASRChange = out.KASRMin - res.Baseline.KASR
+		if res.Baseline.KASR > 0 {
+			out.KASRRel = out.KASRMin / res.Baseline.KASR
+		}
 	}
 	out.Quality = ""
 	for s := 0; s < 2; s++ {
@@ -144,7 +176,7 @@ func assessRep(k int, r motion.Rep, working string, res *SetResult, depth, times
 		if !assessed {
 			rs.Severity = SevNotAssessed
 		} else {
-			rs.Severity, rs.Basis = grade(Side(s), rs, out, fr, kasrAt, res.Movement, th, opt.Sex)
+			rs.Severity, rs.Basis = grade(rs, res.Movement, th, opt.Sex)
 			if rs.Quality == QualityPoor {
 				rs.Severity, rs.Basis = SevUnknown, nil
 			}
@@ -169,51 +201,130 @@ func assessRep(k int, r motion.Rep, working string, res *SetResult, depth, times
 	return out
 }
 
-// assessSide measures one leg over one rep.
+// mkdAngle turns a knee's medial displacement from its hip-ankle line (m,
+// pixels, + medial) into the angle between thigh and shank of lengths
+// thigh and shank that it makes (degrees, + valgus): the FPPA of a leg
+// seen at full length. A thigh pointing at the camera looks shorter, so
+// its real FPPA is larger; this stays readable when FPPA is not.
+func mkdAngle(m, thigh, shank float64) float64 {
+	if !(thigh > 0) || !(shank > 0) || math.IsNaN(m) {
+		return math.NaN()
+	}
+	clamp := func(x float64) float64 { return math.Max(-1, math.Min(1, x)) }
+	return (math.Asin(clamp(m/thigh)) + math.Asin(clamp(m/shank))) * deg
+}
+
+// rateOf is the set's frame rate, for turning durations into frames.
+func rateOf(res *SetResult) float64 {
+	if res.Clean.RateHz > 0 {
+		return res.Clean.RateHz
+	}
+	return res.Video.FPS
+}
+
+// assessSide measures one leg over one rep. Every peak is the level the
+// measure holds for Thresholds.SustainS from trusted points only (hip,
+// knee and ankle found with confidence, observed and inside the picture;
+// for knee-vs-toes a toe that is seen; for FPPA a thigh not seen end on).
+// The graded measure, whose peak gives the phase, onset and recovery, is
+// the knee separation relative to standing in squats on both legs and the
+// FPPA rise above standing in single-leg and split squats.
 func assessSide(s Side, r motion.Rep, fr []FrameMetrics, depth, times []float64, th Thresholds, opt Options, res *SetResult) RepSide {
 	nan := math.NaN()
 	rs := RepSide{PeakFPPA: nan, PeakFPPAChange: nan, PeakS: nan, PeakPct: nan, OnsetS: nan, OnsetDepth: nan,
-		KneeVsToe: nan, KneeVsToeCM: nan, KneeVsToe3D: nan, KneeMedial: nan, KneeVsToeS: nan, KneeVsToePhase: PhaseNone}
-	peak, kvtAt := -1, -1
-	frames, bad, deep, deepUnrel := 0, 0, 0, 0
+		KneeVsToe: nan, KneeVsToeCM: nan, KneeVsToe3D: nan, KneeVsToeChange: nan, KneeMedial: nan,
+		MKD: nan, MKD3D: nan, MKDCM: nan, MKDDeg: nan, PeakValgusDeg: nan, CaveDeg: nan, KneeVsToeS: nan, KneeVsToePhase: PhaseNone}
+	sk := th.sustainFrames(rateOf(res))
+	bilateral := res.Movement == MoveBilateralSquat
+	side := func(i int) SideFrame { return fr[i].Side[s] }
+	deep := func(i int) bool { return depth[i] >= 0.5*r.Depth }
+	onlyIf := func(ok bool, v float64) float64 {
+		if !ok {
+			return nan
+		}
+		return v
+	}
+	fppaOK := func(i int) bool { sf := side(i); return sf.Reliable && sf.FPPAReliable && !math.IsNaN(sf.FPPA) }
+	fppa := func(i int) float64 { return onlyIf(fppaOK(i), side(i).FPPA) }
+	fppaChange := func(i int) float64 { return onlyIf(fppaOK(i), side(i).FPPAChange) }
+	cave := func(i int) float64 {
+		return onlyIf(side(i).Reliable, side(i).CaveDeg)
+	}
+	frames, bad, deepN, deepUnrel := 0, 0, 0, 0
 	for i := r.Start; i <= r.End; i++ {
-		sf := fr[i].Side[s]
 		frames++
-		if !sf.Reliable {
+		if !side(i).Reliable {
 			bad++
 		}
-		isDeep := depth[i] >= 0.5*r.Depth
-		if isDeep {
-			deep++
-			if !sf.FPPAReliable {
+		if deep(i) {
+			deepN++
+			if !fppaOK(i) {
 				deepUnrel++
 			}
-			if !math.IsNaN(sf.KneeVsToe) && (math.IsNaN(rs.KneeVsToe) || sf.KneeVsToe > rs.KneeVsToe) {
-				rs.KneeVsToe, kvtAt = sf.KneeVsToe, i
-			}
-			if !math.IsNaN(sf.KneeVsToe3D) && (math.IsNaN(rs.KneeVsToe3D) || sf.KneeVsToe3D > rs.KneeVsToe3D) {
-				rs.KneeVsToe3D = sf.KneeVsToe3D
-			}
-		}
-		if !math.IsNaN(sf.KneeMedial) && (math.IsNaN(rs.KneeMedial) || sf.KneeMedial > rs.KneeMedial) {
-			rs.KneeMedial = sf.KneeMedial
-		}
-		if sf.Usable && sf.FPPAReliable && !math.IsNaN(sf.FPPA) && (peak < 0 || sf.FPPA > fr[peak].Side[s].FPPA) {
-			peak = i
 		}
 	}
+	rs.PeakFPPA, _ = sustainedMax(fppa, r.Start, r.End, sk)
+	rs.PeakFPPAChange, _ = sustainedMax(fppaChange, r.Start, r.End, sk)
+	var kvtAt int
+	rs.KneeVsToe, kvtAt = sustainedMax(func(i int) float64 { return onlyIf(deep(i) && side(i).Reliable, side(i).KneeVsToe) }, r.Start, r.End, sk)
 	if kvtAt >= 0 {
 		rs.KneeVsToeS, rs.KneeVsToePhase = times[kvtAt], peakPhase(kvtAt, r, times)
 	}
-	if opt.HeightCM > 0 && !math.IsNaN(rs.KneeVsToe) {
-		rs.KneeVsToeCM = rs.KneeVsToe * shankPerHeight * opt.HeightCM
+	rs.KneeVsToeChange, _ = sustainedMax(func(i int) float64 {
+		return onlyIf(deep(i) && side(i).Reliable, side(i).KneeVsToe-res.Baseline.KneeVsToe[s])
+	}, r.Start, r.End, sk)
+	rs.KneeVsToe3D, _ = sustainedMax(func(i int) float64 { return onlyIf(deep(i), side(i).KneeVsToe3D) }, r.Start, r.End, sk)
+	rs.KneeMedial, _ = sustainedMax(func(i int) float64 { return onlyIf(side(i).Reliable, side(i).KneeMedial) }, r.Start, r.End, sk)
+	rs.MKD, _ = sustainedMax(func(i int) float64 { return onlyIf(side(i).Reliable, side(i).MKD) }, r.Start, r.End, sk)
+	rs.MKD3D, _ = sustainedMax(func(i int) float64 { return side(i).MKD3D }, r.Start, r.End, sk)
+	if opt.HeightCM > 0 {
+		legCM := legPerHeight * opt.HeightCM
+		if !math.IsNaN(rs.KneeVsToe) {
+			rs.KneeVsToeCM = rs.KneeVsToe * shankPerHeight * opt.HeightCM
+		}
+		rs.MKDCM = rs.MKD * legCM
+		if !math.IsNaN(rs.MKD3D) {
+			rs.MKDCM = rs.MKD3D * legCM
+		}
 	}
+
+	bl := res.Baseline
+	mkdDeg := func(i int) float64 {
+		if !side(i).Reliable {
+			return nan
+		}
+		return mkdAngle(side(i).MKD*bl.LegPx, bl.ThighPx[s], bl.ShankPx[s])
+	}
+	rs.MKDDeg, _ = sustainedMax(mkdDeg, r.Start, r.End, sk)
+
+	// the graded measure, as a quantity that grows with valgus, and the
+	// level at which valgus counts as started
+	graded := func(i int) float64 {
+		f, m := fppaChange(i), mkdDeg(i)
+		switch {
+		case math.IsNaN(f):
+			return m
+		case math.IsNaN(m):
+			return f
+		}
+		return math.Max(f, m)
+	}
+	onset := th.OnsetFPPAChangeDeg
+	peakVal, peak := sustainedMax(graded, r.Start, r.End, sk)
+	rs.PeakValgusDeg = peakVal
+	if bilateral {
+		rs.PeakValgusDeg = nan
+		graded = cave
+		peakVal, peak = sustainedMax(cave, r.Start, r.End, sk)
+		rs.CaveDeg = peakVal
+	}
+
 	fracBad := float64(bad) / float64(frames)
 	rs.Quality = QualityGood
 	switch {
 	case peak < 0:
 		rs.Quality = QualityPoor
-		rs.Notes = append(rs.Notes, "no frame of this rep shows the leg reliably")
+		rs.Notes = append(rs.Notes, "no part of this rep shows the legs reliably for long enough")
 	case fracBad > 0.3:
 		rs.Quality = QualityPoor
 		rs.Notes = append(rs.Notes, "hip, knee or ankle unreliable in more than 30% of the rep's frames")
@@ -221,47 +332,43 @@ func assessSide(s Side, r motion.Rep, fr []FrameMetrics, depth, times []float64,
 		rs.Quality = QualityFair
 		rs.Notes = append(rs.Notes, "hip, knee or ankle unreliable in part of the rep")
 	}
-	if deep > 0 && float64(deepUnrel)/float64(deep) > 0.5 && rs.Quality == QualityGood {
+	if !bilateral && deepN > 0 && float64(deepUnrel)/float64(deepN) > 0.5 && rs.Quality == QualityGood {
 		rs.Quality = QualityFair
 		rs.Notes = append(rs.Notes, "the thigh points at the camera at depth, so FPPA is uncertain there")
 	}
 	if peak < 0 {
 		return rs
 	}
-	sf := fr[peak].Side[s]
-	rs.PeakFPPA, rs.PeakFPPAChange, rs.PeakS = sf.FPPA, sf.FPPAChange, times[peak]
+	rs.PeakS = times[peak]
 	if dur := times[r.End] - times[r.Start]; dur > 0 {
 		rs.PeakPct = 100 * (times[peak] - times[r.Start]) / dur
 	}
-	thr := th.OnsetFPPAChangeDeg
 	rs.PeakPhase = PhaseNone
-	if rs.PeakFPPAChange >= thr {
+	if peakVal >= onset {
 		rs.PeakPhase = peakPhase(peak, r, times)
-	}
-	if rs.PeakFPPAChange >= thr {
 		rs.HasOnset = true
 		on := peak
 		for i := peak - 1; i >= r.Start; i-- {
-			c := fr[i].Side[s].FPPAChange
-			if !fr[i].Side[s].FPPAReliable || math.IsNaN(c) {
+			c := graded(i)
+			if math.IsNaN(c) {
 				continue
 			}
-			if c < thr {
+			if c < onset {
 				break
 			}
 			on = i
 		}
 		rs.OnsetS, rs.OnsetDepth = times[on], depth[on]
-		// recovered: the last tenth of the rep is back below the threshold
+		// recovered: the last tenth of the rep is back below the onset
 		tail := max(1, (r.End-r.Start)/10)
 		sum, n := 0.0, 0
 		for i := r.End - tail + 1; i <= r.End; i++ {
-			if c := fr[i].Side[s].FPPAChange; !math.IsNaN(c) {
+			if c := graded(i); !math.IsNaN(c) {
 				sum += c
 				n++
 			}
 		}
-		rs.Recovered = n > 0 && sum/float64(n) < thr
+		rs.Recovered = n > 0 && sum/float64(n) < onset
 	}
 	return rs
 }
@@ -278,48 +385,38 @@ func peakPhase(i int, r motion.Rep, times []float64) string {
 	return PhaseAscent
 }
 
-// grade classifies one leg's valgus in one rep.
+// grade classifies one leg's valgus in one rep, always on a change from
+// standing held for Thresholds.SustainS.
 //
-// Single-leg squats: the peak FPPA against the sex-specific norms. Squats on
-// both legs and split squats (no published FPPA norm): the worst of the FPPA
-// rise above standing and the knee's medial offset from the toes at depth;
-// for squats on both legs also the KASR minimum, which counts for a leg
-// that moved inwards by at least a quarter of the knees' joint inward
-// movement.
-func grade(s Side, rs RepSide, rep RepResult, fr []FrameMetrics, kasrAt int, mv Movement, th Thresholds, sex Sex) (Severity, []string) {
-	type vote struct {
-		sev   Severity
-		basis string
+// Squats on both legs: the knee separation relative to standing as it
+// concerns this knee (RepSide.KASRRel): valgus is a knee moving towards the
+// midline, which the two knees' separation sees directly; the knee's own
+// medial displacement from its hip-ankle line (the linear form of its
+// FPPA) decides how much of a lost separation is its doing, so both knees
+// shifting the same way grades neither. FPPA itself has no norm for these
+// squats and misleads at depth (the thigh seen end on); knee-vs-toes varies
+// with how far the feet turn out: both are shown, neither grades.
+//
+// Single-leg squats: the FPPA rise against the sex-specific norms; split
+// squats: the FPPA rise against the split-squat bands.
+func grade(rs RepSide, mv Movement, th Thresholds, sex Sex) (Severity, []string) {
+	var sev Severity
+	var basis string
+	switch mv {
+	case MoveBilateralSquat:
+		sev, basis = th.KneeCaveDeg.Classify(rs.CaveDeg), "knee_cave"
+	case MoveSingleLegSquat:
+		sev, basis = th.SingleLeg(sex).Classify(rs.PeakValgusDeg), "fppa_change"
+	default:
+		sev, basis = th.SplitSquatFPPA.Classify(rs.PeakValgusDeg), "fppa_change"
 	}
-	var votes []vote
-	if mv == MoveSingleLegSquat {
-		votes = append(votes, vote{th.SingleLeg(sex).Classify(rs.PeakFPPA), "fppa"})
-	} else {
-		votes = append(votes, vote{th.FPPAChange.Classify(rs.PeakFPPAChange), "fppa_change"})
+	if basis == "fppa_change" && !(rs.PeakFPPAChange >= rs.PeakValgusDeg-1e-9) {
+		basis = "mkd"
 	}
-	if !math.IsNaN(rs.KneeVsToe) {
-		votes = append(votes, vote{th.KneeVsToe.Classify(rs.KneeVsToe), "knee_vs_toe"})
+	if sev == SevNone || sev == SevUnknown {
+		return sev, nil
 	}
-	if mv == MoveBilateralSquat && kasrAt >= 0 {
-		own := fr[kasrAt].Side[s].KneeMedial
-		other := fr[kasrAt].Side[1-s].KneeMedial
-		if own > 0 && own >= 0.25*(math.Max(own, 0)+math.Max(other, 0)) {
-			votes = append(votes, vote{th.KASR.Classify(rep.KASRMin), "kasr"})
-		}
-	}
-	sev := SevNone
-	for _, v := range votes {
-		sev = maxSeverity(sev, v.sev)
-	}
-	var basis []string
-	if sev != SevNone {
-		for _, v := range votes {
-			if v.sev == sev {
-				basis = append(basis, v.basis)
-			}
-		}
-	}
-	return sev, basis
+	return sev, []string{basis}
 }
 
 func worseQuality(a, b string) string {

@@ -119,29 +119,52 @@ func (b FallingBands) Classify(v float64) Severity {
 // Thresholds holds every threshold the assessment uses. Defaults() documents
 // where each value comes from; docs/method.md explains them. All can be
 // overridden from a JSON file (kneetrack analyze --thresholds FILE).
+//
+// Every grade is a change from the lifter's own standing posture, taken at
+// a level the knee holds for SustainS (and at least SustainFrames frames),
+// never from one frame.
 type Thresholds struct {
-	// SingleLegFPPA grades the working leg's peak FPPA in single-leg squats,
-	// by sex (evidence: Herrington 2014; Herrington & Munro 2010; the
-	// step-down "dynamic valgus" cut-off of 10 deg).
+	// SingleLegFPPA grades the working leg's FPPA rise above standing in
+	// single-leg squats, by sex (evidence: Herrington 2014; Herrington &
+	// Munro 2010; the step-down "dynamic valgus" cut-off of 10 deg).
 	SingleLegFPPA struct {
 		Female      Bands `json:"female"`
 		Male        Bands `json:"male"`
 		Unspecified Bands `json:"unspecified"`
 	} `json:"single_leg_fppa_deg"`
-	// FPPAChange grades the rise of FPPA above standing in bilateral squats
-	// and split squats, where no FPPA norm exists. The mild bound is the
-	// smallest detectable difference of 2D FPPA (Munro et al. 2012); the
-	// others are kneetrack's convention.
+	// SplitSquatFPPA grades the front leg's FPPA rise above standing in
+	// split squats and lunges (no norm of its own: the single-leg bands,
+	// the front leg carrying most of the load).
+	SplitSquatFPPA Bands `json:"split_squat_fppa_deg"`
+	// FPPAChange marks the FPPA rise above standing in squats on both legs
+	// on the charts. It grades nothing: a bilateral squat's FPPA has no
+	// norm and misleads at depth (the thigh seen end on); the knees'
+	// separation grades those.
 	FPPAChange Bands `json:"fppa_change_deg"`
-	// KneeVsToe grades how far the knee sits medially of the toes at depth,
-	// as a fraction of the shank's length (convention: 0.1 shank is about
-	// 4 cm for an adult, above the keypoints' typical noise).
+	// KneeVsToe marks how much further the knee moves medially of the toes
+	// than when standing, as a fraction of the shank (convention: 0.1 shank
+	// is about 4 cm for an adult). Evidence for the coaching; not graded.
 	KneeVsToe Bands `json:"knee_vs_toe"`
-	// KASR grades the knee-to-ankle separation ratio (0.8 is the common
-	// tools' convention, not a published norm).
+	// KneeCaveDeg grades squats on both legs: how far the knee's bending
+	// plane turns in towards the midline past its standing line, as far as
+	// the two knees together close in (SideFrame.CaveDeg). Convention
+	// (no published norm for bilateral squats): a knee that tracks
+	// straight reads 0; mild from 4 deg (above the keypoints' noise),
+	// moderate from 8 deg (a cave a coach sees: the knee about 4 cm inside
+	// its line in a deep squat), severe from 16 deg.
+	KneeCaveDeg Bands `json:"knee_cave_deg"`
+	// KASR marks the knee-to-ankle separation ratio on the charts (0.8 is
+	// the common tools' convention, not a published norm). It grades
+	// nothing: its value for knees that track straight depends on the
+	// stance and the hip width (below 1 for feet wider than the hips).
 	KASR FallingBands `json:"kasr"`
-	// OnsetFPPAChangeDeg: valgus "starts" when FPPA rises this far above
-	// standing, and the knee "recovers" when it falls back below it.
+	// SustainS and SustainFrames: a peak counts at the level the measure
+	// holds for this long and for at least this many frames.
+	SustainS      float64 `json:"sustain_s"`
+	SustainFrames int     `json:"sustain_frames"`
+	// OnsetFPPAChangeDeg: valgus "starts" when the graded angle (the FPPA
+	// rise, or the knee's cave angle in squats on both legs) rises this
+	// far, and the knee "recovers" when it falls back below it.
 	OnsetFPPAChangeDeg float64 `json:"onset_fppa_change_deg"`
 	// MinConfidence: keypoints below this confidence count as unreliable.
 	MinConfidence float64 `json:"min_confidence"`
@@ -153,9 +176,7 @@ type Thresholds struct {
 	// Knees do not bow out by more than a few tens of degrees; such
 	// readings come from a thigh seen end on with the knees pushed out
 	// (deep squats filmed from hip height read -100 to -130 degrees at the
-	// bottom). Large positive readings stay: the knee is then inside the
-	// hip-ankle line, whatever the exact angle, and in an oblique view the
-	// camera really sees angles of 80 degrees and more.
+	// bottom).
 	MaxVarusDeg float64 `json:"max_varus_fppa_deg"`
 	// VelocityLossPct flags a set whose ascent slowed by this much
 	// (Sanchez-Medina & Gonzalez-Badillo 2011; 20% is the usual VBT stop).
@@ -190,18 +211,26 @@ type Thresholds struct {
 // Defaults returns kneetrack's default thresholds.
 func Defaults() Thresholds {
 	var t Thresholds
-	// Women: healthy 8.4 +- 5.1 deg, knee pain 16.8 +- 5.4 (Herrington 2014);
-	// > 10 deg "dynamic valgus" on a step-down. Mild from 10, moderate from
-	// one SD above the healthy mean (13.5), severe from the pain group's mean.
-	t.SingleLegFPPA.Female = Bands{Mild: 10, Moderate: 13.5, Severe: 16.8}
+	// Single-leg squat FPPA, women: healthy 8.4 +- 5.1 deg, with knee pain
+	// 16.8 +- 5.4 (Herrington 2014), measured as a 2D angle whose standing
+	// value is near 0; > 10 deg counts as "dynamic valgus" on a step-down.
+	// Mild from that 10 deg cut-off, moderate from the knee-pain group's
+	// mean, severe 1.5 SD above it. Each band is wider than the smallest
+	// detectable difference of 2D FPPA (7.5-8.9 deg, Munro et al. 2012),
+	// so one class step is a real change, not noise.
+	t.SingleLegFPPA.Female = Bands{Mild: 10, Moderate: 16.8, Severe: 25}
 	// Men: normal ranges run about 4 deg lower (Herrington & Munro 2010:
 	// landing 1-9 deg vs 5-12 deg). Mild above the top of the male normal
-	// range; the other bounds shifted by the same gap (convention).
-	t.SingleLegFPPA.Male = Bands{Mild: 9, Moderate: 12, Severe: 15}
-	t.SingleLegFPPA.Unspecified = Bands{Mild: 10, Moderate: 13.5, Severe: 16.8}
+	// range; the other bounds shifted by the same 4 deg (convention).
+	t.SingleLegFPPA.Male = Bands{Mild: 9, Moderate: 12.8, Severe: 21}
+	t.SingleLegFPPA.Unspecified = t.SingleLegFPPA.Female
+	t.SplitSquatFPPA = t.SingleLegFPPA.Unspecified
 	t.FPPAChange = Bands{Mild: 8, Moderate: 12, Severe: 16}
 	t.KneeVsToe = Bands{Mild: 0.10, Moderate: 0.20, Severe: 0.30}
+	t.KneeCaveDeg = Bands{Mild: 4, Moderate: 8, Severe: 16}
 	t.KASR = FallingBands{Mild: 0.8, Moderate: 0.7, Severe: 0.6}
+	t.SustainS = 0.1
+	t.SustainFrames = 3
 	t.OnsetFPPAChangeDeg = 5
 	t.MinConfidence = 0.5
 	t.MinThighRatio = 0.25
@@ -216,6 +245,16 @@ func Defaults() Thresholds {
 	t.SideMinYaw = 55
 	t.OutOfFrameFrac = 0.2
 	return t
+}
+
+// sustainFrames is how many consecutive frames a peak must hold at a frame
+// rate of fps.
+func (t Thresholds) sustainFrames(fps float64) int {
+	k := t.SustainFrames
+	if fps > 0 {
+		k = max(k, int(math.Ceil(t.SustainS*fps-1e-9)))
+	}
+	return max(k, 1)
 }
 
 // SingleLeg returns the single-leg FPPA bands for a sex.
@@ -257,7 +296,8 @@ func (t Thresholds) Validate() error {
 	for name, b := range map[string]Bands{
 		"single_leg_fppa_deg.female": t.SingleLegFPPA.Female, "single_leg_fppa_deg.male": t.SingleLegFPPA.Male,
 		"single_leg_fppa_deg.unspecified": t.SingleLegFPPA.Unspecified,
-		"fppa_change_deg":                 t.FPPAChange, "knee_vs_toe": t.KneeVsToe,
+		"split_squat_fppa_deg":            t.SplitSquatFPPA, "knee_cave_deg": t.KneeCaveDeg,
+		"fppa_change_deg": t.FPPAChange, "knee_vs_toe": t.KneeVsToe,
 	} {
 		if !(b.Mild <= b.Moderate && b.Moderate <= b.Severe) {
 			return fmt.Errorf("%s: need mild <= moderate <= severe, got %v", name, b)
@@ -265,6 +305,9 @@ func (t Thresholds) Validate() error {
 	}
 	if k := t.KASR; !(k.Mild >= k.Moderate && k.Moderate >= k.Severe) {
 		return fmt.Errorf("kasr: need mild >= moderate >= severe (KASR falls with valgus), got %v", k)
+	}
+	if !(t.SustainS >= 0 && t.SustainS <= 2) || t.SustainFrames < 1 || t.SustainFrames > 100 {
+		return fmt.Errorf("sustain_s %v must be within 0..2 s and sustain_frames %d within 1..100", t.SustainS, t.SustainFrames)
 	}
 	if t.MinConfidence < 0 || t.MinConfidence > 1 {
 		return fmt.Errorf("min_confidence %v must be within 0..1", t.MinConfidence)

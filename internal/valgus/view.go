@@ -5,7 +5,6 @@ import (
 	"math"
 	"strings"
 
-	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
@@ -77,21 +76,26 @@ func outOfFrame(t *track.Track, frac, minConf float64) []OutOfFrame {
 	return out
 }
 
-// estimateView judges the camera's angle to the lifter from two cues that
-// need no camera calibration.
+// estimateView judges the camera's angle to the lifter from body parts that
+// a knee cave does not move, over the standing frames:
 //
-// Width: from the side, hips and shoulders look narrow relative to the legs;
-// their apparent width scales with the cosine of the camera's angle.
+// Feet: seen from the front, each foot's heel-to-toe line points at the
+// camera, turned out by the toe-out angle; the two feet turn out in
+// opposite directions, so the sideways parts of their lines in the picture
+// cancel, and what remains, common to both feet, is the camera's angle:
+// (dxL + dxR)/2 = foot·cos(toe-out)·sin(yaw), whatever the toe-out, as
+// long as both feet turn out alike.
 //
-// Motion: in a squat the knees travel forwards and the hips backwards. Seen
-// from the front that travel points at the camera and hardly moves anything
-// sideways in the picture; from an angle it shows as a sideways movement of
-// the knees relative to the hips that is the same for both legs (common
-// mode), while knees pushed out or caving in move the two legs in opposite
-// directions (differential). With the thigh's flexion known from its
-// vertical foreshortening, the two components give the camera angle and the
-// knees-out angle (solveYaw). The width cue picks between the two solutions.
-func estimateView(b *body, reps []motion.Rep, bl Baseline, th Thresholds) ViewResult {
+// World landmarks (BlazePose's 3D, whose axes follow the camera): the hip
+// line's turn away from the picture plane.
+//
+// Width: from the side, hips and shoulders look narrow relative to the
+// legs; their apparent width scales with the cosine of the camera's angle.
+// Builds differ, so width alone only tells a side view from a front view.
+//
+// The knees play no part: a knee caving in moves sideways in the picture
+// as a turned camera would make it, and must not be read as one.
+func estimateView(b *body, bl Baseline, standing []int, skeleton string, th Thresholds) ViewResult {
 	v := ViewResult{YawDeg: math.NaN(), FacingCamera: bl.FacingCamera}
 	var ratios []float64
 	if r := bl.HipWidthPx / bl.LegPx / refHipWidth; !math.IsNaN(r) {
@@ -109,52 +113,35 @@ func estimateView(b *body, reps []motion.Rep, bl Baseline, th Thresholds) ViewRe
 		wr /= float64(len(ratios))
 	}
 	v.WidthRatio = wr
+	var cues []float64
+	if y := bl.FeetYawSin; !math.IsNaN(y) {
+		cues = append(cues, math.Asin(math.Abs(y))*deg)
+	}
+	if skeleton == "blazepose33" {
+		if y := b.worldYaw(standing); !math.IsNaN(y) {
+			cues = append(cues, y)
+		}
+	}
 	widthYaw := math.NaN()
 	if !math.IsNaN(wr) {
 		widthYaw = math.Acos(math.Min(1, wr)) * deg
 	}
-
-	// Motion cue, from the bottom of each rep that bends the thighs enough.
-	var yaws []float64
-	thigh := (bl.ThighPx[0] + bl.ThighPx[1]) / 2
-	for _, r := range reps {
-		i := r.Bottom
-		if !b.legOK(0, i) || !b.legOK(1, i) {
-			continue
-		}
-		vert := ((b.knee[0].pos[i].Y - b.hip[0].pos[i].Y) + (b.knee[1].pos[i].Y - b.hip[1].pos[i].Y)) / 2
-		cosT := math.Max(-1, math.Min(1, vert/thigh))
-		sinT := math.Sqrt(1 - cosT*cosT)
-		if sinT < 0.5 { // thighs bent less than 30 degrees: too little travel
-			continue
-		}
-		P := thigh * sinT
-		// knee-minus-hip horizontal offsets, relative to standing
-		dx := func(s int) float64 { return b.knee[s].pos[i].X - b.hip[s].pos[i].X }
-		cm := (dx(0)+dx(1))/2 - bl.kneeHipCM
-		dm := (dx(0)-dx(1))/2 - bl.kneeHipDM
-		yaw := solveYaw(math.Abs(cm)/P, math.Abs(dm)/P, wr)
-		if !math.IsNaN(yaw) {
-			yaws = append(yaws, yaw)
-		}
-	}
 	switch {
-	case len(yaws) > 0:
-		v.YawDeg = median(yaws)
-		if !math.IsNaN(widthYaw) && widthYaw > th.SideMinYaw+10 {
+	case len(cues) > 0:
+		v.YawDeg = median(cues)
+		// a silhouette this narrow is a side view whatever the feet say
+		// (from the side, the feet's lines overlap and mislead)
+		if wr < sideWidthRatio {
 			v.YawDeg = math.Max(v.YawDeg, widthYaw)
 		}
-	case !math.IsNaN(widthYaw):
-		// Width alone cannot tell a slight angle from a narrow build; trust
-		// it only for clearly narrow (side-on) silhouettes.
-		if wr < 0.5 {
-			v.YawDeg = widthYaw
-		} else if wr >= 0.75 {
-			v.YawDeg = 0
-		} else {
+	case !math.IsNaN(wr):
+		// Width alone cannot tell a slight angle from a narrow build: trust
+		// it only to tell a side view.
+		v.YawDeg = 0
+		if wr < sideWidthRatio {
 			v.YawDeg = widthYaw
 		}
-		v.Notes = append(v.Notes, "camera angle estimated from body width only (no deep enough rep)")
+		v.Notes = append(v.Notes, "camera angle estimated from body width only (no foot points)")
 	}
 	switch {
 	case math.IsNaN(v.YawDeg):
@@ -170,44 +157,64 @@ func estimateView(b *body, reps []motion.Rep, bl Baseline, th Thresholds) ViewRe
 		v.Notes = append(v.Notes, "this looks like a side view: knee cave (sideways movement of the knee) cannot be seen from the side. Film from the front or a slight front angle, whole body and feet in the picture, camera at hip height, 2-4 m away")
 	}
 	if !bl.FacingCamera && v.View != ViewUnknown {
-		v.Notes = append(v.Notes, "the lifter's left appears on the picture's left: filmed from behind, or a mirrored video; left and right are reported as the lifter's own sides")
+		v.Notes = append(v.Notes, "the lifter's left appears on the picture's left: filmed from behind, or a mirrored video; left and right are reported as the picture shows them")
 	}
 	return v
 }
 
-// solveYaw returns the camera angle (degrees) from the common-mode and
-// differential sideways travel of the knees relative to the hips at the
-// bottom of a rep, both divided by the thigh's horizontal length P:
-//
-//	q = cos(a)·sin(y),  p = sin(a)·cos(y)
-//
-// where y is the camera angle and a the knees-out angle of the thighs. With
-// v = sin²(y) this gives v² - v(1 - p² + q²) + q² = 0; of its two roots the
-// one whose cosine best matches the width ratio wr is taken (the smaller
-// when wr is unknown).
-func solveYaw(q, p, wr float64) float64 {
-	bq := 1 - p*p + q*q
-	disc := bq*bq - 4*q*q
-	var roots []float64
-	if disc < 0 {
-		roots = []float64{bq / 2}
-	} else {
-		sd := math.Sqrt(disc)
-		roots = []float64{(bq - sd) / 2, (bq + sd) / 2}
+// sideWidthRatio: hips and shoulders narrower than this share of their
+// front-view width (cos 63 deg) mean a side view.
+const sideWidthRatio = 0.45
+
+// feetYawSin estimates the sine of the camera's angle from the feet's
+// heel-to-toe lines in the standing frames (see estimateView), signed as a
+// forward-pointing segment shifts sideways in the picture; NaN when the
+// feet are not seen.
+func (b *body) feetYawSin(frames []int, shankPx [2]float64) float64 {
+	foot := footPerShank * (shankPx[0] + shankPx[1]) / 2
+	if !(foot > 0) {
+		return math.NaN()
 	}
-	best, bestErr := math.NaN(), math.Inf(1)
-	for _, v := range roots {
-		v = math.Max(0, math.Min(1, v))
-		y := math.Asin(math.Sqrt(v)) * deg
-		e := y // prefer the smaller root without a width cue
-		if !math.IsNaN(wr) {
-			e = math.Abs(math.Sqrt(1-v) - math.Min(1, wr))
+	var ys []float64
+	for _, i := range frames {
+		ok := true
+		for s := 0; s < 2; s++ {
+			ok = ok && b.heel[s].good[i] && b.toe[s].good[i]
 		}
-		if e < bestErr {
-			best, bestErr = y, e
+		if !ok {
+			continue
+		}
+		common := (b.toe[0].pos[i].X - b.heel[0].pos[i].X + b.toe[1].pos[i].X - b.heel[1].pos[i].X) / 2
+		// the feet turn out some 10-30 degrees: cos of 20
+		ys = append(ys, math.Max(-1, math.Min(1, common/(foot*math.Cos(20/deg)))))
+	}
+	if len(ys) < 3 {
+		return math.NaN()
+	}
+	return median(ys)
+}
+
+// worldYaw estimates the camera's angle from 3D world landmarks whose axes
+// follow the camera (x across the picture, z along the lens): the hip
+// line's and the shoulder line's turn out of the picture plane.
+func (b *body) worldYaw(frames []int) float64 {
+	var ys []float64
+	for _, i := range frames {
+		for _, pair := range [][2]series{{b.hip[0], b.hip[1]}, {b.shoulder[0], b.shoulder[1]}} {
+			if !pair[0].present || !pair[1].present || !pair[0].hasW[i] || !pair[1].hasW[i] || !pair[0].good[i] || !pair[1].good[i] {
+				continue
+			}
+			d := pair[0].world[i].Sub(pair[1].world[i])
+			if math.Hypot(d.X, d.Z) < 1e-6 {
+				continue
+			}
+			ys = append(ys, math.Atan2(math.Abs(d.Z), math.Abs(d.X))*deg)
 		}
 	}
-	return best
+	if len(ys) < 3 {
+		return math.NaN()
+	}
+	return median(ys)
 }
 
 func joinKeypoints(o []OutOfFrame) string {
