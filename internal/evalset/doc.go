@@ -33,14 +33,16 @@
 // KneeTruth.CaveDeg is the largest of these over the reps (the worst rep),
 // RepCaveDeg lists them rep by rep. The label follows from CaveDeg:
 //
-//   - Caves: CaveDeg >= 10 degrees (CaveThresholdDeg);
+//   - Caves: CaveDeg >= 5 degrees (CaveThresholdDeg): a knee tracking
+//     visibly inside its straight path (see docs/evalset.md for why 5);
 //   - NoCave: CaveDeg <= 0 degrees: the knee stays at or outside straight
 //     ahead in every rep, whatever else happens (knees pushed out over
 //     turned-out toes, narrow or wide stance, hip shift, asymmetric weight
 //     shift, camera yaw);
 //   - Ambiguous: anything in between, and knees whose truth is not a
 //     squatting knee's (the free leg of a single-leg squat). Ambiguous knees
-//     are meant to be excluded from scoring.
+//     are meant to be excluded from scoring. The rear knee of a split squat
+//     is Ambiguous too: a split squat is judged on the front leg.
 //
 // A take without reps (standing still) is NoCave with CaveDeg 0.
 //

@@ -33,7 +33,7 @@ func (l Label) String() string {
 // CaveThresholdDeg is the inward turn past straight ahead, at the bottom of
 // a rep, from which a knee is labelled Caves. At 0 degrees or less it is
 // NoCave; in between, Ambiguous.
-const CaveThresholdDeg = 10.0
+const CaveThresholdDeg = 5.0
 
 // LabelFor applies the label rule to a knee's worst inward turn.
 func LabelFor(caveDeg float64) Label {

@@ -118,7 +118,7 @@ func TestLabelRule(t *testing.T) {
 	for _, tc := range []struct {
 		deg  float64
 		want Label
-	}{{-20, NoCave}, {0, NoCave}, {0.1, Ambiguous}, {9.9, Ambiguous}, {10, Caves}, {25, Caves}} {
+	}{{-20, NoCave}, {0, NoCave}, {0.1, Ambiguous}, {4.9, Ambiguous}, {5, Caves}, {25, Caves}} {
 		if got := LabelFor(tc.deg); got != tc.want {
 			t.Errorf("LabelFor(%g) = %v, want %v", tc.deg, got, tc.want)
 		}

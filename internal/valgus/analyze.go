@@ -144,6 +144,9 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	if res.View.View == ViewSide && !res.MovementGiven && res.Movement != MoveNone {
 		res.Movement, res.MovementReason = MoveUnknown, "not recognised from a side view"
 	}
+	if res.Movement == MoveBilateralSquat {
+		b.yawSin = bl.FeetYawSin
+	}
 	res.Frames = make([]FrameMetrics, len(depth))
 	for i := range depth {
 		m := b.frameMetrics(i, bl, th)

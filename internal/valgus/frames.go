@@ -324,16 +324,15 @@ func (b *body) baseline(frames []int, legPx, standPx float64) Baseline {
 			return b.ankle[s].pos[i].Sub(b.knee[s].pos[i]).Norm()
 		})
 	}
-	// the camera's angle first: the knee's measures take it out (kneePos)
 	bl.FeetYawSin = b.feetYawSin(frames, bl.ShankPx)
-	b.yawSin, b.thighPx, b.shankPx = bl.FeetYawSin, bl.ThighPx, bl.ShankPx
+	b.thighPx, b.shankPx = bl.ThighPx, bl.ShankPx
 	for s := 0; s < 2; s++ {
 		o := 1 - s
 		bl.FPPA[s] = med(func(i int) float64 {
 			if !b.legOK(s, i) || !b.hip[o].ok[i] {
 				return math.NaN()
 			}
-			a, _ := FPPA(b.hip[s].pos[i], b.kneePos(s, i), b.ankle[s].pos[i], b.hip[o].pos[i])
+			a, _ := FPPA(b.hip[s].pos[i], b.knee[s].pos[i], b.ankle[s].pos[i], b.hip[o].pos[i])
 			return a
 		})
 		bl.KneeMedialPx[s] = med(func(i int) float64 { return b.kneeMedialPx(s, i) })
@@ -441,48 +440,32 @@ func kneeCave(own, other float64) float64 {
 	return math.Max(0, math.Min(own, own+other))
 }
 
-// caveDeg is the knee's cave angle in frame i (SideFrame.CaveDeg) from the
-// two knees' MKD (taken with the camera's angle out when the feet give it,
-// see kneePos). Two readings, the larger counting:
-//   - the knee's movement as far as both knees together closed in
-//     (kneeCave), which a turned camera, a hip shift or a turning pelvis
-//     cannot fake, but which misses a knee caving while the other pushes
-//     out;
-//   - when the camera's angle is known: the knee's own movement, less what
-//     an error in that angle could make of it (yawMargin).
+// caveDeg is the knee's cave angle in frame i (SideFrame.CaveDeg): its
+// movement towards the midline as far as both knees together closed in
+// (kneeCave), over the bent knee's offset from its hip-ankle line. The sum
+// of the two knees' MKD does not change when a turned camera, a hip shift
+// or a turning pelvis moves both knees the same way, so none of them can
+// make a cave; the camera's angle read from the feet (kneePos), when used,
+// only decides which knee the closing-in belongs to.
 func (b *body) caveDeg(s, i int, bl Baseline, own, other float64) float64 {
 	off := b.bendOffset(s, i, bl)
-	if math.IsNaN(off) || math.IsNaN(own) {
+	c := kneeCave(own, other)
+	if math.IsNaN(off) || math.IsNaN(c) {
 		return math.NaN()
 	}
-	angle := func(px float64) float64 { return math.Asin(math.Max(-1, math.Min(1, px/off))) * deg }
-	cave := math.NaN()
-	if c := kneeCave(own, other); !math.IsNaN(c) {
-		cave = angle(c * bl.LegPx)
-	}
-	if !math.IsNaN(bl.FeetYawSin) {
-		if v := angle(math.Max(0, own*bl.LegPx)) - yawMargin(bl.FeetYawSin); math.IsNaN(cave) || v > cave {
-			cave = math.Max(v, 0)
-		}
-	}
-	return cave
-}
-
-// yawMargin is what an error in the camera's angle read from the feet can
-// make of a knee's cave angle (degrees): a few degrees from the feet's
-// jitter and toe-out, and more the more the camera is turned (the foot's
-// length and the knee's bend are estimates, and their errors scale with
-// the shift they correct).
-func yawMargin(yawSin float64) float64 {
-	return 3 + 0.15*math.Abs(math.Asin(math.Max(-1, math.Min(1, yawSin))))*deg
+	return math.Asin(math.Max(-1, math.Min(1, c*bl.LegPx/off))) * deg
 }
 
 // kneePos is knee s's position in frame i with the camera's angle taken
 // out: a camera to one side sees the bent knee, which stands forward of
 // the hip-ankle line by its bend, shifted sideways by the bend times the
 // sine of its angle (the same shift it gives the feet, read in the
-// standing frames). Without that angle (no feet seen) it is the knee as
-// seen.
+// standing frames). It is used in squats on both legs only (b.yawSin is
+// set once the movement is known: in single-leg and split squats one foot
+// does not point forward on the floor, so the feet do not tell the
+// camera's angle), and it moves both knees alike, so it never changes how
+// far the knees closed in, only whose doing it was. Without that angle it
+// is the knee as seen.
 func (b *body) kneePos(s, i int) Vec2 {
 	k := b.knee[s].pos[i]
 	if math.IsNaN(b.yawSin) || !b.hip[s].ok[i] || !b.ankle[s].ok[i] {
@@ -676,7 +659,7 @@ func (b *body) frameMetrics(i int, bl Baseline, th Thresholds) FrameMetrics {
 		sf.Usable = b.legOK(s, i) && b.hip[o].ok[i]
 		sf.Reliable = sf.Usable && b.hip[s].good[i] && b.knee[s].good[i] && b.ankle[s].good[i]
 		if sf.Usable {
-			if a, ok := FPPA(b.hip[s].pos[i], b.kneePos(s, i), b.ankle[s].pos[i], b.hip[o].pos[i]); ok {
+			if a, ok := FPPA(b.hip[s].pos[i], b.knee[s].pos[i], b.ankle[s].pos[i], b.hip[o].pos[i]); ok {
 				sf.FPPA = a
 				sf.FPPAChange = a - bl.FPPA[s]
 			}
