@@ -61,8 +61,8 @@ func (in *inference) tooMuchWeight() error {
 		}
 		in.add(nil, "appears_from", vars{"side": sideName(s), "points": strings.Join(points, ", "), "cave_load": kg(lt.AppearsFromKG)}, plan)
 		minFrom = math.Min(minFrom, lt.AppearsFromKG)
-		if t := lt.Per10KG; t.N >= 3 && t.CILow > 0 {
-			in.add(nil, "rises_with_load", vars{"side": sideName(s), "slope": signed(t.Slope), "lo": signed(t.CILow), "hi": signed(t.CIHigh)}, nil)
+		if t, res := in.freshPerLoad(lt, s); t.N >= 3 && t.CILow > 0 {
+			in.add(nil, "rises_with_load", vars{"side": sideName(s), "measure": measureName(res), "slope": signed(t.Slope), "lo": signed(t.CILow), "hi": signed(t.CIHigh)}, nil)
 		}
 	}
 	if math.IsInf(minFrom, 1) {
@@ -110,31 +110,69 @@ func (in *inference) tooMuchWeight() error {
 }
 
 // freshDetail describes the first two full reps of session set k for leg
-// s by the measure that graded them: the peak angle (above standing, or
-// absolute for single-leg squats) or the knee's position inside the toes.
+// s by the measure that graded them: the knee's cave angle (squats on both
+// legs) or the valgus angle above standing (single-leg and split squats).
 func (in *inference) freshDetail(k, s int) string {
-	for _, sf := range in.sets {
-		if sf.k != k {
-			continue
-		}
-		fresh := sf.fullGraded[s][:min(2, len(sf.fullGraded[s]))]
-		angle := math.NaN()
-		for _, r := range fresh {
-			if rs := r.Side[s]; caves(rs) && angleBased(rs) {
-				angle = math.Max(nanTo(angle, math.Inf(-1)), peakAngle(sf.res, rs))
-			}
-		}
-		if !math.IsNaN(angle) {
-			if sf.res.Movement == valgus.MoveSingleLegSquat {
-				return "peak angle " + deg(angle) + "°"
-			}
-			return "peak angle " + deg(angle) + "° above standing"
-		}
-		if x := maxKneeVsToe(fresh, s); !math.IsNaN(x) {
-			return "knee " + pct(100*x) + "% of the shin inside the toes"
+	sf := in.set(k)
+	if sf == nil {
+		return ""
+	}
+	v, _ := freshValue(sf, s)
+	if math.IsNaN(v) {
+		return ""
+	}
+	if sf.res.Movement == valgus.MoveBilateralSquat {
+		return "cave angle up to " + deg(v) + "°"
+	}
+	return "valgus angle up to " + deg(v) + "° above standing"
+}
+
+// set returns the analysed set with session index k, or nil.
+func (in *inference) set(k int) *setFacts {
+	for i := range in.sets {
+		if in.sets[i].k == k {
+			return &in.sets[i]
 		}
 	}
-	return ""
+	return nil
+}
+
+// freshValue is the largest and the mean graded value of leg s over the
+// set's first two full graded reps (NaN without any).
+func freshValue(sf *setFacts, s int) (peak, mean float64) {
+	fresh := sf.fullGraded[s][:min(2, len(sf.fullGraded[s]))]
+	peak, mean = math.NaN(), math.NaN()
+	var v []float64
+	for _, r := range fresh {
+		if x := gradedValue(sf.res, r.Side[s]); !math.IsNaN(x) {
+			v = append(v, x)
+			peak = math.Max(nanTo(peak, math.Inf(-1)), x)
+		}
+	}
+	if len(v) > 0 {
+		mean = stat.Mean(v, nil)
+	}
+	return peak, mean
+}
+
+// freshPerLoad fits the mean graded value of leg s in the first two full
+// reps of each loaded set against the load (per 10 kg), and returns the
+// last such set's analysis (for naming the measure).
+func (in *inference) freshPerLoad(lt valgus.LoadTrend, s int) (valgus.Trend, *valgus.SetResult) {
+	var x, y []float64
+	var res *valgus.SetResult
+	for _, p := range lt.Points {
+		sf := in.set(p.Set)
+		if sf == nil {
+			continue
+		}
+		if _, m := freshValue(sf, s); !math.IsNaN(m) {
+			x = append(x, p.LoadKG/10)
+			y = append(y, m)
+			res = sf.res
+		}
+	}
+	return valgus.FitTrend(x, y), res
 }
 
 func nanTo(v, alt float64) float64 {
@@ -156,10 +194,10 @@ func (in *inference) fatigue() error {
 			if len(list) < 3 || len(cav) == 0 {
 				continue
 			}
-			if f := sf.res.Summary.Fatigue[s]; f.Verdict == valgus.TrendWorsening {
-				first, last := list[0], list[len(list)-1]
-				in.add(&sf, "trend", vars{"where": sf.where, "side": sideName(s), "slope": signed(f.Slope), "lo": signed(f.CILow), "hi": signed(f.CIHigh),
-					"first": deg(first.Side[s].PeakFPPA), "n1": fmt.Sprint(first.Index), "last": deg(last.Side[s].PeakFPPA), "n": fmt.Sprint(last.Index)}, nil)
+			if f, x, y := gradedTrend(sf.res, list, s, in.th); f.Verdict == valgus.TrendWorsening {
+				n := len(x) - 1
+				in.add(&sf, "trend", vars{"where": sf.where, "side": sideName(s), "measure": measureName(sf.res), "slope": signed(f.Slope), "lo": signed(f.CILow), "hi": signed(f.CIHigh),
+					"first": deg(y[0]), "n1": fmt.Sprint(int(x[0])), "last": deg(y[n]), "n": fmt.Sprint(int(x[n]))}, nil)
 				fatigued = true
 				if c := cav[0].Index - 1; c >= 1 {
 					capRep = min(capRep, c)
@@ -179,7 +217,7 @@ func (in *inference) fatigue() error {
 			if lateOnset(list, s) {
 				clean := cav[0].Index - list[0].Index
 				in.add(&sf, "late_onset", vars{"where": sf.where, "side": sideName(s), "clean": fmt.Sprint(clean), "clean_s": plural(clean),
-					"s": plural(len(cav)), "reps": valgus.RepList(indices(cav)), "phase": in.phase(peakPhase(cav[len(cav)-1].Side[s]))}, nil)
+					"s": plural(len(cav)), "reps": valgus.RepList(indices(cav)), "phase": in.phase(repPhase(sf.res, cav[len(cav)-1], s))}, nil)
 				fatigued = true
 				capRep = min(capRep, cav[0].Index-1)
 			}
@@ -202,11 +240,11 @@ func (in *inference) fatigue() error {
 	return nil
 }
 
-// toesSeries returns rep numbers and knee-vs-toes values of the reps that
-// have one.
+// toesSeries returns rep numbers and knee-vs-toes changes from standing
+// of the reps that have one.
 func toesSeries(list []valgus.RepResult, s int) (x, y []float64) {
 	for _, r := range list {
-		if v := r.Side[s].KneeVsToe; !math.IsNaN(v) {
+		if v := r.Side[s].KneeVsToeChange; !math.IsNaN(v) {
 			x = append(x, float64(r.Index))
 			y = append(y, v)
 		}
@@ -256,10 +294,10 @@ func (in *inference) lackOfControl() error {
 				var angles, toes []float64
 				var others []int
 				for _, r := range list {
-					if v := peakAngle(sf.res, r.Side[s]); !math.IsNaN(v) {
+					if v := gradedValue(sf.res, r.Side[s]); !math.IsNaN(v) {
 						angles = append(angles, v)
 					}
-					if v := r.Side[s].KneeVsToe; !math.IsNaN(v) {
+					if v := r.Side[s].KneeVsToeChange; !math.IsNaN(v) {
 						toes = append(toes, v)
 					}
 					if !caves(r.Side[s]) {
@@ -268,7 +306,7 @@ func (in *inference) lackOfControl() error {
 				}
 				spread := ""
 				if sd := stat.StdDev(angles, nil); sd >= in.threshold("inconsistent_sd_deg") {
-					spread = fmt.Sprintf("%s° (SD) in the peak angle", deg(sd))
+					spread = fmt.Sprintf("%s° (SD) in the %s", deg(sd), measureName(sf.res))
 				} else if sd := stat.StdDev(toes, nil); sd >= in.threshold("inconsistent_sd_shank") {
 					spread = fmt.Sprintf("%s%% of the shin (SD) in how far the knee sits inside the toes", pct(100*sd))
 				}
@@ -306,7 +344,7 @@ func (in *inference) weakHips() error {
 			anyCave = true
 			k := 0
 			for _, r := range cav {
-				if peakPhase(r.Side[s]) == valgus.PhaseOutOfTheHole {
+				if repPhase(sf.res, r, s) == valgus.PhaseOutOfTheHole {
 					k++
 				}
 			}
@@ -345,7 +383,7 @@ func (in *inference) weakHips() error {
 				cav := caving(list, s)
 				if mostOf(len(cav), len(list), in.threshold("single_leg_fraction")) {
 					in.add(&sf, "single_leg", vars{"where": sf.where, "leg": sideName(s), "s": plural(len(cav)), "reps": valgus.RepList(indices(cav)),
-						"peak": deg(maxPeak(cav, s)), "sev": string(worst(cav, s))}, nil)
+						"peak": deg(maxPeak(sf.res, cav, s)), "sev": string(worst(cav, s))}, nil)
 				}
 			}
 		}
@@ -425,13 +463,7 @@ func (in *inference) stance() error {
 				"rs": plural(len(cav[1])), "rreps": valgus.RepList(indices(cav[1]))}, nil)
 		}
 		if toes {
-			m := math.Max(maxKneeVsToe(cav[0], 0), maxKneeVsToe(cav[1], 1))
-			if math.IsNaN(m) {
-				m = maxKneeVsToe(cav[0], 0)
-				if math.IsNaN(m) {
-					m = maxKneeVsToe(cav[1], 1)
-				}
-			}
+			m := math.Max(nanTo(maxToesChange(cav[0], 0), math.Inf(-1)), nanTo(maxToesChange(cav[1], 1), math.Inf(-1)))
 			if m >= in.th.KneeVsToe.Mild {
 				in.add(&sf, "inside_toes", vars{"where": sf.where, "x": pct(100 * m)}, nil)
 			}
@@ -460,14 +492,10 @@ func (in *inference) oneSided() error {
 				weak = s
 			}
 		}
-		if a := sf.res.Summary.Asymmetry; a.Side != "" {
-			s := int(valgus.Left)
-			if a.Side == "right" {
-				s = int(valgus.Right)
-			}
+		if s, diff, consistent := asymmetry(&sf, in.th); s >= 0 {
 			if len(caving(sf.graded[s], s)) > 0 {
-				in.add(&sf, "more_on_one_side", vars{"where": sf.where, "side": sideName(s), "other": sideName(1 - s), "diff": deg(math.Abs(a.MeanDiffDeg)),
-					"pct": pct(100 * a.Consistent)}, vars{"weak": sideName(s)})
+				in.add(&sf, "more_on_one_side", vars{"where": sf.where, "side": sideName(s), "other": sideName(1 - s), "diff": deg(math.Abs(diff)),
+					"measure": measureName(sf.res), "pct": pct(100 * consistent)}, vars{"weak": sideName(s)})
 				if weak < 0 {
 					weak = s
 				}
@@ -498,7 +526,7 @@ func (in *inference) oneSided() error {
 		cav := caving(list[s], s)
 		if mostOf(len(cav), len(list[s]), 0.5) && len(caving(list[o], o)) == 0 {
 			in.add(nil, "single_leg_sides", vars{"side": sideName(s), "other": sideName(o), "k": fmt.Sprint(len(cav)), "n": fmt.Sprint(len(list[s])),
-				"peak": deg(maxPeak(cav, s)), "m": fmt.Sprint(len(list[o]))}, vars{"weak": sideName(s)})
+				"peak": deg(maxValgus(cav, s)), "m": fmt.Sprint(len(list[o]))}, vars{"weak": sideName(s)})
 		}
 	}
 	return nil
@@ -546,4 +574,16 @@ func (in *inference) tightHips() error {
 		}
 	}
 	return nil
+}
+
+// maxValgus is the largest valgus angle above standing (the graded measure
+// of single-leg and split squats) of leg s over the reps.
+func maxValgus(list []valgus.RepResult, s int) float64 {
+	m := math.NaN()
+	for _, r := range list {
+		if v := r.Side[s].PeakValgusDeg; !math.IsNaN(v) && (math.IsNaN(m) || v > m) {
+			m = v
+		}
+	}
+	return m
 }

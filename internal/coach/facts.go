@@ -79,23 +79,56 @@ func graded(rs valgus.RepSide) bool {
 // caves: the leg caves beyond the mild threshold in this rep.
 func caves(rs valgus.RepSide) bool { return rs.Severity.Rank() >= 1 }
 
-// angleBased: the severity was set by an angle or KASR rather than by the
-// knee's position against the toes alone.
-func angleBased(rs valgus.RepSide) bool {
-	for _, b := range rs.Basis {
-		if b != "knee_vs_toe" {
-			return true
-		}
+// gradedValue is the measure a leg is graded on in the set's movement, at
+// its sustained peak in the rep (degrees, + inward): the knee's cave angle
+// in squats on both legs (RepSide.CaveDeg), the valgus angle above standing
+// (RepSide.PeakValgusDeg: the FPPA rise, or the MKD angle where FPPA cannot
+// be read) in single-leg and split squats. NaN when not measured.
+func gradedValue(res *valgus.SetResult, rs valgus.RepSide) float64 {
+	if res.Movement == valgus.MoveBilateralSquat {
+		return rs.CaveDeg
 	}
-	return false
+	return rs.PeakValgusDeg
 }
 
-// peakPhase is the phase of the measure that made the rep cave.
-func peakPhase(rs valgus.RepSide) string {
-	if rs.PeakPhase == valgus.PhaseNone || !angleBased(rs) {
-		return rs.KneeVsToePhase
+// measureName names the graded measure of the set's movement in words.
+func measureName(res *valgus.SetResult) string {
+	if res.Movement == valgus.MoveBilateralSquat {
+		return "cave angle"
 	}
-	return rs.PeakPhase
+	return "valgus angle"
+}
+
+// repPhase is the phase of rep r in which leg s's graded measure peaked:
+// the analysis's PeakPhase, or, when the peak stayed below the onset level
+// (a mild cave can), the phase at the peak's time PeakS, by the same rule
+// (descent before the bottom, the bottom, out of the hole in the first
+// third of the ascent, then the ascent).
+func repPhase(res *valgus.SetResult, r valgus.RepResult, s int) string {
+	rs := r.Side[s]
+	if rs.PeakPhase != valgus.PhaseNone && rs.PeakPhase != "" {
+		return rs.PeakPhase
+	}
+	rp := r.Rep
+	if math.IsNaN(rs.PeakS) || rp.End >= len(res.Frames) || rp.Start < 0 {
+		return valgus.PhaseNone
+	}
+	at := rp.Start
+	for i := rp.Start; i <= rp.End; i++ {
+		if math.Abs(res.Frames[i].Time-rs.PeakS) < math.Abs(res.Frames[at].Time-rs.PeakS) {
+			at = i
+		}
+	}
+	t := func(i int) float64 { return res.Frames[i].Time }
+	switch {
+	case at < rp.BottomStart:
+		return valgus.PhaseDescent
+	case at <= rp.BottomEnd:
+		return valgus.PhaseBottom
+	case t(at)-t(rp.BottomEnd) <= (t(rp.End)-t(rp.BottomEnd))/3:
+		return valgus.PhaseOutOfTheHole
+	}
+	return valgus.PhaseAscent
 }
 
 func (in *inference) verdict() string {
@@ -223,33 +256,84 @@ func shiftDir(m float64) string {
 	return "right"
 }
 
-// peakAngle is the angle a leg is graded on: the peak FPPA for single-leg
-// squats (absolute norms) and its rise above standing otherwise.
-func peakAngle(res *valgus.SetResult, rs valgus.RepSide) float64 {
-	if res.Movement == valgus.MoveSingleLegSquat {
-		return rs.PeakFPPA
-	}
-	return rs.PeakFPPAChange
-}
-
-func maxKneeVsToe(list []valgus.RepResult, s int) float64 {
+// maxToesChange is the largest knee-vs-toes change from standing (shank
+// lengths) of leg s over the reps, NaN when none was measured.
+func maxToesChange(list []valgus.RepResult, s int) float64 {
 	m := math.NaN()
 	for _, r := range list {
-		if v := r.Side[s].KneeVsToe; !math.IsNaN(v) && (math.IsNaN(m) || v > m) {
+		if v := r.Side[s].KneeVsToeChange; !math.IsNaN(v) && (math.IsNaN(m) || v > m) {
 			m = v
 		}
 	}
 	return m
 }
 
-func maxPeak(list []valgus.RepResult, s int) float64 {
+// maxPeak is the largest graded value of leg s over the reps.
+func maxPeak(res *valgus.SetResult, list []valgus.RepResult, s int) float64 {
 	m := math.NaN()
 	for _, r := range list {
-		if v := r.Side[s].PeakFPPA; !math.IsNaN(v) && (math.IsNaN(m) || v > m) {
+		if v := gradedValue(res, r.Side[s]); !math.IsNaN(v) && (math.IsNaN(m) || v > m) {
 			m = v
 		}
 	}
 	return m
+}
+
+// gradedTrend fits leg s's graded value against rep number over the reps
+// of list that have one. Worsening needs the 95% interval above zero and a
+// fitted change over the set of at least Thresholds.FatigueMinChangeDeg
+// (the analysis's rule for its own trends).
+func gradedTrend(res *valgus.SetResult, list []valgus.RepResult, s int, th valgus.Thresholds) (valgus.Trend, []float64, []float64) {
+	var x, y []float64
+	for _, r := range list {
+		if v := gradedValue(res, r.Side[s]); !math.IsNaN(v) {
+			x = append(x, float64(r.Index))
+			y = append(y, v)
+		}
+	}
+	t := valgus.FitTrend(x, y)
+	if t.N >= 3 && t.Verdict == valgus.TrendWorsening && t.Slope*(x[len(x)-1]-x[0]) < th.FatigueMinChangeDeg {
+		t.Verdict = valgus.TrendUnclear
+	}
+	return t, x, y
+}
+
+// asymmetry compares the legs' graded values over the set's full reps in
+// which both legs were graded: the mean of right minus left, the fraction
+// of reps in which the difference points the same way, and the side that
+// caves more when the mean exceeds Thresholds.AsymmetryDeg and points the
+// same way in at least three quarters of the reps (-1 otherwise).
+func asymmetry(sf *setFacts, th valgus.Thresholds) (side int, meanDiff, consistent float64) {
+	var d []float64
+	for _, r := range sf.full {
+		l, rr := r.Side[0], r.Side[1]
+		if !graded(l) || !graded(rr) {
+			continue
+		}
+		lv, rv := gradedValue(sf.res, l), gradedValue(sf.res, rr)
+		if !math.IsNaN(lv) && !math.IsNaN(rv) {
+			d = append(d, rv-lv)
+		}
+	}
+	if len(d) == 0 {
+		return -1, math.NaN(), math.NaN()
+	}
+	meanDiff = stat.Mean(d, nil)
+	same := 0
+	for _, x := range d {
+		if (x > 0) == (meanDiff > 0) {
+			same++
+		}
+	}
+	consistent = float64(same) / float64(len(d))
+	side = -1
+	if math.Abs(meanDiff) > th.AsymmetryDeg && consistent >= 0.75 {
+		side = int(valgus.Left)
+		if meanDiff > 0 {
+			side = int(valgus.Right)
+		}
+	}
+	return side, meanDiff, consistent
 }
 
 func worst(list []valgus.RepResult, s int) valgus.Severity {

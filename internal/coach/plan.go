@@ -286,7 +286,8 @@ func (in *inference) cavingReps() string {
 }
 
 // compare names the number to watch at the retest: the worst caving knee's
-// peak angle, or its position inside the toes when only that caved.
+// graded angle (its cave angle in squats on both legs, its valgus angle
+// above standing otherwise).
 func (in *inference) compare() (string, error) {
 	best, bestSide, bestSet := -1, 0, -1
 	for i, sf := range in.sets {
@@ -301,15 +302,8 @@ func (in *inference) compare() (string, error) {
 	}
 	sf := in.sets[bestSet]
 	cav := caving(sf.graded[bestSide], bestSide)
-	angle := false
-	for _, r := range cav {
-		angle = angle || angleBased(r.Side[bestSide])
-	}
-	if p := maxPeak(cav, bestSide); angle && !math.IsNaN(p) {
-		return render(in.rules.Phrases["compare_angle"], vars{"side": sideName(bestSide), "peak": deg(p)})
-	}
-	if x := maxKneeVsToe(cav, bestSide); !math.IsNaN(x) {
-		return render(in.rules.Phrases["compare_toes"], vars{"side": sideName(bestSide), "x": pct(100 * x)})
+	if p := maxPeak(sf.res, cav, bestSide); !math.IsNaN(p) {
+		return render(in.rules.Phrases["compare_angle"], vars{"side": sideName(bestSide), "measure": measureName(sf.res), "peak": deg(p)})
 	}
 	return "", nil
 }

@@ -251,7 +251,7 @@ func (rs *Rules) Validate() error {
 	}
 	for _, p := range []string{"causes_title", "causes_intro", "no_causes_clean", "no_causes_unexplained", "no_causes_not_analysed",
 		"cannot_judge_title", "plan_title", "confidence_high", "confidence_medium", "confidence_low",
-		"phase_descent", "phase_bottom", "phase_out_of_the_hole", "phase_ascent", "phase_none", "compare_angle", "compare_toes", "more_alike"} {
+		"phase_descent", "phase_bottom", "phase_out_of_the_hole", "phase_ascent", "phase_none", "compare_angle", "more_alike"} {
 		if rs.Phrases[p] == "" {
 			return fmt.Errorf("phrase %q missing", p)
 		}

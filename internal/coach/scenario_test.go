@@ -116,10 +116,12 @@ func mirrorLifter(tr *track.Track) *track.Track {
 // profile gives, for frame i of a rep, how much of a change applies (0-1).
 type profile func(ref *valgus.SetResult, rep valgus.RepResult, i int) float64
 
-// withDepth grows with the hips' descent: nothing standing, all from 0.4
-// leg lengths down, so the knee caves most at the bottom.
+// withDepth grows with the hips' descent in the deeper half of the squat:
+// nothing until the hips are 0.2 leg lengths down (half the depth of the
+// shared squats, 0.39-0.42), all from 0.4, so the knee caves most at the
+// bottom and starts to cave no earlier than half way down.
 func withDepth(ref *valgus.SetResult, rep valgus.RepResult, i int) float64 {
-	return clamp01((ref.Frames[i].Depth - 0.05) / 0.35)
+	return clamp01((ref.Frames[i].Depth - 0.2) / 0.2)
 }
 
 // early is at its full size from a fifth of the rep's depth on the way

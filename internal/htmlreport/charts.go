@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -270,38 +271,70 @@ func addSeries(p *plot.Plot, xs, ys []float64, col color.Color, dashes []vg.Leng
 	flush()
 }
 
-// graded describes the angle a movement is graded on.
+// graded describes the measure a movement is graded on: the knee's cave
+// angle in squats on both legs (bands Thresholds.KneeCaveDeg), the valgus
+// angle above standing (the larger of the FPPA rise and the MKD angle) in
+// single-leg squats (the single-leg bands for the lifter's sex) and split
+// squats (Thresholds.SplitSquatFPPA).
 type graded struct {
-	absolute bool // FPPA itself (single-leg squats), else its rise above standing
-	bands    valgus.Bands
-	label    string
+	bilateral bool
+	bands     valgus.Bands
+	label     string
+	bl        valgus.Baseline
 }
 
 func gradedFor(set *valgus.SetResult, th valgus.Thresholds) graded {
-	if set.Movement == valgus.MoveSingleLegSquat {
-		return graded{absolute: true, bands: th.SingleLeg(set.Sex), label: "FPPA (°)"}
+	switch set.Movement {
+	case valgus.MoveBilateralSquat:
+		return graded{bilateral: true, bands: th.KneeCaveDeg, label: "knee cave angle (°)", bl: set.Baseline}
+	case valgus.MoveSingleLegSquat:
+		return graded{bands: th.SingleLeg(set.Sex), label: "valgus angle above standing (°)", bl: set.Baseline}
 	}
-	return graded{bands: th.FPPAChange, label: "FPPA rise above standing (°)"}
+	return graded{bands: th.SplitSquatFPPA, label: "valgus angle above standing (°)", bl: set.Baseline}
 }
 
-func (g graded) frameValue(sf valgus.SideFrame) float64 {
-	if !sf.Usable || !sf.FPPAReliable {
+// frameValue is the graded measure in one frame of leg s, from trusted
+// points only (as the analysis grades it).
+func (g graded) frameValue(sf valgus.SideFrame, s int) float64 {
+	if !sf.Reliable {
 		return math.NaN()
 	}
-	if g.absolute {
-		return sf.FPPA
+	if g.bilateral {
+		return sf.CaveDeg
 	}
-	return sf.FPPAChange
+	f := math.NaN()
+	if sf.FPPAReliable {
+		f = sf.FPPAChange
+	}
+	m := mkdAngle(sf.MKD*g.bl.LegPx, g.bl.ThighPx[s], g.bl.ShankPx[s])
+	switch {
+	case math.IsNaN(f):
+		return m
+	case math.IsNaN(m):
+		return f
+	}
+	return math.Max(f, m)
+}
+
+// mkdAngle is the angle between thigh and shank of the standing lengths
+// that a knee m pixels off its hip-ankle line makes (degrees), as
+// RepSide.MKDDeg defines it.
+func mkdAngle(m, thigh, shank float64) float64 {
+	if !(thigh > 0) || !(shank > 0) || math.IsNaN(m) {
+		return math.NaN()
+	}
+	clamp := func(x float64) float64 { return math.Max(-1, math.Min(1, x)) }
+	return (math.Asin(clamp(m/thigh)) + math.Asin(clamp(m/shank))) * 180 / math.Pi
 }
 
 func (g graded) repValue(rs valgus.RepSide) float64 {
 	if !rs.Assessed {
 		return math.NaN()
 	}
-	if g.absolute {
-		return rs.PeakFPPA
+	if g.bilateral {
+		return rs.CaveDeg
 	}
-	return rs.PeakFPPAChange
+	return rs.PeakValgusDeg
 }
 
 // fitY widens [lo, hi] to include the finite values and pads it.
@@ -331,7 +364,7 @@ func fppaChart(set *valgus.SetResult, th valgus.Thresholds) (string, error) {
 	for i, f := range set.Frames {
 		xs[i] = f.Time
 		for s := 0; s < 2; s++ {
-			ys[s][i] = g.frameValue(f.Side[s])
+			ys[s][i] = g.frameValue(f.Side[s], s)
 			if assessedIn(set, i, s) == 0 {
 				ys[s][i] = math.NaN()
 			}
@@ -493,22 +526,58 @@ func tempoChart(set *valgus.SetResult) (string, error) {
 	return renderSVG(p, "tempo per rep", 190)
 }
 
-// loadChart plots each set's fresh-rep valgus against its load, per leg,
-// with the fitted trend.
+// freshGraded is the mean graded measure of leg s over the first two full
+// reps of a set in which it was graded (NaN without any).
+func freshGraded(set *valgus.SetResult, g graded, s int) float64 {
+	var v []float64
+	for _, r := range set.Reps {
+		if len(v) == 2 {
+			break
+		}
+		rs := r.Side[s]
+		if r.Partial || !rs.Assessed || rs.Quality == valgus.QualityPoor {
+			continue
+		}
+		if x := g.repValue(rs); !math.IsNaN(x) {
+			v = append(v, x)
+		}
+	}
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	return stat.Mean(v, nil)
+}
+
+// loadChart plots each set's fresh-rep graded measure against its load,
+// per leg, with the fitted trend, over the bands of the sets' movement.
 func loadChart(ss *valgus.SessionResult, th valgus.Thresholds) (string, error) {
-	p := newPlot("load (kg)", "fresh-rep FPPA rise above standing (°)")
-	b := th.FPPAChange
+	var g graded
+	for _, set := range ss.Sets {
+		if set.Analysed {
+			g = gradedFor(set, th)
+			break
+		}
+	}
+	p := newPlot("load (kg)", "first reps' "+g.label)
+	b := g.bands
 	p.Add(zones{bounds: [3]float64{b.Mild, b.Moderate, b.Severe}, unit: "°"}, hline{0, ""})
 	var all, loads []float64
 	for s := 0; s < 2; s++ {
 		lt := ss.Load[s]
 		var pts plotter.XYs
+		var tx, ty []float64
 		for _, pt := range lt.Points {
-			pts = append(pts, plotter.XY{X: pt.LoadKG, Y: pt.FreshPeakDeg})
-			all = append(all, pt.FreshPeakDeg)
+			set := ss.Sets[pt.Set]
+			v := freshGraded(set, gradedFor(set, th), s)
+			if math.IsNaN(v) {
+				continue
+			}
+			pts = append(pts, plotter.XY{X: pt.LoadKG, Y: v})
+			tx, ty = append(tx, pt.LoadKG/10), append(ty, v)
+			all = append(all, v)
 			loads = append(loads, pt.LoadKG)
 		}
-		if tr := lt.Per10KG; tr.N >= 3 && !math.IsNaN(tr.Slope) && len(pts) > 1 {
+		if tr := valgus.FitTrend(tx, ty); tr.N >= 3 && !math.IsNaN(tr.Slope) && len(pts) > 1 {
 			x0, x1 := pts[0].X, pts[len(pts)-1].X
 			line := plotter.XYs{{X: x0, Y: tr.Intercept + tr.Slope*x0/10}, {X: x1, Y: tr.Intercept + tr.Slope*x1/10}}
 			all = append(all, line[0].Y, line[1].Y)

@@ -203,10 +203,11 @@ func keyLine(r valgus.RepResult, s int, g graded) string {
 		return name + ": not the working leg"
 	}
 	line := fmt.Sprintf("%s: %s", name, sevWords(rs.Severity))
-	if !math.IsNaN(rs.PeakFPPA) {
-		line += fmt.Sprintf("; peak %s", overlay.AngleText(rs.PeakFPPA))
-		if !g.absolute && !math.IsNaN(rs.PeakFPPAChange) {
-			line += fmt.Sprintf(" (%s from standing)", sdeg(rs.PeakFPPAChange))
+	if v := g.repValue(rs); !math.IsNaN(v) {
+		if g.bilateral {
+			line += fmt.Sprintf("; cave angle %s", sdeg(v))
+		} else {
+			line += fmt.Sprintf("; valgus angle %s above standing", sdeg(v))
 		}
 		if rs.PeakPhase != valgus.PhaseNone {
 			line += " " + phaseWords(rs.PeakPhase)

@@ -12,15 +12,15 @@ import (
 func TestPickReps(t *testing.T) {
 	rep := func(left, right valgus.Severity, leftRise, rightRise float64, partial bool, quality string) valgus.RepResult {
 		r := valgus.RepResult{Partial: partial, Quality: quality}
-		r.Side[0] = valgus.RepSide{Assessed: true, Severity: left, PeakFPPAChange: leftRise}
-		r.Side[1] = valgus.RepSide{Assessed: true, Severity: right, PeakFPPAChange: rightRise}
+		r.Side[0] = valgus.RepSide{Assessed: true, Severity: left, CaveDeg: leftRise}
+		r.Side[1] = valgus.RepSide{Assessed: true, Severity: right, CaveDeg: rightRise}
 		r.Severity = left // the worse of the two
 		if right.Rank() > left.Rank() {
 			r.Severity = right
 		}
 		return r
 	}
-	g := graded{bands: valgus.Defaults().FPPAChange}
+	g := graded{bilateral: true, bands: valgus.Defaults().KneeCaveDeg}
 	none, mild, moderate := valgus.SevNone, valgus.SevMild, valgus.SevModerate
 	good, poor := valgus.QualityGood, valgus.QualityPoor
 	for _, c := range []struct {

@@ -206,16 +206,19 @@ type chip struct {
 }
 
 type setView struct {
-	ID        string // suffix for element ids ("" for a single set)
-	Heading   string
-	Facts     []string
-	Analysed  bool
-	Headline  string
-	Knees     [2]kneeView
-	Findings  []string
-	Notes     []string
-	Reps      []repRow
-	Rise      bool // graded on the FPPA's rise above standing
+	ID       string // suffix for element ids ("" for a single set)
+	Heading  string
+	Facts    []string
+	Analysed bool
+	Headline string
+	Knees    [2]kneeView
+	Findings []string
+	Notes    []string
+	Reps     []repRow
+	// Measure names the graded measure in the table's header ("cave" or
+	// "valgus"); Bilateral: the set is graded on the knee's cave angle.
+	Measure   string
+	Bilateral bool
 	Charts    []*chartView
 	ChartNote string
 	KeyFrames []keyFrame
@@ -402,7 +405,11 @@ func setSection(ctx context.Context, k int, multi bool, set *valgus.SetResult, m
 	}
 	sv.Facts = setFacts(set, multi)
 	g := gradedFor(set, in.Thresholds)
-	sv.Rise = !g.absolute
+	sv.Bilateral = g.bilateral
+	sv.Measure = "valgus"
+	if g.bilateral {
+		sv.Measure = "cave"
+	}
 	sv.Notes = append(sv.Notes, set.Notes...)
 	sv.Headline = headline(set)
 	for s := 0; s < 2; s++ {
@@ -511,21 +518,23 @@ func kneeSummary(set *valgus.SetResult, s int, g graded) kneeView {
 	var parts []string
 	switch {
 	case at == 0:
-	case g.absolute:
-		parts = append(parts, fmt.Sprintf("largest FPPA %s (rep %d)", overlay.AngleText(best), at))
+	case math.Round(best) <= 0 && g.bilateral:
+		parts = append(parts, "the knee never turned in past straight ahead")
 	case math.Round(best) <= 0:
 		parts = append(parts, "the knee angle never rose above its standing value")
+	case g.bilateral:
+		parts = append(parts, fmt.Sprintf("largest cave angle %s past straight ahead (rep %d)", sdeg(best), at))
 	default:
-		parts = append(parts, fmt.Sprintf("largest rise %s above the standing angle (rep %d)", sdeg(best), at))
+		parts = append(parts, fmt.Sprintf("largest valgus angle %s above standing (rep %d)", sdeg(best), at))
 	}
 	toes, toesAt := math.Inf(-1), 0
 	for _, r := range set.Reps {
-		if v := r.Side[s].KneeVsToe; r.Side[s].Assessed && !math.IsNaN(v) && v > toes {
+		if v := r.Side[s].KneeVsToeChange; r.Side[s].Assessed && !math.IsNaN(v) && v > toes {
 			toes, toesAt = v, r.Index
 		}
 	}
 	if toesAt > 0 && math.Round(100*toes) > 0 {
-		parts = append(parts, fmt.Sprintf("knee up to %.0f%% of the shank inside the toes (rep %d)", 100*toes, toesAt))
+		parts = append(parts, fmt.Sprintf("knee up to %.0f%% of the shank further inside the toes than standing (rep %d; shown, not graded)", 100*toes, toesAt))
 	}
 	kv.Detail = strings.Join(parts, "; ")
 	return kv
@@ -620,15 +629,12 @@ func makeRow(r valgus.RepResult, g graded) repRow {
 			c.Chip.Text = "none"
 		}
 		if rs.Assessed {
-			c.Peak = overlay.AngleText(rs.PeakFPPA)
-			if c.Peak == "" {
-				c.Peak = "–"
-			}
-			if !g.absolute {
-				c.Change = sdeg(rs.PeakFPPAChange)
+			c.Peak = "–"
+			if v := g.repValue(rs); !math.IsNaN(v) {
+				c.Peak = sdeg(v)
 			}
 			c.When = shortPhase(rs)
-			c.Toes = num("%.2f", rs.KneeVsToe)
+			c.Toes = num("%+.2f", rs.KneeVsToeChange)
 			for _, n := range rs.Notes {
 				notes = append(notes, [2]string{"left", "right"}[s]+": "+n)
 			}
@@ -650,18 +656,21 @@ func setCharts(set *valgus.SetResult, th valgus.Thresholds, g graded) ([]*chartV
 		cv.SVG = template.HTML(svg)
 		out = append(out, &cv)
 	}
-	measure := "rise of the FPPA above its standing value"
-	if g.absolute {
-		measure = "FPPA"
+	caption := "The cave angle of each knee, frame by frame: how far the knee turned in towards the other knee past straight ahead " +
+		"(0 = tracking straight, + = inwards), as far as both knees closed in. Grey bands are the reps, numbered at the top; " +
+		"tinted zones mark the mild, moderate and severe classes. Gaps: a point was not trusted, or the knee was too straight to say."
+	if !g.bilateral {
+		caption = "The valgus angle of each knee, frame by frame: how far the knee angle rose above its standing value " +
+			"(the FPPA rise, or the angle the knee's distance from the hip-ankle line makes where the FPPA cannot be read; + = knee inwards). " +
+			"Grey bands are the reps, numbered at the top; tinted zones mark the mild, moderate and severe classes. Gaps: a point was not trusted."
 	}
 	svg, err := fppaChart(set, th)
 	add(svg, err, chartView{ID: "chart-fppa", Title: "Knee angle through the set",
-		Caption: fmt.Sprintf("The %s of each knee, frame by frame (+ = knee inside the hip-ankle line). Grey bands are the reps, numbered at the top; "+
-			"tinted zones mark the mild, moderate and severe classes. Gaps: the thigh pointed at the camera, so the angle was unreliable.", measure),
-		Legend: sideLegend(false)})
+		Caption: caption,
+		Legend:  sideLegend(false)})
 	svg, err = peaksChart(set, th)
 	add(svg, err, chartView{ID: "chart-peaks", Title: "Peak per rep and trend",
-		Caption: peakCaption(set),
+		Caption: peakCaption(set, g, th),
 		Legend:  sideLegend(true)})
 	if set.Movement == valgus.MoveBilateralSquat {
 		svg, err = kasrChart(set, th)
@@ -678,10 +687,22 @@ func setCharts(set *valgus.SetResult, th valgus.Thresholds, g graded) ([]*chartV
 	return out, errs
 }
 
-func peakCaption(set *valgus.SetResult) string {
+// peakCaption describes the peaks chart, with each knee's trend of the
+// graded measure over the full reps (worsening or improving needs the 95%
+// interval off zero and a fitted change of at least FatigueMinChangeDeg).
+func peakCaption(set *valgus.SetResult, g graded, th valgus.Thresholds) string {
 	var parts []string
 	for s := 0; s < 2; s++ {
-		f := set.Summary.Fatigue[s]
+		var x, y []float64
+		for _, r := range set.Reps {
+			if v := g.repValue(r.Side[s]); !r.Partial && r.Side[s].Quality != valgus.QualityPoor && !math.IsNaN(v) {
+				x, y = append(x, float64(r.Index)), append(y, v)
+			}
+		}
+		f := valgus.FitTrend(x, y)
+		if f.N >= 3 && f.Verdict != valgus.TrendUnclear && math.Abs(f.Slope*(x[len(x)-1]-x[0])) < th.FatigueMinChangeDeg {
+			f.Verdict = valgus.TrendUnclear
+		}
 		name := [2]string{"Left", "Right"}[s]
 		switch {
 		case f.Verdict == valgus.TrendTooFew:
@@ -798,20 +819,27 @@ func methodSection(in *Input) methodView {
 	deg := func(v float64) string { return "≥ " + trimNum(v) + "°" }
 	shank := func(v float64) string { return "≥ " + trimNum(v) + " shank" }
 	below := func(v float64) string { return "< " + trimNum(v) }
-	b := th.FPPAChange
-	f, m := th.SingleLegFPPA.Female, th.SingleLegFPPA.Male
-	k, kv := th.KASR, th.KneeVsToe
+	c := th.KneeCaveDeg
+	f, m, u, sp := th.SingleLegFPPA.Female, th.SingleLegFPPA.Male, th.SingleLegFPPA.Unspecified, th.SplitSquatFPPA
+	k, kv, fc := th.KASR, th.KneeVsToe, th.FPPAChange
 	return methodView{URL: in.MethodURL, Rows: []methodRow{
-		{"squat on both legs, split squat", "FPPA rise above standing", deg(b.Mild), deg(b.Moderate), deg(b.Severe),
-			"mild: smallest change 2D FPPA can detect (Munro, Herrington & Carolan 2012); others: kneetrack's convention"},
-		{"single-leg squat, women (or sex not given)", "peak FPPA", deg(f.Mild), deg(f.Moderate), deg(f.Severe),
-			"healthy women 8.4 ± 5.1°, with knee pain 16.8 ± 5.4° (Herrington 2014)"},
-		{"single-leg squat, men", "peak FPPA", deg(m.Mild), deg(m.Moderate), deg(m.Severe),
-			"mild: top of the men's normal range (Herrington & Munro 2010); others: convention"},
-		{"all, with foot keypoints", "knee inside the toes", shank(kv.Mild), shank(kv.Moderate), shank(kv.Severe),
-			"convention: 0.1 shank is about 4 cm"},
-		{"squat on both legs", "KASR minimum", below(k.Mild), below(k.Moderate), below(k.Severe),
-			"convention of other tools, not a published norm"},
+		{"squat on both legs (graded)", "knee cave angle: how far the knee turns in past straight ahead, as far as both knees close in",
+			deg(c.Mild), deg(c.Moderate), deg(c.Severe),
+			"kneetrack's convention (no published norm for squats on both legs): mild above the keypoints' noise, moderate a cave a coach sees (about 4 cm in a deep squat)"},
+		{"single-leg squat, women (graded)", "valgus angle above standing (FPPA rise, or the MKD angle)", deg(f.Mild), deg(f.Moderate), deg(f.Severe),
+			"healthy women 8.4 ± 5.1°, with knee pain 16.8 ± 5.4° (Herrington 2014); > 10° dynamic valgus on a step-down; each band wider than the 2D SDD of 7.5-8.9° (Munro et al. 2012)"},
+		{"single-leg squat, men (graded)", "valgus angle above standing", deg(m.Mild), deg(m.Moderate), deg(m.Severe),
+			"mild: top of the men's normal range (Herrington & Munro 2010); others: the women's bounds shifted by the same 4° (convention)"},
+		{"single-leg squat, sex not given (graded)", "valgus angle above standing", deg(u.Mild), deg(u.Moderate), deg(u.Severe),
+			"as for women"},
+		{"split squat, front leg (graded)", "valgus angle above standing", deg(sp.Mild), deg(sp.Moderate), deg(sp.Severe),
+			"no norm of its own: the single-leg bands (convention)"},
+		{"squat on both legs (shown on charts only)", "FPPA rise above standing", deg(fc.Mild), deg(fc.Moderate), deg(fc.Severe),
+			"grades nothing: FPPA has no norm for squats on both legs and misleads when the thigh points at the camera"},
+		{"all, with foot keypoints (shown only)", "knee further inside the toes than standing", shank(kv.Mild), shank(kv.Moderate), shank(kv.Severe),
+			"convention: 0.1 shank is about 4 cm; grades nothing (it depends on how far the feet turn out)"},
+		{"squat on both legs (shown only)", "KASR minimum", below(k.Mild), below(k.Moderate), below(k.Severe),
+			"convention of other tools, not a published norm; grades nothing (below 1 for knees that track straight over wide feet)"},
 	}}
 }
 

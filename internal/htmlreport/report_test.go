@@ -158,7 +158,7 @@ func render(t *testing.T, in Input) []byte {
 // nothing is loaded from outside, the key frames are drawn on a plain
 // background and say so.
 func TestReportSectionsTrackOnly(t *testing.T) {
-	tr := overlaytest.Track(t, synth.Lifter{Reps: 4, RightValgusDeg: []float64{4, 10, 16, 22}}, 720, 1280)
+	tr := overlaytest.Track(t, synth.Lifter{Reps: 4, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 14, 22, 30}}, 720, 1280)
 	ss := analyse(t, []*track.Track{tr}, nil)
 	doc := render(t, Input{Session: ss, Sets: []SetMedia{{Track: tr}}, Thresholds: valgus.Defaults(), Coaching: coaching, Generator: "kneetrack test"})
 	p := parse(t, doc)
@@ -216,7 +216,9 @@ func TestReportSectionsTrackOnly(t *testing.T) {
 // knee lines drawn where the keypoints are.
 func TestReportKeyFramesOnVideo(t *testing.T) {
 	dir := t.TempDir()
-	clip := overlaytest.Make(t, dir, synth.Lifter{Reps: 3, RightValgusDeg: []float64{6, 14, 22}}, 360, 640)
+	// The synthetic lifter pushes the knees out 10°: the left tracks
+	// straight (10), the right turns 0°, 8° and 20° inward past straight.
+	clip := overlaytest.Make(t, dir, synth.Lifter{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 18, 30}}, 360, 640)
 	ss := analyse(t, []*track.Track{clip.Track}, nil)
 	th := valgus.Defaults()
 	doc := render(t, Input{Session: ss, Sets: []SetMedia{{Track: clip.Track, Video: clip.Video}}, Thresholds: th})
@@ -298,8 +300,11 @@ func dist(a, b color.RGBA) int {
 // block per set.
 func TestReportSession(t *testing.T) {
 	var trs []*track.Track
-	for _, v := range []float64{0, 4, 18} {
-		trs = append(trs, overlaytest.Track(t, synth.Lifter{Reps: 3, RightValgusDeg: []float64{v}}, 720, 1280))
+	// The synthetic lifter pushes its knees out 10°: a valgus turn of 10
+	// tracks straight. The left knee tracks straight throughout, the right
+	// one at 60 and 80 kg; at 100 kg it turns 20° in past straight.
+	for _, v := range []float64{10, 10, 30} {
+		trs = append(trs, overlaytest.Track(t, synth.Lifter{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{v}}, 720, 1280))
 	}
 	ss := analyse(t, trs, []float64{60, 80, 100})
 	p := parse(t, render(t, Input{Session: ss, Sets: []SetMedia{{Track: trs[0]}, {Track: trs[1]}, {Track: trs[2]}}, Thresholds: valgus.Defaults(), Coaching: coaching}))
@@ -390,7 +395,9 @@ func findChromium(t *testing.T) string {
 func TestReportRendersInChromium(t *testing.T) {
 	chromium := findChromium(t)
 	dir := t.TempDir()
-	clip := overlaytest.Make(t, dir, synth.Lifter{Reps: 3, RightValgusDeg: []float64{6, 14, 22}}, 360, 640)
+	// The synthetic lifter pushes the knees out 10°: the left tracks
+	// straight (10), the right turns 0°, 8° and 20° inward past straight.
+	clip := overlaytest.Make(t, dir, synth.Lifter{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 18, 30}}, 360, 640)
 	ss := analyse(t, []*track.Track{clip.Track}, nil)
 	path, err := WriteFile(context.Background(), filepath.Join(dir, "report"),
 		Input{Session: ss, Sets: []SetMedia{{Track: clip.Track, Video: clip.Video}}, Thresholds: valgus.Defaults(), Coaching: coaching})

@@ -242,14 +242,18 @@ func AngleText(fppa float64) string {
 	return "0°"
 }
 
-// gradedBands returns the bands the movement's angle is graded on and
-// whether they apply to the FPPA itself (single-leg) or to its change from
-// standing.
+// gradedBands returns the bands the movement is graded on and whether it
+// is a squat on both legs (graded on the knee's cave angle, bands
+// KneeCaveDeg); otherwise the FPPA rise above standing is graded, against
+// the single-leg bands (single-leg squats) or the split-squat bands.
 func (a *Annotator) gradedBands() (valgus.Bands, bool) {
-	if a.set.Movement == valgus.MoveSingleLegSquat {
-		return a.th.SingleLeg(a.set.Sex), true
+	switch a.set.Movement {
+	case valgus.MoveBilateralSquat:
+		return a.th.KneeCaveDeg, true
+	case valgus.MoveSingleLegSquat:
+		return a.th.SingleLeg(a.set.Sex), false
 	}
-	return a.th.FPPAChange, false
+	return a.th.SplitSquatFPPA, false
 }
 
 // repAt returns the rep a frame belongs to (nil between reps).
@@ -264,11 +268,14 @@ func (a *Annotator) repAt(m *valgus.FrameMetrics) *valgus.RepResult {
 // the video's start, as the track's timestamps): ok is false when the track
 // has no keypoints near t.
 //
-// Each knee line takes the class of that frame's own measures, graded like
-// a rep: the FPPA (single-leg squats) or its rise above standing (other
-// movements), and, in the deeper half of a rep, how far the knee sits
-// inside the toes. Grey: FPPA unreliable here (thigh pointing at the
-// camera), the set was not graded, or the leg is not the working leg.
+// Each knee line takes the class of that frame's own graded measure, by
+// the rule that grades a rep: in squats on both legs the knee's cave angle
+// (FrameMetrics' CaveDeg) against the knee-cave bands; in single-leg and
+// split squats the FPPA's rise above standing against the movement's bands.
+// A leg too straight to have a cave angle shows as none. Knee-vs-toes
+// grades nothing and colours nothing. Grey: the measure cannot be read
+// here (a point not trusted, the thigh pointing at the camera), the set
+// was not graded, or the leg is not the working leg.
 func (a *Annotator) SceneAt(t float64) (Scene, bool) {
 	sc, ok := a.skeleton(t)
 	if !ok {
@@ -276,7 +283,7 @@ func (a *Annotator) SceneAt(t float64) (Scene, bool) {
 	}
 	m := a.metrics(t)
 	rep := a.repAt(m)
-	bands, absolute := a.gradedBands()
+	bands, bilateral := a.gradedBands()
 	var fppas [2]float64
 	for s := 0; s < 2; s++ {
 		fppas[s] = math.NaN()
@@ -300,15 +307,19 @@ func (a *Annotator) SceneAt(t float64) (Scene, bool) {
 			}
 			continue
 		}
-		v := ang
-		if !absolute {
-			v = ang - a.set.Baseline.FPPA[s]
+		v := ang - a.set.Baseline.FPPA[s]
+		if bilateral {
+			if m == nil || !m.Side[s].Reliable {
+				continue // a point not trusted: the line stays grey
+			}
+			// A trusted leg without a cave angle is nearly straight
+			// (standing, or barely bent): it cannot be turning in.
+			v = m.Side[s].CaveDeg
+			if math.IsNaN(v) {
+				v = 0
+			}
 		}
-		c := ClassOf(bands.Classify(v))
-		if m != nil && rep != nil && m.Depth >= 0.5*rep.DepthLeg && !math.IsNaN(m.Side[s].KneeVsToe) {
-			c = max(c, ClassOf(a.th.KneeVsToe.Classify(m.Side[s].KneeVsToe)))
-		}
-		l.Class = c
+		l.Class = ClassOf(bands.Classify(v))
 	}
 	sc.Panel = a.panel(m, rep, &sc, fppas)
 	sc.Legend = true

@@ -128,7 +128,9 @@ func frameAt(set *valgus.SetResult, tm float64) valgus.FrameMetrics {
 }
 
 func TestSceneAtSynthetic(t *testing.T) {
-	l := synth.Lifter{Reps: 3, RightValgusDeg: []float64{20}}
+	// The synthetic lifter pushes its knees out 10°: the left knee is
+	// turned back to straight ahead, the right one 20° past it.
+	l := synth.Lifter{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{30}}
 	tr := overlaytest.Track(t, l, 720, 1280)
 	set := analyse(t, tr)
 	ann, err := NewAnnotator(set, tr, Options{})
@@ -159,7 +161,7 @@ func TestSceneAtSynthetic(t *testing.T) {
 		t.Errorf("right label %q, want the analysis's FPPA %q", sc.Legs[1].Label, want)
 	}
 	if sc.Legs[1].Class < ClassModerate || sc.Legs[0].Class != ClassNone {
-		t.Errorf("classes left %v right %v, want none and at least moderate (right knee turned in by 20°)", sc.Legs[0].Class, sc.Legs[1].Class)
+		t.Errorf("classes left %v right %v, want none and at least moderate (right knee turned in 20° past straight)", sc.Legs[0].Class, sc.Legs[1].Class)
 	}
 	if sc.Panel[0].Text != "Rep 2 / 3" || sc.Panel[1].Text != "bottom" {
 		t.Errorf("panel %q %q, want rep 2 / 3 at the bottom", sc.Panel[0].Text, sc.Panel[1].Text)

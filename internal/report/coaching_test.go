@@ -94,7 +94,8 @@ func TestAdviceInJSONAndText(t *testing.T) {
 	if causes < 0 || plan < causes {
 		t.Fatalf("summary lacks the causes and plan, in that order:\n%s", out)
 	}
-	if !strings.Contains(out, "Too much weight, ") || !strings.Contains(out, "the cave starts at 100 kg") || !strings.Contains(out, "  1. ") {
+	flat := strings.Join(strings.Fields(out), " ") // the text is wrapped
+	if !strings.Contains(out, "Too much weight, ") || !strings.Contains(flat, "the cave starts at 100 kg") || !strings.Contains(out, "  1. ") {
 		t.Errorf("summary lacks the load cause or its evidence:\n%s", out[causes:])
 	}
 	// The disclaimer comes once, at the very end.

@@ -22,7 +22,8 @@ func CSVHeader() []string {
 		"toe_out_left_deg", "toe_out_right_deg",
 		"stance_ankle_hip", "stance_ankle_shoulder",
 		"pelvis_drop_deg", "lateral_shift_hip_widths", "trunk_lateral_deg", "trunk_forward_deg", "hip_knee",
-		"reliable_left", "reliable_right"}
+		"reliable_left", "reliable_right",
+		"cave_left_deg", "cave_right_deg", "mkd_left_leg", "mkd_right_leg"}
 }
 
 // WriteCSV writes one row per frame of every set.
@@ -46,7 +47,8 @@ func WriteCSV(w io.Writer, ss *valgus.SessionResult) error {
 				f(l.ToeOutDeg), f(r.ToeOutDeg),
 				f(m.StanceHip), f(m.StanceShoulder),
 				f(m.PelvisDropDeg), f(m.LateralShift), f(m.TrunkLateralDeg), f(m.TrunkForwardDeg), f(m.HipKnee),
-				b(l.Reliable), b(r.Reliable)}
+				b(l.Reliable), b(r.Reliable),
+				f(l.CaveDeg), f(r.CaveDeg), f(l.MKD), f(r.MKD)}
 			if err := cw.Write(row); err != nil {
 				return fmt.Errorf("writing CSV: %w", err)
 			}

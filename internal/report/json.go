@@ -107,6 +107,10 @@ type Baseline struct {
 	AnkleShoulderRatio num   `json:"stance_ankle_shoulder_ratio"`
 	LegLengthPx        num   `json:"leg_length_px"`
 	FacingCamera       bool  `json:"facing_camera"`
+	// FeetYawDeg is the camera's angle to the lifter read from the feet
+	// (degrees, signed as a forward-pointing segment shifts towards +x in
+	// the picture); null without heels and toes seen.
+	FeetYawDeg num `json:"feet_yaw_deg"`
 }
 
 // Sides holds a left and right value.
@@ -150,6 +154,7 @@ type Rep struct {
 	KASRMin          num      `json:"kasr_min"`
 	KASRMinS         num      `json:"kasr_min_s"`
 	KASRChange       num      `json:"kasr_change"`
+	KASRRel          num      `json:"kasr_rel"`
 	PelvisDropDeg    num      `json:"pelvis_drop_deg"`
 	LateralShift     num      `json:"lateral_shift_hip_widths"`
 	TrunkLateralDeg  num      `json:"trunk_lateral_deg"`
@@ -177,6 +182,13 @@ type RepSide struct {
 	KneeVsToe3D       num      `json:"knee_vs_toe_3d"`
 	KneeVsToePhase    string   `json:"knee_vs_toe_phase"`
 	KneeMedial        num      `json:"knee_medial_shift"`
+	KneeVsToeChange   num      `json:"knee_vs_toe_change"`
+	CaveDeg           num      `json:"cave_deg"`
+	MKDLeg            num      `json:"mkd_leg"`
+	MKD3DLeg          num      `json:"mkd_3d_leg"`
+	MKDCM             num      `json:"mkd_cm"`
+	MKDDeg            num      `json:"mkd_deg"`
+	PeakValgusDeg     num      `json:"peak_valgus_deg"`
 	Severity          string   `json:"severity"`
 	SeverityBasis     []string `json:"severity_basis"`
 	Quality           string   `json:"quality"`
@@ -337,7 +349,7 @@ func buildSet(r *valgus.SetResult) Set {
 		Baseline: Baseline{Frames: bl.Frames, FPPADeg: Sides{num(bl.FPPA[0]), num(bl.FPPA[1])}, KASR: num(bl.KASR),
 			KneeVsToe: Sides{num(bl.KneeVsToe[0]), num(bl.KneeVsToe[1])}, ToeOutDeg: Sides{num(bl.ToeOutDeg[0]), num(bl.ToeOutDeg[1])},
 			AnkleHipRatio: num(bl.StanceHip), AnkleShoulderRatio: num(bl.StanceShoulder), LegLengthPx: num(bl.LegPx),
-			FacingCamera: bl.FacingCamera},
+			FacingCamera: bl.FacingCamera, FeetYawDeg: num(math.Asin(bl.FeetYawSin) * 180 / math.Pi)},
 		Cleaning: Cleaning{RateHz: num(r.Clean.RateHz), Resampled: r.Clean.Resampled, CutoffHz: num(r.Clean.CutoffHz),
 			FilledPoints: r.Clean.FilledPoints, LongGaps: []LongGap{}},
 		Reps: []Rep{}, Notes: nonNil(r.Notes), OutOfFrame: []OutOfFrame{},
@@ -378,7 +390,7 @@ func buildRep(r valgus.RepResult) Rep {
 		DescentS: num(r.Tempo.DescentS), BottomHoldS: num(r.Tempo.BottomS), AscentS: num(r.Tempo.AscentS),
 		AscentVelocity: num(r.Tempo.AscentVelocity), PeakAscentVel: num(r.Tempo.PeakAscentVelocity),
 		AscentVelocityMS: num(r.AscentVelocityMS), WorkingLeg: r.WorkingLeg,
-		KASRMin: num(r.KASRMin), KASRMinS: num(r.KASRMinS), KASRChange: num(r.KASRChange),
+		KASRMin: num(r.KASRMin), KASRMinS: num(r.KASRMinS), KASRChange: num(r.KASRChange), KASRRel: num(r.KASRRel),
 		PelvisDropDeg: num(r.PelvisDropDeg), LateralShift: num(r.LateralShift),
 		TrunkLateralDeg: num(r.TrunkLateralDeg), TrunkForwardDeg: num(r.TrunkForwardDeg),
 		Left: repSide(r.Side[0]), Right: repSide(r.Side[1]), Quality: r.Quality, Severity: string(r.Severity)}
@@ -389,8 +401,10 @@ func repSide(s valgus.RepSide) RepSide {
 	out := RepSide{Assessed: s.Assessed, PeakFPPADeg: num(s.PeakFPPA), PeakFPPAChangeDeg: num(s.PeakFPPAChange),
 		PeakS: num(s.PeakS), PeakPhase: s.PeakPhase, PeakPct: num(s.PeakPct),
 		KneeVsToe: num(s.KneeVsToe), KneeVsToeCM: num(s.KneeVsToeCM), KneeVsToe3D: num(s.KneeVsToe3D),
-		KneeVsToePhase: s.KneeVsToePhase, KneeMedial: num(s.KneeMedial),
-		Severity: string(s.Severity), SeverityBasis: nonNil(s.Basis), Quality: s.Quality, Notes: nonNil(s.Notes)}
+		KneeVsToePhase: s.KneeVsToePhase, KneeMedial: num(s.KneeMedial), KneeVsToeChange: num(s.KneeVsToeChange),
+		CaveDeg: num(s.CaveDeg), MKDLeg: num(s.MKD), MKD3DLeg: num(s.MKD3D), MKDCM: num(s.MKDCM), MKDDeg: num(s.MKDDeg),
+		PeakValgusDeg: num(s.PeakValgusDeg),
+		Severity:      string(s.Severity), SeverityBasis: nonNil(s.Basis), Quality: s.Quality, Notes: nonNil(s.Notes)}
 	if s.HasOnset {
 		out.OnsetS, out.OnsetDepthLeg = optNum(true, s.OnsetS), optNum(true, s.OnsetDepth)
 		rec := s.Recovered

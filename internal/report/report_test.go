@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,11 +15,20 @@ import (
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
+// The synthetic lifter pushes its knees out by kneesOut degrees: a valgus
+// turn of kneesOut tracks straight ahead. In the session below both knees
+// track straight at 60 kg and the right knee turns caveDeg further in at
+// 100 kg: a cave of caveDeg.
+const (
+	kneesOut = 10.0
+	caveDeg  = 15.0
+)
+
 func session(t *testing.T) *valgus.SessionResult {
 	t.Helper()
 	var sets []*valgus.SetResult
 	for k, kg := range []float64{60, 100} {
-		l := synth.Lifter{Reps: 4, RightValgusDeg: []float64{float64(k) * 16}}
+		l := synth.Lifter{Reps: 4, LeftValgusDeg: []float64{kneesOut}, RightValgusDeg: []float64{kneesOut + float64(k)*caveDeg}}
 		tr, err := track.Project(l.Track3D(), track.Camera{})
 		if err != nil {
 			t.Fatal(err)
@@ -86,9 +97,55 @@ func TestJSONSchema(t *testing.T) {
 		}
 	}
 	right := rep["right"].(map[string]any)
-	for _, k := range []string{"peak_fppa_deg", "peak_phase", "knee_vs_toe", "severity", "quality"} {
+	for _, k := range []string{"peak_fppa_deg", "peak_phase", "knee_vs_toe", "severity", "quality",
+		"cave_deg", "mkd_leg", "mkd_3d_leg", "mkd_cm", "mkd_deg", "peak_valgus_deg", "knee_vs_toe_change"} {
 		if _, ok := right[k]; !ok {
 			t.Fatalf("rep side lacks %q", k)
+		}
+	}
+	if _, ok := rep["kasr_rel"]; !ok {
+		t.Fatal("rep lacks kasr_rel")
+	}
+	if _, ok := s1["baseline"].(map[string]any)["feet_yaw_deg"]; !ok {
+		t.Fatal("baseline lacks feet_yaw_deg")
+	}
+	left := rep["left"].(map[string]any)
+	number := func(v any) float64 {
+		x, ok := v.(float64)
+		if !ok {
+			return math.NaN()
+		}
+		return x
+	}
+	// Truth from the construction. The cave angle the picture shows reads
+	// up to a quarter above the bending plane's turn on this lifter (its
+	// bend offset is estimated from the picture), hence the tolerances.
+	for _, c := range []struct {
+		name     string
+		got      float64
+		lo, hi   float64
+		wantNull bool
+	}{
+		{name: "right cave_deg (15° turned in)", got: number(right["cave_deg"]), lo: caveDeg - 2, hi: 1.3*caveDeg + 1},
+		{name: "left cave_deg (tracking straight)", got: number(left["cave_deg"]), lo: 0, hi: 3},
+		{name: "right mkd_leg (knee inside its line)", got: number(right["mkd_leg"]), lo: 0.02, hi: 0.5},
+		{name: "right knee_vs_toe_change (knee further inside the toes)", got: number(right["knee_vs_toe_change"]), lo: 0.02, hi: 1},
+		// both knees start level with their ankles: the right knee closing in
+		// brings the knees nearer than when standing
+		{name: "kasr_rel (knees closer than standing)", got: number(rep["kasr_rel"]), lo: 0.3, hi: 0.98},
+		// filmed from straight in front
+		{name: "feet_yaw_deg", got: number(s1["baseline"].(map[string]any)["feet_yaw_deg"]), lo: -3, hi: 3},
+		{name: "peak_valgus_deg (squats on both legs: not graded by it)", wantNull: right["peak_valgus_deg"] == nil},
+		{name: "mkd_cm without a height", wantNull: right["mkd_cm"] == nil},
+	} {
+		if c.lo == 0 && c.hi == 0 {
+			if !c.wantNull {
+				t.Errorf("%s: want null", c.name)
+			}
+			continue
+		}
+		if !(c.got >= c.lo && c.got <= c.hi) {
+			t.Errorf("%s = %v, want %v..%v", c.name, c.got, c.lo, c.hi)
 		}
 	}
 	if right["severity"] == "none" || right["peak_phase"] != "bottom" {
@@ -140,13 +197,38 @@ func TestCSVAndText(t *testing.T) {
 	if !found {
 		t.Fatal("no bottom-phase row with a right FPPA in set 2")
 	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	// the right knee's cave angle at the bottom of set 2's reps (15° turned
+	// in) and at set 1's (tracking straight)
+	for _, c := range []struct {
+		set    string
+		lo, hi float64
+	}{{"1", -0.5, 3}, {"2", caveDeg - 2, 1.3*caveDeg + 1}} {
+		best := math.Inf(-1)
+		for _, r := range rows[1:] {
+			if r[0] == c.set && r[4] == "bottom" && r[col["cave_right_deg"]] != "" {
+				v, err := strconv.ParseFloat(r[col["cave_right_deg"]], 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				best = math.Max(best, v)
+			}
+		}
+		if !(best >= c.lo && best <= c.hi) {
+			t.Errorf("set %s: right cave at the bottom up to %v, want %v..%v", c.set, best, c.lo, c.hi)
+		}
+	}
 
 	buf.Reset()
 	if err := WriteText(&buf, ss); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"Set 1: set1.json", "reps: 4", "What it means", "Right knee", "side view", "appears from 100 kg", "not a diagnosis"} {
+	for _, want := range []string{"Set 1: set1.json", "reps: 4", "What it means", "Right knee", "side view", "appears from 100 kg", "not a diagnosis",
+		sideHeader("LEFT", valgus.MoveBilateralSquat), sideHeader("RIGHT", valgus.MoveBilateralSquat), "cave: how far the knee turned in"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}

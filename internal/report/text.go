@@ -85,17 +85,16 @@ func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult) {
 	}
 	fmt.Fprintf(b, "  reps: %d%s\n\n", s.Summary.Reps, partial)
 	fmt.Fprintf(b, "  %-4s %-13s %5s %9s %5s | %s | %s | %s\n", "rep", "time (s)", "depth", "down/up s", "KASR",
-		sideHeader("LEFT"), sideHeader("RIGHT"), "quality")
+		sideHeader("LEFT", s.Movement), sideHeader("RIGHT", s.Movement), "quality")
 	for _, r := range s.Reps {
 		idx := fmt.Sprint(r.Index)
 		if r.Partial {
 			idx += "*"
 		}
 		fmt.Fprintf(b, "  %-4s %6.1f-%-6.1f %4.0f%% %4.1f/%-4.1f %5s | %s | %s | %s\n", idx, r.StartS, r.EndS, 100*r.DepthLeg,
-			r.Tempo.DescentS, r.Tempo.AscentS, f2(r.KASRMin), sideCell(r.Side[0]), sideCell(r.Side[1]), r.Quality)
+			r.Tempo.DescentS, r.Tempo.AscentS, f2(r.KASRMin), sideCell(r.Side[0], s.Movement), sideCell(r.Side[1], s.Movement), r.Quality)
 	}
-	b.WriteString("  (fppa: peak frontal-plane knee angle, + = knee inside the hip-ankle line; toes: knee inside the toes,\n" +
-		"   fraction of shank; when: phase of the peak; depth: hip drop in % of leg length; * partial rep)\n")
+	b.WriteString(legend(s.Movement))
 	if len(s.Summary.Findings) > 0 {
 		b.WriteString("\n  What it means:\n")
 		for _, f := range s.Summary.Findings {
@@ -113,19 +112,51 @@ func yawText(y float64) string {
 
 const sideCellFormat = "%-5s %7s %-6s %5s  %-12s"
 
-func sideHeader(side string) string {
-	return fmt.Sprintf(sideCellFormat, side, "fppa", "when", "toes", "class")
+// measureHeader names the measure each leg is graded on in a movement:
+// the knee's cave angle in squats on both legs, the valgus angle above
+// standing in single-leg and split squats.
+func measureHeader(mv valgus.Movement) string {
+	if mv == valgus.MoveBilateralSquat {
+		return "cave"
+	}
+	return "valgus"
 }
 
-func sideCell(s valgus.RepSide) string {
+// gradedValue is the value of that measure for one leg in one rep.
+func gradedValue(s valgus.RepSide, mv valgus.Movement) float64 {
+	if mv == valgus.MoveBilateralSquat {
+		return s.CaveDeg
+	}
+	return s.PeakValgusDeg
+}
+
+func sideHeader(side string, mv valgus.Movement) string {
+	return fmt.Sprintf(sideCellFormat, side, measureHeader(mv), "when", "toes", "class")
+}
+
+func sideCell(s valgus.RepSide, mv valgus.Movement) string {
 	if !s.Assessed {
 		return fmt.Sprintf("%-40s", "      (not the working leg)")
 	}
-	return fmt.Sprintf(sideCellFormat, "", deg(s.PeakFPPA), shortPhase(s), f2s(s.KneeVsToe), s.Severity)
+	return fmt.Sprintf(sideCellFormat, "", deg(gradedValue(s, mv)), shortPhase(s), f2s(s.KneeVsToeChange), s.Severity)
+}
+
+// legend explains the table's columns in plain words.
+func legend(mv valgus.Movement) string {
+	measure := "  (cave: how far the knee turned in towards the other knee past straight ahead, in degrees, as far as\n" +
+		"   both knees closed in; 0 = tracking straight, + = inwards; the class grades it against the knee-cave bands)\n"
+	if mv != valgus.MoveBilateralSquat {
+		measure = "  (valgus: how far the knee angle (thigh against shin, seen from the front) rose above standing, in degrees,\n" +
+			"   + = knee inwards; the class grades it against the single-leg bands)\n"
+	}
+	return measure +
+		"   (peaks are the level held for at least 0.1 s); when: phase of that peak; toes: how much further inside the toes the knee went\n" +
+		"   than when standing, in shin lengths (shown, not graded); KASR: lowest knee-to-ankle separation ratio;\n" +
+		"   depth: hip drop in % of leg length; * partial rep)\n"
 }
 
 func shortPhase(s valgus.RepSide) string {
-	switch s.ShownPhase() {
+	switch s.PeakPhase {
 	case valgus.PhaseDescent:
 		return "down"
 	case valgus.PhaseBottom:

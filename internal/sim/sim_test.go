@@ -343,8 +343,11 @@ func heldPeak(tr Truth, i, k int) float64 {
 // (three frames here), so the truth is taken the same way from its
 // per-frame FPPA: the largest of the three-frame minima within the rep.
 func TestAnalysisReadsTheTrack(t *testing.T) {
-	ramp, _ := ParseRamp("4:16", 6)
-	res := simulate(t, Set{Reps: 6, RightValgusDeg: ramp, Noise: Noise{JitterPx: 0.5}, Seed: 3}, DefaultCamera(0))
+	ramp, _ := ParseRamp("8:32", 6)
+	// The lifter tracks the knees nearly straight (2° out), so the growing
+	// FPPA rise is a knee turning in past straight ahead: the cave the
+	// analysis grades and trends (its trend is on the graded cave angle).
+	res := simulate(t, Set{Reps: 6, RightValgusDeg: ramp, KneesOutDeg: 2, Noise: Noise{JitterPx: 0.5}, Seed: 3}, DefaultCamera(0))
 	out, err := valgus.AnalyzeSet(context.Background(), res.Track, valgus.Options{})
 	if err != nil {
 		t.Fatal(err)

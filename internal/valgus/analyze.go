@@ -144,7 +144,11 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	if res.View.View == ViewSide && !res.MovementGiven && res.Movement != MoveNone {
 		res.Movement, res.MovementReason = MoveUnknown, "not recognised from a side view"
 	}
-	if res.Movement == MoveBilateralSquat {
+	// The camera's angle from the feet decides whose a closing-in is only
+	// when it is clearly turned: the feet read a few degrees off on real
+	// pose output (a rendered lifter filmed straight on read 6 deg), and
+	// below that a correction would move a cave to the wrong knee.
+	if res.Movement == MoveBilateralSquat && math.Abs(bl.FeetYawSin) >= math.Sin(minYawCorrectDeg/deg) {
 		b.yawSin = bl.FeetYawSin
 	}
 	res.Frames = make([]FrameMetrics, len(depth))
@@ -191,6 +195,10 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	res.Analysed = true
 	return res, nil
 }
+
+// minYawCorrectDeg: the camera angle read from the feet from which the
+// knees' positions are corrected for it (kneePos).
+const minYawCorrectDeg = 12
 
 // lowerAnkle names the leg whose ankle is lower in the picture (planted, or
 // nearer the camera).

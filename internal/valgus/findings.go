@@ -31,7 +31,7 @@ func setFindings(res *SetResult, sm *SetSummary, full []RepResult, th Thresholds
 			out = append(out, fmt.Sprintf("%s: the cave grows over the set, %s deg per rep (95%% CI %s to %s); first reps %s deg, last reps %s deg. Fatigue is a likely factor.",
 				name, signed(f.Slope, 1), signed(f.CILow, 1), signed(f.CIHigh, 1), num(f.FirstMean, 0), num(f.LastMean, 0)))
 		case TrendImproving:
-			out = append(out, fmt.Sprintf("%s: peak FPPA falls over the set, %s deg per rep (95%% CI %s to %s).", name, signed(f.Slope, 1), signed(f.CILow, 1), signed(f.CIHigh, 1)))
+			out = append(out, fmt.Sprintf("%s: the cave lessens over the set, %s deg per rep (95%% CI %s to %s).", name, signed(f.Slope, 1), signed(f.CILow, 1), signed(f.CIHigh, 1)))
 		default:
 			out = append(out, fmt.Sprintf("%s: no clear change over the set (%s deg per rep, 95%% CI %s to %s).", name, signed(f.Slope, 1), signed(f.CILow, 1), signed(f.CIHigh, 1)))
 		}
@@ -94,7 +94,6 @@ func sideFinding(res *SetResult, s Side) string {
 	var onsetDepths []float64
 	recovered, withOnset := 0, 0
 	kvt := math.Inf(-1)
-	angleBased := false
 	for _, r := range res.Reps {
 		rs := r.Side[s]
 		if !rs.Assessed {
@@ -103,18 +102,10 @@ func sideFinding(res *SetResult, s Side) string {
 		assessed++
 		if rs.Severity.Rank() >= 1 {
 			caved = append(caved, r.Index)
-			peaks = append(peaks, rs.PeakFPPA)
+			peaks = append(peaks, rs.GradedDeg)
 			ph := rs.PeakPhase
-			if ph == PhaseNone || (len(rs.Basis) > 0 && rs.Basis[0] == "knee_vs_toe") {
-				ph = rs.KneeVsToePhase
-			}
-			if !math.IsNaN(rs.KneeVsToe) {
-				kvt = math.Max(kvt, rs.KneeVsToe)
-			}
-			for _, bs := range rs.Basis {
-				if bs != "knee_vs_toe" {
-					angleBased = true
-				}
+			if !math.IsNaN(rs.KneeVsToeChange) {
+				kvt = math.Max(kvt, rs.KneeVsToeChange)
 			}
 			phases[ph]++
 			worst = maxSeverity(worst, rs.Severity)
@@ -140,23 +131,17 @@ func sideFinding(res *SetResult, s Side) string {
 		}
 	}
 	first := res.Reps[0].Side[s]
-	var line string
-	if angleBased {
-		line = fmt.Sprintf("%s: caves in (%s at worst) in rep%s %s, peaking %s; peak FPPA up to %.0f deg",
-			name, worst, plural(len(caved)), RepList(caved), phaseWords(phase), maxOf(peaks))
-		if !math.IsNaN(first.PeakFPPA) && first.Assessed {
-			line += fmt.Sprintf(" vs %.0f deg on rep 1", first.PeakFPPA)
-		}
-		if !math.IsInf(kvt, -1) {
-			line += fmt.Sprintf("; knee up to %.0f%% of the shank length inside the toes", 100*kvt)
-		}
-	} else {
-		line = fmt.Sprintf("%s: tracks inside the line of the toes (%s at worst) in rep%s %s, most %s: up to %.0f%% of the shank length",
-			name, worst, plural(len(caved)), RepList(caved), phaseWords(phase), 100*kvt)
-		if res.HeightCM > 0 {
-			line += fmt.Sprintf(" (about %.0f cm)", kvt*shankPerHeight*res.HeightCM)
-		}
-		line += "; the knee angle itself (FPPA) stays within the thresholds"
+	measure := "valgus angle"
+	if res.Movement == MoveBilateralSquat {
+		measure = "cave angle"
+	}
+	line := fmt.Sprintf("%s: caves in (%s at worst) in rep%s %s, peaking %s; %s up to %.0f deg",
+		name, worst, plural(len(caved)), RepList(caved), phaseWords(phase), measure, maxOf(peaks))
+	if !math.IsNaN(first.GradedDeg) && first.Assessed {
+		line += fmt.Sprintf(" vs %.0f deg on rep 1", first.GradedDeg)
+	}
+	if !math.IsInf(kvt, -1) && kvt > 0 {
+		line += fmt.Sprintf("; knee up to %.0f%% of the shank length further inside the toes than standing", 100*kvt)
 	}
 	line += "."
 	if withOnset > 0 {
@@ -242,11 +227,11 @@ func sessionFindings(ss *SessionResult, th Thresholds) []string {
 			out = append(out, fmt.Sprintf("%s: no valgus beyond the thresholds in the first reps at any load.", name))
 		}
 		if lt.Status != LoadNoLoads && !math.IsNaN(lt.Per10KG.Slope) && lt.Per10KG.N >= 3 {
-			out = append(out, fmt.Sprintf("%s: fresh-rep peak FPPA changes by %s deg per 10 kg (95%% CI %s to %s); differences under about %.0f deg are within 2D measurement noise.",
+			out = append(out, fmt.Sprintf("%s: the fresh reps' graded angle changes by %s deg per 10 kg (95%% CI %s to %s); differences under about %.0f deg are within 2D measurement noise.",
 				name, signed(lt.Per10KG.Slope, 1), signed(lt.Per10KG.CILow, 1), signed(lt.Per10KG.CIHigh, 1), th.SessionChangeDeg))
 		}
 		if m := ss.MeanFatigueSlope[s]; !math.IsNaN(m) && len(ss.Sets) > 1 {
-			out = append(out, fmt.Sprintf("%s: within sets, peak FPPA changes by %s deg per rep on average (fatigue, kept apart from load).", name, signed(m, 1)))
+			out = append(out, fmt.Sprintf("%s: within sets, the graded angle changes by %s deg per rep on average (fatigue, kept apart from load).", name, signed(m, 1)))
 		}
 	}
 	out = append(out, Disclaimer)
@@ -274,8 +259,7 @@ func signed(v float64, prec int) string {
 
 // appearsEvidence says, for a leg whose valgus appears from some load, what
 // the fresh reps at that load and above showed against the lighter ones,
-// in the measures that graded them: the FPPA (its rise above standing), the
-// knee inside the toes, the knees' separation ratio (KASR).
+// in the measure that graded them (the cave angle, or the valgus angle).
 func appearsEvidence(lt LoadTrend) string {
 	var light, heavy []LoadPoint
 	basis := map[string]bool{}
@@ -307,20 +291,12 @@ func appearsEvidence(lt LoadTrend) string {
 		return t
 	}
 	var parts []string
-	if basis["knee_vs_toe"] {
-		pct := func(v float64) string { return num(100*v, 0) + "%" }
-		parts = append(parts, say(func(p LoadPoint) float64 { return p.FreshKneeVsToe },
-			func(v float64) string { return "knee up to " + pct(v) + " of the shank inside the toes" }, pct))
+	name := "valgus angle"
+	if basis["knee_cave"] {
+		name = "cave angle"
 	}
-	if basis["kasr"] {
-		ratio := func(v float64) string { return num(v, 2) }
-		parts = append(parts, say(func(p LoadPoint) float64 { return p.FreshKASR },
-			func(v float64) string { return "knee-to-ankle separation ratio down to " + ratio(v) }, ratio))
-	}
-	if basis["fppa"] || basis["fppa_change"] || len(parts) == 0 {
-		deg := func(v float64) string { return signed(v, 0) + " deg" }
-		parts = append(parts, say(func(p LoadPoint) float64 { return p.FreshPeakDeg },
-			func(v float64) string { return "peak knee angle " + deg(v) + " above standing" }, deg))
-	}
+	deg := func(v float64) string { return signed(v, 0) + " deg" }
+	parts = append(parts, say(func(p LoadPoint) float64 { return p.FreshPeakDeg },
+		func(v float64) string { return name + " " + deg(v) }, deg))
 	return strings.Join(parts, "; ")
 }

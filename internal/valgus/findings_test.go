@@ -31,31 +31,33 @@ func TestSignedNeverNegativeZero(t *testing.T) {
 	}
 }
 
-// When the knee-vs-toes measure graded the heavier sets, the load finding
-// quotes it, not an FPPA rise that may be nil ("-0 deg above standing").
+// The load finding quotes the graded measure of the fresh reps, named for
+// the movement (the cave angle in squats on both legs), heavier sets
+// against lighter ones, and never as "-0".
 func TestAppearsFromWording(t *testing.T) {
 	nan := math.NaN()
-	toes := LoadTrend{Status: LoadAppearsFrom, AppearsFromKG: 80, Points: []LoadPoint{
+	cave := LoadTrend{Status: LoadAppearsFrom, AppearsFromKG: 80, Points: []LoadPoint{
 		{LoadKG: 60, FreshPeakDeg: -0.4, Severity: SevNone, FreshKneeVsToe: 0.06, FreshKASR: nan},
-		{LoadKG: 80, FreshPeakDeg: -0.3, Severity: SevMild, Basis: []string{"knee_vs_toe"}, FreshKneeVsToe: 0.12, FreshKASR: nan},
-		{LoadKG: 100, FreshPeakDeg: 0.2, Severity: SevModerate, Basis: []string{"knee_vs_toe"}, FreshKneeVsToe: 0.16, FreshKASR: nan},
+		{LoadKG: 80, FreshPeakDeg: 6.8, Severity: SevModerate, Basis: []string{"knee_cave"}, FreshKneeVsToe: 0.12, FreshKASR: nan},
+		{LoadKG: 100, FreshPeakDeg: 9.2, Severity: SevModerate, Basis: []string{"knee_cave"}, FreshKneeVsToe: 0.16, FreshKASR: nan},
 	}}
-	got := appearsEvidence(toes)
-	if want := "knee up to 14% of the shank inside the toes vs 6% at lighter loads"; got != want {
-		t.Errorf("knee-vs-toes evidence %q, want %q", got, want)
+	// (6.8 + 9.2) / 2 = 8 at 80 kg and above; -0.4 rounds to 0 below
+	got := appearsEvidence(cave)
+	if want := "cave angle +8 deg vs 0 deg at lighter loads"; got != want {
+		t.Errorf("cave evidence %q, want %q", got, want)
 	}
 	angle := LoadTrend{Status: LoadAppearsFrom, AppearsFromKG: 100, Points: []LoadPoint{
 		{LoadKG: 60, FreshPeakDeg: -0.4, Severity: SevNone, FreshKneeVsToe: nan, FreshKASR: nan},
-		{LoadKG: 100, FreshPeakDeg: 15.2, Severity: SevModerate, Basis: []string{"fppa_change", "kasr"}, FreshKneeVsToe: nan, FreshKASR: 0.72},
+		{LoadKG: 100, FreshPeakDeg: 15.2, Severity: SevModerate, Basis: []string{"fppa_change"}, FreshKneeVsToe: nan, FreshKASR: 0.72},
 	}}
 	got = appearsEvidence(angle)
-	if want := "knee-to-ankle separation ratio down to 0.72; peak knee angle +15 deg above standing vs 0 deg at lighter loads"; got != want {
+	if want := "valgus angle +15 deg vs 0 deg at lighter loads"; got != want {
 		t.Errorf("angle evidence %q, want %q", got, want)
 	}
-	ss := &SessionResult{Load: [2]LoadTrend{{Status: LoadNoLoads, Per10KG: FitTrend(nil, nil)}, toes}}
+	ss := &SessionResult{Load: [2]LoadTrend{{Status: LoadNoLoads, Per10KG: FitTrend(nil, nil)}, cave}}
 	ss.MeanFatigueSlope = [2]float64{nan, nan}
 	text := strings.Join(sessionFindings(ss, Defaults()), " ")
-	if !strings.Contains(text, "Right knee: valgus appears from 80 kg (first reps of each set: knee up to 14% of the shank inside the toes vs 6% at lighter loads).") ||
+	if !strings.Contains(text, "Right knee: valgus appears from 80 kg (first reps of each set: cave angle +8 deg vs 0 deg at lighter loads).") ||
 		strings.Contains(text, "-0") {
 		t.Errorf("session findings: %s", text)
 	}

@@ -104,7 +104,7 @@ func TestBandsAndSex(t *testing.T) {
 		{"single-leg male (4 deg lower)", th.SingleLeg(SexMale), [3]float64{9, 12.8, 21}},
 		{"single-leg unspecified (female)", th.SingleLeg(SexUnspecified), [3]float64{10, 16.8, 25}},
 		{"split squat (single-leg bands)", th.SplitSquatFPPA, [3]float64{10, 16.8, 25}},
-		{"knee cave, squats on both legs", th.KneeCaveDeg, [3]float64{2, 4, 10}},
+		{"knee cave, squats on both legs", th.KneeCaveDeg, [3]float64{3, 6, 12}},
 	}
 	for _, c := range rising {
 		t.Run(c.name, func(t *testing.T) {

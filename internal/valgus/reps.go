@@ -77,11 +77,15 @@ type RepSide struct {
 	PeakValgusDeg float64
 	// CaveDeg grades squats on both legs: the knee's cave angle
 	// (SideFrame.CaveDeg) at its sustained peak. NaN in other movements.
-	CaveDeg  float64
-	Severity Severity
-	// Basis names the measure that set the severity: "kasr" (knee
-	// separation relative to standing, squats on both legs) or
-	// "fppa_change" (single-leg and split squats).
+	CaveDeg float64
+	// GradedDeg is the graded measure's peak, whatever the movement:
+	// CaveDeg in squats on both legs, PeakValgusDeg otherwise. Trends,
+	// asymmetry and loads are computed from it.
+	GradedDeg float64
+	Severity  Severity
+	// Basis names the measure that set the severity: "knee_cave" (squats
+	// on both legs), "fppa_change" or "mkd" (single-leg and split squats:
+	// whichever of the two gave the valgus angle).
 	Basis   []string
 	Quality string
 	Notes   []string
@@ -119,15 +123,9 @@ type RepResult struct {
 	Severity        Severity // worst of the assessed legs
 }
 
-// ShownPhase is the phase to show for the leg in a rep: that of its peak
-// FPPA, or, when FPPA never rose but another measure graded the leg, that
-// of its knee-vs-toes peak.
-func (rs RepSide) ShownPhase() string {
-	if rs.PeakPhase == PhaseNone && len(rs.Basis) > 0 {
-		return rs.KneeVsToePhase
-	}
-	return rs.PeakPhase
-}
+// ShownPhase is the phase to show for the leg in a rep: that of its
+// graded measure's peak.
+func (rs RepSide) ShownPhase() string { return rs.PeakPhase }
 
 func assessRep(k int, r motion.Rep, working string, res *SetResult, depth, times []float64, th Thresholds, opt Options) RepResult {
 	nan := math.NaN()
@@ -233,7 +231,7 @@ func assessSide(s Side, r motion.Rep, fr []FrameMetrics, depth, times []float64,
 	nan := math.NaN()
 	rs := RepSide{PeakFPPA: nan, PeakFPPAChange: nan, PeakS: nan, PeakPct: nan, OnsetS: nan, OnsetDepth: nan,
 		KneeVsToe: nan, KneeVsToeCM: nan, KneeVsToe3D: nan, KneeVsToeChange: nan, KneeMedial: nan,
-		MKD: nan, MKD3D: nan, MKDCM: nan, MKDDeg: nan, PeakValgusDeg: nan, CaveDeg: nan, KneeVsToeS: nan, KneeVsToePhase: PhaseNone}
+		MKD: nan, MKD3D: nan, MKDCM: nan, MKDDeg: nan, PeakValgusDeg: nan, CaveDeg: nan, GradedDeg: nan, KneeVsToeS: nan, KneeVsToePhase: PhaseNone}
 	sk := th.sustainFrames(rateOf(res))
 	bilateral := res.Movement == MoveBilateralSquat
 	side := func(i int) SideFrame { return fr[i].Side[s] }
@@ -317,7 +315,11 @@ func assessSide(s Side, r motion.Rep, fr []FrameMetrics, depth, times []float64,
 		graded = cave
 		peakVal, peak = sustainedMax(cave, r.Start, r.End, sk)
 		rs.CaveDeg = peakVal
+		// a cave starts where it becomes mild: the angle is 0 for a knee
+		// tracking straight, so there is no standing noise to clear
+		onset = th.KneeCaveDeg.Mild
 	}
+	rs.GradedDeg = peakVal
 
 	fracBad := float64(bad) / float64(frames)
 	rs.Quality = QualityGood

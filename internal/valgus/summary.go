@@ -85,8 +85,9 @@ func FitTrend(x, y []float64) Trend {
 
 // Asymmetry compares the legs over a set.
 type Asymmetry struct {
-	// MeanDiffDeg is the mean over reps of right minus left peak FPPA change
-	// (positive: the right knee caves more).
+	// MeanDiffDeg is the mean, over the reps in which a knee caves, of right
+	// minus left graded measure (positive: the right knee caves more).
+
 	MeanDiffDeg float64
 	// Side is the leg that caves more ("left", "right") when the difference
 	// exceeds the asymmetry threshold and points the same way in at least
@@ -161,9 +162,9 @@ func summarise(res *SetResult, th Thresholds) SetSummary {
 		}
 		for _, r := range full {
 			rs := r.Side[s]
-			if rs.Assessed && rs.Quality != QualityPoor && !math.IsNaN(rs.PeakFPPA) {
+			if rs.Assessed && rs.Quality != QualityPoor && !math.IsNaN(rs.GradedDeg) {
 				x = append(x, float64(r.Index))
-				y = append(y, rs.PeakFPPA)
+				y = append(y, rs.GradedDeg)
 			}
 		}
 		sm.Fatigue[s] = FitTrend(x, y)
@@ -193,7 +194,7 @@ func summarise(res *SetResult, th Thresholds) SetSummary {
 			sm.VelocityFlag = sm.VelocityLossPct >= th.VelocityLossPct
 		}
 	}
-	sm.Asymmetry = asymmetry(full, th)
+	sm.Asymmetry = asymmetry(full, res.Movement, th)
 	bl := res.Baseline
 	sm.Stance = Stance{AnkleHipRatio: bl.StanceHip, AnkleShoulderRatio: bl.StanceShoulder, ToeOutDeg: bl.ToeOutDeg}
 	sm.Stance.Wide = bl.StanceShoulder > th.StanceShoulderRatio
@@ -202,12 +203,20 @@ func summarise(res *SetResult, th Thresholds) SetSummary {
 	return sm
 }
 
-func asymmetry(full []RepResult, th Thresholds) Asymmetry {
+// asymmetry compares the legs' graded measures over the reps in which at
+// least one knee caves (reaches the movement's mild bound): reps in which
+// neither does say nothing about which caves more.
+func asymmetry(full []RepResult, mv Movement, th Thresholds) Asymmetry {
+	mild := th.KneeCaveDeg.Mild
+	if mv != MoveBilateralSquat {
+		mild = th.SplitSquatFPPA.Mild
+	}
 	var d []float64
 	for _, r := range full {
 		l, rr := r.Side[Left], r.Side[Right]
-		if l.Assessed && rr.Assessed && !math.IsNaN(l.PeakFPPAChange) && !math.IsNaN(rr.PeakFPPAChange) {
-			d = append(d, rr.PeakFPPAChange-l.PeakFPPAChange)
+		if l.Assessed && rr.Assessed && !math.IsNaN(l.GradedDeg) && !math.IsNaN(rr.GradedDeg) &&
+			math.Max(l.GradedDeg, rr.GradedDeg) >= mild {
+			d = append(d, rr.GradedDeg-l.GradedDeg)
 		}
 	}
 	a := Asymmetry{MeanDiffDeg: math.NaN(), Consistent: math.NaN()}
@@ -364,7 +373,7 @@ func loadTrend(sets []*SetResult, s Side) LoadTrend {
 			if r.Partial || !r.Side[s].Assessed || len(fresh) == 2 {
 				continue
 			}
-			if v := r.Side[s].PeakFPPAChange; !math.IsNaN(v) && r.Side[s].Quality != QualityPoor {
+			if v := r.Side[s].GradedDeg; !math.IsNaN(v) && r.Side[s].Quality != QualityPoor {
 				fresh = append(fresh, v)
 				if sev == SevNotAssessed {
 					sev = r.Side[s].Severity

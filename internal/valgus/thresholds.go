@@ -227,7 +227,7 @@ func Defaults() Thresholds {
 	t.SplitSquatFPPA = t.SingleLegFPPA.Unspecified
 	t.FPPAChange = Bands{Mild: 8, Moderate: 12, Severe: 16}
 	t.KneeVsToe = Bands{Mild: 0.10, Moderate: 0.20, Severe: 0.30}
-	t.KneeCaveDeg = Bands{Mild: 2, Moderate: 4, Severe: 10}
+	t.KneeCaveDeg = Bands{Mild: 3, Moderate: 6, Severe: 12}
 	t.KASR = FallingBands{Mild: 0.8, Moderate: 0.7, Severe: 0.6}
 	t.SustainS = 0.1
 	t.SustainFrames = 3
