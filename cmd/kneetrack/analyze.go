@@ -40,6 +40,7 @@ type analyzeOptions struct {
 	model        string
 	modelsDir    string
 	threads      int
+	mirrorAvg    bool
 	pick         string
 	allowFeetOut bool
 	saveTrack    string
@@ -58,7 +59,7 @@ to do next.
 
 Each FILE is a video (.mp4, .mov, ...: the lifter is found and followed
 with a pose model first, exactly as 'kneetrack pose' does; see --model,
---pick, --save-track), a kneetrack track (.json, from 'kneetrack pose' or
+--pick, --save-track, --mirror-average), a kneetrack track (.json, from 'kneetrack pose' or
 --save-track), a TRC file (OpenCap, Sports2D, motion capture; 3D markers
 are filmed with a virtual phone camera in front of the lifter, see
 --camera-yaw), or a folder of OpenPose BODY_25 JSON files. Videos and
@@ -94,6 +95,7 @@ This is not a diagnosis.`,
 	f.StringVar(&o.model, "model", pose.ModelBlazePoseFull, "for videos: pose model, "+strings.Join(pose.ModelNames(), ", "))
 	f.StringVar(&o.modelsDir, "models-dir", "", "for videos: model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
 	f.IntVar(&o.threads, "threads", 0, "for videos: threads per inference (default: all cores)")
+	f.BoolVar(&o.mirrorAvg, "mirror-average", true, "for videos: also run the pose model on the mirrored crop and average, so that a video and its mirror image agree (--mirror-average=false: faster)")
 	f.StringVar(&o.pick, "pick", "", "for videos: follow the person at X,Y on the first frame (normalised 0..1; see 'kneetrack pose --list-people')")
 	f.BoolVar(&o.allowFeetOut, "allow-feet-out", false, "for videos: keep going when the feet are mostly out of the picture")
 	f.StringVar(&o.saveTrack, "save-track", "", "for videos: also write the keypoint track to this file (.json, .csv or .trc; NAME-setK.EXT for several videos)")
@@ -240,7 +242,7 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 
 // poseOptions are the pose step's options for video inputs.
 func (o *analyzeOptions) poseOptions(log *slog.Logger) (pose.Options, error) {
-	opts := pose.Options{Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads,
+	opts := pose.Options{Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads, MirrorAverage: o.mirrorAvg,
 		AllowFeetOut: o.allowFeetOut, Logger: log}
 	if !slices.Contains(pose.ModelNames(), o.model) {
 		return opts, fmt.Errorf("--model %q: use one of %s", o.model, strings.Join(pose.ModelNames(), ", "))

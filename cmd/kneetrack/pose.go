@@ -22,6 +22,7 @@ type poseOptions struct {
 	model        string
 	modelsDir    string
 	threads      int
+	mirrorAvg    bool
 	pick         string
 	listPeople   bool
 	every        int
@@ -54,6 +55,13 @@ movenet-lightning and movenet-thunder (17 COCO keypoints: NO heels or toes,
 so foot-based measures such as knee over toes are unavailable).
 Fetch them once with 'kneetrack models pull'.
 
+Mirror averaging (on by default): the landmark model runs on each crop and
+on its mirror image and the two results, sides exchanged, are averaged. The
+models are not mirror-symmetric: without it a knee's angle depends by a few
+degrees on which side of the picture the leg is, and a video and its mirror
+image (a front camera) disagree. It costs about 1.7x the landmark time;
+--mirror-average=false turns it off (docs/pose.md, "Mirrored video").
+
 Formats: json (kneetrack.track/v1, docs/track-json.md; read by 'kneetrack
 analyze'), csv (one row per frame and keypoint), trc (OpenSim markers:
 BlazePose world coordinates in metres, or pixels for MoveNet). The format
@@ -77,6 +85,7 @@ in full or not at all. Details: docs/pose.md.`,
 	f.StringVar(&o.model, "model", pose.ModelBlazePoseFull, "pose model: "+strings.Join(pose.ModelNames(), ", "))
 	f.StringVar(&o.modelsDir, "models-dir", "", "model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
 	f.IntVar(&o.threads, "threads", 0, "threads per inference (default: all cores)")
+	f.BoolVar(&o.mirrorAvg, "mirror-average", true, "also run the model on the mirrored crop and average (left/right consistent; --mirror-average=false: about 1.7x faster landmarks)")
 	f.StringVar(&o.pick, "pick", "", "follow the person at X,Y on the first frame (normalised 0..1, e.g. 0.5,0.6; see --list-people)")
 	f.BoolVar(&o.listPeople, "list-people", false, "list the people found in frames sampled over the video, and exit")
 	f.IntVar(&o.every, "every", 1, "process one frame in N (quicker, coarser)")
@@ -112,7 +121,7 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 		output = base + ".pose." + format
 	}
 	opts := pose.Options{
-		Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads,
+		Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads, MirrorAverage: o.mirrorAvg,
 		Every: o.every, MaxTime: o.maxSeconds, ScanSamples: o.samples,
 		Clean:        pose.CleanOptions{CutoffHz: o.cutoff, MinConf: o.minConf, MaxGapS: o.maxGap, NoSwapRepair: o.noSwap},
 		AllowFeetOut: o.allowFeetOut,

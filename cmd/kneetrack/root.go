@@ -39,6 +39,7 @@ It runs its own pose-estimation models in pure Go; fetch them once with
 		newPoseCmd(opts),
 		newSimulateCmd(opts),
 		newDemoCmd(opts),
+		newEvalCmd(opts),
 	)
 	return root
 }

@@ -1,0 +1,517 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kneetrack/kneetrack/internal/eval"
+	"github.com/kneetrack/kneetrack/internal/evalset"
+	"github.com/kneetrack/kneetrack/internal/pose"
+	"github.com/kneetrack/kneetrack/internal/track"
+	"github.com/kneetrack/kneetrack/internal/valgus"
+)
+
+type evalOptions struct {
+	mocap     string
+	small     bool
+	seed      int64
+	dir       string
+	format    string
+	output    string
+	cavesFrom string
+	worst     int
+	workers   int
+	cameraYaw float64
+	fps       float64
+
+	// For videos in a labels file: the pose step, as in `kneetrack analyze`.
+	model     string
+	modelsDir string
+	threads   int
+	mirrorAvg bool
+}
+
+func newEvalCmd(g *globalOptions) *cobra.Command {
+	o := &evalOptions{}
+	cmd := &cobra.Command{
+		Use:   "eval [LABELS.csv]",
+		Short: "Score kneetrack's knee-cave verdicts against labelled clips",
+		Long: `eval runs the analysis on labelled clips and scores its verdicts: per clip
+and per knee, "caves" when a knee is graded at least --caves-from in some
+rep, against the labels; precision, recall and F1 per class, the share of
+clips analysed, whether the movement was recognised, the same per group and
+the worst mistakes.
+
+Without an argument it scores the built-in labelled set: synthetic lifters
+and motion capture (the shared mocap folder: --mocap, else ../shared/mocap
+beside the repository or the binary; without it, synthetic cases only),
+filmed by virtual phone cameras with the pose model's errors imitated
+(docs/evalset.md). --small scores a quick subset.
+
+With LABELS.csv it scores your own labelled clips. The CSV has a header
+row; a file column (file, path, clip, video or track) names each clip,
+relative to --dir (default: the CSV's folder); labels are per knee
+(left_knee, right_knee) or per clip (label, class or verdict), in free text
+("caves", "knees in", "no cave", "straight", "not assessed", ...); an
+optional movement column ("squat", "single-leg squat", "split squat",
+"lateral lunge", "jump landing"). Keypoint tracks (kneetrack JSON, TRC,
+OpenPose folders) are analysed directly; videos are tracked first, as
+'kneetrack analyze' does (--model, --threads, --mirror-average). A row whose
+clip is missing or unreadable is reported and skipped; eval fails only when
+no clip could be scored. Details: docs/eval.md.`,
+		Example: `  kneetrack eval --small
+  kneetrack eval
+  kneetrack eval labels.csv
+  kneetrack eval labels.csv --dir clips/ --format json -o scores.json
+  kneetrack eval labels.csv --caves-from mild`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runEval(cmd, g, o, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.mocap, "mocap", "", "built-in set: folder of the motion-capture TRC files (default ../shared/mocap beside the repository or binary)")
+	f.BoolVar(&o.small, "small", false, "built-in set: a quick subset")
+	f.Int64Var(&o.seed, "seed", 1, "built-in set: the seed that makes the set (the same seed gives the same set)")
+	f.StringVar(&o.dir, "dir", "", "labels file: folder the file names are relative to (default: the labels file's folder)")
+	f.StringVar(&o.format, "format", "text", "output format: text or json")
+	f.StringVarP(&o.output, "output", "o", "", "write the scores to this file instead of standard output")
+	f.StringVar(&o.cavesFrom, "caves-from", "moderate", "severity from which a knee counts as caving: mild, moderate or severe")
+	f.IntVar(&o.worst, "worst", 15, "list at most this many of the worst mistakes in the table")
+	f.IntVar(&o.workers, "workers", 0, "analyses run at once (default: one per core)")
+	f.Float64Var(&o.cameraYaw, "camera-yaw", 0, "labels file: for 3D tracks, where the virtual camera stands (degrees around the lifter, 0 front)")
+	f.Float64Var(&o.fps, "fps", 30, "labels file: frame rate of OpenPose folders, which do not record it")
+	f.StringVar(&o.model, "model", pose.ModelBlazePoseFull, "for videos: pose model, "+strings.Join(pose.ModelNames(), ", "))
+	f.StringVar(&o.modelsDir, "models-dir", "", "for videos: model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
+	f.IntVar(&o.threads, "threads", 0, "for videos: threads per inference (default: all cores)")
+	f.BoolVar(&o.mirrorAvg, "mirror-average", true, "for videos: also run the pose model on the mirrored crop and average (--mirror-average=false: faster)")
+	return cmd
+}
+
+// parseCavesFrom reads --caves-from.
+func parseCavesFrom(s string) (valgus.Severity, error) {
+	switch sev := valgus.Severity(strings.ToLower(strings.TrimSpace(s))); sev {
+	case valgus.SevMild, valgus.SevModerate, valgus.SevSevere:
+		return sev, nil
+	}
+	return "", fmt.Errorf("--caves-from %q: use mild, moderate or severe", s)
+}
+
+func runEval(cmd *cobra.Command, g *globalOptions, o *evalOptions, args []string) error {
+	ctx := cmd.Context()
+	log := newLogger(g.verbose)
+	stderr := cmd.ErrOrStderr()
+	if o.format != "text" && o.format != "json" {
+		return fmt.Errorf("--format %q: use text or json", o.format)
+	}
+	from, err := parseCavesFrom(o.cavesFrom)
+	if err != nil {
+		return err
+	}
+	if o.worst < 0 {
+		return fmt.Errorf("--worst %d: must be 0 or more", o.worst)
+	}
+	if o.workers < 0 {
+		return fmt.Errorf("--workers %d: must be 0 (one per core) or more", o.workers)
+	}
+
+	var items []eval.Item
+	var notScored []notScoredRow
+	start := time.Now()
+	if len(args) == 0 {
+		if o.dir != "" {
+			return errors.New("--dir goes with a labels file: kneetrack eval LABELS.csv --dir DIR")
+		}
+		mocap, note := findMocapDir(o.mocap)
+		if note != "" {
+			fmt.Fprintf(stderr, "note: %s\n", note)
+		}
+		var inputs []string // files the output must not overwrite
+		if mocap != "" {
+			inputs, _ = filepath.Glob(filepath.Join(mocap, "*.trc"))
+		}
+		if err := checkOutput(o.output, inputs); err != nil {
+			return err
+		}
+		size := "full"
+		if o.small {
+			size = "small"
+		}
+		fmt.Fprintf(stderr, "building the built-in labelled set (%s, seed %d)...\n", size, o.seed)
+		cases, err := evalset.Build(evalset.Options{MocapDir: mocap, Seed: o.seed, Small: o.small})
+		if err != nil {
+			return fmt.Errorf("building the labelled set: %w", err)
+		}
+		items = eval.FromEvalset(cases)
+	} else {
+		items, notScored, err = o.loadLabelled(ctx, cmd, log, args[0])
+		if err != nil {
+			return err
+		}
+	}
+
+	fmt.Fprintf(stderr, "analysing %d clips...\n", len(items))
+	outs, err := eval.Run(ctx, items, valgus.Options{Logger: log}, o.workers)
+	if err != nil {
+		return fmt.Errorf("analysing the clips: %w", err)
+	}
+	sm := eval.Summarise(outs, from)
+	log.Debug("evaluated", "clips", len(items), "seconds", time.Since(start).Seconds())
+
+	var buf bytes.Buffer
+	if o.format == "json" {
+		err = writeSummaryJSON(&buf, sm, notScored)
+	} else {
+		err = sm.WriteTable(&buf, o.worst)
+		if err == nil && len(notScored) > 0 {
+			fmt.Fprintf(&buf, "\n  %d labelled clips could not be scored:\n", len(notScored))
+			for _, r := range notScored {
+				fmt.Fprintf(&buf, "  - %s\n", r.Error)
+			}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("writing the scores: %w", err)
+	}
+	if o.output != "" {
+		if err := writeFileAtomic(o.output, buf.Bytes()); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "wrote %s\n", o.output)
+	} else if _, err := cmd.OutOrStdout().Write(buf.Bytes()); err != nil {
+		return err
+	}
+	if len(notScored) > 0 {
+		fmt.Fprintf(stderr, "%d of %d labelled clips could not be scored (see above)\n", len(notScored), len(notScored)+len(items))
+	}
+	if sm.Errors > 0 && sm.Errors == sm.Clips {
+		for _, o := range outs {
+			if o.Err != nil {
+				return fmt.Errorf("none of the %d clips could be analysed; the first: %s: %w", sm.Clips, o.Item.Name, o.Err)
+			}
+		}
+	}
+	return nil
+}
+
+// notScoredRow is a labelled clip that could not be scored.
+type notScoredRow struct {
+	Line  int    `json:"line"`
+	Error string `json:"error"`
+}
+
+// loadLabelled reads a labels file and its clips (tracking the videos), and
+// checks that -o names none of them. It fails only when the labels file is
+// unusable or no clip could be read.
+func (o *evalOptions) loadLabelled(ctx context.Context, cmd *cobra.Command, log *slog.Logger, labels string) ([]eval.Item, []notScoredRow, error) {
+	stderr := cmd.ErrOrStderr()
+	if !slices.Contains(pose.ModelNames(), o.model) {
+		return nil, nil, fmt.Errorf("--model %q: use one of %s", o.model, strings.Join(pose.ModelNames(), ", "))
+	}
+	if o.threads < 0 {
+		return nil, nil, fmt.Errorf("--threads %d: must be 0 (all cores) or more", o.threads)
+	}
+	fh, err := os.Open(labels)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the labels: %w", err)
+	}
+	rows, rowErr := eval.ReadLabels(fh)
+	fh.Close()
+	var notScored []notScoredRow
+	if rowErr != nil {
+		if !isJoined(rowErr) {
+			// the file itself is unusable (no header, no file column, ...)
+			return nil, nil, fmt.Errorf("%s: %w", labels, rowErr)
+		}
+		for _, e := range unjoin(rowErr) {
+			fmt.Fprintf(stderr, "%s: %v\n", labels, e)
+			notScored = append(notScored, notScoredRow{Line: lineOf(e), Error: e.Error()})
+		}
+	}
+	if len(rows) == 0 {
+		return nil, nil, fmt.Errorf("%s: no labelled clip to score", labels)
+	}
+	dir := o.dir
+	if dir == "" {
+		dir = filepath.Dir(labels)
+	} else if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, nil, fmt.Errorf("--dir %s: not a folder", dir)
+	}
+	inputs := []string{labels}
+	for _, r := range rows {
+		inputs = append(inputs, r.Resolve(dir))
+	}
+	if err := checkOutput(o.output, inputs); err != nil {
+		return nil, nil, err
+	}
+
+	nVideos := 0
+	for _, r := range rows {
+		if eval.IsVideo(r.Resolve(dir)) {
+			nVideos++
+		}
+	}
+	popts := pose.Options{Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads, MirrorAverage: o.mirrorAvg, Logger: log}
+	n := len(rows)
+	opt := eval.LoadOptions{
+		Dir:   dir,
+		Track: track.LoadOptions{Camera: track.Camera{YawDeg: o.cameraYaw}, OpenPose: track.OpenPoseOptions{FPS: o.fps}},
+		Progress: func(i, n int, path string) {
+			if nVideos > 0 {
+				fmt.Fprintf(stderr, "[%d/%d] %s\n", i+1, n, path)
+			}
+			log.Debug("loading clip", "index", i+1, "of", n, "path", path)
+		},
+		Video: func(ctx context.Context, video string) (*track.Track, error) {
+			po := popts
+			var bar *progress
+			if isTerminal(stderr) {
+				bar = newProgress(stderr, "pose "+filepath.Base(video))
+				po.Progress = bar.update
+			}
+			res, err := pose.Run(ctx, video, po)
+			if bar != nil {
+				bar.finish(err == nil)
+			}
+			if err != nil {
+				return nil, err
+			}
+			res.Track.Video.Source = absPath(video)
+			fmt.Fprintf(stderr, "%s: lifter tracked in %d of %d frames (%.1f s)\n", video, res.Stats.Tracked, res.Stats.Processed, res.Stats.WallS)
+			return res.Track, nil
+		},
+	}
+	if nVideos > 0 {
+		how := o.model
+		if o.mirrorAvg {
+			how += ", mirror-averaged"
+		}
+		fmt.Fprintf(stderr, "%d labelled clips, %d of them videos to track first (%s)\n", n, nVideos, how)
+	}
+	items, bad, err := eval.LoadItems(ctx, rows, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, e := range bad {
+		fmt.Fprintf(stderr, "%s: %v\n", labels, e)
+		notScored = append(notScored, notScoredRow{Line: lineOf(e), Error: e.Error()})
+	}
+	if len(items) == 0 {
+		return nil, nil, fmt.Errorf("%s: none of the %d labelled clips could be read (see above)", labels, n)
+	}
+	slices.SortStableFunc(notScored, func(a, b notScoredRow) int { return a.Line - b.Line })
+	return items, notScored, nil
+}
+
+func isJoined(err error) bool {
+	_, ok := err.(interface{ Unwrap() []error })
+	return ok
+}
+
+// unjoin returns the errors joined in err (err itself when not joined).
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+func lineOf(err error) int {
+	var le *eval.LineError
+	if errors.As(err, &le) {
+		return le.Line
+	}
+	return 0
+}
+
+// findMocapDir returns the motion-capture folder: the flag's, else
+// ../shared/mocap beside the repository (found from the current folder
+// upwards) or beside the binary; "" with a note when there is none.
+func findMocapDir(flag string) (string, string) {
+	if flag != "" {
+		return flag, ""
+	}
+	var candidates []string
+	if s := os.Getenv("KNEETRACK_SHARED"); s != "" {
+		candidates = append(candidates, filepath.Join(s, "mocap"))
+	}
+	if wd, err := os.Getwd(); err == nil {
+		for d := wd; ; d = filepath.Dir(d) {
+			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+				candidates = append(candidates, filepath.Join(filepath.Dir(d), "shared", "mocap"))
+				break
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	if exe, err := os.Executable(); err == nil {
+		// the binary in the repository's bin/ or beside it
+		d := filepath.Dir(exe)
+		candidates = append(candidates, filepath.Join(filepath.Dir(filepath.Dir(d)), "shared", "mocap"),
+			filepath.Join(filepath.Dir(d), "shared", "mocap"))
+	}
+	for _, c := range candidates {
+		if m, _ := filepath.Glob(filepath.Join(c, "*.trc")); len(m) > 0 {
+			return c, ""
+		}
+	}
+	return "", "no motion-capture folder found (../shared/mocap beside the repository or binary); scoring synthetic cases only (give --mocap DIR)"
+}
+
+// checkOutput refuses an output path that names one of the inputs.
+func checkOutput(out string, inputs []string) error {
+	if out == "" {
+		return nil
+	}
+	if st, err := os.Stat(out); err == nil && st.IsDir() {
+		return fmt.Errorf("-o %s is a folder; name a file", out)
+	}
+	for _, in := range inputs {
+		if same, _ := samePath(out, in); same || filepath.Clean(out) == filepath.Clean(in) {
+			return fmt.Errorf("-o %s would overwrite the input %s; choose another name", out, in)
+		}
+	}
+	return nil
+}
+
+// writeFileAtomic writes data to path through a temporary file beside it,
+// renamed over path once complete: a failure leaves any existing file as
+// it was.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // harmless after the rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// The JSON form of a summary (docs/eval.md): numbers as numbers, null where
+// a ratio is undefined (no case to divide by).
+
+type scoreJSON struct {
+	Class     string   `json:"class"`
+	TP        int      `json:"tp"`
+	FP        int      `json:"fp"`
+	FN        int      `json:"fn"`
+	Support   int      `json:"support"`
+	Precision *float64 `json:"precision"`
+	Recall    *float64 `json:"recall"`
+	F1        *float64 `json:"f1"`
+}
+
+type kneeJSON struct {
+	Severity string   `json:"severity"`
+	Deg      *float64 `json:"value_deg"`
+}
+
+type mistakeJSON struct {
+	Name     string      `json:"name"`
+	Label    string      `json:"label"`
+	Analysed bool        `json:"analysed"`
+	Movement string      `json:"movement"`
+	Reason   string      `json:"reason,omitempty"`
+	Knees    [2]kneeJSON `json:"knees"`
+	Error    string      `json:"error,omitempty"`
+}
+
+type groupJSON struct {
+	Tag           string    `json:"tag"`
+	Clips         int       `json:"clips"`
+	AnalysedShare *float64  `json:"analysed_share"`
+	Caves         scoreJSON `json:"caves"`
+}
+
+type summaryJSON struct {
+	Schema             string         `json:"schema"`
+	CavesFrom          string         `json:"caves_from"`
+	Clips              int            `json:"clips"`
+	Analysed           int            `json:"analysed"`
+	Supported          int            `json:"supported"`
+	AnalysedShare      *float64       `json:"analysed_share"`
+	MovementRecognised int            `json:"movement_recognised"`
+	MovementLabelled   int            `json:"movement_labelled"`
+	MovementsMisread   map[string]int `json:"movements_misread"`
+	Clip               [2]scoreJSON   `json:"clip"`
+	Knee               [2]scoreJSON   `json:"knee"`
+	ExcludedClips      int            `json:"excluded_clips"`
+	Errors             int            `json:"errors"`
+	Groups             []groupJSON    `json:"groups"`
+	Mistakes           []mistakeJSON  `json:"mistakes"`
+	NotScored          []notScoredRow `json:"not_scored"`
+}
+
+func num(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+func scoreToJSON(s eval.Score) scoreJSON {
+	return scoreJSON{Class: s.Class, TP: s.TP, FP: s.FP, FN: s.FN, Support: s.Support,
+		Precision: num(s.Precision), Recall: num(s.Recall), F1: num(s.F1)}
+}
+
+func writeSummaryJSON(w io.Writer, s eval.Summary, notScored []notScoredRow) error {
+	doc := summaryJSON{Schema: "kneetrack.eval/v1", CavesFrom: string(s.CavesFrom), Clips: s.Clips, Analysed: s.Analysed,
+		Supported: s.Supported, AnalysedShare: num(s.AnalysedShare()), MovementRecognised: s.MovementRight,
+		MovementLabelled: s.MovementKnown, MovementsMisread: s.Confusions, ExcludedClips: s.ExcludedClips, Errors: s.Errors,
+		Groups: []groupJSON{}, Mistakes: []mistakeJSON{}, NotScored: notScored}
+	if doc.MovementsMisread == nil {
+		doc.MovementsMisread = map[string]int{}
+	}
+	if doc.NotScored == nil {
+		doc.NotScored = []notScoredRow{}
+	}
+	for i := range 2 {
+		doc.Clip[i], doc.Knee[i] = scoreToJSON(s.Clip[i]), scoreToJSON(s.Knee[i])
+	}
+	for _, g := range s.Groups {
+		doc.Groups = append(doc.Groups, groupJSON{Tag: g.Tag, Clips: g.Clips, AnalysedShare: num(g.Analysed), Caves: scoreToJSON(g.Caves)})
+	}
+	for _, o := range s.Mistakes {
+		m := mistakeJSON{Name: o.Item.Name, Label: o.Item.Clip.String(), Analysed: o.Analysed, Movement: string(o.Movement), Reason: o.Reason}
+		if m.Movement == "" {
+			m.Movement = "auto"
+		}
+		for k := range 2 {
+			m.Knees[k] = kneeJSON{Severity: string(o.Knee[k]), Deg: num(o.Value[k])}
+		}
+		if o.Err != nil {
+			m.Error = o.Err.Error()
+		}
+		doc.Mistakes = append(doc.Mistakes, m)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
