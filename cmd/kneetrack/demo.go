@@ -31,12 +31,16 @@ import (
 
 // The demo's set: the right knee's peak FPPA rise grows from demoCaveFirst
 // to demoCaveLast degrees over the set, peaking just out of the hole, while
-// the ascents slow down by demoVelocityLoss; the left knee tracks out.
+// the ascents slow down by demoVelocityLoss; the left knee tracks straight.
+// The lifter's knees track nearly straight ahead when they do not cave
+// (demoKneesOut degrees out), so the rise is a knee turning in past
+// straight ahead: the cave kneetrack grades in squats on both legs.
 const (
-	demoCaveFirst    = 2.0
-	demoCaveLast     = 14.0
+	demoCaveFirst    = 4.0
+	demoCaveLast     = 30.0
 	demoCavePeak     = sim.Phase(2.22) // ascent:0.22, out of the hole
 	demoVelocityLoss = 0.25
+	demoKneesOut     = 2.0
 )
 
 // Names of the files the demo writes into its folder.
@@ -88,7 +92,7 @@ func newDemoCmd(g *globalOptions) *cobra.Command {
 		Long: `demo shows kneetrack at work before you film anything. It renders a short
 set of bodyweight squats by a SIMULATED athlete (a 3D figure drawn by
 kneetrack, not a real person) whose right knee caves in a little more with
-every rep (peak knee angle rising from 2 to 14 degrees above standing, just
+every rep (peak knee angle rising from 4 to 30 degrees above standing, just
 out of the hole) while the ascents slow down. Then it analyses that video
 exactly as it would yours: pose model, reps, knee angles, fatigue trend,
 likely causes and a plan.
@@ -115,7 +119,7 @@ How to read the output: docs/demo.md.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.out, "out", "kneetrack-demo", "folder to write the report, videos, track and truth into (created if needed)")
-	f.IntVar(&o.reps, "reps", 6, "number of squats (4 to 12; the cave grows from 2 to 14 degrees over them)")
+	f.IntVar(&o.reps, "reps", 6, "number of squats (4 to 12; the cave grows from 4 to 30 degrees of FPPA over them)")
 	f.StringVar(&o.size, "size", "800x450", "picture size WIDTHxHEIGHT (smaller is faster)")
 	f.Float64Var(&o.fps, "fps", 24, "frames per second (15 to 60; lower is faster)")
 	f.IntVar(&o.threads, "threads", 0, "goroutines drawing each frame (0: all CPUs)")
@@ -144,7 +148,7 @@ func (o *demoOptions) config() (demoConfig, error) {
 	if err != nil {
 		return demoConfig{}, err
 	}
-	set := sim.Set{Reps: o.reps, FPS: o.fps, RightValgusDeg: ramp, Peak: demoCavePeak, VelocityLoss: demoVelocityLoss}
+	set := sim.Set{Reps: o.reps, FPS: o.fps, RightValgusDeg: ramp, Peak: demoCavePeak, VelocityLoss: demoVelocityLoss, KneesOutDeg: demoKneesOut}
 	return demoConfig{dir: o.out, set: set, camera: cam, threads: o.threads}, nil
 }
 

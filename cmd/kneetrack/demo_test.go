@@ -25,9 +25,9 @@ import (
 // TestDemoSetAsDocumented checks, without rendering, that the demo's
 // default set is the one docs/demo.md describes: six reps filmed from the
 // front at 800x450 and 24 fps, the right knee's peak FPPA rise growing
-// from 2° to 14° in equal steps, peaking out of the hole from the third
-// rep on (below 5° the analysis marks no peak phase), the left knee
-// tracking out, and the last ascent 25% slower than the first.
+// from 4° to 30° in equal steps (5.2° a rep), peaking out of the hole, the
+// left knee tracking straight (2° out), and the last ascent 25% slower
+// than the first.
 func TestDemoSetAsDocumented(t *testing.T) {
 	cmd := newDemoCmd(&globalOptions{})
 	if err := cmd.ParseFlags(nil); err != nil {
@@ -54,7 +54,7 @@ func TestDemoSetAsDocumented(t *testing.T) {
 		t.Fatalf("%d reps", len(tr.Reps))
 	}
 	for i, r := range tr.Reps {
-		want := 2 + 12*float64(i)/5
+		want := 4 + 26*float64(i)/5
 		if math.Abs(r.Right.PeakChange-want) > 0.05 {
 			t.Errorf("rep %d: right peak rise %.2f°, want %.1f°", i+1, r.Right.PeakChange, want)
 		}
@@ -65,8 +65,8 @@ func TestDemoSetAsDocumented(t *testing.T) {
 			t.Errorf("rep %d: left peak rise %.2f°, want none", i+1, r.Left.PeakChange)
 		}
 	}
-	if math.Abs(tr.FatigueSlope.Right-2.4) > 0.01 || math.Abs(tr.AscentVelocityLoss-0.25) > 0.001 {
-		t.Errorf("right slope %.3f°/rep (want 2.4), velocity loss %.3f (want 0.25)", tr.FatigueSlope.Right, tr.AscentVelocityLoss)
+	if math.Abs(tr.FatigueSlope.Right-5.2) > 0.01 || math.Abs(tr.AscentVelocityLoss-0.25) > 0.001 || tr.Lifter.KneesOutDeg != 2 {
+		t.Errorf("right slope %.3f°/rep (want 5.2), velocity loss %.3f (want 0.25), knees out %g° (want 2)", tr.FatigueSlope.Right, tr.AscentVelocityLoss, tr.Lifter.KneesOutDeg)
 	}
 }
 
@@ -108,7 +108,7 @@ func TestDemo(t *testing.T) {
 		}
 	}
 	if f := set.Summary.Fatigue[valgus.Right]; f.Verdict != valgus.TrendWorsening {
-		t.Errorf("right knee: %s (%+.2f°/rep, CI %+.2f to %+.2f); the cave grows by 2.4°/rep", f.Verdict, f.Slope, f.CILow, f.CIHigh)
+		t.Errorf("right knee: %s (%+.2f°/rep, CI %+.2f to %+.2f); the cave grows by 5.2°/rep of FPPA", f.Verdict, f.Slope, f.CILow, f.CIHigh)
 	}
 	if f := set.Summary.Fatigue[valgus.Left]; f.Verdict == valgus.TrendWorsening {
 		t.Errorf("left knee: %s (%+.2f°/rep); it does not cave", f.Verdict, f.Slope)

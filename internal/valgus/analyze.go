@@ -148,6 +148,7 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	// when it is clearly turned: the feet read a few degrees off on real
 	// pose output (a rendered lifter filmed straight on read 6 deg), and
 	// below that a correction would move a cave to the wrong knee.
+	b.bothPlanted = res.Movement == MoveBilateralSquat
 	if res.Movement == MoveBilateralSquat && math.Abs(bl.FeetYawSin) >= math.Sin(minYawCorrectDeg/deg) {
 		b.yawSin = bl.FeetYawSin
 	}

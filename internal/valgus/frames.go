@@ -84,6 +84,8 @@ type body struct {
 	// out of the knee's sideways position.
 	yawSin           float64
 	thighPx, shankPx [2]float64
+	// bothPlanted: the movement is a squat on both legs (set once known).
+	bothPlanted bool
 }
 
 func newBody(t *track.Track, minConf float64) body {
@@ -515,6 +517,32 @@ func bendFrom(b *body, s, i int, t, sh float64) float64 {
 	return math.Sqrt(math.Max(sh*sh-along*along, 0))
 }
 
+// crossed reports whether frame i's legs are crossed in the picture: the
+// knees or the ankles in the opposite left-right order to the hips, by
+// more than a tenth of the hip width. Knees do not cross in a squat; such a
+// frame is the pose model swapping some of a leg's points with the other
+// leg's (a skeleton drawn on the video, a hand in front of a knee), and its
+// angles mean nothing (the knee reads 90 degrees and more "in"). Checked
+// in squats on both legs only (b.bothPlanted): a free leg may be held
+// across behind the standing one.
+func (b *body) crossed(i int) bool {
+	if !b.bothPlanted || !b.hipsOK(i) {
+		return false
+	}
+	order := b.hip[0].pos[i].X - b.hip[1].pos[i].X
+	tol := 0.1 * math.Abs(order)
+	for _, pair := range [][2]series{{b.knee[0], b.knee[1]}, {b.ankle[0], b.ankle[1]}} {
+		if !pair[0].ok[i] || !pair[1].ok[i] {
+			continue
+		}
+		d := pair[0].pos[i].X - pair[1].pos[i].X
+		if d*math.Copysign(1, order) < -tol {
+			return true
+		}
+	}
+	return false
+}
+
 // kneeVsToePx is the knee's medial offset from the toe tip in pixels.
 func (b *body) kneeVsToePx(s, i int) float64 {
 	o := 1 - s
@@ -657,7 +685,7 @@ func (b *body) frameMetrics(i int, bl Baseline, th Thresholds) FrameMetrics {
 		sf := SideFrame{FPPA: nan, FPPAChange: nan, ThighRatio: nan, KneeVsToe: nan, KneeVsToe3D: nan, KneeMedial: nan, ToeOutDeg: nan,
 			MKD: nan, MKD3D: nan, CaveDeg: nan}
 		sf.Usable = b.legOK(s, i) && b.hip[o].ok[i]
-		sf.Reliable = sf.Usable && b.hip[s].good[i] && b.knee[s].good[i] && b.ankle[s].good[i]
+		sf.Reliable = sf.Usable && b.hip[s].good[i] && b.knee[s].good[i] && b.ankle[s].good[i] && !b.crossed(i)
 		if sf.Usable {
 			if a, ok := FPPA(b.hip[s].pos[i], b.knee[s].pos[i], b.ankle[s].pos[i], b.hip[o].pos[i]); ok {
 				sf.FPPA = a
