@@ -518,8 +518,8 @@ func bendFrom(b *body, s, i int, t, sh float64) float64 {
 }
 
 // crossed reports whether frame i's legs are crossed in the picture: the
-// knees or the ankles in the opposite left-right order to the hips, by
-// more than a tenth of the hip width. Knees do not cross in a squat; such a
+// ankles in the opposite left-right order to the hips by more than a tenth
+// of the hip width, or the knees by more than half of it. Knees do not cross in a squat; such a
 // frame is the pose model swapping some of a leg's points with the other
 // leg's (a skeleton drawn on the video, a hand in front of a knee), and its
 // angles mean nothing (the knee reads 90 degrees and more "in"). Checked
@@ -530,11 +530,13 @@ func (b *body) crossed(i int) bool {
 		return false
 	}
 	order := b.hip[0].pos[i].X - b.hip[1].pos[i].X
-	tol := 0.1 * math.Abs(order)
-	for _, pair := range [][2]series{{b.knee[0], b.knee[1]}, {b.ankle[0], b.ankle[1]}} {
+	for k, pair := range [][2]series{{b.knee[0], b.knee[1]}, {b.ankle[0], b.ankle[1]}} {
 		if !pair[0].ok[i] || !pair[1].ok[i] {
 			continue
 		}
+		// knees caving hard touch and, with the keypoints' jitter, may
+		// pass each other a little: only half a hip width is a swap
+		tol := []float64{0.5, 0.1}[k] * math.Abs(order)
 		d := pair[0].pos[i].X - pair[1].pos[i].X
 		if d*math.Copysign(1, order) < -tol {
 			return true
