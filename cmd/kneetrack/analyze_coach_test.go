@@ -61,7 +61,9 @@ func TestAnalyzeCoachingSharedMocap(t *testing.T) {
 		limit   string   // text of a cannot_judge entry
 	}{
 		"opencap-squats.trc":            {"clean", nil, ""},
-		"opencap-asymmetric-squats.trc": {"knee_cave", []string{"one_sided:high", "weak_hips:low"}, "no loads were given"},
+		// a weight shift over one leg moves both knees the same way: not a
+		// cave (the left knee moves in as the right moves out)
+		"opencap-asymmetric-squats.trc": {"clean", nil, ""},
 		"opencap-neutral-standing.trc":  {"not_analysed", nil, "no squat reps were found"},
 		"drop-jump-DJ1.trc":             {"not_analysed", nil, "jump / landing is not supported yet"},
 		"drop-jump-DJ4.trc":             {"not_analysed", nil, "jump / landing is not supported yet"},

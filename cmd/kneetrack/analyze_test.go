@@ -27,10 +27,16 @@ func TestAnalyzeMocapText(t *testing.T) {
 
 func TestAnalyzeJSONAndCSV(t *testing.T) {
 	dir := t.TempDir()
-	// Two sets as kneetrack track files.
+	// Two sets as kneetrack track files: the synthetic lifter pushes the
+	// knees out 10°; in the heavy set both knees turn 16° past that, 6°
+	// inward past straight ahead (the knees close in together).
 	var files []string
-	for k, v := range []float64{0, 16} {
-		tr, err := track.Project(synth.Lifter{Reps: 3, RightValgusDeg: []float64{v}}.Track3D(), track.Camera{})
+	for k, v := range []float64{0, 26} {
+		l := synth.Lifter{Reps: 3, RightValgusDeg: []float64{v}}
+		if v > 0 {
+			l.LeftValgusDeg = []float64{v}
+		}
+		tr, err := track.Project(l.Track3D(), track.Camera{})
 		if err != nil {
 			t.Fatal(err)
 		}
