@@ -143,16 +143,16 @@ func sideCell(s valgus.RepSide, mv valgus.Movement) string {
 
 // legend explains the table's columns in plain words.
 func legend(mv valgus.Movement) string {
-	measure := "  (cave: how far the knee turned in towards the other knee past straight ahead, in degrees, as far as\n" +
-		"   both knees closed in; 0 = tracking straight, + = inwards; the class grades it against the knee-cave bands)\n"
+	measure := "  (cave: how far the knee turned in towards the other knee past straight ahead, in degrees, as far\n" +
+		"   as both knees closed in; 0 = tracking straight, + = inwards; class: against the knee-cave bands;\n"
 	if mv != valgus.MoveBilateralSquat {
-		measure = "  (valgus: how far the knee angle (thigh against shin, seen from the front) rose above standing, in degrees,\n" +
-			"   + = knee inwards; the class grades it against the single-leg bands)\n"
+		measure = "  (valgus: how far the knee angle (thigh against shin, seen from the front) rose above standing, in\n" +
+			"   degrees, + = knee inwards; class: against the single-leg bands;\n"
 	}
 	return measure +
-		"   (peaks are the level held for at least 0.1 s); when: phase of that peak; toes: how much further inside the toes the knee went\n" +
-		"   than when standing, in shin lengths (shown, not graded); KASR: lowest knee-to-ankle separation ratio;\n" +
-		"   depth: hip drop in % of leg length; * partial rep)\n"
+		"   peaks are the level held for at least 0.1 s; when: phase of that peak; toes: how much further inside\n" +
+		"   the toes the knee went than when standing, in shin lengths (shown, not graded); KASR: lowest\n" +
+		"   knee-to-ankle separation ratio; depth: hip drop in % of leg length; * partial rep)\n"
 }
 
 func shortPhase(s valgus.RepSide) string {

@@ -25,6 +25,9 @@ func setFindings(res *SetResult, sm *SetSummary, full []RepResult, th Thresholds
 		if f.Verdict == TrendTooFew || !sideAssessed(res, Side(s)) {
 			continue
 		}
+		if f.Verdict == TrendUnclear && sm.Worst[s].Rank() < 1 {
+			continue // a knee that never caved has no trend worth a line
+		}
 		name := capital(Side(s).String()) + " knee"
 		switch f.Verdict {
 		case TrendWorsening:
