@@ -366,7 +366,7 @@ func writeDemoComparison(w io.Writer, truth *sim.Truth, set *valgus.SetResult) e
 	if f.Verdict != valgus.TrendWorsening {
 		verdict = "did NOT find the right knee's cave growing (" + f.Verdict + ")"
 	}
-	_, err := fmt.Fprintf(w, "  Right knee over the set: simulated %+.1f°/rep, measured %+.1f°/rep (95%% CI %+.1f to %+.1f): kneetrack %s.\n",
+	_, err := fmt.Fprintf(w, "  Right knee over the set: simulated FPPA rise %+.1f°/rep; measured cave angle %+.1f°/rep (95%% CI %+.1f to %+.1f): kneetrack %s.\n",
 		truth.FatigueSlope.Right, f.Slope, f.CILow, f.CIHigh, verdict)
 	return err
 }
