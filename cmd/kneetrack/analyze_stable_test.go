@@ -117,7 +117,7 @@ type stableDoc struct {
 			Right      stableSide `json:"right"`
 		} `json:"reps"`
 		Summary struct {
-			Fatigue   map[string]trendJSON `json:"fatigue_peak_fppa_deg_per_rep"`
+			Fatigue   map[string]trendJSON `json:"fatigue_graded_deg_per_rep"`
 			Asymmetry struct {
 				Side string `json:"side"`
 			} `json:"asymmetry"`

@@ -210,7 +210,7 @@ type SetSummary struct {
 	Reps            int         `json:"reps"`
 	PartialReps     int         `json:"partial_reps"`
 	Worst           SidesString `json:"worst_severity"`
-	Fatigue         SidesTrend  `json:"fatigue_peak_fppa_deg_per_rep"`
+	Fatigue         SidesTrend  `json:"fatigue_graded_deg_per_rep"`
 	KASRTrend       Trend       `json:"kasr_min_per_rep"`
 	AscentVelocity  []num       `json:"ascent_velocity_leg_per_s"`
 	VelocityLossPct num         `json:"velocity_loss_pct"`

@@ -198,6 +198,11 @@ func recognise(b *body, reps []motion.Rep, depth []float64, times []float64, bl 
 			freeTravel     = 0.15
 			freeRatio      = 2
 			heldStillRatio = 1.3 // with a foot off the floor: the free one travelled further
+			// ... by enough to tell: in a rep cut short by the video's
+			// end both feet barely move (0.06-0.08 leg lengths on the
+			// shared single-leg clip), and their ratio is noise; a free
+			// foot moving with the body travels 0.15-0.5
+			heldStillTravel = 0.12
 		)
 		switch {
 		case travel[0] > freeTravel && travel[0] > freeRatio*travel[1]:
@@ -237,9 +242,9 @@ func recognise(b *body, reps []motion.Rep, depth []float64, times []float64, bl 
 			nSingle++
 			ev.working[k] = WorkingLeft
 			switch {
-			case travel[0] > heldStillRatio*travel[1]:
+			case travel[0] > heldStillRatio*travel[1] && travel[0] > heldStillTravel:
 				ev.working[k] = WorkingRight
-			case travel[1] > heldStillRatio*travel[0]:
+			case travel[1] > heldStillRatio*travel[0] && travel[1] > heldStillTravel:
 			case ankleDiff > 0: // the right ankle is lower
 				ev.working[k] = WorkingRight
 			}
