@@ -60,7 +60,7 @@ func TestAnalyzeCoachingSharedMocap(t *testing.T) {
 		causes  []string // id:confidence, most confident first
 		limit   string   // text of a cannot_judge entry
 	}{
-		"opencap-squats.trc":            {"clean", nil, ""},
+		"opencap-squats.trc": {"clean", nil, ""},
 		// a weight shift over one leg moves both knees the same way: not a
 		// cave (the left knee moves in as the right moves out)
 		"opencap-asymmetric-squats.trc": {"clean", nil, ""},
