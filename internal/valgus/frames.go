@@ -462,10 +462,11 @@ func (b *body) caveDeg(s, i int, bl Baseline, own, other float64) float64 {
 // out: a camera to one side sees the bent knee, which stands forward of
 // the hip-ankle line by its bend, shifted sideways by the bend times the
 // sine of its angle (the same shift it gives the feet, read in the
-// standing frames). It is used in squats on both legs only (b.yawSin is
-// set once the movement is known: in single-leg and split squats one foot
-// does not point forward on the floor, so the feet do not tell the
-// camera's angle), and it moves both knees alike, so it never changes how
+// standing frames). Only MKD uses it (FPPA stays the angle the picture
+// shows), in squats on both legs only, and only for a camera clearly to
+// one side (b.yawSin is set in AnalyzeSet: in single-leg and split squats
+// one foot does not point forward on the floor, so the feet do not tell
+// the camera's angle). It moves both knees alike, so it never changes how
 // far the knees closed in, only whose doing it was. Without that angle it
 // is the knee as seen.
 func (b *body) kneePos(s, i int) Vec2 {
