@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kneetrack/kneetrack/internal/atomicfile"
 	"github.com/kneetrack/kneetrack/internal/eval"
 	"github.com/kneetrack/kneetrack/internal/evalset"
 	"github.com/kneetrack/kneetrack/internal/pose"
@@ -187,7 +188,7 @@ func runEval(cmd *cobra.Command, g *globalOptions, o *evalOptions, args []string
 		return fmt.Errorf("writing the scores: %w", err)
 	}
 	if o.output != "" {
-		if err := writeFileAtomic(o.output, buf.Bytes()); err != nil {
+		if err := atomicfile.Write(o.output, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "wrote %s\n", o.output)
@@ -385,31 +386,6 @@ func checkOutput(out string, inputs []string) error {
 		if same, _ := samePath(out, in); same || filepath.Clean(out) == filepath.Clean(in) {
 			return fmt.Errorf("-o %s would overwrite the input %s; choose another name", out, in)
 		}
-	}
-	return nil
-}
-
-// writeFileAtomic writes data to path through a temporary file beside it,
-// renamed over path once complete: a failure leaves any existing file as
-// it was.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // harmless after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
 }
