@@ -17,7 +17,7 @@ import (
 // of the width at 2 rad/s and a 2%-of-the-height-per-second drift down)
 // scaled to 540x960, as a phone held in the hand moves.
 func TestAnalyzeShortHandheldSquat(t *testing.T) {
-	requirePose(t)
+	testenv.PoseTools(t)
 	src := testenv.SharedFile(t, "media/squat-hands-behind-head-front-60fps.mp4")
 	dir := t.TempDir()
 	clip := filepath.Join(dir, "one-squat-handheld.mp4")

@@ -123,23 +123,11 @@ func gobletRun(dir, clip string) []string {
 		"--video", filepath.Join(dir, "annotated.mp4"), "--format", "json", "-o", filepath.Join(dir, "analysis.json")}
 }
 
-// requirePose skips (fails under CI) without ffmpeg or the BlazePose models.
-func requirePose(t *testing.T) {
-	t.Helper()
-	for _, tool := range []string{"ffmpeg", "ffprobe"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			testenv.Missing(t, tool, "install it with: sudo apt-get install ffmpeg")
-		}
-	}
-	testenv.ModelFiles(t, "blazepose-detector")
-	testenv.ModelFiles(t, "blazepose-full")
-}
-
 // clipTrack returns the shared track of clip c (and its cache entry),
 // tracking the clip on first use.
 func clipTrack(t *testing.T, c mediaClip) *mediaTrack {
 	t.Helper()
-	requirePose(t)
+	testenv.PoseTools(t)
 	clip := testenv.SharedFile(t, "media/"+c.file)
 	mt := mediaTracks[c.file]
 	mt.once.Do(func() {
@@ -459,7 +447,7 @@ func TestAnalyzeMixedInputs(t *testing.T) {
 // TestAnalyzeNoPerson: a video with nobody in it fails with a clear message
 // and a non-zero exit status.
 func TestAnalyzeNoPerson(t *testing.T) {
-	requirePose(t)
+	testenv.PoseTools(t)
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty-room.mp4")
 	cmd := exec.Command("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25",

@@ -301,7 +301,7 @@ func TestMirrorAverageFlag(t *testing.T) {
 // TestEvalVideos: videos in a labels file are tracked (here a shared 1-rep
 // GIF, named by its absolute path) and scored; a missing one is named.
 func TestEvalVideos(t *testing.T) {
-	requirePose(t)
+	testenv.PoseTools(t)
 	gif := testenv.SharedFile(t, "media/squat-deep-front-lab.gif")
 	dir := t.TempDir()
 	labels := filepath.Join(dir, "labels.csv")

@@ -45,18 +45,6 @@ import (
 	"github.com/kneetrack/kneetrack/internal/video"
 )
 
-// requirePose skips (fails under CI) without ffmpeg or the BlazePose models.
-func requirePose(t *testing.T) {
-	t.Helper()
-	for _, tool := range []string{"ffmpeg", "ffprobe"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			testenv.Missing(t, tool, "install it with: sudo apt-get install ffmpeg")
-		}
-	}
-	testenv.ModelFiles(t, "blazepose-detector")
-	testenv.ModelFiles(t, "blazepose-full")
-}
-
 // variants are the perturbations: ffmpeg's filter and options (the output
 // is H.264; pad makes odd GIF sizes even).
 var variants = []struct {
@@ -103,7 +91,7 @@ func TestSharedClips(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping the real clips in -short mode")
 	}
-	requirePose(t)
+	testenv.PoseTools(t)
 	f, err := os.Open(testenv.SharedFile(t, "media/labels.csv"))
 	if err != nil {
 		t.Fatal(err)

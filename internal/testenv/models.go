@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -68,4 +69,17 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// PoseTools skips (fails under CI) without what tracking a video needs:
+// ffmpeg and ffprobe, and the BlazePose detector and full landmark models.
+func PoseTools(t testing.TB) {
+	t.Helper()
+	for _, tool := range []string{"ffmpeg", "ffprobe"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			Missing(t, tool, "install it with: sudo apt-get install ffmpeg")
+		}
+	}
+	ModelFiles(t, "blazepose-detector")
+	ModelFiles(t, "blazepose-full")
 }
