@@ -280,61 +280,24 @@ type graded struct {
 	bilateral bool
 	bands     valgus.Bands
 	label     string
-	bl        valgus.Baseline
 }
 
 func gradedFor(set *valgus.SetResult, th valgus.Thresholds) graded {
 	switch set.Movement {
 	case valgus.MoveBilateralSquat:
-		return graded{bilateral: true, bands: th.KneeCaveDeg, label: "knee cave angle (°)", bl: set.Baseline}
+		return graded{bilateral: true, bands: th.KneeCaveDeg, label: "knee cave angle (°)"}
 	case valgus.MoveSingleLegSquat:
-		return graded{bands: th.SingleLeg(set.Sex), label: "valgus angle above standing (°)", bl: set.Baseline}
+		return graded{bands: th.SingleLeg(set.Sex), label: "valgus angle above standing (°)"}
 	}
-	return graded{bands: th.SplitSquatFPPA, label: "valgus angle above standing (°)", bl: set.Baseline}
+	return graded{bands: th.SplitSquatFPPA, label: "valgus angle above standing (°)"}
 }
 
-// frameValue is the graded measure in one frame of leg s, from trusted
-// points only (as the analysis grades it).
-func (g graded) frameValue(sf valgus.SideFrame, s int) float64 {
-	if !sf.Reliable {
-		return math.NaN()
-	}
-	if g.bilateral {
-		return sf.CaveDeg
-	}
-	f := math.NaN()
-	if sf.FPPAReliable {
-		f = sf.FPPAChange
-	}
-	m := mkdAngle(sf.MKD*g.bl.LegPx, g.bl.ThighPx[s], g.bl.ShankPx[s])
-	switch {
-	case math.IsNaN(f):
-		return m
-	case math.IsNaN(m):
-		return f
-	}
-	return math.Max(f, m)
-}
-
-// mkdAngle is the angle between thigh and shank of the standing lengths
-// that a knee m pixels off its hip-ankle line makes (degrees), as
-// RepSide.MKDDeg defines it.
-func mkdAngle(m, thigh, shank float64) float64 {
-	if !(thigh > 0) || !(shank > 0) || math.IsNaN(m) {
-		return math.NaN()
-	}
-	clamp := func(x float64) float64 { return math.Max(-1, math.Min(1, x)) }
-	return (math.Asin(clamp(m/thigh)) + math.Asin(clamp(m/shank))) * 180 / math.Pi
-}
-
+// repValue is a rep's graded peak for the leg (NaN when not assessed).
 func (g graded) repValue(rs valgus.RepSide) float64 {
 	if !rs.Assessed {
 		return math.NaN()
 	}
-	if g.bilateral {
-		return rs.CaveDeg
-	}
-	return rs.PeakValgusDeg
+	return rs.GradedDeg
 }
 
 // fitY widens [lo, hi] to include the finite values and pads it.
@@ -364,7 +327,7 @@ func fppaChart(set *valgus.SetResult, th valgus.Thresholds) (string, error) {
 	for i, f := range set.Frames {
 		xs[i] = f.Time
 		for s := 0; s < 2; s++ {
-			ys[s][i] = g.frameValue(f.Side[s], s)
+			ys[s][i] = f.Side[s].GradedDeg // trusted points only, as graded
 			if assessedIn(set, i, s) == 0 {
 				ys[s][i] = math.NaN()
 			}

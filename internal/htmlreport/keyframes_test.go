@@ -12,8 +12,8 @@ import (
 func TestPickReps(t *testing.T) {
 	rep := func(left, right valgus.Severity, leftRise, rightRise float64, partial bool, quality string) valgus.RepResult {
 		r := valgus.RepResult{Partial: partial, Quality: quality}
-		r.Side[0] = valgus.RepSide{Assessed: true, Severity: left, CaveDeg: leftRise}
-		r.Side[1] = valgus.RepSide{Assessed: true, Severity: right, CaveDeg: rightRise}
+		r.Side[0] = valgus.RepSide{Assessed: true, Severity: left, CaveDeg: leftRise, GradedDeg: leftRise}
+		r.Side[1] = valgus.RepSide{Assessed: true, Severity: right, CaveDeg: rightRise, GradedDeg: rightRise}
 		r.Severity = left // the worse of the two
 		if right.Rank() > left.Rank() {
 			r.Severity = right

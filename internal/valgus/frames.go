@@ -191,10 +191,16 @@ type SideFrame struct {
 	// stands out from its hip-ankle line (bendOffset). NaN when the knee is
 	// too straight to say (the angle of a nearly straight leg's bending
 	// plane is noise) or a point is missing.
-	CaveDeg   float64
-	ToeOutDeg float64
-	Usable    bool // hip, knee and ankle found
-	Reliable  bool // and all three observed with confidence >= MinConfidence
+	CaveDeg float64
+	// MKDDeg is MKD as an angle (mkdAngle, standing segment lengths).
+	// GradedDeg is the movement's graded measure in this frame, from
+	// trusted points only (NaN otherwise): CaveDeg in squats on both legs,
+	// else the larger of the FPPA rise (where FPPA can be read) and MKDDeg.
+	// A rep's grade is the level it holds for Thresholds.SustainS.
+	MKDDeg, GradedDeg float64
+	ToeOutDeg         float64
+	Usable            bool // hip, knee and ankle found
+	Reliable          bool // and all three observed with confidence >= MinConfidence
 }
 
 // FrameMetrics holds the metrics of one frame.
@@ -425,6 +431,27 @@ func (b *body) mkd3D(s, i int) float64 {
 		return math.NaN()
 	}
 	return off.Dot(med.Scale(1/med.Norm())) / leg
+}
+
+// gradedDeg is a frame's graded measure for one leg (SideFrame.GradedDeg).
+func gradedDeg(sf SideFrame, bothPlanted bool) float64 {
+	switch {
+	case !sf.Reliable:
+		return math.NaN()
+	case bothPlanted:
+		return sf.CaveDeg
+	}
+	f := math.NaN()
+	if sf.FPPAReliable {
+		f = sf.FPPAChange
+	}
+	switch {
+	case math.IsNaN(f):
+		return sf.MKDDeg
+	case math.IsNaN(sf.MKDDeg):
+		return f
+	}
+	return math.Max(f, sf.MKDDeg)
 }
 
 // kneeCave returns how far a knee moved towards the midline (leg lengths)
@@ -686,7 +713,7 @@ func (b *body) frameMetrics(i int, bl Baseline, th Thresholds) FrameMetrics {
 	for s := 0; s < 2; s++ {
 		o := 1 - s
 		sf := SideFrame{FPPA: nan, FPPAChange: nan, ThighRatio: nan, KneeVsToe: nan, KneeVsToe3D: nan, KneeMedial: nan, ToeOutDeg: nan,
-			MKD: nan, MKD3D: nan, CaveDeg: nan}
+			MKD: nan, MKD3D: nan, CaveDeg: nan, MKDDeg: nan, GradedDeg: nan}
 		sf.Usable = b.legOK(s, i) && b.hip[o].ok[i]
 		sf.Reliable = sf.Usable && b.hip[s].good[i] && b.knee[s].good[i] && b.ankle[s].good[i] && !b.crossed(i)
 		if sf.Usable {
@@ -711,7 +738,10 @@ func (b *body) frameMetrics(i int, bl Baseline, th Thresholds) FrameMetrics {
 		m.KASRRel = m.KASR / bl.KASR
 	}
 	for s := 0; s < 2; s++ {
-		m.Side[s].CaveDeg = b.caveDeg(s, i, bl, m.Side[s].MKD, m.Side[1-s].MKD)
+		sf := &m.Side[s]
+		sf.CaveDeg = b.caveDeg(s, i, bl, sf.MKD, m.Side[1-s].MKD)
+		sf.MKDDeg = mkdAngle(sf.MKD*bl.LegPx, bl.ThighPx[s], bl.ShankPx[s])
+		sf.GradedDeg = gradedDeg(*sf, b.bothPlanted)
 	}
 	m.StanceHip = b.ankleSep(i) / bl.HipWidthPx
 	m.StanceShoulder = b.ankleSep(i) / bl.ShoulderWidthPx

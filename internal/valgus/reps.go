@@ -245,9 +245,6 @@ func assessSide(s Side, r motion.Rep, fr []FrameMetrics, depth, times []float64,
 	fppaOK := func(i int) bool { sf := side(i); return sf.Reliable && sf.FPPAReliable && !math.IsNaN(sf.FPPA) }
 	fppa := func(i int) float64 { return onlyIf(fppaOK(i), side(i).FPPA) }
 	fppaChange := func(i int) float64 { return onlyIf(fppaOK(i), side(i).FPPAChange) }
-	cave := func(i int) float64 {
-		return onlyIf(side(i).Reliable, side(i).CaveDeg)
-	}
 	frames, bad, deepN, deepUnrel := 0, 0, 0, 0
 	for i := r.Start; i <= r.End; i++ {
 		frames++
@@ -286,38 +283,20 @@ func assessSide(s Side, r motion.Rep, fr []FrameMetrics, depth, times []float64,
 		}
 	}
 
-	bl := res.Baseline
-	mkdDeg := func(i int) float64 {
-		if !side(i).Reliable {
-			return nan
-		}
-		return mkdAngle(side(i).MKD*bl.LegPx, bl.ThighPx[s], bl.ShankPx[s])
-	}
-	rs.MKDDeg, _ = sustainedMax(mkdDeg, r.Start, r.End, sk)
+	rs.MKDDeg, _ = sustainedMax(func(i int) float64 { return onlyIf(side(i).Reliable, side(i).MKDDeg) }, r.Start, r.End, sk)
 
-	// the graded measure, as a quantity that grows with valgus, and the
-	// level at which valgus counts as started
-	graded := func(i int) float64 {
-		f, m := fppaChange(i), mkdDeg(i)
-		switch {
-		case math.IsNaN(f):
-			return m
-		case math.IsNaN(m):
-			return f
-		}
-		return math.Max(f, m)
-	}
+	// the graded measure (SideFrame.GradedDeg) and the level at which
+	// valgus counts as started
+	graded := func(i int) float64 { return side(i).GradedDeg }
 	onset := th.OnsetFPPAChangeDeg
 	peakVal, peak := sustainedMax(graded, r.Start, r.End, sk)
-	rs.PeakValgusDeg = peakVal
 	if bilateral {
-		rs.PeakValgusDeg = nan
-		graded = cave
-		peakVal, peak = sustainedMax(cave, r.Start, r.End, sk)
 		rs.CaveDeg = peakVal
 		// a cave starts where it becomes mild: the angle is 0 for a knee
 		// tracking straight, so there is no standing noise to clear
 		onset = th.KneeCaveDeg.Mild
+	} else {
+		rs.PeakValgusDeg = peakVal
 	}
 	rs.GradedDeg = peakVal
 
