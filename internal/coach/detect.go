@@ -144,7 +144,7 @@ func freshValue(sf *setFacts, s int) (peak, mean float64) {
 	peak, mean = math.NaN(), math.NaN()
 	var v []float64
 	for _, r := range fresh {
-		if x := gradedValue(sf.res, r.Side[s]); !math.IsNaN(x) {
+		if x := r.Side[s].GradedDeg; !math.IsNaN(x) {
 			v = append(v, x)
 			peak = math.Max(nanTo(peak, math.Inf(-1)), x)
 		}
@@ -294,7 +294,7 @@ func (in *inference) lackOfControl() error {
 				var angles, toes []float64
 				var others []int
 				for _, r := range list {
-					if v := gradedValue(sf.res, r.Side[s]); !math.IsNaN(v) {
+					if v := r.Side[s].GradedDeg; !math.IsNaN(v) {
 						angles = append(angles, v)
 					}
 					if v := r.Side[s].KneeVsToeChange; !math.IsNaN(v) {

@@ -79,18 +79,6 @@ func graded(rs valgus.RepSide) bool {
 // caves: the leg caves beyond the mild threshold in this rep.
 func caves(rs valgus.RepSide) bool { return rs.Severity.Rank() >= 1 }
 
-// gradedValue is the measure a leg is graded on in the set's movement, at
-// its sustained peak in the rep (degrees, + inward): the knee's cave angle
-// in squats on both legs (RepSide.CaveDeg), the valgus angle above standing
-// (RepSide.PeakValgusDeg: the FPPA rise, or the MKD angle where FPPA cannot
-// be read) in single-leg and split squats. NaN when not measured.
-func gradedValue(res *valgus.SetResult, rs valgus.RepSide) float64 {
-	if res.Movement == valgus.MoveBilateralSquat {
-		return rs.CaveDeg
-	}
-	return rs.PeakValgusDeg
-}
-
 // measureName names the graded measure of the set's movement in words.
 func measureName(res *valgus.SetResult) string {
 	if res.Movement == valgus.MoveBilateralSquat {
@@ -272,7 +260,7 @@ func maxToesChange(list []valgus.RepResult, s int) float64 {
 func maxPeak(res *valgus.SetResult, list []valgus.RepResult, s int) float64 {
 	m := math.NaN()
 	for _, r := range list {
-		if v := gradedValue(res, r.Side[s]); !math.IsNaN(v) && (math.IsNaN(m) || v > m) {
+		if v := r.Side[s].GradedDeg; !math.IsNaN(v) && (math.IsNaN(m) || v > m) {
 			m = v
 		}
 	}
@@ -286,7 +274,7 @@ func maxPeak(res *valgus.SetResult, list []valgus.RepResult, s int) float64 {
 func gradedTrend(res *valgus.SetResult, list []valgus.RepResult, s int, th valgus.Thresholds) (valgus.Trend, []float64, []float64) {
 	var x, y []float64
 	for _, r := range list {
-		if v := gradedValue(res, r.Side[s]); !math.IsNaN(v) {
+		if v := r.Side[s].GradedDeg; !math.IsNaN(v) {
 			x = append(x, float64(r.Index))
 			y = append(y, v)
 		}
@@ -310,7 +298,7 @@ func asymmetry(sf *setFacts, th valgus.Thresholds) (side int, meanDiff, consiste
 		if !graded(l) || !graded(rr) {
 			continue
 		}
-		lv, rv := gradedValue(sf.res, l), gradedValue(sf.res, rr)
+		lv, rv := l.GradedDeg, rr.GradedDeg
 		if !math.IsNaN(lv) && !math.IsNaN(rv) {
 			d = append(d, rv-lv)
 		}
