@@ -2,11 +2,15 @@ package track
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
+	"unicode/utf8"
 )
 
 // LoadOptions controls Load.
@@ -32,19 +36,20 @@ func IsVideoName(name string) bool {
 // IsVideoFile reports whether path is a video: by its name (IsVideoName),
 // or, for a regular file under another name, by its first bytes (an MP4 or
 // QuickTime "ftyp" box, Matroska/WebM, AVI, MPEG transport stream). It
-// does not check that the video can be decoded.
+// does not check that the video can be decoded. It never opens anything but
+// a regular file, so a named pipe cannot block it.
 func IsVideoFile(path string) bool {
 	if IsVideoName(path) {
 		return true
 	}
-	f, err := os.Open(path)
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	f, err := openRegular(path)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		return false
-	}
 	var head [376]byte
 	n, _ := io.ReadFull(f, head[:])
 	return looksLikeVideo(head[:n])
@@ -69,10 +74,16 @@ func looksLikeVideo(b []byte) bool {
 // what it finds: a folder of OpenPose JSON files, a .trc file, or a kneetrack
 // track JSON file. A 3D track without image positions (motion capture) is
 // filmed with opt.Camera so that it can be analysed like a video's track.
+//
+// It reads only regular files (a device such as /dev/zero or a named pipe
+// is refused before it is opened for reading), looks at the first bytes
+// before reading the rest, and reads at most 1 GiB; the readers check every
+// number and clean every string (docs/track-json.md).
 func Load(path string, opt LoadOptions) (*Track, error) {
+	shown := CleanText(path)
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("opening track: %w", err)
+		return nil, fmt.Errorf("opening track: %w", cleanPathError(err))
 	}
 	if st.IsDir() {
 		o := opt.OpenPose
@@ -81,30 +92,61 @@ func Load(path string, opt LoadOptions) (*Track, error) {
 		}
 		return ReadOpenPose(os.DirFS(path), o)
 	}
-	if IsVideoFile(path) {
-		return nil, fmt.Errorf("%s is a video, not a keypoint track: find the lifter's keypoints first "+
-			"(package pose, or `kneetrack pose`; `kneetrack analyze` does it for you)", path)
+	isVideo := func() error {
+		return fmt.Errorf("%s is a video, not a keypoint track: find the lifter's keypoints first "+
+			"(package pose, or `kneetrack pose`; `kneetrack analyze` does it for you)", shown)
 	}
-	data, err := os.ReadFile(path)
+	if IsVideoName(path) {
+		return nil, isVideo()
+	}
+	if !st.Mode().IsRegular() {
+		return nil, notRegularError(shown, st.Mode())
+	}
+	f, err := openRegular(path)
 	if err != nil {
-		return nil, fmt.Errorf("opening track: %w", err)
+		return nil, fmt.Errorf("opening track: %w", cleanPathError(err))
 	}
-	name := filepath.Base(path)
+	defer f.Close()
+	if st, err = f.Stat(); err != nil {
+		return nil, fmt.Errorf("opening track: %w", cleanPathError(err))
+	}
+	if !st.Mode().IsRegular() { // replaced since the first look
+		return nil, notRegularError(shown, st.Mode())
+	}
+	head := make([]byte, 512)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, fmt.Errorf("reading track %s: %w", shown, cleanPathError(err))
+	}
+	head = head[:n]
+	if looksLikeVideo(head) {
+		return nil, isVideo()
+	}
+	if st.Size() > maxTrackBytes {
+		return nil, fmt.Errorf("%s is %s, larger than the %s kneetrack reads for one track: it is not a track, or one too long; cut the recording into shorter sets",
+			shown, sizeText(st.Size()), sizeText(maxTrackBytes))
+	}
+	name := CleanText(filepath.Base(path))
+	body := io.MultiReader(bytes.NewReader(head), f)
+	start := bytes.TrimLeft(bytes.TrimPrefix(head, utf8BOM), " \t\r\n")
+	isTRC := bytes.HasPrefix(start, []byte("PathFileType"))
 	var t *Track
-	trimmed := bytes.TrimSpace(data)
 	switch {
-	case strings.EqualFold(filepath.Ext(path), ".trc") || bytes.HasPrefix(trimmed, []byte("PathFileType")):
-		t, err = ReadTRC(bytes.NewReader(data), name)
-	case bytes.HasPrefix(trimmed, []byte("{")):
+	case isTRC || (strings.EqualFold(filepath.Ext(path), ".trc") && len(start) == 0):
+		t, err = ReadTRC(body, name)
+	case strings.EqualFold(filepath.Ext(path), ".trc"):
+		return nil, fmt.Errorf("%s is not a TRC file: a TRC file starts with a PathFileType line, this one looks like %s", shown, describeContent(head))
+	case bytes.HasPrefix(start, []byte("{")):
 		if IsOpenPoseName(path) {
-			return nil, fmt.Errorf("%s is a single OpenPose frame: pass the folder that holds all the *_keypoints.json files", path)
+			return nil, fmt.Errorf("%s is a single OpenPose frame: pass the folder that holds all the *_keypoints.json files", shown)
 		}
-		t, err = ReadJSON(bytes.NewReader(data))
+		t, err = readJSON(body, name)
 		if err == nil && t.Video.Source == "" {
 			t.Video.Source = name
 		}
 	default:
-		return nil, fmt.Errorf("%s: unknown file type: not a video, a kneetrack track (.json), a .trc file or an OpenPose JSON folder", path)
+		return nil, fmt.Errorf("%s: unknown file type: not a video, a kneetrack track (.json), a .trc file or an OpenPose JSON folder "+
+			"(it looks like %s; a kneetrack track starts with {, a TRC file with PathFileType)", shown, describeContent(head))
 	}
 	if err != nil {
 		return nil, err
@@ -112,10 +154,98 @@ func Load(path string, opt LoadOptions) (*Track, error) {
 	if needsProjection(t) {
 		t, err = Project(t, opt.Camera)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, fmt.Errorf("%s: %w", shown, err)
 		}
 	}
 	return t, nil
+}
+
+// openRegular opens a file for reading without blocking on a named pipe
+// that took its place (O_NONBLOCK; it changes nothing for a regular file).
+func openRegular(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+}
+
+// notRegularError refuses a device, pipe or socket.
+func notRegularError(shown string, mode fs.FileMode) error {
+	return fmt.Errorf("%s is %s, not a file: kneetrack reads a track from a regular file (a kneetrack track .json or a .trc file) "+
+		"or from an OpenPose JSON folder", shown, modeText(mode.Type()))
+}
+
+// modeText names a kind of file that is not a regular file.
+func modeText(mode fs.FileMode) string {
+	switch {
+	case mode&fs.ModeCharDevice != 0:
+		return "a character device"
+	case mode&fs.ModeDevice != 0:
+		return "a device"
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case mode&fs.ModeSocket != 0:
+		return "a socket"
+	case mode&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case mode.IsDir():
+		return "a folder"
+	}
+	return "a special file"
+}
+
+// cleanPathError makes the path inside an fs.PathError safe to print,
+// keeping the error it wraps (errors.Is(err, fs.ErrNotExist) still holds).
+func cleanPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &fs.PathError{Op: pe.Op, Path: CleanText(pe.Path), Err: pe.Err}
+	}
+	return err
+}
+
+// describeContent says what a file looks like from its first bytes, for a
+// message refusing it.
+func describeContent(head []byte) string {
+	b := bytes.TrimPrefix(head, utf8BOM)
+	switch {
+	case len(b) == 0:
+		return "an empty file"
+	case bytes.HasPrefix(b, []byte("\x89PNG")):
+		return "a PNG image"
+	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
+		return "a JPEG image"
+	case bytes.HasPrefix(b, []byte("GIF8")):
+		return "a GIF image"
+	case bytes.HasPrefix(b, []byte("%PDF")):
+		return "a PDF document"
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
+		return "a ZIP archive (or an office document)"
+	case bytes.HasPrefix(b, []byte{0x1F, 0x8B}):
+		return "gzip-compressed data"
+	case bytes.HasPrefix(b, []byte("\x7fELF")):
+		return "a program"
+	case bytes.HasPrefix(b, []byte("ID3")), bytes.HasPrefix(b, []byte("OggS")), bytes.HasPrefix(b, []byte("fLaC")),
+		len(b) >= 12 && string(b[0:4]) == "RIFF" && string(b[8:12]) == "WAVE":
+		return "an audio file"
+	}
+	valid := b
+	for k := 1; k < utf8.UTFMax && len(valid) > 0 && !utf8.Valid(valid); k++ {
+		valid = valid[:len(valid)-1] // the head may end inside a character
+	}
+	control := func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f }
+	if !utf8.Valid(valid) || bytes.IndexFunc(b, control) >= 0 {
+		return "binary data"
+	}
+	if b = bytes.TrimSpace(b); len(b) > 0 && b[0] == '[' {
+		return "JSON holding a list, not a kneetrack track (a JSON object)"
+	}
+	line := strings.TrimLeft(string(valid), " \t\r\n")
+	if i := strings.IndexAny(line, "\r\n"); i >= 0 {
+		line = line[:i]
+	}
+	line = strings.TrimSpace(line)
+	if r := []rune(line); len(r) > 40 {
+		line = string(r[:40]) + "..."
+	}
+	return fmt.Sprintf("text starting %q", CleanText(line))
 }
 
 // needsProjection reports whether t has world positions but no image

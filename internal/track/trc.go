@@ -68,18 +68,41 @@ func trcKeypointOrder() []string {
 // throughout (2D keypoints from a video, e.g. Sports2D or kneetrack's own 2D
 // export) gives image positions: X to the right and Y upwards in the file
 // become x and -y.
+//
+// The columns must agree: after Frame# and Time each marker takes three
+// columns, and NumMarkers (when given), the marker names of line 4, the
+// X/Y/Z labels of line 5 and every data row must count the same markers;
+// otherwise the file is refused, since a shifted column would put one
+// joint's positions under another's name. A value that is empty or NaN
+// marks the marker as not seen in that frame; anything else must be a
+// finite number within 100 m (1 000 000 px for px files). It reads at most
+// 1 GiB. docs/track-json.md lists the rules.
 func ReadTRC(r io.Reader, source string) (*Track, error) {
+	source = CleanText(source)
 	fail := func(format string, a ...any) error {
 		return fmt.Errorf("reading TRC %s: %s", source, fmt.Sprintf(format, a...))
 	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	line := 0
+	scanFail := func(err error) error {
+		switch {
+		case errors.Is(err, errTooLarge):
+			return fail("the file is %v, more than kneetrack reads for one track; cut the recording into shorter trials", err)
+		case errors.Is(err, bufio.ErrTooLong):
+			return fail("line %d is longer than %s: this is not a TRC file, or a damaged one", line+1, sizeText(maxTRCLine))
+		}
+		return fail("%v", err)
+	}
+	br := bufio.NewReader(newLimitedReader(r, maxTrackBytes))
+	skipBOM(br)
+	sc := bufio.NewScanner(br)
+	sc.Buffer(make([]byte, 64<<10), maxTRCLine)
 	var header []string
 	for len(header) < 5 && sc.Scan() {
+		line++
 		header = append(header, strings.TrimRight(sc.Text(), "\r"))
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fail("%v", err)
+		return nil, scanFail(err)
 	}
 	if len(header) < 5 || !strings.HasPrefix(header[0], "PathFileType") {
 		return nil, fail("not a TRC file (it must start with a PathFileType line and five header lines)")
@@ -92,9 +115,30 @@ func ReadTRC(r io.Reader, source string) (*Track, error) {
 			meta[strings.TrimSpace(n)] = strings.TrimSpace(values[i])
 		}
 	}
-	rate, _ := strconv.ParseFloat(meta["DataRate"], 64)
+	rate := 0.0
+	if s := meta["DataRate"]; s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, fail("line 3: DataRate %q is not a number; give the frame rate in Hz", CleanText(s))
+		}
+		if v != 0 {
+			if err := checkFPS(v, false); err != nil {
+				return nil, fail("line 3: DataRate: %v", err)
+			}
+			rate = v
+		}
+	}
+	numMarkers := -1
+	if s := meta["NumMarkers"]; s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return nil, fail("line 3: NumMarkers %q is not a number of markers", CleanText(s))
+		}
+		numMarkers = n
+	}
 	scale := 1.0
 	units := strings.ToLower(meta["Units"])
+	pixels := false
 	switch units {
 	case "m", "":
 	case "mm":
@@ -102,31 +146,86 @@ func ReadTRC(r io.Reader, source string) (*Track, error) {
 	case "cm":
 		scale = 0.01
 	case "px", "pixels", "pixel":
+		pixels = true
 	default:
-		return nil, fail("unknown units %q (expected m, mm, cm or px)", meta["Units"])
+		return nil, fail("unknown units %q (expected m, mm, cm or px)", CleanText(meta["Units"]))
 	}
+
+	// Line 4: Frame#, Time, then each marker's name over its X column and
+	// two empty columns.
 	cols := strings.Split(header[3], "\t")
 	if len(cols) < 3 || !strings.EqualFold(strings.TrimSpace(cols[0]), "Frame#") {
 		return nil, fail("the fourth line must name the columns (Frame#, Time, markers...)")
 	}
-	// Marker names sit every third column from column 2.
-	markerCol := map[string]int{}
-	for i := 2; i < len(cols); i++ {
-		n := strings.TrimSpace(cols[i])
-		if n == "" {
+	type marker struct {
+		name string
+		col  int // 0-based column of its X
+	}
+	var markers []marker
+	byName := map[string]int{} // lower-case name -> marker
+	last := len(cols) - 1
+	for last >= 2 && strings.TrimSpace(cols[last]) == "" {
+		last--
+	}
+	for i := 2; i <= last; i++ {
+		n := CleanText(strings.TrimSpace(cols[i]))
+		if (i-2)%3 != 0 {
+			if n != "" {
+				return nil, fail("line 4, column %d: marker name %q is not over an X column (columns 3, 6, 9, ...): a name or a tab is missing before it. "+
+					"After Frame# and Time each marker takes three columns, its name and two empty ones", i+1, n)
+			}
 			continue
 		}
-		if (i-2)%3 != 0 {
-			return nil, fail("marker %q is not aligned on an X/Y/Z column triple", n)
+		if n == "" {
+			after := "Time"
+			if len(markers) > 0 {
+				after = markers[len(markers)-1].name
+			}
+			return nil, fail("line 4, column %d: marker %d (after %q) has no name, though line 5 and the data give it columns %d to %d: "+
+				"write its name there, or delete its three columns from every line", i+1, len(markers)+1, after, i+1, i+3)
 		}
-		markerCol[strings.ToLower(n)] = i
+		key := strings.ToLower(n)
+		if k, dup := byName[key]; dup {
+			return nil, fail("line 4: marker name %q appears twice (columns %d and %d); each marker needs its own name: rename or remove one",
+				n, markers[k].col+1, i+1)
+		}
+		byName[key] = len(markers)
+		markers = append(markers, marker{n, i})
 	}
-	if len(markerCol) == 0 {
+	if len(markers) == 0 {
 		return nil, fail("no marker names in the header")
 	}
+	m := len(markers)
 
-	// Resolve each keypoint to one marker column or a pair of them.
-	type source2 struct{ a, b int } // b < 0: a single marker
+	// Line 5: X1 Y1 Z1 X2 ... under the names; NumMarkers must agree.
+	labels := strings.Split(header[4], "\t")
+	lastL := len(labels) - 1
+	for lastL >= 0 && strings.TrimSpace(labels[lastL]) == "" {
+		lastL--
+	}
+	nLabels := max(0, lastL+1-2)
+	if nLabels != 3*m || (numMarkers >= 0 && numMarkers != m) {
+		msg := fmt.Sprintf("the header does not agree on the number of markers: line 4 names %d, line 5 labels %d X/Y/Z columns", m, nLabels)
+		if nLabels != 3*m {
+			msg += fmt.Sprintf(" (%d are needed for %d markers)", 3*m, m)
+		}
+		if numMarkers >= 0 {
+			msg += fmt.Sprintf(", NumMarkers on line 3 says %d", numMarkers)
+		}
+		return nil, fail("%s. A marker name is missing, two were merged, or a column was added or removed: "+
+			"each marker needs its name on line 4 followed by two empty columns, over its X, Y, Z labels on line 5 and its three values on every row", msg)
+	}
+	for k := 0; k < 3*m; k++ {
+		l := strings.TrimSpace(labels[2+k])
+		want := "XYZ"[k%3]
+		if l == "" || (l[0] != want && l[0] != want+'a'-'A') {
+			return nil, fail("line 5, column %d: label %q where the %c column of marker %q belongs (%c%d)",
+				3+k, CleanText(l), want, markers[k/3].name, want, k/3+1)
+		}
+	}
+
+	// Resolve each keypoint to one marker or a pair of them.
+	type source2 struct{ a, b int } // marker numbers; b < 0: a single marker
 	resolved := map[string]source2{}
 	for _, al := range markerAliases() {
 		kp, spec := al[0], al[1]
@@ -134,13 +233,13 @@ func ReadTRC(r io.Reader, source string) (*Track, error) {
 			continue
 		}
 		parts := strings.Split(spec, "+")
-		a, okA := markerCol[strings.ToLower(parts[0])]
+		a, okA := byName[strings.ToLower(parts[0])]
 		if !okA {
 			continue
 		}
 		s := source2{a, -1}
 		if len(parts) == 2 {
-			b, okB := markerCol[strings.ToLower(parts[1])]
+			b, okB := byName[strings.ToLower(parts[1])]
 			if !okB {
 				continue
 			}
@@ -165,7 +264,9 @@ func ReadTRC(r io.Reader, source string) (*Track, error) {
 	}
 
 	t := &Track{Skeleton: SkeletonMocap, Keypoints: kps, Video: Video{Source: source, FPS: rate}}
-	line := 5
+	want := 2 + 3*m
+	pos := make([]Vec3, m)
+	seen := make([]bool, m)
 	allZeroZ := true
 	for sc.Scan() {
 		line++
@@ -174,43 +275,73 @@ func ReadTRC(r io.Reader, source string) (*Track, error) {
 			continue
 		}
 		fields := strings.Split(text, "\t")
-		if len(fields) < 2 {
-			return nil, fail("line %d: expected Frame# and Time", line)
+		n := len(fields)
+		for n > want && strings.TrimSpace(fields[n-1]) == "" {
+			n-- // trailing tabs
+		}
+		switch {
+		case n < want:
+			return nil, fail("line %d has %d columns, but Frame#, Time and the X, Y, Z of the header's %d markers make %d: a value or a tab is missing. "+
+				"Write a marker that was not seen as empty columns (or NaN), keeping its tabs", line, n, m, want)
+		case n > want:
+			return nil, fail("line %d has %d columns, but Frame#, Time and the X, Y, Z of the header's %d markers make %d: "+
+				"remove the extra values, or name their marker on line 4 and label its columns on line 5", line, n, m, want)
+		}
+		if (len(t.Frames)+1)*len(kps) > maxPoints {
+			return nil, fail("line %d: more than %d rows, more than kneetrack reads for one track; cut the recording into shorter trials", line, len(t.Frames))
 		}
 		ts, err := strconv.ParseFloat(strings.TrimSpace(fields[1]), 64)
 		if err != nil || !finite(ts) {
-			return nil, fail("line %d: bad time %q", line, fields[1])
+			return nil, fail("line %d: bad time %q (the Time column holds seconds)", line, CleanText(fields[1]))
 		}
-		num := len(t.Frames)
-		if n, err := strconv.Atoi(strings.TrimSpace(fields[0])); err == nil {
-			num = n - 1
+		if math.Abs(ts) > maxTimeS {
+			return nil, fail("line %d: time %s is beyond ±%g s", line, timeText(ts), float64(maxTimeS))
 		}
-		get := func(col int) (Vec3, bool) {
-			if col+2 >= len(fields) {
-				return Vec3{}, false
+		if k := len(t.Frames); k > 0 {
+			prev := t.Frames[k-1].Time
+			if ts <= prev {
+				return nil, fail("line %d: time %s is not after the previous row's %s: rows must be in time order, each frame once", line, timeText(ts), timeText(prev))
 			}
+			if ts-prev < minGapS {
+				return nil, fail("line %d: time %s is only %s s after the previous row's; rows less than %g s apart are not a real recording",
+					line, timeText(ts), num(ts-prev), float64(minGapS))
+			}
+		}
+		for k, mk := range markers {
 			var v [3]float64
-			for k := 0; k < 3; k++ {
-				s := strings.TrimSpace(fields[col+k])
-				if s == "" {
-					return Vec3{}, false
+			ok := true
+			for j := 0; j < 3; j++ {
+				x, present, err := trcValue(fields[mk.col+j])
+				if err != nil {
+					return nil, fail("line %d, column %d (%s %c): %v; write a marker that was not seen as empty columns or NaN",
+						line, mk.col+j+1, mk.name, "XYZ"[j], err)
 				}
-				x, err := strconv.ParseFloat(s, 64)
-				if err != nil || !finite(x) {
-					return Vec3{}, false
+				if !present {
+					ok = false
+					continue
 				}
-				v[k] = x * scale
+				x *= scale
+				if pixels && math.Abs(x) > maxPixels {
+					return nil, fail("line %d, column %d (%s %c): %s px is beyond ±%g px", line, mk.col+j+1, mk.name, "XYZ"[j], num(x), float64(maxPixels))
+				}
+				if !pixels && math.Abs(x) > maxWorldM {
+					return nil, fail("line %d, column %d (%s %c): %s m is beyond ±%g m (Units: %s); if the file holds pixel positions, set Units to px on line 3",
+						line, mk.col+j+1, mk.name, "XYZ"[j], num(x), maxWorldM, unitsName(units))
+				}
+				v[j] = x
 			}
-			return Vec3{v[0], v[1], v[2]}, true
+			pos[k], seen[k] = Vec3{v[0], v[1], v[2]}, ok
 		}
-		f := Frame{Index: num, Time: ts, Points: make([]Point, len(kps))}
+		idx := len(t.Frames)
+		if n, err := strconv.Atoi(strings.TrimSpace(fields[0])); err == nil && n >= 1 && int64(n-1) <= maxIndex {
+			idx = n - 1
+		}
+		f := Frame{Index: idx, Time: ts, Points: make([]Point, len(kps))}
 		for j, kp := range kps {
 			s := resolved[kp]
-			v, ok := get(s.a)
+			v, ok := pos[s.a], seen[s.a]
 			if ok && s.b >= 0 {
-				var w Vec3
-				w, ok = get(s.b)
-				v = v.Add(w).Scale(0.5)
+				v, ok = v.Add(pos[s.b]).Scale(0.5), seen[s.b]
 			}
 			if !ok {
 				continue
@@ -223,12 +354,12 @@ func ReadTRC(r io.Reader, source string) (*Track, error) {
 		t.Frames = append(t.Frames, f)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fail("%v", err)
+		return nil, scanFail(err)
 	}
 	if len(t.Frames) == 0 {
 		return nil, fail("no data rows")
 	}
-	if allZeroZ || units == "px" || units == "pixels" || units == "pixel" {
+	if allZeroZ || pixels {
 		// 2D keypoints: image plane, Y up in the file.
 		for i := range t.Frames {
 			for j := range t.Frames[i].Points {
@@ -246,15 +377,52 @@ func ReadTRC(r io.Reader, source string) (*Track, error) {
 		t.WorldUp = up
 	}
 	if t.Video.FPS <= 0 && len(t.Frames) > 1 {
-		t.Video.FPS = float64(len(t.Frames)-1) / (t.Frames[len(t.Frames)-1].Time - t.Frames[0].Time)
+		fps := float64(len(t.Frames)-1) / (t.Frames[len(t.Frames)-1].Time - t.Frames[0].Time)
+		if err := checkFPS(fps, false); err != nil {
+			return nil, fail("the Time column gives %s frames a second on average, not a plausible frame rate (%g to %g); give DataRate on line 3 or correct the times",
+				num(fps), float64(minFPS), float64(maxFPS))
+		}
+		t.Video.FPS = fps
 	}
 	if len(t.Frames) > 0 && t.Video.FPS > 0 {
 		t.Video.DurationS = t.Frames[len(t.Frames)-1].Time - t.Frames[0].Time + 1/t.Video.FPS
 	}
-	if err := t.Validate(); err != nil {
+	if err := checkTrack(t); err != nil {
 		return nil, fail("%v", err)
 	}
 	return t, nil
+}
+
+// maxTRCLine caps one line of a TRC file.
+const maxTRCLine = 64 << 20
+
+// trcValue reads one coordinate of a TRC row: present is false for an
+// empty value or NaN (a marker that was not seen).
+func trcValue(s string) (v float64, present bool, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.EqualFold(strings.TrimLeft(s, "+-"), "nan") {
+		return 0, false, nil
+	}
+	v, err = strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil && errors.Is(err, strconv.ErrRange) && v == 0:
+		return 0, true, nil // too small to represent: zero
+	case err != nil && errors.Is(err, strconv.ErrRange):
+		return 0, false, fmt.Errorf("%q is too large to be a coordinate", CleanText(s))
+	case err != nil:
+		return 0, false, fmt.Errorf("%q is not a number", CleanText(s))
+	case math.IsInf(v, 0):
+		return 0, false, fmt.Errorf("%q is infinite", CleanText(s))
+	}
+	return v, true, nil
+}
+
+// unitsName names a TRC file's length unit for messages.
+func unitsName(units string) string {
+	if units == "" {
+		return "none given, so m"
+	}
+	return units
 }
 
 // DetectWorldUp finds which world axis points up, from the body itself: the
