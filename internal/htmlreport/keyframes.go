@@ -182,17 +182,20 @@ func keyFrames(ctx context.Context, set *valgus.SetResult, media SetMedia, in *I
 }
 
 // videoFrames grabs the frames at the given times and checks that the video
-// matches the keypoints.
+// matches the keypoints. The frames of a video larger than
+// video.WorkingMaxSide come scaled down; the transform and size returned
+// are the frames'.
 func videoFrames(ctx context.Context, path string, ann *overlay.Annotator, times []float64) ([]*image.RGBA, overlay.Transform, int, int, error) {
 	pics, info, err := overlay.GrabFrames(ctx, path, times)
 	if err != nil {
 		return nil, overlay.Transform{}, 0, 0, err
 	}
-	tr, err := ann.Match(info)
+	w, h := pics[0].Bounds().Dx(), pics[0].Bounds().Dy()
+	tr, err := ann.MatchFrames(info, w, h)
 	if err != nil {
 		return nil, overlay.Transform{}, 0, 0, err
 	}
-	return pics, tr, info.Width, info.Height, nil
+	return pics, tr, w, h, nil
 }
 
 // keyLine describes one leg in a key frame's caption.

@@ -35,6 +35,20 @@ func (a *Annotator) Match(info *video.Info) (Transform, error) {
 	return id, nil
 }
 
+// MatchFrames is Match for frames of the video decoded at w x h, smaller
+// than its displayed size when Decode scaled them down (DecodeOptions.
+// MaxSide): the transform goes from the keypoints' pixels to the frames'.
+func (a *Annotator) MatchFrames(info *video.Info, w, h int) (Transform, error) {
+	tr, err := a.Match(info)
+	if err != nil || info.Width <= 0 || info.Height <= 0 {
+		return tr, err
+	}
+	// The scaled size is rounded to whole pixels, so the two ratios differ
+	// by less than a pixel over the frame; their mean serves both axes.
+	s := (float64(w)/float64(info.Width) + float64(h)/float64(info.Height)) / 2
+	return Transform{Scale: tr.Scale * s, DX: tr.DX * s, DY: tr.DY * s}, nil
+}
+
 // VideoOptions adjusts RenderVideo.
 type VideoOptions struct {
 	// CRF is passed to the encoder (0: its default).
@@ -44,7 +58,9 @@ type VideoOptions struct {
 }
 
 // RenderVideo writes the video at in to out with the annotator's scene drawn
-// on every frame: H.264 at the input's displayed size, each frame at its own
+// on every frame: H.264 at the input's displayed size (scaled down to
+// video.WorkingMaxSide on the longer side when larger, which bounds the
+// memory of decoding, drawing and encoding), each frame at its own
 // timestamp, lasting as long as the input (see video.Encode; the sound is
 // not copied). The output appears only when complete; a failure leaves any
 // existing file at out untouched. It returns the input's metadata.
@@ -57,7 +73,8 @@ func RenderVideo(ctx context.Context, in, out string, a *Annotator, opt VideoOpt
 	if err != nil {
 		return nil, err
 	}
-	tr, err := a.Match(info)
+	w, h := video.ScaledSize(info.Width, info.Height, video.WorkingMaxSide)
+	tr, err := a.MatchFrames(info, w, h)
 	if err != nil {
 		return nil, fmt.Errorf("annotating %s: %w", in, err)
 	}
@@ -65,12 +82,11 @@ func RenderVideo(ctx context.Context, in, out string, a *Annotator, opt VideoOpt
 	if err != nil {
 		return nil, err
 	}
-	dec, err := video.Decode(ctx, in, video.DecodeOptions{Info: info, Logger: log})
+	dec, err := video.Decode(ctx, in, video.DecodeOptions{MaxSide: video.WorkingMaxSide, Info: info, Logger: log})
 	if err != nil {
 		return nil, err
 	}
 	defer dec.Close()
-	w, h := dec.Width(), dec.Height()
 	enc, err := video.Encode(ctx, out, w, h, video.EncodeOptions{FrameRate: info.AvgFrameRate, Duration: info.Duration,
 		Source: in, CRF: opt.CRF, Logger: log})
 	if err != nil {
@@ -104,13 +120,14 @@ func RenderVideo(ctx context.Context, in, out string, a *Annotator, opt VideoOpt
 
 // GrabFrames decodes the video at path and returns, for each of the given
 // times (seconds from its start), the frame nearest to it, upright at the
-// video's displayed size, with the video's metadata. It stops decoding once
-// past the last time.
+// video's displayed size or, when larger, scaled down to
+// video.WorkingMaxSide on the longer side (see MatchFrames), with the
+// video's metadata. It stops decoding once past the last time.
 func GrabFrames(ctx context.Context, path string, times []float64) ([]*image.RGBA, *video.Info, error) {
 	if len(times) == 0 {
 		return nil, nil, errors.New("overlay: no frame times to grab")
 	}
-	dec, err := video.Decode(ctx, path, video.DecodeOptions{})
+	dec, err := video.Decode(ctx, path, video.DecodeOptions{MaxSide: video.WorkingMaxSide})
 	if err != nil {
 		return nil, nil, err
 	}

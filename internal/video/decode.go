@@ -10,7 +10,9 @@ import (
 	"math"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -40,10 +42,25 @@ func (f *Frame) Clone() *Frame {
 	return &c
 }
 
+// WorkingMaxSide is the longest side, in pixels, of the frames kneetrack
+// works on: the pose pipeline, the annotated video and the report's key
+// frames pass it as DecodeOptions.MaxSide, so that ffmpeg scales larger
+// videos down while decoding. 1920 leaves 1080p and smaller videos (either
+// way up) untouched, and a person filling a 1080p picture is still several
+// times larger than the 256-pixel crops the pose models read; what it saves
+// is memory, which for 4K and 8K frames would otherwise grow with the
+// resolution in ffmpeg, in the pipe and in every frame buffer.
+const WorkingMaxSide = 1920
+
 // DecodeOptions adjusts Decode.
 type DecodeOptions struct {
 	// MaxSide, when positive, scales frames down (never up) so that their
-	// longer side is at most MaxSide pixels, keeping the aspect ratio.
+	// longer side is at most MaxSide pixels, keeping the aspect ratio
+	// (ScaledSize gives the size). ffmpeg scales each frame before
+	// converting it to RGB, so neither ffmpeg nor the Decoder ever holds a
+	// full-size RGB frame. A position x, y in a scaled frame is
+	// x * Info.Width / Width(), y * Info.Height / Height() in the video's
+	// own pixels (pixel i covering [i, i+1) in both).
 	MaxSide int
 	// Info is the file's Probe result when the caller already has it;
 	// nil makes Decode probe the file itself.
@@ -94,7 +111,11 @@ func Decode(ctx context.Context, path string, opts DecodeOptions) (*Decoder, err
 	if err != nil {
 		return nil, err
 	}
-	w, h := scaledSize(info.Width, info.Height, opts.MaxSide)
+	url, err := fileURL(op, path)
+	if err != nil {
+		return nil, err
+	}
+	w, h := ScaledSize(info.Width, info.Height, opts.MaxSide)
 	// settb=AVTB puts timestamps in microseconds whatever the stream's time
 	// base, so the integer pts showinfo prints is exact to the microsecond
 	// (its pts_time keeps only 6 significant digits). showinfo logs each
@@ -107,12 +128,18 @@ func Decode(ctx context.Context, path string, opts DecodeOptions) (*Decoder, err
 	args := []string{
 		"-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
 		"-copyts", // keep the file's own timestamps
-		"-i", path,
-		"-map", "0:" + strconv.Itoa(info.StreamIndex), "-an", "-sn", "-dn",
+	}
+	if n := decodeThreads(info, runtime.NumCPU()); n > 0 {
+		args = append(args, "-threads", strconv.Itoa(n))
+	}
+	args = append(args, localOnly...)
+	args = append(args, "-i", url,
+		"-map", "0:"+strconv.Itoa(info.StreamIndex), "-an", "-sn", "-dn",
 		"-fps_mode", "passthrough",
 		"-vf", filter,
-		"-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
-	}
+		"-f", "rawvideo", "-pix_fmt", "rgb24")
+	args = append(args, localOnly...)
+	args = append(args, "pipe:1")
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -279,9 +306,10 @@ func (d *Decoder) finish(readErr error) error {
 	return io.EOF
 }
 
-// scaledSize returns w x h scaled down so the longer side is at most
-// maxSide (no change when maxSide <= 0 or the frame is already small).
-func scaledSize(w, h, maxSide int) (int, int) {
+// ScaledSize returns w x h scaled down so the longer side is at most
+// maxSide (no change when maxSide <= 0 or the frame is already small): the
+// size of the frames Decode gives with DecodeOptions.MaxSide.
+func ScaledSize(w, h, maxSide int) (int, int) {
 	long := max(w, h)
 	if maxSide <= 0 || long <= maxSide {
 		return w, h
@@ -290,6 +318,53 @@ func scaledSize(w, h, maxSide int) (int, int) {
 	sw := max(1, int(math.Round(float64(w)*f)))
 	sh := max(1, int(math.Round(float64(h)*f)))
 	return sw, sh
+}
+
+// decoderFrameBudget bounds the memory ffmpeg's decoder spends on the
+// frames it decodes in parallel. With frame threading, its default, each
+// thread holds about two decoded frames: a 2-s 8K clip took 415 MB in
+// ffmpeg on a 2-core machine (3 threads) even with the frames scaled down
+// after decoding, 221 MB with one thread, and a 16-core machine would run
+// 16 threads (ffmpeg's most).
+const decoderFrameBudget = 64 << 20
+
+// decodeThreads returns how many threads ffmpeg's decoder may use for the
+// video, on a machine with cpus cores: 0 (ffmpeg's own choice, one per core
+// plus one) when that many fit decoderFrameBudget, else as many as fit, at
+// least one. For 8-bit 4:2:0 video that allows 10 threads at 1080p, 2 at
+// 4K and 1 at 8K (on machines with more cores than that).
+func decodeThreads(info *Info, cpus int) int {
+	perThread := 2 * frameBytes(info.CodedWidth, info.CodedHeight, info.PixelFormat)
+	if perThread <= 0 {
+		return 0
+	}
+	n := decoderFrameBudget / perThread
+	if n > cpus {
+		return 0
+	}
+	return max(1, n)
+}
+
+// highBitDepth matches pixel formats with more than 8 bits a sample
+// (yuv420p10le, p010le, yuv444p12be, ...), stored in 2 bytes.
+var highBitDepth = regexp.MustCompile(`(p|^p0)(9|1[0-6])(le|be)?$`)
+
+// frameBytes estimates the size of one decoded frame of w x h pixels in the
+// pixel format ffprobe named: 1.5 bytes a pixel for 4:2:0, 2 for 4:2:2 and
+// 3 for 4:4:4, RGB and anything not recognised; twice as much above 8 bits.
+func frameBytes(w, h int, pixFmt string) int {
+	perPixel := 3.0
+	switch {
+	case strings.Contains(pixFmt, "420"), strings.HasPrefix(pixFmt, "nv12"), strings.HasPrefix(pixFmt, "nv21"),
+		strings.HasPrefix(pixFmt, "p010"), strings.HasPrefix(pixFmt, "p016"):
+		perPixel = 1.5
+	case strings.Contains(pixFmt, "422"):
+		perPixel = 2
+	}
+	if highBitDepth.MatchString(pixFmt) {
+		perPixel *= 2
+	}
+	return int(perPixel * float64(w) * float64(h))
 }
 
 // nominalInterval is the expected time between frames, seconds.

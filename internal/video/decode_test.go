@@ -314,8 +314,8 @@ func TestScaledSize(t *testing.T) {
 		{3, 1000, 10, 1, 10}, // never below one pixel
 	}
 	for _, c := range cases {
-		if w, h := scaledSize(c.w, c.h, c.max); w != c.ww || h != c.wh {
-			t.Errorf("scaledSize(%d,%d,%d) = %dx%d, want %dx%d", c.w, c.h, c.max, w, h, c.ww, c.wh)
+		if w, h := ScaledSize(c.w, c.h, c.max); w != c.ww || h != c.wh {
+			t.Errorf("ScaledSize(%d,%d,%d) = %dx%d, want %dx%d", c.w, c.h, c.max, w, h, c.ww, c.wh)
 		}
 	}
 }

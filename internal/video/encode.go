@@ -99,6 +99,11 @@ func Encode(ctx context.Context, path string, width, height int, opts EncodeOpti
 	}
 	tmp := tmpf.Name()
 	_ = tmpf.Close()
+	url, err := fileURL(op, tmp)
+	if err != nil {
+		_ = os.Remove(tmp)
+		return nil, err
+	}
 
 	crf := opts.CRF
 	if crf <= 0 {
@@ -113,8 +118,9 @@ func Encode(ctx context.Context, path string, width, height int, opts EncodeOpti
 		filter = "pad=ceil(iw/2)*2:ceil(ih/2)*2,"
 	}
 	filter += "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"
-	args := []string{
-		"-hide_banner", "-nostats", "-loglevel", "error",
+	args := []string{"-hide_banner", "-nostats", "-loglevel", "error"}
+	args = append(args, localOnly...)
+	args = append(args,
 		"-f", "matroska", "-i", "pipe:0",
 		"-map", "0:v:0", "-vf", filter,
 		"-c:v", "libx264", "-preset", preset, "-crf", strconv.Itoa(crf),
@@ -123,9 +129,9 @@ func Encode(ctx context.Context, path string, width, height int, opts EncodeOpti
 		"-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
 		"-fps_mode", "passthrough", "-enc_time_base", "-1", // keep every frame and its timestamp
 		"-video_track_timescale", "90000",
-		"-movflags", "+faststart",
-		"-f", "mp4", "-y", tmp,
-	}
+		"-movflags", "+faststart")
+	args = append(args, localOnly...)
+	args = append(args, "-f", "mp4", "-y", url)
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

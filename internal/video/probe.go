@@ -73,8 +73,13 @@ func Probe(ctx context.Context, path string) (*Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, stderr, err := runTool(ctx, ffprobe, "-v", "error", "-print_format", "json",
-		"-show_format", "-show_streams", path)
+	url, err := fileURL(op, path)
+	if err != nil {
+		return nil, err
+	}
+	args := append([]string{"-v", "error"}, localOnly...)
+	out, stderr, err := runTool(ctx, ffprobe, append(args, "-print_format", "json",
+		"-show_format", "-show_streams", url)...)
 	if err != nil {
 		err = toolFailure(ctx, op, path, stderr, err)
 		var ve *Error
@@ -89,14 +94,14 @@ func Probe(ctx context.Context, path string) (*Info, error) {
 	var pj probeJSON
 	if err := json.Unmarshal(out, &pj); err != nil {
 		return nil, &Error{Op: op, Path: path, Kind: ErrFFmpeg,
-			Detail: "cannot parse ffprobe's output", Hint: "check that ffprobe works: ffprobe " + path, Err: err}
+			Detail: "cannot parse ffprobe's output", Hint: "check that ffprobe works: ffprobe " + url, Err: err}
 	}
 	info, err := infoFromJSON(op, path, &pj)
 	if err != nil {
 		return nil, err
 	}
 	vs := streamByIndex(&pj, info.StreamIndex)
-	if err := scanPackets(ctx, ffprobe, info, vs.NbFrames, parseRational(vs.TimeBase)); err != nil {
+	if err := scanPackets(ctx, ffprobe, url, info, vs.NbFrames, parseRational(vs.TimeBase)); err != nil {
 		return nil, err
 	}
 	if info.CodedWidth <= 0 || info.CodedHeight <= 0 {
@@ -328,12 +333,14 @@ func parseSeconds(s string) float64 {
 // scanPackets reads the presentation timestamps of every packet of the
 // video stream (ffprobe -show_entries packet=pts,dts,flags) and completes
 // info with the frame count and frame-interval statistics. It reports a
-// truncated file when ffprobe meets the end of the data early.
-func scanPackets(ctx context.Context, ffprobe string, info *Info, nbFrames string, tb float64) error {
+// truncated file when ffprobe meets the end of the data early. url is the
+// file's fileURL.
+func scanPackets(ctx context.Context, ffprobe, url string, info *Info, nbFrames string, tb float64) error {
 	const op = "probe"
-	out, stderr, err := runTool(ctx, ffprobe, "-v", "error",
+	args := append([]string{"-v", "error"}, localOnly...)
+	out, stderr, err := runTool(ctx, ffprobe, append(args,
 		"-select_streams", strconv.Itoa(info.StreamIndex),
-		"-show_entries", "packet=pts,dts,flags", "-of", "csv=p=0", info.Path)
+		"-show_entries", "packet=pts,dts,flags", "-of", "csv=p=0", url)...)
 	if err != nil {
 		return toolFailure(ctx, op, info.Path, stderr, err)
 	}

@@ -3,8 +3,10 @@ package video
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -23,6 +25,27 @@ func lookTool(op, name string) (string, error) {
 			Detail: name + " is not on PATH", Hint: installHint, Err: err}
 	}
 	return p, nil
+}
+
+// localOnly limits ffmpeg and ffprobe to local files and pipes. It is
+// given before every input and every output: a file name, or a reference
+// inside a file (an HLS playlist, an MP4 data reference), can then never
+// make either program open a network connection or run another protocol.
+var localOnly = []string{"-protocol_whitelist", "file,pipe"}
+
+// fileURL names a local file for ffmpeg and ffprobe as an absolute "file:"
+// URL. Given as it is, a name is read as an option when it starts with '-'
+// ("-report" turns on ffmpeg's log file) and as a URL when it starts with a
+// protocol name and a colon ("http:host:port.mp4", "pipe:0"). ffmpeg's
+// file protocol takes everything after "file:" literally (no percent
+// decoding, no query or fragment), so no character needs escaping, and the
+// absolute path never starts with '-' or "//".
+func fileURL(op, path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("video: %s %s: %w", op, path, err)
+	}
+	return "file:" + abs, nil
 }
 
 // tailBuffer keeps the last lines a tool wrote to stderr, for error
