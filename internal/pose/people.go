@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/kneetrack/kneetrack/internal/video"
 )
@@ -193,35 +194,66 @@ func scorePeople(people []Person, samples, w, h int) {
 // ErrPickMissed is returned when --pick points at nobody.
 var ErrPickMissed = errors.New("nobody at the picked point")
 
-// pickPerson returns the person at the normalised point (nx, ny) on the
-// earliest sampled frame where anyone was seen: the one whose body region
-// holds the point, the nearest hip centre first.
+// PickPoint is the point that picks p, as --list-people prints it: the hip
+// centre on p's first sighting, normalised to the picture and rounded to
+// two decimals.
+func (s *Scan) PickPoint(p Person) (nx, ny float64) {
+	f := p.First()
+	return math.Round(100*f.X/float64(s.Width)) / 100, math.Round(100*f.Y/float64(s.Height)) / 100
+}
+
+// pickPerson returns the person at the normalised point (nx, ny), wherever
+// and whenever they were seen: the one whose first sighting holds the point
+// (the point --list-people prints for someone is on their first sighting),
+// else the one with any sighting holding it. A sighting holds the point
+// when it lies inside its keypoint box or within half a body radius of its
+// hip centre; of several, the nearest hip centre wins.
 func pickPerson(scan *Scan, nx, ny float64) (Person, error) {
-	if len(scan.People) == 0 {
-		return Person{}, fmt.Errorf("%w: the detector found nobody in the sampled frames", ErrPickMissed)
-	}
-	first := math.Inf(1)
-	for _, p := range scan.People {
-		first = math.Min(first, p.First().Time)
-	}
 	x, y := nx*float64(scan.Width), ny*float64(scan.Height)
-	best, bestD := -1, math.Inf(1)
-	for i, p := range scan.People {
+	for _, firstOnly := range []bool{true, false} {
+		best, bestD := -1, math.Inf(1)
+		for i, p := range scan.People {
+			seen := p.Sightings
+			if firstOnly {
+				seen = seen[:1]
+			}
+			for _, s := range seen {
+				d := math.Hypot(s.X-x, s.Y-y)
+				if (s.Box.Contains(x, y) || d <= 0.5*s.R) && d < bestD {
+					best, bestD = i, d
+				}
+			}
+		}
+		if best >= 0 {
+			return scan.People[best], nil
+		}
+	}
+	return Person{}, pickMissed(scan, nx, ny)
+}
+
+// pickMissed explains a pick that holds nobody: where each person was
+// first seen and the point that picks them, in order of appearance.
+func pickMissed(scan *Scan, nx, ny float64) error {
+	if len(scan.People) == 0 {
+		return fmt.Errorf("%w (%.2f,%.2f): the detector found nobody in the %d frames sampled over the video",
+			ErrPickMissed, nx, ny, len(scan.SampleTimes))
+	}
+	people := slices.Clone(scan.People)
+	slices.SortFunc(people, func(a, b Person) int { return a.ID - b.ID })
+	const most = 6
+	var where []string
+	for _, p := range people[:min(len(people), most)] {
 		s := p.First()
-		if s.Time != first {
-			continue
-		}
-		if !s.Box.Contains(x, y) {
-			continue
-		}
-		if dist := math.Hypot(s.X-x, s.Y-y); dist < bestD {
-			best, bestD = i, dist
-		}
+		px, py := scan.PickPoint(p)
+		where = append(where, fmt.Sprintf("person %d was first seen at %.2f s in %.0f,%.0f - %.0f,%.0f px (--pick %.2f,%.2f)",
+			p.ID, s.Time, s.Box.X0, s.Box.Y0, s.Box.X1, s.Box.Y1, px, py))
 	}
-	if best < 0 {
-		return Person{}, fmt.Errorf("%w (%.2f,%.2f) on the frame at %.2f s; run with --list-people to see who is where", ErrPickMissed, nx, ny, first)
+	if len(people) > most {
+		where = append(where, fmt.Sprintf("%d more", len(people)-most))
 	}
-	return scan.People[best], nil
+	return fmt.Errorf("%w (%.2f,%.2f) in any of the %d frames sampled over the video (%dx%d px): %s; "+
+		"give one of these points, or run with --list-people", ErrPickMissed, nx, ny, len(scan.SampleTimes),
+		scan.Width, scan.Height, strings.Join(where, "; "))
 }
 
 func median(xs []float64) float64 {

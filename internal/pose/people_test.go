@@ -2,6 +2,7 @@ package pose
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -49,24 +50,77 @@ func TestLinkPeopleSizeMismatch(t *testing.T) {
 	}
 }
 
+// TestPickPerson picks people by the point --list-people prints for them
+// (their hip centre on their first sighting, normalised to 1280x720 and
+// rounded to two decimals), whenever they were first seen: a spotter seen
+// from the start, a lifter who comes in at 0.83 s and a newcomer at 2 s who
+// then walks to the right, while the spotter walks to the middle.
 func TestPickPerson(t *testing.T) {
-	scan := &Scan{Width: 1280, Height: 720, People: []Person{
-		{ID: 1, Sightings: []Sighting{sight(0, 640, 400, 300)}},
-		{ID: 2, Sightings: []Sighting{sight(0, 1100, 380, 250)}},
-		{ID: 3, Sightings: []Sighting{sight(2, 150, 420, 200)}},
+	scan := &Scan{Width: 1280, Height: 720, SampleTimes: []float64{0, 0.83, 1.66, 2, 3}, People: []Person{
+		{ID: 1, Sightings: []Sighting{sight(0, 1100, 380, 250), sight(0.83, 1101, 380, 250), sight(3, 700, 400, 250)}},
+		{ID: 2, Sightings: []Sighting{sight(0.83, 640, 400, 300), sight(1.66, 645, 520, 280)}},
+		{ID: 3, Sightings: []Sighting{sight(2, 150, 420, 200), sight(3, 300, 420, 200)}},
 	}}
-	p, err := pickPerson(scan, 1100.0/1280, 300.0/720)
-	if err != nil || p.ID != 2 {
-		t.Errorf("pick on the spotter: person %d, %v; want 2", p.ID, err)
+	cases := []struct {
+		name   string
+		x, y   float64
+		want   int      // 0: ErrPickMissed
+		errHas []string // for a miss: what the message must say
+	}{
+		{"spotter, listed at frame 0", 0.86, 0.53, 1, nil},
+		{"lifter, listed at 0.83 s", 0.50, 0.56, 2, nil},
+		{"newcomer, listed at 2 s", 0.12, 0.58, 3, nil},
+		// Only the newcomer's later sighting holds (300, 420).
+		{"newcomer where seen later", 300.0 / 1280, 420.0 / 720, 3, nil},
+		// (690, 400) is on the lifter's first sighting and nearer the
+		// spotter's hip centre at 3 s: the first sighting wins.
+		{"first sighting before later ones", 690.0 / 1280, 400.0 / 720, 2, nil},
+		{"empty corner", 0.02, 0.02, 0, []string{
+			"(0.02,0.02)", "5 frames sampled",
+			"person 1 was first seen at 0.00 s", "--pick 0.86,0.53",
+			"person 2 was first seen at 0.83 s in 540,100 - 740,700 px (--pick 0.50,0.56)",
+			"person 3 was first seen at 2.00 s", "--pick 0.12,0.58", "--list-people"}},
 	}
-	p, err = pickPerson(scan, 0.5, 0.5)
-	if err != nil || p.ID != 1 {
-		t.Errorf("pick in the middle: person %d, %v; want 1", p.ID, err)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := pickPerson(scan, c.x, c.y)
+			if c.want == 0 {
+				if !errors.Is(err, ErrPickMissed) {
+					t.Fatalf("person %d, error %v; want ErrPickMissed", p.ID, err)
+				}
+				for _, s := range c.errHas {
+					if !strings.Contains(err.Error(), s) {
+						t.Errorf("error %q does not say %q", err, s)
+					}
+				}
+				return
+			}
+			if err != nil || p.ID != c.want {
+				t.Errorf("picked person %d, error %v; want person %d", p.ID, err, c.want)
+			}
+		})
 	}
-	// The newcomer is not on the first frame; an empty spot picks nobody.
-	for _, pt := range [][2]float64{{150.0 / 1280, 420.0 / 720}, {0.02, 0.02}} {
-		if _, err := pickPerson(scan, pt[0], pt[1]); !errors.Is(err, ErrPickMissed) {
-			t.Errorf("pick at %v: error %v, want ErrPickMissed", pt, err)
+	_, err := pickPerson(&Scan{Width: 1280, Height: 720, SampleTimes: make([]float64, 8)}, 0.5, 0.5)
+	if !errors.Is(err, ErrPickMissed) || !strings.Contains(err.Error(), "found nobody in the 8 frames") {
+		t.Errorf("pick with nobody seen: %v; want ErrPickMissed saying nobody was found in the 8 frames", err)
+	}
+}
+
+// TestPickPoint checks the point printed for picking someone: their first
+// sighting's hip centre, normalised and rounded to two decimals.
+func TestPickPoint(t *testing.T) {
+	scan := &Scan{Width: 1280, Height: 720}
+	for _, c := range []struct {
+		s      Sighting
+		nx, ny float64
+	}{
+		{sight(0.83, 640, 400, 300), 0.50, 0.56},
+		{sight(0, 1100, 380, 250), 0.86, 0.53},
+		{sight(2, 6, 716, 200), 0, 0.99},
+	} {
+		p := Person{ID: 1, Sightings: []Sighting{c.s, sight(5, 10, 10, 100)}}
+		if nx, ny := scan.PickPoint(p); nx != c.nx || ny != c.ny {
+			t.Errorf("sighting at (%g, %g): point (%g, %g), want (%g, %g)", c.s.X, c.s.Y, nx, ny, c.nx, c.ny)
 		}
 	}
 }

@@ -32,7 +32,9 @@ type Options struct {
 	// video"). It doubles the landmark model's cost.
 	MirrorAverage bool
 	// Pick, when set, chooses the person at the normalised point
-	// (PickX, PickY) of the first frame instead of the likeliest lifter.
+	// (PickX, PickY) instead of the likeliest lifter: the one seen there
+	// in the frames sampled over the video, on first sighting preferably
+	// (the point ListPeople's Scan.PickPoint gives for them).
 	Pick         bool
 	PickX, PickY float64
 	// Every processes one frame in Every (default 1: all); the others are
@@ -100,6 +102,11 @@ type Stats struct {
 	ScanS     float64 // seconds spent finding the people
 	PoseS     float64 // seconds spent in crops and models while tracking
 	WallS     float64 // seconds for the whole run
+	// FrameW and FrameH are the size of the frames tracked: the video's,
+	// or smaller when its longer side exceeds video.WorkingMaxSide, so that
+	// ffmpeg scales it down while decoding. The track is in the video's
+	// own pixels either way.
+	FrameW, FrameH int
 }
 
 // MsPerFrame is the mean time of the models per processed frame, in
@@ -178,6 +185,10 @@ func Run(ctx context.Context, path string, opts Options) (*Result, error) {
 
 	res := &Result{}
 	total := framesWithin(info, opts.MaxTime)
+	// The tracker works in the pixels of the frames as decoded; toVideo
+	// maps them to the video's.
+	fw, fh := video.ScaledSize(info.Width, info.Height, video.WorkingMaxSide)
+	toVideo := frameScale{sx: float64(info.Width) / float64(fw), sy: float64(info.Height) / float64(fh)}
 	t0 := time.Now()
 	scan, err := scanPeople(ctx, path, info, fd, opts.ScanSamples, total)
 	if err != nil {
@@ -200,16 +211,17 @@ func Run(ctx context.Context, path string, opts Options) (*Result, error) {
 		who := res.Person
 		tr.pick = func(people []Sighting, t float64) (Sighting, bool) {
 			s := who.nearest(t)
-			return matchTarget(people, Target{X: s.X, Y: s.Y, R: s.R, T: s.Time}, t)
+			return matchTarget(people, toVideo.toFrame(Target{X: s.X, Y: s.Y, R: s.R, T: s.Time}), t)
 		}
 		log.Debug("pose: following", "person", who.ID, "likeness", who.Likeness, "people", len(scan.People))
 	}
 
-	dec, err := video.Decode(ctx, path, video.DecodeOptions{Info: info, Logger: log})
+	dec, err := video.Decode(ctx, path, video.DecodeOptions{MaxSide: video.WorkingMaxSide, Info: info, Logger: log})
 	if err != nil {
 		return nil, err
 	}
 	defer dec.Close()
+	res.Stats.FrameW, res.Stats.FrameH = dec.Width(), dec.Height()
 	skel := est.skeleton()
 	raw := track.New(skel, total/opts.Every+1)
 	raw.Video = track.Video{Source: filepath.Base(path), Width: info.Width, Height: info.Height,
@@ -241,7 +253,7 @@ func Run(ctx context.Context, path string, opts Options) (*Result, error) {
 			fr := track.Frame{Index: f.Index, Time: f.Time, Points: make([]track.Point, len(skel.Keypoints))}
 			if ok {
 				res.Stats.Tracked++
-				fillPoints(fr.Points, p, info.Width, info.Height)
+				fillPoints(fr.Points, p, toVideo, info.Width, info.Height)
 			}
 			raw.Frames = append(raw.Frames, fr)
 		}
@@ -251,9 +263,8 @@ func Run(ctx context.Context, path string, opts Options) (*Result, error) {
 	}
 	res.Stats.Searches = tr.searches
 	res.Stats.Acquired = tr.acquired
-	if res.Stats.Tracked == 0 {
-		return nil, fmt.Errorf("%w in %s: the detector saw nobody in %d sampled frames and tracking found nobody in %d frames; "+
-			"film the whole body from the front, in good light", ErrNoPerson, path, len(scan.SampleTimes), res.Stats.Processed)
+	if err := checkSomeone(scan, res.Stats); err != nil {
+		return nil, fmt.Errorf("%w in %s: %w", ErrNoPerson, path, err)
 	}
 	if err := checkFeet(raw, opts.AllowFeetOut); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -292,10 +303,22 @@ func (fd finder) close() {
 	fd.est.Close()
 }
 
-// fillPoints writes a pose into track points: pixel and normalised
-// position, depth, confidence (BlazePose's visibility, MoveNet's score) and
-// world position.
-func fillPoints(dst []track.Point, p Pose, w, h int) {
+// frameScale maps positions in decoded frames to the video's own pixels:
+// x*sx, y*sy. Both are 1 unless the frames were scaled down (Decode with
+// MaxSide); they differ slightly when the scaled size was rounded.
+type frameScale struct{ sx, sy float64 }
+
+// toFrame maps a target in the video's pixels to the frames'.
+func (s frameScale) toFrame(t Target) Target {
+	t.X, t.Y, t.R = t.X/s.sx, t.Y/s.sy, t.R/math.Sqrt(s.sx*s.sy)
+	return t
+}
+
+// fillPoints writes a pose found in a decoded frame into track points, in
+// the w x h video's pixels (toVideo): pixel and normalised position, depth,
+// confidence (BlazePose's visibility, MoveNet's score) and world position.
+func fillPoints(dst []track.Point, p Pose, toVideo frameScale, w, h int) {
+	zs := math.Sqrt(toVideo.sx * toVideo.sy) // depth is on the scale of x
 	for i, k := range p.Keypoints {
 		if i >= len(dst) || !finite(k.X) || !finite(k.Y) {
 			continue
@@ -304,11 +327,40 @@ func fillPoints(dst []track.Point, p Pose, w, h int) {
 		if conf == 0 {
 			continue
 		}
-		dst[i] = track.Point{X: k.X, Y: k.Y, NX: k.X / float64(w), NY: k.Y / float64(h), Z: k.Z, Conf: conf}
+		x, y := k.X*toVideo.sx, k.Y*toVideo.sy
+		dst[i] = track.Point{X: x, Y: y, NX: x / float64(w), NY: y / float64(h), Z: k.Z * zs, Conf: conf}
 		if p.HasWorld && k.World.Finite() {
 			dst[i].World, dst[i].HasWorld = k.World, true
 		}
 	}
+}
+
+// minSeenFrac: when the scan saw nobody in any sampled frame, tracking
+// must find someone in at least this share of the processed frames for
+// them to be taken as a person. Scan and tracker look with the same
+// detector and landmark model, so a person there most of the time is
+// seen in some sample; what the tracker alone finds in less (a plant, a
+// coat, a pattern taken for a body for a few seconds) is nobody.
+const minSeenFrac = 0.5
+
+// checkSomeone says, when nobody was found, what was seen (the caller
+// wraps it in ErrNoPerson): nobody by the scan or the tracker, or nobody
+// by the scan and the tracker only in fewer than minSeenFrac of the frames.
+func checkSomeone(scan *Scan, st Stats) error {
+	const advice = "film the whole body from the front, in good light"
+	switch {
+	case st.Tracked == 0 && len(scan.People) > 0:
+		return fmt.Errorf("the detector saw %d %s in %d sampled frames, but tracking found nobody to follow in %d frames; %s",
+			len(scan.People), map[bool]string{true: "person", false: "people"}[len(scan.People) == 1], len(scan.SampleTimes), st.Processed, advice)
+	case st.Tracked == 0:
+		return fmt.Errorf("the detector saw nobody in %d sampled frames and tracking found nobody in %d frames; %s",
+			len(scan.SampleTimes), st.Processed, advice)
+	case len(scan.People) == 0 && float64(st.Tracked) < minSeenFrac*float64(st.Processed):
+		return fmt.Errorf("the detector saw nobody in %d sampled frames, and tracking found something person-like in only "+
+			"%d of %d frames (%.0f%%), too few to be someone filmed; %s",
+			len(scan.SampleTimes), st.Tracked, st.Processed, 100*float64(st.Tracked)/float64(st.Processed), advice)
+	}
+	return nil
 }
 
 // checkFeet fails when the ankles are outside the picture, or unsure, in
@@ -335,8 +387,12 @@ func checkFeet(t *track.Track, allow bool) error {
 	if allow || found == 0 || 2*out <= found {
 		return nil
 	}
-	return fmt.Errorf("%w: the lifter's ankles are out of the picture or hidden in %d of %d frames; "+
-		"film the whole body, feet included (or pass --allow-feet-out to keep the track anyway)", ErrFeetOutOfFrame, out, found)
+	of := fmt.Sprintf("%d of %d frames", out, found)
+	if found < len(t.Frames) {
+		of = fmt.Sprintf("%d of the %d frames where they were found (of %d)", out, found, len(t.Frames))
+	}
+	return fmt.Errorf("%w: the lifter's ankles are out of the picture or hidden in %s; "+
+		"film the whole body, feet included (or pass --allow-feet-out to keep the track anyway)", ErrFeetOutOfFrame, of)
 }
 
 func hasAny(ps []track.Point) bool {

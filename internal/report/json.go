@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -353,6 +354,9 @@ func buildSet(r *valgus.SetResult) Set {
 		Cleaning: Cleaning{RateHz: num(r.Clean.RateHz), Resampled: r.Clean.Resampled, CutoffHz: num(r.Clean.CutoffHz),
 			FilledPoints: r.Clean.FilledPoints, LongGaps: []LongGap{}},
 		Reps: []Rep{}, Notes: nonNil(r.Notes), OutOfFrame: []OutOfFrame{},
+	}
+	if !r.Analysed && len(r.Notes) == 0 && len(r.View.Notes) == 0 {
+		s.Notes = []string{"not analysed: " + coach.NotAnalysedReason(r)}
 	}
 	for _, g := range r.Clean.LongGaps {
 		s.Cleaning.LongGaps = append(s.Cleaning.LongGaps, LongGap{g.Keypoint, num(g.StartS), num(g.EndS)})

@@ -63,10 +63,14 @@ func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult) {
 	switch {
 	case s.MovementGiven:
 		how = ", as given"
-	case s.Movement == valgus.MoveUnknown || s.Movement == valgus.MoveNone:
+	case s.Movement == valgus.MoveUnknown || s.Movement == valgus.MoveNone || s.Movement == valgus.MoveAuto:
 		how = "" // nothing was recognised
 	}
-	fmt.Fprintf(b, "  movement: %s%s   view: %s%s%s\n", s.Movement.Label(), how, s.View.View, yawText(s.View.YawDeg), load)
+	movement := s.Movement.Label()
+	if s.Movement == valgus.MoveAuto { // "automatic" is the option, not a movement
+		movement = valgus.MoveUnknown.Label()
+	}
+	fmt.Fprintf(b, "  movement: %s%s   view: %s%s%s\n", movement, how, s.View.View, yawText(s.View.YawDeg), load)
 	for _, note := range s.View.Notes {
 		fmt.Fprintf(b, "  ! %s\n", note)
 	}
@@ -75,7 +79,7 @@ func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult) {
 	}
 	if !s.Analysed {
 		if len(s.Notes) == 0 && len(s.View.Notes) == 0 {
-			b.WriteString("  ! not analysed\n")
+			fmt.Fprintf(b, "  ! not analysed: %s\n", coach.NotAnalysedReason(s))
 		}
 		return
 	}

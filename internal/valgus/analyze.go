@@ -46,11 +46,56 @@ type SetResult struct {
 	Frames         []FrameMetrics
 	Reps           []RepResult
 	Summary        SetSummary
-	// Analysed is false when the set could not be assessed (unsupported
-	// movement, side view, no reps, keypoints missing); Notes say why.
+	// Analysed is false when the set could not be assessed; Reason says
+	// why (and Length how much input there was), for the report to put
+	// into words. Notes are things the user should know.
 	Analysed bool
+	Reason   Reason
+	Length   Length
 	Notes    []string
 }
+
+// Reason is why a set was not analysed: a fact for the report to word.
+type Reason string
+
+// Reasons a set is not analysed.
+const (
+	ReasonNone Reason = "" // analysed
+	// ReasonTooShort: fewer frames, or a shorter time, than one rep takes
+	// (Length says how much there was and what a rep needs).
+	ReasonTooShort Reason = "too_short"
+	// ReasonLegsNotFound: hips and ankles were found together in fewer
+	// than half the frames (Length.BodyFrames of Length.Frames): nobody,
+	// or not enough of them, to follow.
+	ReasonLegsNotFound Reason = "legs_not_found"
+	// ReasonNoReps: the hips never went down far enough to count a rep.
+	ReasonNoReps Reason = "no_reps"
+	// ReasonSideView: filmed from the side (View.Refused).
+	ReasonSideView Reason = "side_view"
+	// ReasonUnsupported: a movement kneetrack does not analyse yet
+	// (Movement says which).
+	ReasonUnsupported Reason = "unsupported"
+	// ReasonOutOfFrame: knees, ankles or hips out of the picture or not
+	// found in more than half the frames (View.OutOfFrame).
+	ReasonOutOfFrame Reason = "out_of_frame"
+)
+
+// Length is how much input a set had, and the least that can hold a rep.
+type Length struct {
+	Frames     int     // frames in the track
+	Seconds    float64 // from the first frame to the last
+	BodyFrames int     // frames where the hips and an ankle were found
+	MinFrames  int     // the fewest frames a rep is looked for in
+	MinSeconds float64 // the shortest rep counted
+}
+
+// minRepFrames is the fewest frames a rep is looked for in: standing,
+// bottom, standing again.
+const minRepFrames = 3
+
+// defaultMinRepS is motion.SegmentOptions' default MinRepS (the shortest
+// rep it counts).
+const defaultMinRepS = 0.4
 
 // AnalyzeSet analyses one set of reps from a keypoint track.
 func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, error) {
@@ -80,6 +125,15 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	}
 	res := &SetResult{Source: t.Video.Source, Video: t.Video, Skeleton: t.Skeleton, HasFeet: t.HasFeet(),
 		LoadKG: opt.LoadKG, HasLoad: opt.HasLoad, Sex: opt.Sex, HeightCM: opt.HeightCM}
+	res.Length = Length{Frames: len(t.Frames), Seconds: t.Frames[len(t.Frames)-1].Time - t.Frames[0].Time,
+		MinFrames: minRepFrames, MinSeconds: opt.Segment.MinRepS}
+	if res.Length.MinSeconds <= 0 {
+		res.Length.MinSeconds = defaultMinRepS
+	}
+	if res.Length.Frames < res.Length.MinFrames || res.Length.Seconds < res.Length.MinSeconds {
+		res.stopEarly(ReasonTooShort, opt.Movement)
+		return res, nil
+	}
 	if !res.HasFeet {
 		res.Notes = append(res.Notes, "the track has no heel and toe points (e.g. MoveNet): knee-vs-toes and toe-out are not available")
 	}
@@ -96,9 +150,14 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	}
 
 	b := newBody(clean, th.MinConfidence)
+	for i := range b.n {
+		if !math.IsNaN(b.hipHeight(i)) {
+			res.Length.BodyFrames++
+		}
+	}
 	depth, legPx, standPx, okFrac := b.depthSeries()
 	if depth == nil || okFrac < 0.5 || !(legPx > 0) {
-		res.View.View = ViewUnknown
+		res.stopEarly(ReasonLegsNotFound, opt.Movement)
 		res.Notes = append(res.Notes, "hips and ankles were found in too few frames to follow the movement"+outOfFrameText(res.View.OutOfFrame))
 		return res, nil
 	}
@@ -164,14 +223,18 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 
 	switch {
 	case len(reps) == 0:
+		res.Reason = ReasonNoReps
 		res.Notes = append(res.Notes, "no reps found: the hips never went down by more than a small fraction of the leg length")
 		return res, nil
 	case res.View.Refused:
+		res.Reason = ReasonSideView
 		return res, nil
 	case !res.Movement.Supported():
+		res.Reason = ReasonUnsupported
 		res.Notes = append(res.Notes, fmt.Sprintf("%s is not supported yet: kneetrack analyses squats (both legs), single-leg squats and split squats / lunges", res.Movement.Label()))
 		return res, nil
 	case blocking(res.View.OutOfFrame):
+		res.Reason = ReasonOutOfFrame
 		res.Notes = append(res.Notes, "knees or ankles are out of the picture or not found too often: "+joinKeypoints(res.View.OutOfFrame)+
 			". Film the whole body, feet included")
 		return res, nil
@@ -195,6 +258,17 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	res.Summary = summarise(res, th)
 	res.Analysed = true
 	return res, nil
+}
+
+// stopEarly marks a set given up before its movement and view were
+// recognised: both unknown (the movement as given, if it was).
+func (res *SetResult) stopEarly(why Reason, given Movement) {
+	res.Reason = why
+	res.View.View, res.View.YawDeg = ViewUnknown, math.NaN()
+	res.Movement = MoveUnknown
+	if given != MoveAuto {
+		res.Movement, res.MovementGiven, res.MovementReason = given, true, "given by the user"
+	}
 }
 
 // minYawCorrectDeg: the camera angle read from the feet from which the

@@ -1,0 +1,96 @@
+package valgus
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/kneetrack/kneetrack/internal/motion"
+	"github.com/kneetrack/kneetrack/internal/track"
+	"github.com/kneetrack/kneetrack/internal/track/synth"
+)
+
+// TestNotAnalysedReason checks the reason (and the lengths) a set gives
+// when it cannot be analysed: inputs too short to hold a rep (one frame,
+// two, 0.3 s, and 0.8 s when reps must last 1 s), legs never found,
+// standing still, a movement not supported, a side view, a knee not found
+// in most frames; and none for a whole set. A set given up before its movement
+// was recognised calls the movement unknown (as given, if it was), never
+// "automatic" (MoveAuto).
+func TestNotAnalysedReason(t *testing.T) {
+	set := film(t, synth.Lifter{Reps: 2}, track.Camera{}, 0.5, 11) // 30 fps
+	first := func(n int) *track.Track {
+		c := set.Clone()
+		c.Frames = c.Frames[:n]
+		return c
+	}
+	hidden := set.Clone()
+	for i := range hidden.Frames {
+		for _, n := range []string{track.LeftAnkle, track.RightAnkle} {
+			hidden.Frames[i].Points[hidden.Index(n)].Conf = 0
+		}
+	}
+	kneeLost := set.Clone()
+	for i := range kneeLost.Frames {
+		if i%5 != 0 {
+			kneeLost.Frames[i].Points[kneeLost.Index(track.LeftKnee)].Conf = 0
+		}
+	}
+	cases := []struct {
+		name   string
+		tr     *track.Track
+		opt    Options
+		want   Reason
+		length Length // checked when Frames is set
+		move   Movement
+	}{
+		{"one frame", first(1), Options{}, ReasonTooShort, Length{Frames: 1, Seconds: 0, MinFrames: 3, MinSeconds: 0.4}, MoveUnknown},
+		{"one frame, squat given", first(1), Options{Movement: MoveBilateralSquat}, ReasonTooShort,
+			Length{Frames: 1, Seconds: 0, MinFrames: 3, MinSeconds: 0.4}, MoveBilateralSquat},
+		{"two frames", first(2), Options{}, ReasonTooShort, Length{Frames: 2, Seconds: 1.0 / 30, MinFrames: 3, MinSeconds: 0.4}, MoveUnknown},
+		{"0.3 s", first(10), Options{}, ReasonTooShort, Length{Frames: 10, Seconds: 0.3, MinFrames: 3, MinSeconds: 0.4}, MoveUnknown},
+		{"0.8 s, reps of 1 s at least", first(25), Options{Segment: motion.SegmentOptions{MinRepS: 1}}, ReasonTooShort,
+			Length{Frames: 25, Seconds: 0.8, MinFrames: 3, MinSeconds: 1}, MoveUnknown},
+		{"ankles never found", hidden, Options{}, ReasonLegsNotFound,
+			Length{Frames: len(set.Frames), Seconds: set.Frames[len(set.Frames)-1].Time, BodyFrames: 0, MinFrames: 3, MinSeconds: 0.4}, MoveUnknown},
+		{"standing still", film(t, synth.Lifter{Reps: 2, DepthM: 0.01}, track.Camera{}, 0.5, 12), Options{}, ReasonNoReps, Length{}, MoveNone},
+		{"drop jumps", film(t, synth.Lifter{Movement: synth.DropJump, Reps: 2}, track.Camera{}, 0.5, 13), Options{}, ReasonUnsupported, Length{}, MoveJumpLanding},
+		{"side view", film(t, synth.Lifter{Reps: 2}, track.Camera{YawDeg: 90}, 0.5, 14), Options{}, ReasonSideView, Length{}, ""},
+		{"left knee lost in most frames", kneeLost, Options{}, ReasonOutOfFrame, Length{}, MoveBilateralSquat},
+		{"whole set", set, Options{}, ReasonNone,
+			Length{Frames: len(set.Frames), Seconds: set.Frames[len(set.Frames)-1].Time, BodyFrames: len(set.Frames), MinFrames: 3, MinSeconds: 0.4}, MoveBilateralSquat},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := AnalyzeSet(context.Background(), c.tr, c.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Reason != c.want || res.Analysed != (c.want == ReasonNone) {
+				t.Errorf("reason %q, analysed %v; want %q, analysed %v (notes %q)", res.Reason, res.Analysed, c.want, c.want == ReasonNone, res.Notes)
+			}
+			if c.move != "" && res.Movement != c.move {
+				t.Errorf("movement %q (%s), want %q", res.Movement, res.Movement.Label(), c.move)
+			}
+			if res.Movement == MoveAuto {
+				t.Errorf("movement left as %q (%q)", res.Movement, res.Movement.Label())
+			}
+			if c.length.Frames > 0 {
+				l := res.Length
+				if l.Frames != c.length.Frames || math.Abs(l.Seconds-c.length.Seconds) > 1e-6 || l.BodyFrames != c.length.BodyFrames ||
+					l.MinFrames != c.length.MinFrames || l.MinSeconds != c.length.MinSeconds {
+					t.Errorf("length %+v, want %+v", l, c.length)
+				}
+			}
+			if c.want == ReasonTooShort {
+				if len(res.Notes) != 0 || res.View.View != ViewUnknown || !math.IsNaN(res.View.YawDeg) || len(res.Frames) != 0 {
+					t.Errorf("too short: notes %q, view %q (yaw %v), %d frames measured; want no English notes, an unknown view, nothing measured",
+						res.Notes, res.View.View, res.View.YawDeg, len(res.Frames))
+				}
+				if given := c.opt.Movement != MoveAuto; res.MovementGiven != given {
+					t.Errorf("movement given %v, want %v", res.MovementGiven, given)
+				}
+			}
+		})
+	}
+}
