@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kneetrack/kneetrack/internal/atomicfile"
 	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/pose"
@@ -87,7 +90,7 @@ This is not a diagnosis.`,
 	f.StringVar(&o.height, "height", "", "lifter's height (e.g. 175cm or 1.75m) to report distances in cm and speeds in m/s")
 	f.StringVar(&o.format, "format", "text", "output format: text or json")
 	f.StringVar(&o.csvPath, "csv", "", "also write per-frame metrics to this CSV file")
-	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output (- for standard output)")
 	f.StringVar(&o.thresholds, "thresholds", "", "JSON file overriding some or all thresholds (see docs/method.md)")
 	f.Float64Var(&o.cutoff, "cutoff", 6, "low-pass smoothing cut-off in Hz (negative: no smoothing)")
 	f.Float64Var(&o.cameraYaw, "camera-yaw", 0, "for 3D tracks: where the virtual camera stands, degrees around the lifter (0 front, 90 their right side)")
@@ -96,10 +99,14 @@ This is not a diagnosis.`,
 	f.StringVar(&o.modelsDir, "models-dir", "", "for videos: model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
 	f.IntVar(&o.threads, "threads", 0, "for videos: threads per inference (default: all cores)")
 	f.BoolVar(&o.mirrorAvg, "mirror-average", true, "for videos: also run the pose model on the mirrored crop and average, so that a video and its mirror image agree (--mirror-average=false: faster)")
-	f.StringVar(&o.pick, "pick", "", "for videos: follow the person at X,Y on the first frame (normalised 0..1; see 'kneetrack pose --list-people')")
+	f.StringVar(&o.pick, "pick", "", "for videos: follow the person seen at X,Y (normalised 0..1) where first seen, or at any other sampled time (see 'kneetrack pose --list-people')")
 	f.BoolVar(&o.allowFeetOut, "allow-feet-out", false, "for videos: keep going when the feet are mostly out of the picture")
 	f.StringVar(&o.saveTrack, "save-track", "", "for videos: also write the keypoint track to this file (.json, .csv or .trc; NAME-setK.EXT for several videos)")
 	addOutputFlags(f, &o.out)
+	setRange(f, "cutoff", math.Inf(-1), maxCutoffHz)
+	setRange(f, "camera-yaw", -360, 360)
+	setRange(f, "fps", 1, 1000)
+	setRange(f, "threads", 0, 1024)
 	return cmd
 }
 
@@ -107,43 +114,38 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 	ctx := cmd.Context()
 	log := newLogger(g.verbose)
 	if o.format != "text" && o.format != "json" {
-		return fmt.Errorf("--format %q: use text or json", o.format)
+		return usagef("--format %q: use text or json", o.format)
 	}
 	mv, err := valgus.ParseMovement(o.movement)
 	if err != nil {
-		return fmt.Errorf("--movement: %w", err)
+		return usagef("--movement: %w", err)
 	}
 	sex, err := valgus.ParseSex(o.sex)
 	if err != nil {
-		return fmt.Errorf("--sex: %w", err)
+		return usagef("--sex: %w", err)
 	}
 	heightCM, err := parseHeight(o.height)
 	if err != nil {
-		return fmt.Errorf("--height: %w", err)
+		return usagef("--height: %w", err)
 	}
 	loads, err := parseLoads(o.loads, len(files))
 	if err != nil {
-		return fmt.Errorf("--load: %w", err)
-	}
-	th := valgus.Defaults()
-	if o.thresholds != "" {
-		fh, err := os.Open(o.thresholds)
-		if err != nil {
-			return fmt.Errorf("--thresholds: %w", err)
-		}
-		th, err = valgus.ReadThresholds(fh)
-		fh.Close()
-		if err != nil {
-			return fmt.Errorf("--thresholds %s: %w", o.thresholds, err)
-		}
+		return usagef("--load: %w", err)
 	}
 	poseOpts, err := o.poseOptions(log)
 	if err != nil {
-		return err
+		return asUsage(err)
+	}
+	th := valgus.Defaults()
+	if o.thresholds != "" {
+		if th, err = readThresholds(o.thresholds); err != nil {
+			return err
+		}
 	}
 
-	// Read every track first and check the outputs, so that a mistake in
-	// the last file is found before minutes of pose tracking.
+	// Read every track and check every output first, so that a mistake in
+	// the last file or an output that cannot be written is found before
+	// minutes of pose tracking.
 	ins := make([]setInput, len(files))
 	nVideos := 0
 	for i, f := range files {
@@ -164,12 +166,25 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		}
 		ins[i].track = t
 	}
-	if err := o.checkSaveTrack(ins, nVideos); err != nil {
+	if err := o.checkSaveTrack(nVideos); err != nil {
 		return err
 	}
 	if err := o.out.prepare(ins); err != nil {
 		return err
 	}
+	if err := o.plan(ins, nVideos).Check(); err != nil {
+		return err
+	}
+
+	// Outputs are staged and put in place together at the end: a failed
+	// or cancelled run leaves every existing file as it was. Saved tracks
+	// are kept after a later failure (minutes of tracking), not after a
+	// cancel.
+	var tracks, outs atomicfile.Batch
+	defer tracks.Discard()
+	defer outs.Discard()
+	var made []string
+	done := func(s string) { made = append(made, s) }
 
 	var sets []*valgus.SetResult
 	k := 0 // videos tracked so far
@@ -177,7 +192,7 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		in := &ins[i]
 		if in.isVideo {
 			k++
-			if err := o.trackVideo(cmd, in, poseOpts, k, nVideos); err != nil {
+			if err := o.trackVideo(cmd, in, poseOpts, &tracks, k, nVideos, done); err != nil {
 				return err
 			}
 		}
@@ -189,21 +204,19 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		}
 		res, err := valgus.AnalyzeSet(ctx, in.track, opt)
 		if err != nil {
-			return err
+			return o.keepTracks(ctx, &tracks, cmd, err)
 		}
 		log.Debug("analysed set", "file", in.file, "reps", len(res.Reps), "movement", res.Movement, "view", res.View.View)
 		sets = append(sets, res)
 	}
 	ss, err := valgus.AnalyzeSession(sets, &th)
 	if err != nil {
-		return err
+		return o.keepTracks(ctx, &tracks, cmd, err)
 	}
-
 	adv, err := coach.Advise(ss, th)
 	if err != nil {
-		return err
+		return o.keepTracks(ctx, &tracks, cmd, err)
 	}
-
 	var buf bytes.Buffer
 	switch o.format {
 	case "json":
@@ -221,23 +234,92 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		err = report.WriteTextWithAdvice(&buf, ss, adv)
 	}
 	if err != nil {
-		return err
+		return o.keepTracks(ctx, &tracks, cmd, err)
 	}
 	if o.csvPath != "" {
-		if err := writeFile(o.csvPath, func(w io.Writer) error { return report.WriteCSV(w, ss) }); err != nil {
-			return err
+		if err := outs.Write(o.csvPath, func(w io.Writer) error { return report.WriteCSV(w, ss) }); err != nil {
+			return o.keepTracks(ctx, &tracks, cmd, fmt.Errorf("--csv: %w", err))
 		}
 	}
-	if o.output != "" {
-		err = writeFile(o.output, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
-	} else {
-		_, err = cmd.OutOrStdout().Write(buf.Bytes())
+	if toFile(o.output) {
+		if err := outs.Write(o.output, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+			return o.keepTracks(ctx, &tracks, cmd, fmt.Errorf("-o: %w", err))
+		}
+	} else if ctx.Err() == nil {
+		if _, err := cmd.OutOrStdout().Write(buf.Bytes()); err != nil {
+			return o.keepTracks(ctx, &tracks, cmd, fmt.Errorf("writing the report to standard output: %w", err))
+		}
 	}
-	if err != nil {
+	if err := o.out.stage(ctx, &outs, log, ins, ss, th, motion.CleanOptions{CutoffHz: o.cutoff}, coachingFromAdvice(adv), done); err != nil {
+		return o.keepTracks(ctx, &tracks, cmd, err)
+	}
+	if err := tracks.Commit(ctx); err != nil {
 		return err
 	}
-	return o.out.write(ctx, log, ins, ss, th, motion.CleanOptions{CutoffHz: o.cutoff}, coachingFromAdvice(adv),
-		func(s string) { fmt.Fprintln(cmd.ErrOrStderr(), s) })
+	if err := outs.Commit(ctx); err != nil {
+		return err
+	}
+	for _, s := range made {
+		fmt.Fprintln(cmd.ErrOrStderr(), s)
+	}
+	for _, set := range ss.Sets {
+		if set.Analysed {
+			return nil
+		}
+	}
+	return errNotAnalysed
+}
+
+// toFile reports whether an -o value names a file (not standard output).
+func toFile(output string) bool { return output != "" && output != "-" }
+
+// keepTracks handles a failure after tracking: unless the run was
+// cancelled, the saved tracks (minutes of work, complete) are still put in
+// place. It returns err.
+func (o *analyzeOptions) keepTracks(ctx context.Context, tracks *atomicfile.Batch, cmd *cobra.Command, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if tracks.Len() > 0 && tracks.Commit(ctx) == nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "the keypoint tracks were saved (--save-track) although the analysis failed\n")
+	}
+	return err
+}
+
+// plan lists the run's inputs and outputs for checking before any work.
+func (o *analyzeOptions) plan(ins []setInput, nVideos int) *atomicfile.Plan {
+	p := &atomicfile.Plan{}
+	p.Input(o.thresholds)
+	for _, in := range ins {
+		p.Input(in.file)
+		p.Input(in.video)
+	}
+	p.Output("--csv", o.csvPath)
+	p.Output("-o", o.output)
+	if o.saveTrack != "" {
+		for k := range nVideos {
+			p.Output("--save-track", videoOutPath(o.saveTrack, k, nVideos))
+		}
+	}
+	o.out.plan(p, len(ins))
+	return p
+}
+
+// readThresholds reads a --thresholds file.
+func readThresholds(path string) (valgus.Thresholds, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return valgus.Thresholds{}, fmt.Errorf("--thresholds: %w", err)
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err != nil || !st.Mode().IsRegular() {
+		return valgus.Thresholds{}, fmt.Errorf("--thresholds %s: not a regular file; give a JSON file (see docs/method.md)", path)
+	}
+	th, err := valgus.ReadThresholds(io.LimitReader(fh, 1<<20))
+	if err != nil {
+		return th, fmt.Errorf("--thresholds %s: %w", path, err)
+	}
+	return th, nil
 }
 
 // poseOptions are the pose step's options for video inputs.
@@ -260,30 +342,17 @@ func (o *analyzeOptions) poseOptions(log *slog.Logger) (pose.Options, error) {
 	return opts, nil
 }
 
-// checkSaveTrack refuses --save-track without a video to track, or when it
-// would write over an input.
-func (o *analyzeOptions) checkSaveTrack(ins []setInput, nVideos int) error {
+// checkSaveTrack refuses --save-track without a video to track or with a
+// name kneetrack cannot write a track to (the plan checks the rest).
+func (o *analyzeOptions) checkSaveTrack(nVideos int) error {
 	if o.saveTrack == "" {
 		return nil
 	}
 	if nVideos == 0 {
-		return errors.New("--save-track writes the keypoint track of a video, but no input is a video")
+		return usagef("--save-track writes the keypoint track of a video, but no input is a video")
 	}
 	if f := pose.FormatFromName(o.saveTrack); f == "" {
-		return fmt.Errorf("--save-track %s: name the file .json, .csv or .trc", o.saveTrack)
-	}
-	k := 0
-	for _, in := range ins {
-		if !in.isVideo {
-			continue
-		}
-		out := videoOutPath(o.saveTrack, k, nVideos)
-		k++
-		for _, other := range ins {
-			if same, _ := samePath(out, other.file); same || filepath.Clean(out) == filepath.Clean(other.file) {
-				return fmt.Errorf("--save-track %s would overwrite the input %s; choose another name", out, other.file)
-			}
-		}
+		return usagef("--save-track %s: name the file .json, .csv or .trc", o.saveTrack)
 	}
 	return nil
 }
@@ -292,7 +361,7 @@ func (o *analyzeOptions) checkSaveTrack(ins []setInput, nVideos int) error {
 // progress bar when standard error is a terminal, and keeps the track; the
 // track records the video's absolute path, so that --report and --video
 // find the video from the saved track wherever they are run.
-func (o *analyzeOptions) trackVideo(cmd *cobra.Command, in *setInput, opts pose.Options, k, n int) error {
+func (o *analyzeOptions) trackVideo(cmd *cobra.Command, in *setInput, opts pose.Options, tracks *atomicfile.Batch, k, n int, done func(string)) error {
 	stderr := cmd.ErrOrStderr()
 	var bar *progress
 	if isTerminal(stderr) {
@@ -319,10 +388,10 @@ func (o *analyzeOptions) trackVideo(cmd *cobra.Command, in *setInput, opts pose.
 	}
 	if o.saveTrack != "" {
 		out := videoOutPath(o.saveTrack, k-1, n)
-		if err := pose.WriteFile(out, in.track, pose.FormatFromName(out), in.file); err != nil {
+		if err := tracks.Write(out, func(w io.Writer) error { return pose.Write(w, in.track, pose.FormatFromName(out)) }); err != nil {
 			return fmt.Errorf("--save-track: %w", err)
 		}
-		fmt.Fprintf(stderr, "keypoint track: %s\n", out)
+		done("keypoint track: " + out)
 	}
 	return nil
 }
@@ -348,20 +417,13 @@ func displaySource(in *setInput) string {
 	return in.track.Video.Source
 }
 
-func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("creating %s: %w", path, err)
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
-}
+// maxCutoffHz is the highest smoothing cut-off accepted; a cut-off at or
+// above half the frame rate means no smoothing.
+const maxCutoffHz = 1000
+
+// maxLoadKG is the heaviest load accepted: above the heaviest squats ever
+// lifted, so that a typo (800 for 80) or an absurd value is caught.
+const maxLoadKG = 600
 
 // parseLoads reads "60kg,80kg,100kg" (kg by default, lb accepted) and
 // checks there is one load per file.
@@ -382,8 +444,11 @@ func parseLoads(s string, files int) ([]float64, error) {
 			p, factor = strings.TrimSuffix(p, "lb"), 0.45359237
 		}
 		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || v < 0 {
+		if err != nil || math.IsNaN(v) || v < 0 {
 			return nil, fmt.Errorf("%q is not a load (write e.g. 80kg or 175lb)", part)
+		}
+		if v*factor > maxLoadKG {
+			return nil, fmt.Errorf("%q is more than %d kg; give the load on the bar in kg or lb", part, maxLoadKG)
 		}
 		out = append(out, v*factor)
 	}
@@ -407,11 +472,11 @@ func parseHeight(s string) (float64, error) {
 		p, factor = strings.TrimSuffix(p, "m"), 100
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-	if err != nil {
+	if err != nil || math.IsNaN(v) {
 		return 0, fmt.Errorf("%q is not a height (write e.g. 175cm or 1.75m)", s)
 	}
 	v *= factor
-	if v < 50 || v > 250 {
+	if !(v >= 50 && v <= 250) {
 		return 0, errors.New("height must be between 50 and 250 cm")
 	}
 	return v, nil

@@ -52,6 +52,9 @@ The fixtures are made by scripts/setup.sh (tools/tfjs/fixtures.sh).`,
 	f.BoolVar(&o.asJSON, "json", false, "print one JSON object per model instead of a table")
 	f.StringVar(&o.modelsDir, "models-dir", "", "folder holding the model files (default: $"+models.EnvDir+" or the user cache)")
 	f.StringVar(&o.fixturesDir, "fixtures-dir", "", "folder holding the TF.js fixtures (default: $KNEETRACK_FIXTURES_DIR or the user cache)")
+	setRange(f, "threads", 1, 1024)
+	setRange(f, "runs", 1, 1e6)
+	setRange(f, "warmup", 0, 1e6)
 	return cmd
 }
 

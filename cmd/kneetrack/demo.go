@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kneetrack/kneetrack/internal/atomicfile"
 	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/htmlreport"
 	"github.com/kneetrack/kneetrack/internal/models"
@@ -123,6 +124,7 @@ How to read the output: docs/demo.md.`,
 	f.StringVar(&o.size, "size", "800x450", "picture size WIDTHxHEIGHT (smaller is faster)")
 	f.Float64Var(&o.fps, "fps", 24, "frames per second (15 to 60; lower is faster)")
 	f.IntVar(&o.threads, "threads", 0, "goroutines drawing each frame (0: all CPUs)")
+	setRange(f, "threads", 0, 1024)
 	return cmd
 }
 
@@ -180,7 +182,7 @@ func runDemo(ctx context.Context, cfg demoConfig, stdout, stderr io.Writer, log 
 		return nil, err
 	}
 	fmt.Fprintf(stderr, "rendered %d frames in %s\n", len(res.Frames), demoElapsed(t0))
-	if err := writeFile(filepath.Join(cfg.dir, demoTruthName), res.Truth.WriteJSON); err != nil {
+	if err := atomicfile.Write(filepath.Join(cfg.dir, demoTruthName), res.Truth.WriteJSON); err != nil {
 		return nil, err
 	}
 

@@ -98,6 +98,11 @@ no clip could be scored. Details: docs/eval.md.`,
 	f.StringVar(&o.model, "model", pose.ModelBlazePoseFull, "for videos: pose model, "+strings.Join(pose.ModelNames(), ", "))
 	f.StringVar(&o.modelsDir, "models-dir", "", "for videos: model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
 	f.IntVar(&o.threads, "threads", 0, "for videos: threads per inference (default: all cores)")
+	setRange(f, "worst", 0, 1e6)
+	setRange(f, "workers", 0, 1024)
+	setRange(f, "camera-yaw", -360, 360)
+	setRange(f, "fps", 1, 1000)
+	setRange(f, "threads", 0, 1024)
 	f.BoolVar(&o.mirrorAvg, "mirror-average", true, "for videos: also run the pose model on the mirrored crop and average (--mirror-average=false: faster)")
 	return cmd
 }
@@ -187,7 +192,10 @@ func runEval(cmd *cobra.Command, g *globalOptions, o *evalOptions, args []string
 	if err != nil {
 		return fmt.Errorf("writing the scores: %w", err)
 	}
-	if o.output != "" {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if toFile(o.output) {
 		if err := atomicfile.Write(o.output, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 			return err
 		}
@@ -374,20 +382,15 @@ func findMocapDir(flag string) (string, string) {
 	return "", "no motion-capture folder found (../shared/mocap beside the repository or binary); scoring synthetic cases only (give --mocap DIR)"
 }
 
-// checkOutput refuses an output path that names one of the inputs.
+// checkOutput checks -o before any work: not one of the inputs, not a
+// folder or device, in a folder that can be written.
 func checkOutput(out string, inputs []string) error {
-	if out == "" {
-		return nil
-	}
-	if st, err := os.Stat(out); err == nil && st.IsDir() {
-		return fmt.Errorf("-o %s is a folder; name a file", out)
-	}
+	var p atomicfile.Plan
 	for _, in := range inputs {
-		if same, _ := samePath(out, in); same || filepath.Clean(out) == filepath.Clean(in) {
-			return fmt.Errorf("-o %s would overwrite the input %s; choose another name", out, in)
-		}
+		p.Input(in)
 	}
-	return nil
+	p.Output("-o", out)
+	return p.Check()
 }
 
 // The JSON form of a summary (docs/eval.md): numbers as numbers, null where

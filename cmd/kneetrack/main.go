@@ -10,30 +10,59 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/spf13/cobra"
 )
 
 func main() {
 	os.Exit(run())
 }
 
+// Exit statuses, documented in the README for scripts.
+const (
+	exitOK          = 0   // analysed (or the command did what it was asked)
+	exitError       = 1   // something went wrong: the message says what
+	exitUsage       = 2   // the command was called wrongly: a flag, a value, the files
+	exitNotAnalysed = 3   // the input was read but nothing in it could be analysed
+	exitInterrupted = 130 // stopped by Ctrl-C or SIGTERM; nothing was written
+)
+
+// errNotAnalysed ends a run whose input was read, and whose report says
+// why, but in which nothing could be analysed.
+var errNotAnalysed = errors.New("nothing could be analysed; the report says why")
+
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	return runRoot(ctx, newRootCmd(), os.Args[1:], os.Stderr)
+}
 
-	root := newRootCmd()
-	if err := root.ExecuteContext(ctx); err != nil {
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintln(os.Stderr, "kneetrack: interrupted")
-			return 130
-		}
-		fmt.Fprintf(os.Stderr, "kneetrack: %v\n", err)
-		return 1
+// runRoot runs root with args and maps the outcome to an exit status,
+// printing any error to stderr.
+func runRoot(ctx context.Context, root *cobra.Command, args []string, stderr io.Writer) int {
+	started := markUsageErrors(root)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		fmt.Fprintln(stderr, "kneetrack: interrupted; nothing was written")
+		return exitInterrupted
+	case errors.Is(err, errNotAnalysed):
+		fmt.Fprintf(stderr, "kneetrack: %v\n", err)
+		return exitNotAnalysed
+	case isUsage(err) || !started():
+		fmt.Fprintf(stderr, "kneetrack: %v\nRun 'kneetrack help' or 'kneetrack COMMAND --help' for usage.\n", err)
+		return exitUsage
 	}
-	return 0
+	fmt.Fprintf(stderr, "kneetrack: %v\n", err)
+	return exitError
 }
 
 // newLogger returns the logger used by all subcommands: human-readable text on

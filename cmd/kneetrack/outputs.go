@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/kneetrack/kneetrack/internal/atomicfile"
 	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/htmlreport"
 	"github.com/kneetrack/kneetrack/internal/motion"
@@ -80,23 +81,24 @@ func (o *outputOptions) prepare(ins []setInput) error {
 	if o.videoOut == "" {
 		return nil
 	}
-	for i, in := range ins {
+	for _, in := range ins {
 		if in.video == "" {
 			return fmt.Errorf("--video needs the original video; pass the video, not a track file (%s does not lead to an existing video)", in.file)
 		}
-		out := videoOutPath(o.videoOut, i, len(ins))
-		for _, other := range ins {
-			for _, src := range []string{other.video, other.file} {
-				if src == "" {
-					continue
-				}
-				if same, _ := samePath(out, src); same || filepath.Clean(out) == filepath.Clean(src) {
-					return fmt.Errorf("--video %s would overwrite the input %s; choose another name", out, src)
-				}
-			}
-		}
 	}
 	return nil
+}
+
+// plan adds the picture outputs to p.
+func (o *outputOptions) plan(p *atomicfile.Plan, n int) {
+	if o.reportDir != "" {
+		p.OutputIn("--report", filepath.Join(o.reportDir, htmlreport.FileName))
+	}
+	if o.videoOut != "" {
+		for i := range n {
+			p.Output("--video", videoOutPath(o.videoOut, i, n))
+		}
+	}
 }
 
 // videoOutPath names set i's annotated video: the given path for one set,
@@ -109,32 +111,24 @@ func videoOutPath(path string, i, n int) string {
 	return fmt.Sprintf("%s-set%d%s", strings.TrimSuffix(path, ext), i+1, ext)
 }
 
-func samePath(a, b string) (bool, error) {
-	sa, err := os.Stat(a)
-	if err != nil {
-		return false, err
-	}
-	sb, err := os.Stat(b)
-	if err != nil {
-		return false, err
-	}
-	return os.SameFile(sa, sb), nil
-}
-
-// write produces the report and the annotated videos.
-func (o *outputOptions) write(ctx context.Context, log *slog.Logger, ins []setInput, ss *valgus.SessionResult, th valgus.Thresholds,
-	clean motion.CleanOptions, coaching *htmlreport.Coaching, stderr func(string)) error {
+// stage writes the report and the annotated videos into b, to be put in
+// place with the run's other outputs; done is told each file made.
+func (o *outputOptions) stage(ctx context.Context, b *atomicfile.Batch, log *slog.Logger, ins []setInput, ss *valgus.SessionResult,
+	th valgus.Thresholds, clean motion.CleanOptions, coaching *htmlreport.Coaching, done func(string)) error {
 	if o.reportDir != "" {
 		in := htmlreport.Input{Session: ss, Thresholds: th, Clean: clean, Coaching: coaching, Generator: "kneetrack " + version,
 			Created: time.Now(), Logger: log}
 		for _, s := range ins {
 			in.Sets = append(in.Sets, htmlreport.SetMedia{Track: s.track, Video: s.video, VideoNote: s.why})
 		}
-		path, err := htmlreport.WriteFile(ctx, o.reportDir, in)
-		if err != nil {
+		if err := b.MkdirAll(o.reportDir); err != nil {
+			return fmt.Errorf("--report: %w", err)
+		}
+		path := filepath.Join(o.reportDir, htmlreport.FileName)
+		if err := b.Write(path, func(w io.Writer) error { return htmlreport.Write(ctx, w, in) }); err != nil {
 			return err
 		}
-		stderr("report: " + path)
+		done("report: " + path)
 	}
 	if o.videoOut != "" {
 		for i, s := range ins {
@@ -144,13 +138,17 @@ func (o *outputOptions) write(ctx context.Context, log *slog.Logger, ins []setIn
 				return fmt.Errorf("annotating %s: %w", s.video, err)
 			}
 			out := videoOutPath(o.videoOut, i, len(ins))
-			if _, err := overlay.RenderVideo(ctx, s.video, out, ann, overlay.VideoOptions{Logger: log}); err != nil {
-				if errors.Is(err, context.Canceled) {
-					return err
-				}
+			tmp, err := b.Reserve(out)
+			if err != nil {
 				return fmt.Errorf("--video: %w", err)
 			}
-			stderr("annotated video: " + out)
+			if _, err := overlay.RenderVideo(ctx, s.video, tmp, ann, overlay.VideoOptions{Logger: log}); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				return fmt.Errorf("--video %s: %w", out, err)
+			}
+			done("annotated video: " + out)
 		}
 	}
 	return nil

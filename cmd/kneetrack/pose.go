@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kneetrack/kneetrack/internal/atomicfile"
 	"github.com/kneetrack/kneetrack/internal/pose"
 )
 
@@ -86,7 +88,7 @@ in full or not at all. Details: docs/pose.md.`,
 	f.StringVar(&o.modelsDir, "models-dir", "", "model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
 	f.IntVar(&o.threads, "threads", 0, "threads per inference (default: all cores)")
 	f.BoolVar(&o.mirrorAvg, "mirror-average", true, "also run the model on the mirrored crop and average (left/right consistent; --mirror-average=false: about 1.7x faster landmarks)")
-	f.StringVar(&o.pick, "pick", "", "follow the person at X,Y on the first frame (normalised 0..1, e.g. 0.5,0.6; see --list-people)")
+	f.StringVar(&o.pick, "pick", "", "follow the person seen at X,Y (normalised 0..1, e.g. 0.5,0.6) where they were first seen, or at any other sampled time; --list-people gives each one's point")
 	f.BoolVar(&o.listPeople, "list-people", false, "list the people found in frames sampled over the video, and exit")
 	f.IntVar(&o.every, "every", 1, "process one frame in N (quicker, coarser)")
 	f.Float64Var(&o.maxSeconds, "max-seconds", 0, "process only the first S seconds of the video")
@@ -97,6 +99,13 @@ in full or not at all. Details: docs/pose.md.`,
 	f.BoolVar(&o.noSwap, "no-swap-repair", false, "do not repair left/right swaps")
 	f.BoolVar(&o.allowFeetOut, "allow-feet-out", false, "keep the track even when the feet are mostly out of the picture")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary")
+	setRange(f, "threads", 0, 1024)
+	setRange(f, "every", 1, 1000)
+	setRange(f, "max-seconds", 0, 1e7)
+	setRange(f, "samples", 1, 1000)
+	setRange(f, "cutoff", math.Inf(-1), maxCutoffHz)
+	setRange(f, "min-conf", 0, 1)
+	setRange(f, "max-gap", 0, 60)
 	return cmd
 }
 
@@ -113,7 +122,7 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 		format = pose.FormatJSON
 	}
 	if format != pose.FormatJSON && format != pose.FormatCSV && format != pose.FormatTRC {
-		return fmt.Errorf("--format %q: use json, csv or trc", format)
+		return usagef("--format %q: use json, csv or trc", format)
 	}
 	output := o.output
 	if output == "" {
@@ -127,17 +136,24 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 		AllowFeetOut: o.allowFeetOut,
 		Logger:       newLogger(g.verbose),
 	}
-	if o.every < 1 {
-		return fmt.Errorf("--every %d: must be 1 or more", o.every)
-	}
 	if o.pick != "" {
 		x, y, err := parsePoint(o.pick)
 		if err != nil {
-			return err
+			return asUsage(err)
 		}
 		opts.Pick, opts.PickX, opts.PickY = true, x, y
 	}
 	stderr := cmd.ErrOrStderr()
+	if !o.listPeople {
+		// Every output is checked before the tracking, which takes minutes.
+		var plan atomicfile.Plan
+		plan.Input(input)
+		plan.Output("-o", output)
+		plan.Output("--raw", o.raw)
+		if err := plan.Check(); err != nil {
+			return err
+		}
+	}
 	if o.listPeople {
 		scan, err := pose.ListPeople(ctx, input, opts)
 		if err != nil {
@@ -160,15 +176,23 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 	// Record where the video is, so that `analyze TRACK --report/--video`
 	// finds it from any folder.
 	res.Track.Video.Source, res.Raw.Video.Source = absPath(input), absPath(input)
-	if output == "-" {
-		if err := pose.Write(cmd.OutOrStdout(), res.Track, format); err != nil {
+	var outs atomicfile.Batch
+	defer outs.Discard()
+	if output != "-" {
+		if err := outs.Write(output, func(w io.Writer) error { return pose.Write(w, res.Track, format) }); err != nil {
 			return err
 		}
-	} else if err := pose.WriteFile(output, res.Track, format, input); err != nil {
-		return err
 	}
 	if o.raw != "" {
-		if err := pose.WriteFile(o.raw, res.Raw, format, input); err != nil {
+		if err := outs.Write(o.raw, func(w io.Writer) error { return pose.Write(w, res.Raw, format) }); err != nil {
+			return fmt.Errorf("--raw: %w", err)
+		}
+	}
+	if err := outs.Commit(ctx); err != nil {
+		return err
+	}
+	if output == "-" {
+		if err := pose.Write(cmd.OutOrStdout(), res.Track, format); err != nil {
 			return err
 		}
 	}
@@ -187,7 +211,7 @@ func parsePoint(s string) (x, y float64, err error) {
 			y, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
 		}
 	}
-	if !ok || err != nil || x < 0 || x > 1 || y < 0 || y > 1 {
+	if !ok || err != nil || !(x >= 0 && x <= 1 && y >= 0 && y <= 1) { // NaN fails too
 		return 0, 0, fmt.Errorf("--pick %q: give X,Y as fractions of the picture's width and height, e.g. 0.5,0.6", s)
 	}
 	return x, y, nil
@@ -199,16 +223,17 @@ func printPeople(w io.Writer, scan *pose.Scan) error {
 		_, err := fmt.Fprintf(w, "nobody found in %d frames sampled over the video\n", len(scan.SampleTimes))
 		return err
 	}
-	fmt.Fprintf(w, "%d people found in %d frames sampled over the video (%dx%d); the first is followed unless you --pick another:\n\n",
+	fmt.Fprintf(w, "%d people found in %d frames sampled over the video (%dx%d); the first is followed unless you --pick another\n"+
+		"(a --pick point is looked for where each person was first seen, then wherever they were seen):\n\n",
 		len(scan.People), len(scan.SampleTimes), scan.Width, scan.Height)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PERSON\tLIFTER-LIKE\tSEEN\tFIRST SEEN\tBOX ON FIRST SIGHTING (x0,y0 - x1,y1 px)\tPICK WITH")
 	for _, p := range scan.People {
 		s := p.First()
 		b := s.Box
+		x, y := scan.PickPoint(p) // the hip centre on first sighting
 		fmt.Fprintf(tw, "%d\t%.2f\t%d/%d\t%.2f s\t%.0f,%.0f - %.0f,%.0f\t--pick %.2f,%.2f\n",
-			p.ID, p.Likeness, len(p.Sightings), len(scan.SampleTimes), s.Time, b.X0, b.Y0, b.X1, b.Y1,
-			s.X/float64(scan.Width), s.Y/float64(scan.Height))
+			p.ID, p.Likeness, len(p.Sightings), len(scan.SampleTimes), s.Time, b.X0, b.Y0, b.X1, b.Y1, x, y)
 	}
 	return tw.Flush()
 }

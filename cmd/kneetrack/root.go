@@ -28,6 +28,8 @@ It runs its own pose-estimation models in pure Go; fetch them once with
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Every numeric flag of every command: finite, in its range.
+		PersistentPreRunE: checkCommandNumbers,
 	}
 	root.PersistentFlags().BoolVarP(&opts.verbose, "verbose", "v", false, "log progress and diagnostics to stderr")
 	// Every subcommand lives in its own file; add it here, one line each.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kneetrack/kneetrack/internal/atomicfile"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
@@ -88,6 +89,22 @@ The lifter is simulated: say so wherever its video or numbers are shown.`,
 	f.StringVar(&o.truthPath, "truth", "", "write the truth to this JSON file")
 	f.StringVar(&o.trackPath, "track", "", "write the keypoint track (kneetrack track JSON) to this file")
 	f.IntVar(&o.threads, "threads", 0, "goroutines drawing each frame (0: all CPUs)")
+	setRange(f, "reps", 1, 100)
+	setRange(f, "velocity-loss", 0, 0.8)
+	setRange(f, "depth", 0, 2)
+	setRange(f, "stance", 0, 2)
+	setRange(f, "toe-out", -45, 60)
+	setRange(f, "knees-out", -45, 45)
+	setRange(f, "lateral-shift", -1, 1)
+	setRange(f, "trunk-lean", 0, 80)
+	setRange(f, "fps", 1, 240)
+	setRange(f, "camera-yaw", -360, 360)
+	setRange(f, "camera-height", 0, 5)
+	setRange(f, "camera-distance", 0.5, 50)
+	setRange(f, "noise", 0, 100)
+	setRange(f, "dropouts", 0, 1)
+	setRange(f, "outliers", 0, 1)
+	setRange(f, "threads", 0, 1024)
 	return cmd
 }
 
@@ -171,26 +188,41 @@ func runSimulate(cmd *cobra.Command, g *globalOptions, o *simulateOptions) error
 	if err != nil {
 		return err
 	}
+	var plan atomicfile.Plan
+	plan.Output("--track", o.trackPath)
+	plan.Output("--truth", o.truthPath)
+	plan.Output("-o", o.video)
+	if err := plan.Check(); err != nil {
+		return err
+	}
 	res, err := sim.Simulate(set, cam)
 	if err != nil {
 		return err
 	}
+	// Staged, then put in place together: an interrupted run writes nothing.
+	var outs atomicfile.Batch
+	defer outs.Discard()
 	if o.trackPath != "" {
-		if err := writeFile(o.trackPath, func(w io.Writer) error { return track.WriteJSON(w, res.Track) }); err != nil {
+		if err := outs.Write(o.trackPath, func(w io.Writer) error { return track.WriteJSON(w, res.Track) }); err != nil {
 			return err
 		}
 	}
 	if o.truthPath != "" {
-		if err := writeFile(o.truthPath, res.Truth.WriteJSON); err != nil {
+		if err := outs.Write(o.truthPath, res.Truth.WriteJSON); err != nil {
 			return err
 		}
 	}
 	out := cmd.OutOrStdout()
+	var wrote string
 	if o.video != "" {
 		if o.noise > 0 || o.dropouts > 0 || o.outliers > 0 {
 			log.Warn("--noise, --dropouts and --outliers spoil the track only; the video shows the exact movement")
 		}
-		st, err := res.RenderVideo(cmd.Context(), o.video, sim.VideoOptions{Threads: o.threads, Logger: log,
+		tmp, err := outs.Reserve(o.video)
+		if err != nil {
+			return err
+		}
+		st, err := res.RenderVideo(cmd.Context(), tmp, sim.VideoOptions{Threads: o.threads, Logger: log,
 			Progress: func(done, total int) {
 				if g.verbose && (done%30 == 0 || done == total) {
 					log.Debug("rendering", "frame", done, "of", total)
@@ -199,8 +231,12 @@ func runSimulate(cmd *cobra.Command, g *globalOptions, o *simulateOptions) error
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "wrote %s: %d frames, %dx%d, %.1f ms per frame to draw\n", o.video, st.Frames, cam.Width, cam.Height, st.RenderMS)
+		wrote = fmt.Sprintf("wrote %s: %d frames, %dx%d, %.1f ms per frame to draw\n", o.video, st.Frames, cam.Width, cam.Height, st.RenderMS)
 	}
+	if err := outs.Commit(cmd.Context()); err != nil {
+		return err
+	}
+	fmt.Fprint(out, wrote)
 	return writeTruthTable(out, &res.Truth)
 }
 

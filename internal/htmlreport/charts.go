@@ -77,6 +77,9 @@ func newPlot(xLabel, yLabel string) *plot.Plot {
 type niceTicks struct{}
 
 func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !finiteNum(lo) || !finiteNum(hi) {
+		return nil // nothing sensible to label (and no endless loop)
+	}
 	if !(hi > lo) {
 		return []plot.Tick{{Value: lo, Label: trimNum(lo)}}
 	}
@@ -90,7 +93,9 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	var out []plot.Tick
-	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
+	// At most a dozen steps: where the step vanishes against the values
+	// (a range far narrower than the numbers' precision) it stops anyway.
+	for v, n := math.Ceil(lo/step)*step, 0; v <= hi+step*1e-9 && n < 12; v, n = v+step, n+1 {
 		x := math.Round(v/step) * step
 		if math.Abs(x) < step*1e-9 {
 			x = 0 // no "-0"
@@ -112,6 +117,13 @@ func renderSVG(p *plot.Plot, label string, height float64) (svg string, err erro
 			err = fmt.Errorf("drawing the %s chart: %v", label, r)
 		}
 	}()
+	// gonum/plot's tick labelling never returns for an axis whose range is
+	// NaN or infinite (a load of NaN once reached a chart): leave it out.
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		if !finiteNum(a.Min) || !finiteNum(a.Max) {
+			return "", fmt.Errorf("drawing the %s chart: the data are not finite numbers (axis %g to %g)", label, a.Min, a.Max)
+		}
+	}
 	c := vgsvg.New(vg.Points(chartW), vg.Points(height))
 	p.Draw(draw.New(c))
 	var buf bytes.Buffer
@@ -532,7 +544,7 @@ func loadChart(ss *valgus.SessionResult, th valgus.Thresholds) (string, error) {
 		for _, pt := range lt.Points {
 			set := ss.Sets[pt.Set]
 			v := freshGraded(set, gradedFor(set, th), s)
-			if math.IsNaN(v) {
+			if math.IsNaN(v) || !finiteNum(pt.LoadKG) {
 				continue
 			}
 			pts = append(pts, plotter.XY{X: pt.LoadKG, Y: v})
@@ -569,3 +581,5 @@ func loadChart(ss *valgus.SessionResult, th valgus.Thresholds) (string, error) {
 	p.X.Min, p.X.Max = lo-pad, hi+pad
 	return renderSVG(p, "valgus against load", chartH)
 }
+
+func finiteNum(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -26,6 +26,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kneetrack/kneetrack/internal/atomicfile"
+	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -133,10 +135,9 @@ func Write(ctx context.Context, w io.Writer, in Input) error {
 	return nil
 }
 
-// WriteFile writes the report to dir/report.html, creating dir if needed.
-// It writes a temporary file in dir and renames it into place, so an
-// existing report is replaced only by a complete new one. It returns the
-// report's path.
+// WriteFile writes the report to dir/report.html, creating dir if needed,
+// atomically: an existing report is replaced only by a complete new one. It
+// returns the report's path.
 func WriteFile(ctx context.Context, dir string, in Input) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("creating the report folder: %w", err)
@@ -146,24 +147,8 @@ func WriteFile(ctx context.Context, dir string, in Input) (string, error) {
 		return "", err
 	}
 	path := filepath.Join(dir, FileName)
-	tmp, err := os.CreateTemp(dir, "."+FileName+".*.part")
-	if err != nil {
-		return "", fmt.Errorf("writing %s: %w", path, err)
-	}
-	_, werr := tmp.Write(buf.Bytes())
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp.Name(), 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("writing %s: %w", path, werr)
+	if err := atomicfile.Write(path, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		return "", err
 	}
 	return path, nil
 }
@@ -470,7 +455,7 @@ func setFacts(set *valgus.SetResult, multi bool) []string {
 // headline sums up a set in one sentence.
 func headline(set *valgus.SetResult) string {
 	if !set.Analysed {
-		return "This set could not be graded."
+		return "This set could not be graded: " + coach.NotAnalysedReason(set) + "."
 	}
 	var caving, worst, clean, unknown []string
 	for s := 0; s < 2; s++ {

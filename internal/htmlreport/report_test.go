@@ -336,7 +336,7 @@ func TestReportNotAnalysed(t *testing.T) {
 	ss := analyse(t, []*track.Track{side}, nil)
 	p := parse(t, render(t, Input{Session: ss, Sets: []SetMedia{{Track: tr}}, Thresholds: valgus.Defaults()}))
 	v := textOf(p.sections["verdict"][0])
-	if !strings.Contains(v, "could not be graded") {
+	if !strings.Contains(v, "could not be graded: the camera looks from the side") {
 		t.Errorf("verdict: %s", v)
 	}
 	if q := textOf(p.sections["quality"][0]); !strings.Contains(q, "from the side") {
