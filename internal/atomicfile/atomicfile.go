@@ -68,34 +68,43 @@ func resolve(path string) (target string, exists bool, mode fs.FileMode, err err
 	case st.IsDir():
 		return "", false, 0, fmt.Errorf("%s is a folder; give a file name inside it, e.g. %s", path, filepath.Join(path, "NAME"))
 	case !st.Mode().IsRegular():
-		return "", false, 0, fmt.Errorf("%s is %s, %w; kneetrack writes only regular files: choose a file name", path, kindOf(st.Mode()), ErrNotRegular)
+		return "", false, 0, fmt.Errorf("%s is %s, %w; kneetrack writes only regular files: choose a file name", path, KindOf(st.Mode()), ErrNotRegular)
 	}
 	return target, true, st.Mode().Perm(), nil
 }
 
-// kindOf names a non-regular file's type.
-func kindOf(m fs.FileMode) string {
+// KindOf names the type of a file that is not a regular file ("a named
+// pipe"), for messages.
+func KindOf(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeCharDevice != 0:
 		return "a character device"
 	case m&fs.ModeDevice != 0:
 		return "a block device"
 	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
+		return "a named pipe (FIFO)"
 	case m&fs.ModeSocket != 0:
 		return "a socket"
-	default:
-		return "a special file"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a folder"
 	}
+	return "a special file"
 }
 
 // tempBeside creates an empty file beside path, named .NAME.RANDOM.part,
 // readable only by the owner until it is put in place.
-func tempBeside(path string) (*os.File, error) {
+func tempBeside(path string) (*os.File, error) { return CreateTemp(path, 0o600) }
+
+// CreateTemp creates an empty temporary file beside path, named
+// .NAME.RANDOM.part, with permissions perm (less the umask), for a writer
+// that renames it over path when complete.
+func CreateTemp(path string, perm fs.FileMode) (*os.File, error) {
 	dir, base := filepath.Dir(path), filepath.Base(path)
 	for range 100 {
 		name := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64(), 36)+".part")
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}

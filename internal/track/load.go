@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"unicode/utf8"
+
+	"github.com/kneetrack/kneetrack/internal/atomicfile"
 )
 
 // LoadOptions controls Load.
@@ -169,26 +171,7 @@ func openRegular(path string) (*os.File, error) {
 // notRegularError refuses a device, pipe or socket.
 func notRegularError(shown string, mode fs.FileMode) error {
 	return fmt.Errorf("%s is %s, not a file: kneetrack reads a track from a regular file (a kneetrack track .json or a .trc file) "+
-		"or from an OpenPose JSON folder", shown, modeText(mode.Type()))
-}
-
-// modeText names a kind of file that is not a regular file.
-func modeText(mode fs.FileMode) string {
-	switch {
-	case mode&fs.ModeCharDevice != 0:
-		return "a character device"
-	case mode&fs.ModeDevice != 0:
-		return "a device"
-	case mode&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case mode&fs.ModeSocket != 0:
-		return "a socket"
-	case mode&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	case mode.IsDir():
-		return "a folder"
-	}
-	return "a special file"
+		"or from an OpenPose JSON folder", shown, atomicfile.KindOf(mode.Type()))
 }
 
 // cleanPathError makes the path inside an fs.PathError safe to print,

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/kneetrack/kneetrack/internal/atomicfile"
 )
 
 // OpenPoseOptions tells ReadOpenPose what OpenPose's files do not record.
@@ -144,7 +146,7 @@ func listOpenPose(fsys fs.FS, where string) ([]openPoseFile, error) {
 				continue
 			}
 			if !mode.IsRegular() {
-				return nil, fmt.Errorf("%s: %s is %s, not a file: remove it from the folder", where, shown, modeText(mode))
+				return nil, fmt.Errorf("%s: %s is %s, not a file: remove it from the folder", where, shown, atomicfile.KindOf(mode))
 			}
 			n, err := strconv.Atoi(m[1])
 			if err != nil || float64(n) > maxIndex {
@@ -190,7 +192,7 @@ func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		return nil, cleanPathError(err)
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("it is %s, not a file", modeText(st.Mode().Type()))
+		return nil, fmt.Errorf("it is %s, not a file", atomicfile.KindOf(st.Mode().Type()))
 	}
 	tooLarge := fmt.Errorf("the file is larger than %s, far more than one frame of OpenPose output; it is not OpenPose's, or is damaged", sizeText(limit))
 	if st.Size() > limit {

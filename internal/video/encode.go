@@ -5,14 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"math"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+
+	"github.com/kneetrack/kneetrack/internal/atomicfile"
 )
 
 // EncodeOptions adjusts Encode.
@@ -341,18 +341,7 @@ func (e *Encoder) toolError(err error) error {
 		Hint: "check that ffmpeg has libx264 (Debian's ffmpeg package does) and the folder is writable", Err: err}
 }
 
-// createTemp creates an empty temporary file beside path, named
-// .NAME.RANDOM.part, with the permissions a new file gets (0666 less the
-// umask, like ffmpeg's own output; os.CreateTemp would make it 0600).
-func createTemp(path string) (*os.File, error) {
-	dir, base := filepath.Dir(path), filepath.Base(path)
-	for range 100 {
-		name := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64(), 36)+".part")
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		return f, err
-	}
-	return nil, fmt.Errorf("creating a temporary file beside %s: too many name collisions", path)
-}
+// createTemp creates an empty temporary file beside path with the
+// permissions a new file gets (0666 less the umask, like ffmpeg's own
+// output; os.CreateTemp would make it 0600).
+func createTemp(path string) (*os.File, error) { return atomicfile.CreateTemp(path, 0o666) }
