@@ -71,7 +71,13 @@ tracks can be mixed, one per set.
 Film from the front, phone at about hip height 2-4 m away, whole body and
 feet in the picture. Metrics, thresholds and their sources: docs/method.md.
 Causes and advice: docs/coaching.md. JSON schema: docs/analysis-json.md.
-This is not a diagnosis.`,
+This is not a diagnosis.
+
+Outputs never replace an input or each other, are checked before any
+tracking, and are put in place together at the end: Ctrl-C writes
+nothing. Exit status: 0 analysed, 1 error, 2 wrong usage, 3 read but
+nothing could be analysed (the report says why), 130 interrupted
+(docs/reliability.md).`,
 		Example: `  kneetrack analyze squats.mp4
   kneetrack analyze squats.mp4 --report out/ --video annotated.mp4
   kneetrack analyze set1.mp4 set2.mp4 set3.mp4 --load 60kg,80kg,100kg
