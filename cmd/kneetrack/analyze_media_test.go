@@ -177,11 +177,13 @@ type analysisDoc struct {
 			DurationS *float64 `json:"duration_s"`
 			Rotation  *int     `json:"rotation"`
 		} `json:"video"`
-		Movement string   `json:"movement"`
-		View     string   `json:"view"`
-		Analysed bool     `json:"analysed"`
-		Notes    []string `json:"notes"`
-		Reps     []struct {
+		Movement string `json:"movement"`
+		View     string `json:"view"`
+		Analysed bool   `json:"analysed"`
+		// NotAnalysed is the reason code of a set not analysed.
+		NotAnalysed string   `json:"not_analysed_reason"`
+		Notes       []string `json:"notes"`
+		Reps        []struct {
 			Index      *int     `json:"index"`
 			StartS     *float64 `json:"start_s"`
 			BottomS    *float64 `json:"bottom_s"`
@@ -252,8 +254,8 @@ func TestAnalyzeSharedClips(t *testing.T) {
 				t.Errorf("movement %s, view %s, analysed %v; want %s, front, %v (notes %v)", s.Movement, s.View, s.Analysed, c.movement, c.analysed, s.Notes)
 			}
 			if !c.analysed {
-				if len(s.Reps) != 0 || !strings.Contains(text, "not supported yet") {
-					t.Errorf("%d reps graded; the text should say the movement is not supported yet:\n%s", len(s.Reps), text)
+				if len(s.Reps) != 0 || !strings.Contains(text, "not supported yet") || s.NotAnalysed != "unsupported" {
+					t.Errorf("%d reps graded, reason %q; the text should say the movement is not supported yet:\n%s", len(s.Reps), s.NotAnalysed, text)
 				}
 			} else {
 				full, partial := 0, 0
@@ -516,8 +518,8 @@ func TestAnalyzeSideViewRefused(t *testing.T) {
 		t.Fatalf("error %v, want errNotAnalysed", err)
 	}
 	doc := readAnalysis(t, jsonPath)
-	if s := doc.Sets[0]; s.View != "side" || s.Analysed || len(s.Reps) != 0 {
-		t.Errorf("side view: view %s, analysed %v, %d reps", s.View, s.Analysed, len(s.Reps))
+	if s := doc.Sets[0]; s.View != "side" || s.Analysed || len(s.Reps) != 0 || s.NotAnalysed != "side_view" {
+		t.Errorf("side view: view %s, analysed %v (%q), %d reps", s.View, s.Analysed, s.NotAnalysed, len(s.Reps))
 	}
 	for _, want := range []string{"view: side", "cannot be seen from the side", "Film from the front"} {
 		if !strings.Contains(text, want) {

@@ -63,23 +63,25 @@ type Video struct {
 
 // Set is one analysed set.
 type Set struct {
-	Source         string       `json:"source"`
-	LoadKG         *num         `json:"load_kg"`
-	Video          Video        `json:"video"`
-	Skeleton       string       `json:"skeleton"`
-	HasFeet        bool         `json:"has_feet"`
-	Movement       string       `json:"movement"`
-	MovementGiven  bool         `json:"movement_given"`
-	MovementReason string       `json:"movement_reason"`
-	View           string       `json:"view"`
-	ViewDetail     ViewDetail   `json:"view_detail"`
-	Analysed       bool         `json:"analysed"`
-	Baseline       Baseline     `json:"baseline"`
-	Cleaning       Cleaning     `json:"cleaning"`
-	Reps           []Rep        `json:"reps"`
-	Summary        SetSummary   `json:"summary"`
-	Notes          []string     `json:"notes"`
-	OutOfFrame     []OutOfFrame `json:"out_of_frame"`
+	Source         string     `json:"source"`
+	LoadKG         *num       `json:"load_kg"`
+	Video          Video      `json:"video"`
+	Skeleton       string     `json:"skeleton"`
+	HasFeet        bool       `json:"has_feet"`
+	Movement       string     `json:"movement"`
+	MovementGiven  bool       `json:"movement_given"`
+	MovementReason string     `json:"movement_reason"`
+	View           string     `json:"view"`
+	ViewDetail     ViewDetail `json:"view_detail"`
+	Analysed       bool       `json:"analysed"`
+	// NotAnalysed says why, as a code scripts can test ("" when analysed).
+	NotAnalysed string       `json:"not_analysed_reason"`
+	Baseline    Baseline     `json:"baseline"`
+	Cleaning    Cleaning     `json:"cleaning"`
+	Reps        []Rep        `json:"reps"`
+	Summary     SetSummary   `json:"summary"`
+	Notes       []string     `json:"notes"`
+	OutOfFrame  []OutOfFrame `json:"out_of_frame"`
 }
 
 // ViewDetail explains the view check.
@@ -346,7 +348,7 @@ func buildSet(r *valgus.SetResult) Set {
 		View: r.View.View,
 		ViewDetail: ViewDetail{YawDeg: num(r.View.YawDeg), WidthRatio: num(r.View.WidthRatio),
 			FacingCamera: r.View.FacingCamera, Refused: r.View.Refused, Notes: nonNil(r.View.Notes)},
-		Analysed: r.Analysed,
+		Analysed: r.Analysed, NotAnalysed: string(r.Reason),
 		Baseline: Baseline{Frames: bl.Frames, FPPADeg: Sides{num(bl.FPPA[0]), num(bl.FPPA[1])}, KASR: num(bl.KASR),
 			KneeVsToe: Sides{num(bl.KneeVsToe[0]), num(bl.KneeVsToe[1])}, ToeOutDeg: Sides{num(bl.ToeOutDeg[0]), num(bl.ToeOutDeg[1])},
 			AnkleHipRatio: num(bl.StanceHip), AnkleShoulderRatio: num(bl.StanceShoulder), LegLengthPx: num(bl.LegPx),

@@ -56,7 +56,7 @@ func TestTooShortWords(t *testing.T) {
 		{"text with advice", advised.String(), []string{"! not analysed: the input is " + said, "Not analysed: the input is too short to contain a rep: it has 1 frame"}, // wrapped
 			[]string{"automatic", "deg off centre", "not supported"}},
 		{"json", js.String(), []string{`"notes": [
-        "not analysed: the input is ` + said, `"movement": "unknown"`, `"yaw_deg": null`},
+        "not analysed: the input is ` + said, `"movement": "unknown"`, `"yaw_deg": null`, `"not_analysed_reason": "too_short"`},
 			[]string{"automatic", "not supported"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
