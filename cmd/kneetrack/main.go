@@ -29,7 +29,7 @@ const (
 	exitError       = 1   // something went wrong: the message says what
 	exitUsage       = 2   // the command was called wrongly: a flag, a value, the files
 	exitNotAnalysed = 3   // the input was read but nothing in it could be analysed
-	exitInterrupted = 130 // stopped by Ctrl-C or SIGTERM; nothing was written
+	exitInterrupted = 130 // stopped by Ctrl-C or SIGTERM
 )
 
 // errNotAnalysed ends a run whose input was read, and whose report says
@@ -52,7 +52,7 @@ func runRoot(ctx context.Context, root *cobra.Command, args []string, stderr io.
 	case err == nil:
 		return exitOK
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
-		fmt.Fprintln(stderr, "kneetrack: interrupted; nothing was written")
+		fmt.Fprintln(stderr, "kneetrack: interrupted")
 		return exitInterrupted
 	case errors.Is(err, errNotAnalysed):
 		fmt.Fprintf(stderr, "kneetrack: %v\n", err)
