@@ -357,7 +357,7 @@ func (o *analyzeOptions) checkSaveTrack(nVideos int) error {
 	if nVideos == 0 {
 		return usagef("--save-track writes the keypoint track of a video, but no input is a video")
 	}
-	if f := pose.FormatFromName(o.saveTrack); f == "" {
+	if f := track.FormatFromName(o.saveTrack); f == "" {
 		return usagef("--save-track %s: name the file .json, .csv or .trc", o.saveTrack)
 	}
 	return nil
@@ -394,7 +394,7 @@ func (o *analyzeOptions) trackVideo(cmd *cobra.Command, in *setInput, opts pose.
 	}
 	if o.saveTrack != "" {
 		out := videoOutPath(o.saveTrack, k-1, n)
-		if err := tracks.Write(out, func(w io.Writer) error { return pose.Write(w, in.track, pose.FormatFromName(out)) }); err != nil {
+		if err := tracks.Write(out, func(w io.Writer) error { return track.Write(w, in.track, track.FormatFromName(out)) }); err != nil {
 			return fmt.Errorf("--save-track: %w", err)
 		}
 		done("keypoint track: " + out)

@@ -155,7 +155,7 @@ func clipTrack(t *testing.T, c mediaClip) *mediaTrack {
 		}
 		res.Track.Video.Source = clip
 		mt.path = filepath.Join(dir, "track.json")
-		mt.err = pose.WriteFile(mt.path, res.Track, pose.FormatJSON, clip)
+		mt.err = track.WriteFile(mt.path, res.Track, track.FormatJSON)
 	})
 	if mt.err != nil {
 		t.Fatalf("tracking %s: %v", c.file, mt.err)
@@ -566,7 +566,7 @@ func writeSynthTrack(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pose.WriteFile(path, tr, pose.FormatJSON, ""); err != nil {
+	if err := track.WriteFile(path, tr, track.FormatJSON); err != nil {
 		t.Fatal(err)
 	}
 }

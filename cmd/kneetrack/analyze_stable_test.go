@@ -19,6 +19,7 @@ import (
 
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/testenv"
+	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -86,7 +87,7 @@ func TestAnalyzeStableUnderReencoding(t *testing.T) {
 						t.Fatal(err)
 					}
 					trackPath := filepath.Join(dir, v.name+"-track.json")
-					if err := pose.WriteFile(trackPath, res.Track, pose.FormatJSON, video); err != nil {
+					if err := track.WriteFile(trackPath, res.Track, track.FormatJSON); err != nil {
 						t.Fatal(err)
 					}
 					got := analyseTrack(t, trackPath, filepath.Join(dir, v.name+".json"))

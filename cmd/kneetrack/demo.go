@@ -194,7 +194,7 @@ func runDemo(ctx context.Context, cfg demoConfig, stdout, stderr io.Writer, log 
 		return nil, fmt.Errorf("tracking the simulated athlete: %w", err)
 	}
 	fmt.Fprintf(stderr, "tracked %d frames in %s\n", pr.Stats.Tracked, demoElapsed(t0))
-	if err := pose.WriteFile(filepath.Join(cfg.dir, demoTrackName), pr.Track, pose.FormatJSON, out.video); err != nil {
+	if err := track.WriteFile(filepath.Join(cfg.dir, demoTrackName), pr.Track, track.FormatJSON); err != nil {
 		return nil, err
 	}
 

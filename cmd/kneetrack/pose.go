@@ -15,6 +15,7 @@ import (
 
 	"github.com/kneetrack/kneetrack/internal/atomicfile"
 	"github.com/kneetrack/kneetrack/internal/pose"
+	"github.com/kneetrack/kneetrack/internal/track"
 )
 
 type poseOptions struct {
@@ -116,12 +117,12 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 	}
 	format := o.format
 	if format == "" {
-		format = pose.FormatFromName(o.output)
+		format = track.FormatFromName(o.output)
 	}
 	if format == "" {
-		format = pose.FormatJSON
+		format = track.FormatJSON
 	}
-	if format != pose.FormatJSON && format != pose.FormatCSV && format != pose.FormatTRC {
+	if format != track.FormatJSON && format != track.FormatCSV && format != track.FormatTRC {
 		return usagef("--format %q: use json, csv or trc", format)
 	}
 	output := o.output
@@ -179,12 +180,12 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 	var outs atomicfile.Batch
 	defer outs.Discard()
 	if output != "-" {
-		if err := outs.Write(output, func(w io.Writer) error { return pose.Write(w, res.Track, format) }); err != nil {
+		if err := outs.Write(output, func(w io.Writer) error { return track.Write(w, res.Track, format) }); err != nil {
 			return err
 		}
 	}
 	if o.raw != "" {
-		if err := outs.Write(o.raw, func(w io.Writer) error { return pose.Write(w, res.Raw, format) }); err != nil {
+		if err := outs.Write(o.raw, func(w io.Writer) error { return track.Write(w, res.Raw, format) }); err != nil {
 			return fmt.Errorf("--raw: %w", err)
 		}
 	}
@@ -192,7 +193,7 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 		return err
 	}
 	if output == "-" {
-		if err := pose.Write(cmd.OutOrStdout(), res.Track, format); err != nil {
+		if err := track.Write(cmd.OutOrStdout(), res.Track, format); err != nil {
 			return err
 		}
 	}

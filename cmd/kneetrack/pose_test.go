@@ -51,7 +51,7 @@ func TestPoseWritesEachFormat(t *testing.T) {
 		case "json":
 			tr, err = track.ReadJSON(f)
 		case "csv":
-			tr, err = pose.ReadCSV(f, 1280, 720)
+			tr, err = track.ReadCSV(f, 1280, 720)
 		case "trc":
 			tr, err = track.ReadTRC(f, "set.trc")
 		}

@@ -1,4 +1,4 @@
-package pose
+package track
 
 import (
 	"bufio"
@@ -6,50 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-
-	"github.com/kneetrack/kneetrack/internal/atomicfile"
-	"github.com/kneetrack/kneetrack/internal/track"
 )
-
-// Output formats of a track file.
-const (
-	FormatJSON = "json"
-	FormatCSV  = "csv"
-	FormatTRC  = "trc"
-)
-
-// FormatFromName returns the format a file name's extension implies
-// ("" when it implies none).
-func FormatFromName(name string) string {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".json":
-		return FormatJSON
-	case ".csv":
-		return FormatCSV
-	case ".trc":
-		return FormatTRC
-	}
-	return ""
-}
-
-// Write writes t in the given format: kneetrack's track JSON
-// (docs/track-json.md), CSV (see WriteCSV) or TRC (OpenSim markers; world
-// coordinates in metres when the track has them, else pixels).
-func Write(w io.Writer, t *track.Track, format string) error {
-	switch format {
-	case FormatJSON:
-		return track.WriteJSON(w, t)
-	case FormatCSV:
-		return WriteCSV(w, t)
-	case FormatTRC:
-		return track.WriteTRC(w, t)
-	}
-	return fmt.Errorf("unknown output format %q: use json, csv or trc", format)
-}
 
 // csvHeader is the header row of kneetrack's keypoint CSV.
 var csvHeader = []string{"frame", "time_s", "keypoint", "x_px", "y_px", "x_norm", "y_norm", "z", "conf", "filled", "world_x_m", "world_y_m", "world_z_m"}
@@ -59,7 +18,7 @@ var csvHeader = []string{"frame", "time_s", "keypoint", "x_px", "y_px", "x_norm"
 // pixel and normalised position, depth, confidence, whether the point was
 // filled across a gap (0/1) and the world position in metres. Fields that
 // do not apply (a point not found, no world position) are empty.
-func WriteCSV(w io.Writer, t *track.Track) error {
+func WriteCSV(w io.Writer, t *Track) error {
 	if err := t.Validate(); err != nil {
 		return fmt.Errorf("writing CSV: %w", err)
 	}
@@ -106,11 +65,11 @@ func WriteCSV(w io.Writer, t *track.Track) error {
 	return nil
 }
 
-// ReadCSV reads a CSV written by WriteCSV back into a track. The CSV does
+// ReadCSV reads a CSV written by WriteCSV back into a  The CSV does
 // not record the skeleton or the video, so the track's skeleton is the one
 // its keypoint names match (blazepose33, coco17) and its video size is
 // unknown unless given.
-func ReadCSV(r io.Reader, width, height int) (*track.Track, error) {
+func ReadCSV(r io.Reader, width, height int) (*Track, error) {
 	cr := csv.NewReader(bufio.NewReader(r))
 	cr.FieldsPerRecord = len(csvHeader)
 	head, err := cr.Read()
@@ -122,7 +81,7 @@ func ReadCSV(r io.Reader, width, height int) (*track.Track, error) {
 			return nil, fmt.Errorf("reading keypoint CSV: column %d is %q, want %q (not a kneetrack keypoint CSV)", i+1, head[i], h)
 		}
 	}
-	t := &track.Track{Video: track.Video{Width: width, Height: height}}
+	t := &Track{Video: Video{Width: width, Height: height}}
 	index := map[string]int{}
 	line := 1
 	for {
@@ -145,7 +104,7 @@ func ReadCSV(r io.Reader, width, height int) (*track.Track, error) {
 		}
 		name := rec[2]
 		if len(t.Frames) == 0 || t.Frames[len(t.Frames)-1].Index != fi {
-			t.Frames = append(t.Frames, track.Frame{Index: fi, Time: tm})
+			t.Frames = append(t.Frames, Frame{Index: fi, Time: tm})
 		}
 		f := &t.Frames[len(t.Frames)-1]
 		k, ok := index[name]
@@ -158,7 +117,7 @@ func ReadCSV(r io.Reader, width, height int) (*track.Track, error) {
 			t.Keypoints = append(t.Keypoints, name)
 		}
 		for len(f.Points) <= k {
-			f.Points = append(f.Points, track.Point{})
+			f.Points = append(f.Points, Point{})
 		}
 		var v [11]float64
 		var has [11]bool
@@ -172,13 +131,13 @@ func ReadCSV(r io.Reader, width, height int) (*track.Track, error) {
 			}
 			v[c-3], has[c-3] = x, true
 		}
-		p := track.Point{X: v[0], Y: v[1], NX: v[2], NY: v[3], Z: v[4], Conf: v[5], Filled: rec[9] == "1"}
+		p := Point{X: v[0], Y: v[1], NX: v[2], NY: v[3], Z: v[4], Conf: v[5], Filled: rec[9] == "1"}
 		if has[7] && has[8] && has[9] {
-			p.World, p.HasWorld = track.Vec3{X: v[7], Y: v[8], Z: v[9]}, true
+			p.World, p.HasWorld = Vec3{X: v[7], Y: v[8], Z: v[9]}, true
 		}
 		f.Points[k] = p
 	}
-	for _, s := range []track.Skeleton{track.BlazePose33(), track.COCO17()} {
+	for _, s := range []Skeleton{BlazePose33(), COCO17()} {
 		if strings.Join(s.Keypoints, ",") == strings.Join(t.Keypoints, ",") {
 			t.Skeleton = s.Name
 		}
@@ -187,27 +146,4 @@ func ReadCSV(r io.Reader, width, height int) (*track.Track, error) {
 		return nil, fmt.Errorf("reading keypoint CSV: %w", err)
 	}
 	return t, nil
-}
-
-// ErrSameFile is returned when the output would overwrite the input video.
-var ErrSameFile = errors.New("output is the input video")
-
-// WriteFile writes t to path in format, through a temporary file beside it
-// that is renamed over path only once complete: a failure leaves any
-// existing file untouched. It refuses to write over input (the video).
-func WriteFile(path string, t *track.Track, format, input string) error {
-	if input != "" && sameFile(path, input) {
-		return fmt.Errorf("%w: refusing to write the track over %s; choose another -o", ErrSameFile, input)
-	}
-	return atomicfile.Write(path, func(w io.Writer) error { return Write(w, t, format) })
-}
-
-// sameFile reports whether a and b name the same file (also through links).
-func sameFile(a, b string) bool {
-	if filepath.Clean(a) == filepath.Clean(b) {
-		return true
-	}
-	sa, err1 := os.Stat(a)
-	sb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
