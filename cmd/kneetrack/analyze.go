@@ -116,7 +116,7 @@ nothing could be analysed (the report says why), 130 interrupted
 	return cmd
 }
 
-func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files []string) error {
+func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files []string) (err error) {
 	ctx := cmd.Context()
 	log := newLogger(g.verbose)
 	if o.format != "text" && o.format != "json" {
@@ -189,6 +189,7 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 	var tracks, outs atomicfile.Batch
 	defer tracks.Discard()
 	defer outs.Discard()
+	defer func() { keepTracks(ctx, &tracks, cmd, err) }()
 	var made []string
 	done := func(s string) { made = append(made, s) }
 
@@ -210,18 +211,18 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		}
 		res, err := valgus.AnalyzeSet(ctx, in.track, opt)
 		if err != nil {
-			return o.keepTracks(ctx, &tracks, cmd, err)
+			return err
 		}
 		log.Debug("analysed set", "file", in.file, "reps", len(res.Reps), "movement", res.Movement, "view", res.View.View)
 		sets = append(sets, res)
 	}
 	ss, err := valgus.AnalyzeSession(sets, &th)
 	if err != nil {
-		return o.keepTracks(ctx, &tracks, cmd, err)
+		return err
 	}
 	adv, err := coach.Advise(ss, th)
 	if err != nil {
-		return o.keepTracks(ctx, &tracks, cmd, err)
+		return err
 	}
 	var buf bytes.Buffer
 	switch o.format {
@@ -240,24 +241,24 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		err = report.WriteTextWithAdvice(&buf, ss, adv)
 	}
 	if err != nil {
-		return o.keepTracks(ctx, &tracks, cmd, err)
+		return err
 	}
 	if o.csvPath != "" {
 		if err := outs.Write(o.csvPath, func(w io.Writer) error { return report.WriteCSV(w, ss) }); err != nil {
-			return o.keepTracks(ctx, &tracks, cmd, fmt.Errorf("--csv: %w", err))
+			return fmt.Errorf("--csv: %w", err)
 		}
 	}
 	if toFile(o.output) {
 		if err := outs.Write(o.output, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
-			return o.keepTracks(ctx, &tracks, cmd, fmt.Errorf("-o: %w", err))
+			return fmt.Errorf("-o: %w", err)
 		}
 	} else if ctx.Err() == nil {
 		if _, err := cmd.OutOrStdout().Write(buf.Bytes()); err != nil {
-			return o.keepTracks(ctx, &tracks, cmd, fmt.Errorf("writing the report to standard output: %w", err))
+			return fmt.Errorf("writing the report to standard output: %w", err)
 		}
 	}
 	if err := o.out.stage(ctx, &outs, log, ins, ss, th, motion.CleanOptions{CutoffHz: o.cutoff}, coachingFromAdvice(adv), done); err != nil {
-		return o.keepTracks(ctx, &tracks, cmd, err)
+		return err
 	}
 	if err := tracks.Commit(ctx); err != nil {
 		return err
@@ -281,15 +282,15 @@ func toFile(output string) bool { return output != "" && output != "-" }
 
 // keepTracks handles a failure after tracking: unless the run was
 // cancelled, the saved tracks (minutes of work, complete) are still put in
-// place. It returns err.
-func (o *analyzeOptions) keepTracks(ctx context.Context, tracks *atomicfile.Batch, cmd *cobra.Command, err error) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
+// place. Tracks already committed by a successful run are not staged any
+// more, so it does nothing then.
+func keepTracks(ctx context.Context, tracks *atomicfile.Batch, cmd *cobra.Command, err error) {
+	if err == nil || ctx.Err() != nil || tracks.Len() == 0 {
+		return
 	}
-	if tracks.Len() > 0 && tracks.Commit(ctx) == nil {
+	if tracks.Commit(ctx) == nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "the keypoint tracks were saved (--save-track) although the analysis failed\n")
 	}
-	return err
 }
 
 // plan lists the run's inputs and outputs for checking before any work.

@@ -145,22 +145,20 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 		opts.Pick, opts.PickX, opts.PickY = true, x, y
 	}
 	stderr := cmd.ErrOrStderr()
-	if !o.listPeople {
-		// Every output is checked before the tracking, which takes minutes.
-		var plan atomicfile.Plan
-		plan.Input(input)
-		plan.Output("-o", output)
-		plan.Output("--raw", o.raw)
-		if err := plan.Check(); err != nil {
-			return err
-		}
-	}
 	if o.listPeople {
 		scan, err := pose.ListPeople(ctx, input, opts)
 		if err != nil {
 			return err
 		}
 		return printPeople(cmd.OutOrStdout(), scan)
+	}
+	// Every output is checked before the tracking, which takes minutes.
+	var plan atomicfile.Plan
+	plan.Input(input)
+	plan.Output("-o", output)
+	plan.Output("--raw", o.raw)
+	if err := plan.Check(); err != nil {
+		return err
 	}
 	var bar *progress
 	if !o.quiet && isTerminal(stderr) {

@@ -27,22 +27,19 @@ type staged struct {
 
 // Write stages path with what write produces.
 func (b *Batch) Write(path string, write func(io.Writer) error) error {
-	tmp, err := b.Reserve(path)
+	f, err := b.stage(path)
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_TRUNC, 0)
+	err = write(f)
 	if err == nil {
-		err = write(f)
-		if err == nil {
-			err = f.Sync()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
 	if err != nil {
-		b.drop(tmp)
+		b.drop(f.Name())
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
@@ -52,20 +49,29 @@ func (b *Batch) Write(path string, write func(io.Writer) error) error {
 // the name of an empty temporary file beside path, which the caller fills
 // or replaces (by renaming over it) before Commit.
 func (b *Batch) Reserve(path string) (string, error) {
+	f, err := b.stage(path)
+	if err != nil {
+		return "", err
+	}
+	f.Close()
+	return f.Name(), nil
+}
+
+// stage creates the temporary file for path and records it.
+func (b *Batch) stage(path string) (*os.File, error) {
 	target, exists, mode, err := resolve(path)
 	if err != nil {
-		return "", fmt.Errorf("writing %s: %w", path, err)
+		return nil, fmt.Errorf("writing %s: %w", path, err)
 	}
 	if !exists {
 		mode = 0o644
 	}
 	f, err := tempBeside(target)
 	if err != nil {
-		return "", fmt.Errorf("writing %s: %w", path, err)
+		return nil, fmt.Errorf("writing %s: %w", path, err)
 	}
-	f.Close()
 	b.staged = append(b.staged, staged{tmp: f.Name(), target: target, shown: path, mode: mode})
-	return f.Name(), nil
+	return f, nil
 }
 
 // MkdirAll creates dir and any missing parents, remembering those it made
