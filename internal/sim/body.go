@@ -3,7 +3,7 @@ package sim
 import (
 	"math"
 
-	"github.com/kneetrack/kneetrack/internal/render"
+	"github.com/kneetrack/kneetrack/internal/sim/render"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
