@@ -159,6 +159,30 @@ func TestTimingsAndVelocityLoss(t *testing.T) {
 	}
 }
 
+// TestAscentsPerRep checks per-rep ascents (a short slice repeats its last
+// value), with and without velocity loss stretching them: the truth's
+// ascent durations are the hand-computed ones.
+func TestAscentsPerRep(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		set  Set
+		want []float64
+	}{
+		{"per rep", Set{Reps: 3, AscentS: []float64{0.8, 1.2}}, []float64{0.8, 1.2, 1.2}},
+		// Loss 0.2 over 3 reps: velocities 1, 0.9, 0.8 of the first's.
+		{"per rep and velocity loss", Set{Reps: 3, AscentS: []float64{0.9}, VelocityLoss: 0.2}, []float64{0.9, 0.9 / 0.9, 0.9 / 0.8}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := simulate(t, tc.set, DefaultCamera(0))
+			for i, r := range res.Truth.Reps {
+				if math.Abs(r.AscentS-tc.want[i]) > 1e-4 {
+					t.Errorf("rep %d: ascent %.4f s, want %.4f", i+1, r.AscentS, tc.want[i])
+				}
+			}
+		})
+	}
+}
+
 func TestPeakPhaseAndOnset(t *testing.T) {
 	for _, tc := range []struct {
 		peak Phase
@@ -317,19 +341,28 @@ func TestNoise(t *testing.T) {
 }
 
 func TestBadSettings(t *testing.T) {
-	for name, s := range map[string]Set{
-		"reps":     {Reps: -1},
-		"depth":    {DepthM: 2},
-		"loss":     {VelocityLoss: 0.95},
-		"order":    {Onset: 2, Peak: 1},
-		"valgus":   {RightValgusDeg: []float64{80}},
-		"fps":      {FPS: 1000},
-		"jitter":   {Noise: Noise{JitterPx: -1}},
-		"movement": {Movement: 7},
+	for _, tc := range []struct {
+		name string
+		set  Set
+		want string // in the error
+	}{
+		{"reps", Set{Reps: -1}, "reps -1"},
+		{"depth", Set{DepthM: 2}, "depth as a fraction"},
+		{"loss", Set{VelocityLoss: 0.95}, "velocity loss 0.95"},
+		{"order", Set{Onset: 2, Peak: 1}, "must come in that order"},
+		{"valgus", Set{RightValgusDeg: []float64{80}}, "valgus 80°"},
+		{"fps", Set{FPS: 1000}, "frame rate 1000"},
+		{"jitter", Set{Noise: Noise{JitterPx: -1}}, "jitter (px) -1"},
+		{"movement", Set{Movement: 7}, "not Movement(7)"},
+		{"split squat, the stick figure's only", Set{Movement: SplitSquat}, "not split_squat"},
+		{"one ascent too short", Set{AscentS: []float64{1, 0.1}}, "ascent (s) 0.1"},
 	} {
-		if _, err := Simulate(s, DefaultCamera(0)); err == nil {
-			t.Errorf("%s: accepted", name)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Simulate(tc.set, DefaultCamera(0))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one saying %q", err, tc.want)
+			}
+		})
 	}
 	// A cave the geometry cannot produce at this depth says so.
 	_, err := Simulate(Set{DepthM: 0.06, RightValgusDeg: []float64{45}}, DefaultCamera(0))

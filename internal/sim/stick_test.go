@@ -201,3 +201,20 @@ func TestStickStandOnLeftMirrors(t *testing.T) {
 		}
 	}
 }
+
+func TestMovementAndSideNames(t *testing.T) {
+	for _, tc := range []struct {
+		m    Movement
+		want string
+	}{
+		{Squat, "squat"}, {SingleLegSquat, "single_leg_squat"}, {SplitSquat, "split_squat"},
+		{DropJump, "drop_jump"}, {Movement(9), "Movement(9)"},
+	} {
+		if got := tc.m.String(); got != tc.want {
+			t.Errorf("Movement(%d) is %q, want %q", int(tc.m), got, tc.want)
+		}
+	}
+	if Left.String() != "left" || Right.String() != "right" {
+		t.Errorf("sides %q and %q", Left, Right)
+	}
+}

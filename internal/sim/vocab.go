@@ -11,7 +11,7 @@ import (
 // the side, a moment within a rep and per-rep values.
 
 // Movement is the simulated exercise. The whole-body figure (Set) performs
-// Squat and SingleLegSquat; the two-link legs (Lifter) perform all four.
+// Squat and SingleLegSquat; the stick figure (StickSet) performs all four.
 type Movement int
 
 // Movements.
@@ -22,10 +22,10 @@ const (
 	// set) with the other foot off the floor.
 	SingleLegSquat
 	// SplitSquat has the left foot forward and the right foot back on its
-	// toes (Lifter only).
+	// toes (StickSet only).
 	SplitSquat
 	// DropJump leaves the floor with both feet in the middle of each rep
-	// (Lifter only).
+	// (StickSet only).
 	DropJump
 )
 
