@@ -36,9 +36,9 @@ import (
 	"time"
 
 	"github.com/kneetrack/kneetrack/internal/pose"
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 	"github.com/kneetrack/kneetrack/internal/video"
 )
 
@@ -562,7 +562,7 @@ func TestAnalyzeVideoFlags(t *testing.T) {
 // writeSynthTrack writes a short synthetic squat track to path.
 func writeSynthTrack(t *testing.T, path string) {
 	t.Helper()
-	tr, err := track.Project(synth.Lifter{Reps: 1}.Track3D(), track.Camera{})
+	tr, err := track.Project(sim.StickSet{Reps: 1}.Track3D(), track.Camera{})
 	if err != nil {
 		t.Fatal(err)
 	}

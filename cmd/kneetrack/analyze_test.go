@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 )
 
 func TestAnalyzeMocapText(t *testing.T) {
@@ -32,7 +32,7 @@ func TestAnalyzeJSONAndCSV(t *testing.T) {
 	// inward past straight ahead (the knees close in together).
 	var files []string
 	for k, v := range []float64{0, 26} {
-		l := synth.Lifter{Reps: 3, RightValgusDeg: []float64{v}}
+		l := sim.StickSet{Reps: 3, RightValgusDeg: []float64{v}}
 		if v > 0 {
 			l.LeftValgusDeg = []float64{v}
 		}
@@ -95,7 +95,7 @@ func near(a, b, tol float64) bool { return a-b <= tol && b-a <= tol }
 
 func TestAnalyzeErrors(t *testing.T) {
 	dir := t.TempDir()
-	tr, _ := track.Project(synth.Lifter{Reps: 1}.Track3D(), track.Camera{})
+	tr, _ := track.Project(sim.StickSet{Reps: 1}.Track3D(), track.Camera{})
 	f := filepath.Join(dir, "t.json")
 	fh, _ := os.Create(f)
 	track.WriteJSON(fh, tr)

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/overlay/overlaytest"
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 )
 
 type streamFacts struct {
@@ -52,7 +52,7 @@ func probe(t *testing.T, path string) streamFacts {
 // annotated video with the input's frames, duration and size.
 func TestAnalyzeReportAndVideo(t *testing.T) {
 	dir := t.TempDir()
-	clip := overlaytest.Make(t, dir, synth.Lifter{Reps: 3, RightValgusDeg: []float64{6, 14, 22}}, 360, 640)
+	clip := overlaytest.Make(t, dir, sim.StickSet{Reps: 3, RightValgusDeg: []float64{6, 14, 22}}, 360, 640)
 	reportDir, out := filepath.Join(dir, "report"), filepath.Join(dir, "annotated.mp4")
 	if _, err := execute(t, "analyze", clip.TrackFile, "--report", reportDir, "--video", out); err != nil {
 		t.Fatal(err)

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -59,7 +59,7 @@ type numCheck struct {
 	rel float64
 }
 
-// Synthetic lifter geometry (synth.Lifter defaults), for the truth the
+// Synthetic lifter geometry (sim.StickSet defaults), for the truth the
 // scenarios compute: the lifter pushes the knees out by kneesOut degrees,
 // so a knee's cave past straight ahead is its valgus turn less kneesOut.
 const (
@@ -95,7 +95,7 @@ func scenarios() []scenario {
 		{
 			name: "clean/synthetic with jitter, ascents slowing (no cave: no fatigue cause)",
 			build: func(t *testing.T) *valgus.SessionResult {
-				l := synth.Lifter{Reps: 6, AscentS: []float64{0.8, 0.8, 1.0, 1.1, 1.25, 1.4}}
+				l := sim.StickSet{Reps: 6, AscentS: []float64{0.8, 0.8, 1.0, 1.1, 1.25, 1.4}}
 				return session(t, []*valgus.SetResult{analyse(t, film(t, l, 0, 1.5, 1), valgus.Options{})})
 			},
 			verdict: VerdictClean, causes: map[string]Confidence{},
@@ -104,7 +104,7 @@ func scenarios() []scenario {
 		{
 			name: "clean/wide stance and toes out without cave (no stance cause)",
 			build: func(t *testing.T) *valgus.SessionResult {
-				l := synth.Lifter{StanceM: 0.6, ToeOutDeg: 40, KneesOutDeg: 55}
+				l := sim.StickSet{StanceM: 0.6, ToeOutDeg: 40, KneesOutDeg: 55}
 				return session(t, []*valgus.SetResult{analyse(t, film(t, l, 0, 0.5, 2), valgus.Options{})})
 			},
 			verdict: VerdictClean, causes: map[string]Confidence{},
@@ -134,7 +134,7 @@ func scenarios() []scenario {
 		{
 			name: "fatigue/synthetic, cave grows from rep 1 and the knees close in, no slowing",
 			build: func(t *testing.T) *valgus.SessionResult {
-				l := synth.Lifter{Reps: 6, LeftValgusDeg: fatigueValgus, RightValgusDeg: fatigueValgus}
+				l := sim.StickSet{Reps: 6, LeftValgusDeg: fatigueValgus, RightValgusDeg: fatigueValgus}
 				return session(t, []*valgus.SetResult{analyse(t, film(t, l, 0, 1, 3), valgus.Options{})})
 			},
 			// every rep caves (10° past straight on rep 1), so no rep is
@@ -250,7 +250,7 @@ func scenarios() []scenario {
 			build: func(t *testing.T) *valgus.SessionResult {
 				// the knees turn in 15° past straight ahead, 0.4 s late: the
 				// turn peaks 0.2 s into the 1 s ascent (its first third)
-				l := synth.Lifter{LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}, PeakLagS: 0.4}
+				l := sim.StickSet{LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}, PeakLagS: 0.4}
 				return session(t, []*valgus.SetResult{analyse(t, film(t, l, 0, 0.5, 4), valgus.Options{})})
 			},
 			verdict: VerdictKneeCave, causes: map[string]Confidence{"weak_hips": Medium},
@@ -274,7 +274,7 @@ func scenarios() []scenario {
 		{
 			name: "weak hips + one leg only/synthetic single-leg squat on the right leg, pelvis dropping",
 			build: func(t *testing.T) *valgus.SessionResult {
-				tr := film(t, synth.Lifter{Movement: synth.SingleLegSquat, Reps: 4, DepthM: 0.3, RightValgusDeg: []float64{30}}, 0, 0.5, 5)
+				tr := film(t, sim.StickSet{Movement: sim.SingleLegSquat, Reps: 4, DepthM: 0.3, RightValgusDeg: []float64{30}}, 0, 0.5, 5)
 				ref := analyse(t, tr, valgus.Options{})
 				hipDown(tr, ref, valgus.Left, 0.06)
 				return session(t, []*valgus.SetResult{analyse(t, tr, valgus.Options{})})
@@ -289,7 +289,7 @@ func scenarios() []scenario {
 		{
 			name: "one-sided/synthetic single-leg sets on each leg, only the right caves",
 			build: func(t *testing.T) *valgus.SessionResult {
-				l := synth.Lifter{Movement: synth.SingleLegSquat, Reps: 4, DepthM: 0.3}
+				l := sim.StickSet{Movement: sim.SingleLegSquat, Reps: 4, DepthM: 0.3}
 				r := l
 				r.RightValgusDeg = []float64{30}
 				lt, err := track.Project(mirrorLifter(l.Track3D()), track.Camera{})
@@ -344,7 +344,7 @@ func scenarios() []scenario {
 		{
 			name: "stance/synthetic wide stance, toes turned out, both knees cave",
 			build: func(t *testing.T) *valgus.SessionResult {
-				l := synth.Lifter{StanceM: stanceM, ToeOutDeg: toeOut, LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}}
+				l := sim.StickSet{StanceM: stanceM, ToeOutDeg: toeOut, LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}}
 				return session(t, []*valgus.SetResult{analyse(t, film(t, l, 0, 0.5, 7), valgus.Options{})})
 			},
 			verdict: VerdictKneeCave, causes: map[string]Confidence{"stance": High},
@@ -361,7 +361,7 @@ func scenarios() []scenario {
 		{
 			name: "stance without foot points/the same lifter as MoveNet sees it: wide only, toe-out not judged",
 			build: func(t *testing.T) *valgus.SessionResult {
-				l := synth.Lifter{StanceM: stanceM, ToeOutDeg: toeOut, LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}}
+				l := sim.StickSet{StanceM: stanceM, ToeOutDeg: toeOut, LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}}
 				return session(t, []*valgus.SetResult{analyse(t, dropFeet(film(t, l, 0, 0.5, 7)), valgus.Options{})})
 			},
 			verdict: VerdictKneeCave, causes: map[string]Confidence{"stance": High},
@@ -372,7 +372,7 @@ func scenarios() []scenario {
 		{
 			name: "stance without shoulder points/ankles against hip width",
 			build: func(t *testing.T) *valgus.SessionResult {
-				l := synth.Lifter{StanceM: stanceM, ToeOutDeg: toeOut, LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}}
+				l := sim.StickSet{StanceM: stanceM, ToeOutDeg: toeOut, LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}}
 				tr := dropKeypoints(film(t, l, 0, 0.5, 7), track.LeftShoulder, track.RightShoulder)
 				return session(t, []*valgus.SetResult{analyse(t, tr, valgus.Options{})})
 			},
@@ -386,7 +386,7 @@ func scenarios() []scenario {
 		{
 			name: "load of a single set/the effect of weight cannot be told apart",
 			build: func(t *testing.T) *valgus.SessionResult {
-				l := synth.Lifter{LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}}
+				l := sim.StickSet{LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}}
 				return session(t, []*valgus.SetResult{analyse(t, film(t, l, 0, 0.5, 13), loaded(100))})
 			},
 			verdict: VerdictKneeCave, causes: map[string]Confidence{},
@@ -398,7 +398,7 @@ func scenarios() []scenario {
 			build: func(t *testing.T) *valgus.SessionResult {
 				// Reps 2 and 3 (2.8-7.4 s) only: more of the set and the
 				// knee would count as out of the picture.
-				tr := film(t, synth.Lifter{LeftValgusDeg: []float64{25}}, 0, 0.5, 14)
+				tr := film(t, sim.StickSet{LeftValgusDeg: []float64{25}}, 0, 0.5, 14)
 				for i := range tr.Frames {
 					if tm := tr.Frames[i].Time; tm > 2.8 && tm < 7.4 {
 						tr.Frames[i].Points[tr.Index(track.RightKnee)].Conf = 0.35
@@ -414,7 +414,7 @@ func scenarios() []scenario {
 		{
 			name: "tight hips/synthetic shallow squats caving on the way down",
 			build: func(t *testing.T) *valgus.SessionResult {
-				l := synth.Lifter{DepthM: 0.2, LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}}
+				l := sim.StickSet{DepthM: 0.2, LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}}
 				return session(t, []*valgus.SetResult{analyse(t, film(t, l, 0, 0.5, 8), valgus.Options{})})
 			},
 			verdict: VerdictKneeCave, causes: map[string]Confidence{"tight_hips": Medium},
@@ -427,7 +427,7 @@ func scenarios() []scenario {
 		{
 			name: "negative/deep synthetic squats caving at the bottom from rep 1: no cause has its evidence",
 			build: func(t *testing.T) *valgus.SessionResult {
-				l := synth.Lifter{LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}}
+				l := sim.StickSet{LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}}
 				return session(t, []*valgus.SetResult{analyse(t, film(t, l, 0, 1, 9), valgus.Options{})})
 			},
 			verdict: VerdictKneeCave, causes: map[string]Confidence{},
@@ -448,7 +448,7 @@ func scenarios() []scenario {
 				b := valgus.Defaults().KneeCaveDeg
 				turn := ((b.Mild+b.Moderate)/2 - 1.3) / 1.2
 				straight := []float64{kneesOut}
-				l := synth.Lifter{Reps: 6, LeftValgusDeg: straight,
+				l := sim.StickSet{Reps: 6, LeftValgusDeg: straight,
 					RightValgusDeg: []float64{kneesOut, kneesOut, kneesOut, kneesOut, kneesOut, kneesOut + turn}}
 				return session(t, []*valgus.SetResult{analyse(t, film(t, l, 0, 0.5, 10), valgus.Options{})})
 			},
@@ -490,7 +490,7 @@ func scenarios() []scenario {
 		{
 			name: "not analysed/synthetic squats filmed from the side",
 			build: func(t *testing.T) *valgus.SessionResult {
-				return session(t, []*valgus.SetResult{analyse(t, film(t, synth.Lifter{Reps: 3}, 90, 0.5, 11), valgus.Options{})})
+				return session(t, []*valgus.SetResult{analyse(t, film(t, sim.StickSet{Reps: 3}, 90, 0.5, 11), valgus.Options{})})
 			},
 			verdict: VerdictNotAnalysed, causes: map[string]Confidence{},
 			plan:   []string{"not_analysed", "film_setup", "see_professional_pain"},
@@ -499,7 +499,7 @@ func scenarios() []scenario {
 		{
 			name: "few reps/two synthetic reps that cave: fatigue cannot be judged",
 			build: func(t *testing.T) *valgus.SessionResult {
-				l := synth.Lifter{Reps: 2, LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}}
+				l := sim.StickSet{Reps: 2, LeftValgusDeg: []float64{25}, RightValgusDeg: []float64{25}}
 				return session(t, []*valgus.SetResult{analyse(t, film(t, l, 0, 0.5, 12), valgus.Options{})})
 			},
 			verdict: VerdictKneeCave, causes: map[string]Confidence{},

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -16,7 +16,7 @@ import (
 // had and what a rep needs, never "automatic is not supported"; for the
 // other reasons, the reason.
 func TestNotAnalysedWords(t *testing.T) {
-	set := film(t, synth.Lifter{Reps: 3}, 0, 0.5, 21)
+	set := film(t, sim.StickSet{Reps: 3}, 0, 0.5, 21)
 	oneFrame := set.Clone()
 	oneFrame.Frames = oneFrame.Frames[:1]
 	noAnkles := set.Clone()
@@ -36,9 +36,9 @@ func TestNotAnalysedWords(t *testing.T) {
 			[]string{"automatic", "not supported"}},
 		{"ankles never found", analyse(t, noAnkles, valgus.Options{}),
 			[]string{"the hips and ankles were found in only 0 of"}, []string{"automatic"}},
-		{"side view", analyse(t, film(t, synth.Lifter{Reps: 3}, 90, 0.5, 22), valgus.Options{}),
+		{"side view", analyse(t, film(t, sim.StickSet{Reps: 3}, 90, 0.5, 22), valgus.Options{}),
 			[]string{"the camera looks from the side"}, nil},
-		{"drop jumps", analyse(t, film(t, synth.Lifter{Movement: synth.DropJump, Reps: 2}, 0, 0.5, 23), valgus.Options{}),
+		{"drop jumps", analyse(t, film(t, sim.StickSet{Movement: sim.DropJump, Reps: 2}, 0, 0.5, 23), valgus.Options{}),
 			[]string{"jump / landing is not supported yet"}, nil},
 		// Made by hand without a reason, as before reasons were given.
 		{"no reason, automatic movement", &valgus.SetResult{Movement: valgus.MoveAuto, Notes: []string{"hips and ankles were found in too few frames"}},

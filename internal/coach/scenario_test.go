@@ -10,9 +10,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -75,7 +75,7 @@ func analyse(t *testing.T, tr *track.Track, opt valgus.Options) *valgus.SetResul
 // film projects a synthetic lifter from the front and adds pixel noise (a
 // pose model's jitter) with a fixed seed; the world positions are dropped,
 // as a 2D pose model gives none.
-func film(t *testing.T, l synth.Lifter, yaw, noisePx float64, seed uint64) *track.Track {
+func film(t *testing.T, l sim.StickSet, yaw, noisePx float64, seed uint64) *track.Track {
 	t.Helper()
 	tr, err := track.Project(l.Track3D(), track.Camera{YawDeg: yaw})
 	if err != nil {

@@ -51,7 +51,7 @@ const kneesOutDeg = 2
 // FPPA rise, peaking just out of the hole (22% into an ascent of 1.5 s,
 // mid-way through that phase); the left knee tracks straight.
 func rampSet() sim.Set {
-	return sim.Set{Reps: 5, FPS: videoFPS, RightValgusDeg: []float64{0, 10, 20, 30, 40}, Peak: 2.22, AscentS: 1.5, KneesOutDeg: kneesOutDeg}
+	return sim.Set{Reps: 5, FPS: videoFPS, RightValgusDeg: []float64{0, 10, 20, 30, 40}, Peak: 2.22, AscentS: []float64{1.5}, KneesOutDeg: kneesOutDeg}
 }
 
 // rampAt films rampSet from yaw degrees around the lifter (0 in front,

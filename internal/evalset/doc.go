@@ -4,10 +4,10 @@
 // computed from the 3D body that produced it, independently of the analysis
 // code (this package imports neither internal/valgus nor the coaching code).
 //
-// Every case starts from a 3D take: a synthetic lifter from
-// internal/track/synth (bilateral squats, single-leg squats, split squats,
-// drop jumps, with chosen stance, toe-out, knees-out, hip shift, depth,
-// tempo and per-rep knee cave) or real motion capture (OpenCap squats,
+// Every case starts from a 3D take: a synthetic lifter, the stick figure of
+// package sim (sim.StickSet: bilateral squats, single-leg squats, split
+// squats, drop jumps, with chosen stance, toe-out, knees-out, hip shift,
+// depth, tempo and per-rep knee cave) or real motion capture (OpenCap squats,
 // asymmetric squats, standing, lab drop jumps), optionally with a cave added
 // by rotating the knee about its hip-ankle axis. The take is filmed with a
 // virtual phone camera (track.Camera: yaw, height, distance, portrait,

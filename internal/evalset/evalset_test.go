@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 )
 
 // small builds the quick synthetic subset once per test.
@@ -157,7 +157,7 @@ func TestMedialLegByHand(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("T%.2f-S%.2f-D%.2f-%gdeg-side%d", tc.thigh, tc.shank, tc.depth, tc.cave, tc.side), func(t *testing.T) {
-			l := synth.Lifter{Movement: synth.BilateralSquat, Reps: 2, ThighM: tc.thigh, ShankM: tc.shank,
+			l := sim.StickSet{Movement: sim.Squat, Reps: 2, ThighM: tc.thigh, ShankM: tc.shank,
 				HipWidthM: 0.2, StanceM: 0.2, DepthM: tc.depth}
 			var cs caveSpec
 			cs.net[tc.side] = []float64{tc.cave, tc.cave}

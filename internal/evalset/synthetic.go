@@ -6,8 +6,8 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 )
 
 // scene is one 3D take with its truth, before filming.
@@ -48,7 +48,7 @@ func ratesUpTo(max float64) []float64 {
 
 func uni(rng *rand.Rand, a, b float64) float64 { return a + (b-a)*rng.Float64() }
 
-// nz keeps a chosen zero from being replaced by synth's default.
+// nz keeps a chosen zero from being replaced by sim.StickSet's default.
 func nz(v float64) float64 {
 	if math.Abs(v) < 1e-3 {
 		return 1e-3
@@ -158,10 +158,10 @@ func repeat(v float64, n int) []float64 {
 
 // applyCave sets a lifter's knee parameters so that each knee's bending
 // plane is turned outwards by k0 when standing and inwards by net[side][r]
-// (past straight ahead) at the bottom of rep r. synth turns the planes by
+// (past straight ahead) at the bottom of rep r. The stick figure turns them by
 // KneesOutDeg - Baseline - valgus·depth, so with KneesOutDeg 10, Baseline
 // 10-k0 and valgus net+k0 the bottom is at net.
-func applyCave(l *synth.Lifter, cs caveSpec, k0 float64) {
+func applyCave(l *sim.StickSet, cs caveSpec, k0 float64) {
 	l.KneesOutDeg = 10
 	l.BaselineValgusDeg = 10 - k0
 	for s := 0; s < 2; s++ {
@@ -178,8 +178,8 @@ func applyCave(l *synth.Lifter, cs caveSpec, k0 float64) {
 }
 
 // baseLifter draws body dimensions and tempo.
-func baseLifter(rng *rand.Rand, mv synth.Movement, reps int) synth.Lifter {
-	l := synth.Lifter{
+func baseLifter(rng *rand.Rand, mv sim.Movement, reps int) sim.StickSet {
+	l := sim.StickSet{
 		Movement:       mv,
 		Reps:           reps,
 		ThighM:         uni(rng, 0.38, 0.48),
@@ -205,7 +205,7 @@ func baseLifter(rng *rand.Rand, mv synth.Movement, reps int) synth.Lifter {
 }
 
 // synthScene wraps a lifter: its takes, truth and rep spans.
-func synthScene(kind string, movement string, l synth.Lifter, cs caveSpec, mirrored bool, free int, desc string) (*scene, error) {
+func synthScene(kind string, movement string, l sim.StickSet, cs caveSpec, mirrored bool, free int, desc string) (*scene, error) {
 	net := cs.net
 	if mirrored {
 		net[0], net[1] = net[1], net[0]
@@ -320,7 +320,7 @@ func synthBilateral(i int, rng *rand.Rand) (*scene, error) {
 	if single {
 		reps = 1
 	}
-	l := baseLifter(rng, synth.BilateralSquat, reps)
+	l := baseLifter(rng, sim.Squat, reps)
 	if single {
 		l.LeadS = uni(rng, 0.2, 0.4)
 		l.DescentS = uni(rng, 0.8, 1.2)
@@ -360,7 +360,7 @@ func synthBilateral(i int, rng *rand.Rand) (*scene, error) {
 // onto the left). The free leg's knee is Ambiguous.
 func synthSingleLeg(i int, rng *rand.Rand) (*scene, error) {
 	reps := 1 + rng.IntN(5)
-	l := baseLifter(rng, synth.SingleLegSquat, reps)
+	l := baseLifter(rng, sim.SingleLegSquat, reps)
 	l.DepthM = uni(rng, 0.15, 0.35)
 	cs, k0 := synthClass(rng, reps, patternFor(i, 10), []int{1})
 	applyCave(&l, cs, k0)
@@ -375,7 +375,7 @@ func synthSingleLeg(i int, rng *rand.Rand) (*scene, error) {
 // synthSplit draws a split squat (left foot forward, or mirrored).
 func synthSplit(i int, rng *rand.Rand) (*scene, error) {
 	reps := 1 + rng.IntN(5)
-	l := baseLifter(rng, synth.SplitSquat, reps)
+	l := baseLifter(rng, sim.SplitSquat, reps)
 	l.DepthM = uni(rng, 0.2, 0.4)
 	sides := []int{0, 0, 0, 1} // mostly the front knee caves
 	cs, k0 := synthClass(rng, reps, patternFor(i, 20), sides)
@@ -393,7 +393,7 @@ func synthSplit(i int, rng *rand.Rand) (*scene, error) {
 // synthJump draws a set of 1-3 synthetic drop jumps.
 func synthJump(i int, rng *rand.Rand) (*scene, error) {
 	reps := 1 + rng.IntN(3)
-	l := baseLifter(rng, synth.DropJump, reps)
+	l := baseLifter(rng, sim.DropJump, reps)
 	l.DescentS = uni(rng, 0.5, 0.9)
 	l.AscentS = []float64{uni(rng, 0.5, 0.9)}
 	l.BottomS = uni(rng, 0.05, 0.15)

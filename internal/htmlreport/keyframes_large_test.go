@@ -7,8 +7,8 @@ import (
 
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/overlay/overlaytest"
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -20,7 +20,7 @@ func TestReportKeyFramesOnLargeVideo(t *testing.T) {
 	dir := t.TempDir()
 	// Portrait, longer side 2560, decoded at 864x1920 (three quarters).
 	const w, h, fw, fh = 1152, 2560, 864, 1920
-	clip := overlaytest.Make(t, dir, synth.Lifter{Reps: 2, FPS: 10, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 30}}, w, h)
+	clip := overlaytest.Make(t, dir, sim.StickSet{Reps: 2, FPS: 10, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 30}}, w, h)
 	ss := analyse(t, []*track.Track{clip.Track}, nil)
 	th := valgus.Defaults()
 	set := ss.Sets[0]

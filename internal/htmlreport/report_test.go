@@ -19,9 +19,9 @@ import (
 
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/overlay/overlaytest"
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -158,7 +158,7 @@ func render(t *testing.T, in Input) []byte {
 // nothing is loaded from outside, the key frames are drawn on a plain
 // background and say so.
 func TestReportSectionsTrackOnly(t *testing.T) {
-	tr := overlaytest.Track(t, synth.Lifter{Reps: 4, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 14, 22, 30}}, 720, 1280)
+	tr := overlaytest.Track(t, sim.StickSet{Reps: 4, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 14, 22, 30}}, 720, 1280)
 	ss := analyse(t, []*track.Track{tr}, nil)
 	doc := render(t, Input{Session: ss, Sets: []SetMedia{{Track: tr}}, Thresholds: valgus.Defaults(), Coaching: coaching, Generator: "kneetrack test"})
 	p := parse(t, doc)
@@ -218,7 +218,7 @@ func TestReportKeyFramesOnVideo(t *testing.T) {
 	dir := t.TempDir()
 	// The synthetic lifter pushes the knees out 10°: the left tracks
 	// straight (10), the right turns 0°, 8° and 20° inward past straight.
-	clip := overlaytest.Make(t, dir, synth.Lifter{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 18, 30}}, 360, 640)
+	clip := overlaytest.Make(t, dir, sim.StickSet{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 18, 30}}, 360, 640)
 	ss := analyse(t, []*track.Track{clip.Track}, nil)
 	th := valgus.Defaults()
 	doc := render(t, Input{Session: ss, Sets: []SetMedia{{Track: clip.Track, Video: clip.Video}}, Thresholds: th})
@@ -304,7 +304,7 @@ func TestReportSession(t *testing.T) {
 	// tracks straight. The left knee tracks straight throughout, the right
 	// one at 60 and 80 kg; at 100 kg it turns 20° in past straight.
 	for _, v := range []float64{10, 10, 30} {
-		trs = append(trs, overlaytest.Track(t, synth.Lifter{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{v}}, 720, 1280))
+		trs = append(trs, overlaytest.Track(t, sim.StickSet{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{v}}, 720, 1280))
 	}
 	ss := analyse(t, trs, []float64{60, 80, 100})
 	p := parse(t, render(t, Input{Session: ss, Sets: []SetMedia{{Track: trs[0]}, {Track: trs[1]}, {Track: trs[2]}}, Thresholds: valgus.Defaults(), Coaching: coaching}))
@@ -328,8 +328,8 @@ func TestReportSession(t *testing.T) {
 
 // A set that could not be graded still makes a report that says why.
 func TestReportNotAnalysed(t *testing.T) {
-	tr := overlaytest.Track(t, synth.Lifter{Reps: 3}, 720, 1280)
-	side, err := track.Project(synth.Lifter{Reps: 3}.Track3D(), track.Camera{YawDeg: 90})
+	tr := overlaytest.Track(t, sim.StickSet{Reps: 3}, 720, 1280)
+	side, err := track.Project(sim.StickSet{Reps: 3}.Track3D(), track.Camera{YawDeg: 90})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +353,7 @@ func TestReportNotAnalysed(t *testing.T) {
 // WriteFile replaces an existing report only with a complete one and
 // leaves no temporary files.
 func TestWriteFile(t *testing.T) {
-	tr := overlaytest.Track(t, synth.Lifter{Reps: 2}, 720, 1280)
+	tr := overlaytest.Track(t, sim.StickSet{Reps: 2}, 720, 1280)
 	ss := analyse(t, []*track.Track{tr}, nil)
 	dir := filepath.Join(t.TempDir(), "out")
 	in := Input{Session: ss, Sets: []SetMedia{{Track: tr}}, Thresholds: valgus.Defaults()}
@@ -397,7 +397,7 @@ func TestReportRendersInChromium(t *testing.T) {
 	dir := t.TempDir()
 	// The synthetic lifter pushes the knees out 10°: the left tracks
 	// straight (10), the right turns 0°, 8° and 20° inward past straight.
-	clip := overlaytest.Make(t, dir, synth.Lifter{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 18, 30}}, 360, 640)
+	clip := overlaytest.Make(t, dir, sim.StickSet{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 18, 30}}, 360, 640)
 	ss := analyse(t, []*track.Track{clip.Track}, nil)
 	path, err := WriteFile(context.Background(), filepath.Join(dir, "report"),
 		Input{Session: ss, Sets: []SetMedia{{Track: clip.Track, Video: clip.Video}}, Thresholds: valgus.Defaults(), Coaching: coaching})

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/overlay/overlaytest"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/video"
 )
 
@@ -20,7 +20,7 @@ func TestRenderVideoLarge(t *testing.T) {
 	// Portrait, longer side 2560 (cheaper to make than 4K), decoded at
 	// 864x1920: three quarters.
 	const w, h, fw, fh = 1152, 2560, 864, 1920
-	clip := overlaytest.Make(t, dir, synth.Lifter{Reps: 2, FPS: 10, RightValgusDeg: []float64{20}}, w, h)
+	clip := overlaytest.Make(t, dir, sim.StickSet{Reps: 2, FPS: 10, RightValgusDeg: []float64{20}}, w, h)
 	set := analyse(t, clip.Track)
 	ann, err := NewAnnotator(set, clip.Track, Options{})
 	if err != nil {
@@ -71,7 +71,7 @@ func TestRenderVideoLarge(t *testing.T) {
 }
 
 func TestMatchFrames(t *testing.T) {
-	clipTrack := overlaytest.Track(t, synth.Lifter{Reps: 1}, 3840, 2160)
+	clipTrack := overlaytest.Track(t, sim.StickSet{Reps: 1}, 3840, 2160)
 	set := analyse(t, clipTrack)
 	ann, err := NewAnnotator(set, clipTrack, Options{})
 	if err != nil {
@@ -88,7 +88,7 @@ func TestMatchFrames(t *testing.T) {
 		}
 	}
 	// A track made at 1080p drawn on a 4K video decoded at 1920x1080.
-	small := overlaytest.Track(t, synth.Lifter{Reps: 1}, 1920, 1080)
+	small := overlaytest.Track(t, sim.StickSet{Reps: 1}, 1920, 1080)
 	ann, err = NewAnnotator(analyse(t, small), small, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/overlay/overlaytest"
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/video"
 )
@@ -130,7 +130,7 @@ func frameAt(set *valgus.SetResult, tm float64) valgus.FrameMetrics {
 func TestSceneAtSynthetic(t *testing.T) {
 	// The synthetic lifter pushes its knees out 10°: the left knee is
 	// turned back to straight ahead, the right one 20° past it.
-	l := synth.Lifter{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{30}}
+	l := sim.StickSet{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{30}}
 	tr := overlaytest.Track(t, l, 720, 1280)
 	set := analyse(t, tr)
 	ann, err := NewAnnotator(set, tr, Options{})
@@ -256,7 +256,7 @@ func colourDist(a, b color.RGBA) int {
 // the knee lines are drawn where the keypoints are.
 func TestRenderVideo(t *testing.T) {
 	dir := t.TempDir()
-	clip := overlaytest.Make(t, dir, synth.Lifter{Reps: 2, RightValgusDeg: []float64{20}}, 360, 640)
+	clip := overlaytest.Make(t, dir, sim.StickSet{Reps: 2, RightValgusDeg: []float64{20}}, 360, 640)
 	set := analyse(t, clip.Track)
 	ann, err := NewAnnotator(set, clip.Track, Options{})
 	if err != nil {
@@ -313,7 +313,7 @@ func TestRenderVideo(t *testing.T) {
 // "out"; the drawing marks it "~" (unreliable) exactly where the analysis
 // does, by the same rule (valgus.Thresholds.FPPAReliable).
 func TestEndOnThighMarked(t *testing.T) {
-	tr := overlaytest.Track(t, synth.Lifter{Reps: 3}, 720, 1280)
+	tr := overlaytest.Track(t, sim.StickSet{Reps: 3}, 720, 1280)
 	hipL, hipR, kneeL := tr.Index(track.LeftHip), tr.Index(track.RightHip), tr.Index(track.LeftKnee)
 	f0 := tr.Frames[0].Points
 	thigh := math.Hypot(f0[kneeL].X-f0[hipL].X, f0[kneeL].Y-f0[hipL].Y)

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -28,7 +28,7 @@ func session(t *testing.T) *valgus.SessionResult {
 	t.Helper()
 	var sets []*valgus.SetResult
 	for k, kg := range []float64{60, 100} {
-		l := synth.Lifter{Reps: 4, LeftValgusDeg: []float64{kneesOut}, RightValgusDeg: []float64{kneesOut + float64(k)*caveDeg}}
+		l := sim.StickSet{Reps: 4, LeftValgusDeg: []float64{kneesOut}, RightValgusDeg: []float64{kneesOut + float64(k)*caveDeg}}
 		tr, err := track.Project(l.Track3D(), track.Camera{})
 		if err != nil {
 			t.Fatal(err)
@@ -41,7 +41,7 @@ func session(t *testing.T) *valgus.SessionResult {
 		sets = append(sets, res)
 	}
 	// a side view: not analysed, must still be reported
-	side, _ := track.Project(synth.Lifter{Reps: 2}.Track3D(), track.Camera{YawDeg: 90})
+	side, _ := track.Project(sim.StickSet{Reps: 2}.Track3D(), track.Camera{YawDeg: 90})
 	res, err := valgus.AnalyzeSet(context.Background(), side, valgus.Options{})
 	if err != nil {
 		t.Fatal(err)

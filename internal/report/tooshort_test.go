@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/coach"
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -17,7 +17,7 @@ import (
 // too short to contain a rep, with the frames and time it had and what a
 // rep needs; no "automatic" movement and no camera angle are claimed.
 func TestTooShortWords(t *testing.T) {
-	tr, err := track.Project(synth.Lifter{Reps: 2}.Track3D(), track.Camera{})
+	tr, err := track.Project(sim.StickSet{Reps: 2}.Track3D(), track.Camera{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,7 @@ package sim
 import (
 	"math"
 
-	"github.com/kneetrack/kneetrack/internal/render"
+	"github.com/kneetrack/kneetrack/internal/sim/render"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
@@ -35,73 +35,10 @@ func newDims(h float64) dims {
 // leg's length: knees unlocked by about 9°.
 const standFrac = 0.997
 
-const rad = math.Pi / 180
-
-// repClock is one rep's timing.
-type repClock struct {
-	start, bottomStart, bottomEnd, end float64
-}
-
-// at returns the time of phase-clock value c within the rep.
-func (r repClock) at(c float64) float64 {
-	switch {
-	case c <= 1:
-		return r.start + c*(r.bottomStart-r.start)
-	case c <= 2:
-		return r.bottomStart + (c-1)*(r.bottomEnd-r.bottomStart)
-	}
-	return r.bottomEnd + (c-2)*(r.end-r.bottomEnd)
-}
-
-// timings returns every rep's start, bottom and end in seconds.
-func (s Set) timings() []repClock {
-	out := make([]repClock, s.Reps)
-	t := s.LeadS
-	for i := range out {
-		asc := s.AscentS
-		if s.Reps > 1 {
-			asc = s.AscentS / (1 - s.VelocityLoss*float64(i)/float64(s.Reps-1))
-		}
-		c := repClock{start: t, bottomStart: t + s.DescentS}
-		c.bottomEnd = c.bottomStart + s.BottomS
-		c.end = c.bottomEnd + asc
-		out[i] = c
-		t = c.end + s.PauseS
-	}
-	return out
-}
-
-// duration is the set's length: the reps plus the lead-in at both ends.
-func (s Set) duration(ts []repClock) float64 { return ts[len(ts)-1].end + s.LeadS }
-
-// state is where a moment of the set falls: which rep (−1 standing between
-// reps), the rep's phase clock (0..3) and how far down the hips are (0..1).
-type state struct {
-	rep   int
-	clock float64
-	frac  float64
-}
-
-func stateAt(t float64, ts []repClock) state {
-	for i, r := range ts {
-		switch {
-		case t < r.start || t > r.end:
-			continue
-		case t < r.bottomStart:
-			u := (t - r.start) / (r.bottomStart - r.start)
-			return state{i, u, (1 - math.Cos(math.Pi*u)) / 2}
-		case t <= r.bottomEnd:
-			u := 1.0
-			if r.bottomEnd > r.bottomStart {
-				u = (t - r.bottomStart) / (r.bottomEnd - r.bottomStart)
-			}
-			return state{i, 1 + u, 1}
-		default:
-			u := (t - r.bottomEnd) / (r.end - r.bottomEnd)
-			return state{i, 2 + u, (1 + math.Cos(math.Pi*u)) / 2}
-		}
-	}
-	return state{-1, 0, 0}
+// tempo is the set's reps in the shared form.
+func (s Set) tempo() tempo {
+	return tempo{reps: s.Reps, leadS: s.LeadS, descentS: s.DescentS, bottomS: s.BottomS, pauseS: s.PauseS,
+		ascentS: s.AscentS, velocityLoss: s.VelocityLoss}
 }
 
 // bump is the valgus turn's time course within a rep: 0 before onset, a
@@ -123,37 +60,6 @@ type skeleton struct {
 	pose render.Pose
 	// Landmarks in BlazePose's 33-point order.
 	points [33]Vec3
-}
-
-// bendKnee places the knee between hip h and ankle a for segment lengths
-// thigh and shank, on the side of the hip–ankle line given by the
-// horizontal direction bend.
-func bendKnee(h, a Vec3, thigh, shank float64, bend Vec3) Vec3 {
-	return bendJoint(a, h, shank, thigh, bend)
-}
-
-// bendJoint returns the middle joint of a two-segment chain from root r to
-// end e, with segment lengths lr (root side) and le, bending towards dir.
-// Out of reach, the chain straightens towards e.
-func bendJoint(r, e Vec3, lr, le float64, dir Vec3) Vec3 {
-	axis := e.Sub(r)
-	d := axis.Norm()
-	u := axis.Scale(1 / d)
-	d = math.Min(d, lr+le-1e-6)
-	d = math.Max(d, math.Abs(lr-le)+1e-6)
-	along := (lr*lr - le*le + d*d) / (2 * d)
-	off := math.Sqrt(math.Max(lr*lr-along*along, 0))
-	n := dir.Sub(u.Scale(dir.Dot(u)))
-	if nn := n.Norm(); nn > 1e-9 {
-		n = n.Scale(1 / nn)
-	}
-	return r.Add(u.Scale(along)).Add(n.Scale(off))
-}
-
-func horiz(deg float64, side float64) Vec3 {
-	// A horizontal direction turned deg degrees from forward towards the
-	// side's outside (side +1 left, −1 right).
-	return Vec3{X: math.Cos(deg * rad), Y: side * math.Sin(deg*rad)}
 }
 
 // pose builds the skeleton for a set at hip-descent fraction frac with
@@ -212,7 +118,7 @@ func (s Set) pose(d dims, frac float64, turn [2]float64) skeleton {
 			continue
 		}
 		bend := horiz(s.KneesOutDeg-turn[sd], out[sd])
-		knee[sd] = bendKnee(hip[sd], ank[sd], d.thigh, d.shank, bend)
+		knee[sd] = bendKnee(hip[sd], ank[sd], d.thigh, d.shank, bend, 1e-6)
 		heel[sd] = ank[sd].Add(foot.Scale(-d.heelBack)).Add(Vec3{Z: d.footZ - d.ankleH})
 		toe[sd] = ank[sd].Add(foot.Scale(d.toeFront)).Add(Vec3{Z: d.footZ - d.ankleH})
 	}
@@ -261,7 +167,7 @@ func (s Set) pose(d dims, frac float64, turn [2]float64) skeleton {
 			knuck = wrist.Add(Vec3{Y: -o * 0.07}).Add(trunkUp.Scale(0.045)).Add(fwd.Scale(0.02))
 			pole = Vec3{Z: -1, Y: o * 0.5}.Sub(fwd.Scale(0.3))
 		}
-		elbow := bendJoint(shoulder[sd], wrist, d.upperArm, d.forearm, pole)
+		elbow := bendJoint(shoulder[sd], wrist, d.upperArm, d.forearm, pole, 1e-6)
 		// Keep the hand its true length.
 		hv := knuck.Sub(wrist)
 		knuck = wrist.Add(hv.Scale(d.hand / hv.Norm()))

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
 // TestLegFPPAHandComputed checks the truth's FPPA on legs whose angle is
@@ -91,18 +90,44 @@ func TestLegFPPAHandComputed(t *testing.T) {
 	}
 }
 
-// analysisFPPA is the analysis's own FPPA of a leg as cam films it, for a
-// cross-check only: the truth does not use it.
-func analysisFPPA(cam track.Camera, hip, knee, ankle, other Vec3) (float64, bool) {
-	var px [4]valgus.Vec2
-	for i, p := range []Vec3{hip, knee, ankle, other} {
-		x, y, ok := Project(cam, p)
+// pixelFPPA is a leg's FPPA computed the way a reader of the picture would,
+// from the pixels cam gives the hip, knee, ankle and other hip: the angle
+// between thigh (hip to knee) and shank (knee to ankle) in the picture,
+// atan2 of their cross and dot products, positive when the knee lies on the
+// other hip's side of the hip-ankle line (the signs of two cross products
+// agree). It shares nothing with legFPPA (which works in 3D, on the image
+// plane, with the sign from the plane through the lens), so the two
+// computations check each other. false when a point is not in the picture,
+// the thigh or shank has no length, or the other hip lies on the line.
+func pixelFPPA(cam track.Camera, hip, knee, ankle, other Vec3) (float64, bool) {
+	type px struct{ x, y float64 }
+	var p [4]px
+	for i, q := range []Vec3{hip, knee, ankle, other} {
+		x, y, ok := cam.ProjectPoint(q.X, -q.Y, q.Z) // the scene's Y is left, the camera's right
 		if !ok {
 			return 0, false
 		}
-		px[i] = valgus.Vec2{X: x, Y: y}
+		p[i] = px{x, y}
 	}
-	return valgus.FPPA(px[0], px[1], px[2], px[3])
+	h, k, a, o := p[0], p[1], p[2], p[3]
+	cross := func(u, v px) float64 { return u.x*v.y - u.y*v.x }
+	sub := func(u, v px) px { return px{u.x - v.x, u.y - v.y} }
+	thigh, shank := sub(k, h), sub(a, k)
+	if math.Hypot(thigh.x, thigh.y) == 0 || math.Hypot(shank.x, shank.y) == 0 {
+		return 0, false
+	}
+	deg := math.Atan2(math.Abs(cross(thigh, shank)), thigh.x*shank.x+thigh.y*shank.y) * 180 / math.Pi
+	line := sub(a, h)
+	kneeSide, otherSide := cross(line, sub(k, h)), cross(line, sub(o, h))
+	switch {
+	case otherSide == 0:
+		return 0, false
+	case kneeSide == 0:
+		return 0, true
+	case (kneeSide > 0) == (otherSide > 0):
+		return deg, true
+	}
+	return -deg, true
 }
 
 func randomCamera(rng *rand.Rand) track.Camera {
@@ -113,17 +138,17 @@ func randomCamera(rng *rand.Rand) track.Camera {
 	return cam
 }
 
-// TestLegFPPAAgreesWithAnalysis cross-checks the truth's FPPA against
-// valgus.FPPA (pixel cross products) on random legs and on the simulator's
-// own skeletons, filmed by random cameras: two independent computations of
-// the same angle agree within 1e-6°.
-func TestLegFPPAAgreesWithAnalysis(t *testing.T) {
+// TestLegFPPAAgreesWithPixels cross-checks the truth's FPPA against
+// pixelFPPA on random legs and on the simulator's own skeletons, filmed by
+// random cameras: two independent computations of the same angle agree
+// within 1e-6°.
+func TestLegFPPAAgreesWithPixels(t *testing.T) {
 	const tol = 1e-6
 	rng := rand.New(rand.NewPCG(11, 12))
 	compared, worst := 0, 0.0
 	check := func(what string, cam track.Camera, hip, knee, ankle, other Vec3) {
 		t.Helper()
-		want, ok := analysisFPPA(cam, hip, knee, ankle, other)
+		want, ok := pixelFPPA(cam, hip, knee, ankle, other)
 		got := legFPPA(viewerOf(cam), hip, knee, ankle, other)
 		if !ok {
 			return
@@ -131,7 +156,7 @@ func TestLegFPPAAgreesWithAnalysis(t *testing.T) {
 		compared++
 		d := math.Abs(got - want)
 		if !(d <= tol) {
-			t.Errorf("%s, camera %+v: truth %.9f°, analysis %.9f°", what, cam, got, want)
+			t.Errorf("%s, camera %+v: truth %.9f°, from the pixels %.9f°", what, cam, got, want)
 			return
 		}
 		worst = math.Max(worst, d)
@@ -165,18 +190,14 @@ func TestLegFPPAAgreesWithAnalysis(t *testing.T) {
 	t.Logf("%d legs: largest difference %.3g°", compared, worst)
 }
 
-// TestTruthFPPAMatchesAnalysisFrames compares a whole simulated set's
-// truth, frame by frame and before rounding, with the analysis's FPPA of
-// the exact (noise-free) track.
-func TestTruthFPPAMatchesAnalysisFrames(t *testing.T) {
+// TestTruthFPPAMatchesPixelFrames compares a whole simulated set's truth,
+// frame by frame and before rounding, with pixelFPPA of the exact
+// (noise-free) track's pixels, and the per-frame truth with both.
+func TestTruthFPPAMatchesPixelFrames(t *testing.T) {
 	for _, cam := range []track.Camera{DefaultCamera(0), DefaultCamera(35), DefaultCamera(-150)} {
 		res := simulate(t, Set{Reps: 2, RightValgusDeg: []float64{12}, LeftValgusDeg: []float64{6}}, cam)
 		ex := res.Exact
 		view := viewerOf(cam)
-		pix := func(f track.Frame, name string) valgus.Vec2 {
-			p := f.Points[ex.Index(name)]
-			return valgus.Vec2{X: p.X, Y: p.Y}
-		}
 		names := [2][4]string{
 			{track.LeftHip, track.LeftKnee, track.LeftAnkle, track.RightHip},
 			{track.RightHip, track.RightKnee, track.RightAnkle, track.LeftHip},
@@ -185,10 +206,16 @@ func TestTruthFPPAMatchesAnalysisFrames(t *testing.T) {
 			for sd := range 2 {
 				l, o := f.Pose.Legs[sd], f.Pose.Legs[1-sd]
 				got := legFPPA(view, l.Hip, l.Knee, l.Ankle, o.Hip)
-				n := names[sd]
-				want, ok := valgus.FPPA(pix(ex.Frames[i], n[0]), pix(ex.Frames[i], n[1]), pix(ex.Frames[i], n[2]), pix(ex.Frames[i], n[3]))
+				want, ok := pixelFPPA(cam, l.Hip, l.Knee, l.Ankle, o.Hip)
 				if !ok || !(math.Abs(got-want) <= 1e-6) {
-					t.Fatalf("camera yaw %g°, frame %d, %s: truth %.9f°, analysis %.9f° (ok %v)", cam.YawDeg, i, Side(sd), got, want, ok)
+					t.Fatalf("camera yaw %g°, frame %d, %s: truth %.9f°, from the pixels %.9f° (ok %v)", cam.YawDeg, i, Side(sd), got, want, ok)
+				}
+				// The track holds exactly those pixels.
+				for j, p := range []Vec3{l.Hip, l.Knee, l.Ankle, o.Hip} {
+					x, y, _ := cam.ProjectPoint(p.X, -p.Y, p.Z)
+					if q := ex.Frames[i].Points[ex.Index(names[sd][j])]; q.X != x || q.Y != y {
+						t.Fatalf("camera yaw %g°, frame %d: track has %s at (%g, %g), the joint projects to (%g, %g)", cam.YawDeg, i, names[sd][j], q.X, q.Y, x, y)
+					}
 				}
 				if r := res.Truth.PerFrame[i].FPPA.Get(Side(sd)); math.Abs(r-got) > 0.0005+1e-12 {
 					t.Fatalf("camera yaw %g°, frame %d, %s: per-frame truth %.3f°, want %.6f°", cam.YawDeg, i, Side(sd), r, got)

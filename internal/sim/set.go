@@ -4,41 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/kneetrack/kneetrack/internal/track"
 )
-
-// Movement is the simulated exercise.
-type Movement int
-
-// Movements.
-const (
-	// Squat is a bodyweight squat on both legs.
-	Squat Movement = iota
-	// SingleLegSquat stands on one leg (the right unless Set.StandOnLeft)
-	// with the other foot lifted behind.
-	SingleLegSquat
-)
-
-func (m Movement) String() string {
-	if m == SingleLegSquat {
-		return "single_leg_squat"
-	}
-	return "squat"
-}
-
-// ParseMovement reads "squat" or "single-leg" (also "single_leg_squat").
-func ParseMovement(s string) (Movement, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "squat", "bilateral":
-		return Squat, nil
-	case "single-leg", "single_leg", "single-leg-squat", "single_leg_squat", "pistol":
-		return SingleLegSquat, nil
-	}
-	return 0, fmt.Errorf("unknown movement %q: use squat or single-leg", s)
-}
 
 // Arms is where the lifter holds their hands.
 type Arms int
@@ -69,125 +38,6 @@ func ParseArms(s string) (Arms, error) {
 		return ArmsForward, nil
 	}
 	return 0, fmt.Errorf("unknown arm position %q: use chest, hips or forward", s)
-}
-
-// Side is the lifter's own left or right.
-type Side int
-
-// Sides.
-const (
-	Left  Side = 0
-	Right Side = 1
-)
-
-func (s Side) String() string {
-	if s == Left {
-		return "left"
-	}
-	return "right"
-}
-
-// Phase is a moment within a rep on the rep's own clock: 0 to 1 is the
-// descent, 1 to 2 the pause at the bottom, 2 to 3 the ascent. So 0.5 is
-// half-way down, 1.5 the middle of the bottom pause and 2.3 is 30% of the
-// way up, "out of the hole", whatever each phase's duration.
-type Phase float64
-
-// ParsePhase reads a phase as "descent:F", "bottom" or "bottom:F",
-// "ascent:F" (F the fraction 0..1 of that phase) or as the bare number 0..3.
-func ParsePhase(s string) (Phase, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	name, frac, hasFrac := strings.Cut(s, ":")
-	f := 0.5
-	if hasFrac {
-		v, err := strconv.ParseFloat(strings.TrimSpace(frac), 64)
-		if err != nil || v < 0 || v > 1 {
-			return 0, fmt.Errorf("phase %q: the fraction after ':' must be a number from 0 to 1", s)
-		}
-		f = v
-	}
-	switch name {
-	case "descent":
-		return Phase(f), nil
-	case "bottom":
-		return Phase(1 + f), nil
-	case "ascent":
-		return Phase(2 + f), nil
-	}
-	if hasFrac {
-		return 0, fmt.Errorf("phase %q: use descent:F, bottom:F or ascent:F", s)
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v < 0 || v > 3 {
-		return 0, fmt.Errorf("phase %q: use descent:F, bottom, ascent:F (F from 0 to 1) or a number from 0 to 3", s)
-	}
-	return Phase(v), nil
-}
-
-// String writes the phase in ParsePhase's words.
-func (p Phase) String() string {
-	switch {
-	case p < 1:
-		return fmt.Sprintf("descent:%.2g", float64(p))
-	case p <= 2:
-		return fmt.Sprintf("bottom:%.2g", float64(p)-1)
-	default:
-		return fmt.Sprintf("ascent:%.2g", float64(p)-2)
-	}
-}
-
-// ParseRamp reads per-rep values for n reps: "8" (every rep), "4:14"
-// (from 4 on the first rep to 14 on the last, in equal steps) or
-// "0,0,5,10" (one value per rep; a short list repeats its last value).
-func ParseRamp(s string, n int) ([]float64, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, nil
-	}
-	if n < 1 {
-		return nil, fmt.Errorf("values %q for %d reps", s, n)
-	}
-	num := func(p string) (float64, error) {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return 0, fmt.Errorf("%q is not a number", p)
-		}
-		return v, nil
-	}
-	if a, b, ok := strings.Cut(s, ":"); ok {
-		lo, err := num(a)
-		if err != nil {
-			return nil, err
-		}
-		hi, err := num(b)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]float64, n)
-		for i := range out {
-			if n == 1 {
-				out[i] = lo
-			} else {
-				out[i] = lo + (hi-lo)*float64(i)/float64(n-1)
-			}
-		}
-		return out, nil
-	}
-	var out []float64
-	for _, p := range strings.Split(s, ",") {
-		v, err := num(p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	if len(out) > n {
-		return nil, fmt.Errorf("%d values for %d reps", len(out), n)
-	}
-	for len(out) < n {
-		out = append(out, out[len(out)-1])
-	}
-	return out, nil
 }
 
 // Noise imitates a pose model's imperfections in the 2D track. The zero
@@ -226,10 +76,12 @@ type Set struct {
 	PauseS   float64 // standing between reps (default 0.7 s)
 	DescentS float64 // default 1.3 s (1.1 s single-leg)
 	BottomS  float64 // pause at the bottom (default 0.3 s)
-	AscentS  float64 // first rep's ascent (default 1.0 s)
-	// VelocityLoss is how much slower the last rep's ascent is than the
-	// first's, as a fraction of the first's velocity (0..0.8); the reps in
-	// between slow down in equal steps of duration.
+	// AscentS gives each rep's ascent before velocity loss (default 1.0 s
+	// for every rep; a short slice repeats its last value).
+	AscentS []float64
+	// VelocityLoss slows the ascents over the set: the last rep's ascent
+	// velocity is (1 − VelocityLoss) times the first's (0..0.8), the reps
+	// in between slowing down in equal steps of duration.
 	VelocityLoss float64
 
 	DepthM float64 // hip drop at the bottom (default 0.24·height squat, 0.14·height single-leg)
@@ -291,7 +143,9 @@ func (s Set) withDefaults() Set {
 		def(&s.TrunkLeanDeg, 35)
 	}
 	def(&s.BottomS, 0.3)
-	def(&s.AscentS, 1.0)
+	if len(s.AscentS) == 0 {
+		s.AscentS = []float64{1.0}
+	}
 	def(&s.StanceM, 0.19*s.HeightM)
 	def(&s.ToeOutDeg, 12)
 	def(&s.KneesOutDeg, 10)
@@ -330,7 +184,13 @@ func (s Set) check() error {
 		errs = append(errs, fmt.Errorf("reps %d is outside 1..100", s.Reps))
 	}
 	if s.Movement != Squat && s.Movement != SingleLegSquat {
-		errs = append(errs, fmt.Errorf("unknown movement %d", s.Movement))
+		errs = append(errs, fmt.Errorf("the whole-body figure performs squats and single-leg squats, not %v", s.Movement))
+	}
+	for _, a := range s.AscentS {
+		if e := bad("ascent (s)", a, 0.2, 10); e != nil {
+			errs = append(errs, e)
+			break
+		}
 	}
 	for _, e := range []error{
 		bad("frame rate", s.FPS, 5, 240),
@@ -339,7 +199,6 @@ func (s Set) check() error {
 		bad("pause (s)", s.PauseS, 0, 10),
 		bad("descent (s)", s.DescentS, 0.2, 10),
 		bad("bottom pause (s)", s.BottomS, 0, 10),
-		bad("ascent (s)", s.AscentS, 0.2, 10),
 		bad("velocity loss", s.VelocityLoss, 0, 0.8),
 		bad("depth as a fraction of height", s.DepthM/s.HeightM, 0.03, 0.32),
 		bad("stance as a fraction of height", s.StanceM/s.HeightM, 0.08, 0.45),
@@ -389,16 +248,4 @@ func (s Set) WorkingLeg() Side {
 // 3 m away. yawDeg turns it around the lifter as track.Camera.YawDeg does.
 func DefaultCamera(yawDeg float64) track.Camera {
 	return track.Camera{YawDeg: yawDeg, HeightM: 0.9, DistanceM: 3, Width: 1280, Height: 720, FocalPx: 960}
-}
-
-// at returns s[i], the last value for i past the end, 0 for an empty slice.
-func at(s []float64, i int) float64 {
-	switch {
-	case len(s) == 0:
-		return 0
-	case i < len(s):
-		return s[i]
-	default:
-		return s[len(s)-1]
-	}
 }

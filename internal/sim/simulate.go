@@ -6,7 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/kneetrack/kneetrack/internal/render"
+	"github.com/kneetrack/kneetrack/internal/sim/render"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
@@ -49,8 +49,9 @@ func Simulate(s Set, cam track.Camera) (*Result, error) {
 			cam.DistanceM, cam.HeightM)
 	}
 	d := newDims(s.HeightM)
-	ts := s.timings()
-	n := int(math.Floor(s.duration(ts)*s.FPS)) + 1
+	tp := s.tempo()
+	ts := tp.timings()
+	n := int(math.Floor(tp.duration(ts)*s.FPS)) + 1
 
 	// Each frame's inward knee turns, solved against a camera straight in
 	// front.
@@ -80,9 +81,9 @@ func Simulate(s Set, cam track.Camera) (*Result, error) {
 				if b == 0 || s.Movement == SingleLegSquat && Side(sd) != s.WorkingLeg() {
 					continue
 				}
-				target := at(s.LeftValgusDeg, st.rep)
+				target := perRep(s.LeftValgusDeg, st.rep)
 				if sd == int(Right) {
-					target = at(s.RightValgusDeg, st.rep)
+					target = perRep(s.RightValgusDeg, st.rep)
 				}
 				if target <= 0 {
 					continue // no cave to show: the knee tracks as it naturally does

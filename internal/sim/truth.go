@@ -130,12 +130,12 @@ type Bounds struct {
 }
 
 // analysedBounds solves the hips' eased path for the 10% and 5% levels.
-func analysedBounds(rc repClock) Bounds {
+func analysedBounds(rc RepTiming) Bounds {
 	down := func(level float64) float64 { // descent: (1 − cos πu)/2 = level
-		return rc.start + (rc.bottomStart-rc.start)*math.Acos(1-2*level)/math.Pi
+		return rc.Start + (rc.BottomStart-rc.Start)*math.Acos(1-2*level)/math.Pi
 	}
 	up := func(level float64) float64 { // ascent: (1 + cos πu)/2 = level
-		return rc.bottomEnd + (rc.end-rc.bottomEnd)*math.Acos(2*level-1)/math.Pi
+		return rc.BottomEnd + (rc.End-rc.BottomEnd)*math.Acos(2*level-1)/math.Pi
 	}
 	return Bounds{Start: round(down(0.1), 4), BottomStart: round(down(0.95), 4), BottomEnd: round(up(0.95), 4), End: round(up(0.1), 4)}
 }
@@ -180,7 +180,7 @@ type LegTruth struct {
 }
 
 // truth measures the exact track.
-func (r *Result) truth(d dims, ts []repClock, turns [][2]float64, cam track.Camera) Truth {
+func (r *Result) truth(d dims, ts []RepTiming, turns [][2]float64, cam track.Camera) Truth {
 	s := r.Set
 	tr := Truth{
 		Simulated: true,
@@ -216,7 +216,7 @@ func (r *Result) truth(d dims, ts []repClock, turns [][2]float64, cam track.Came
 	for sd := range 2 {
 		var v []float64
 		for i, f := range r.Frames {
-			if f.Time < ts[0].start && !math.IsNaN(fp[i][sd]) {
+			if f.Time < ts[0].Start && !math.IsNaN(fp[i][sd]) {
 				v = append(v, fp[i][sd])
 			}
 		}
@@ -227,18 +227,18 @@ func (r *Result) truth(d dims, ts []repClock, turns [][2]float64, cam track.Came
 		tr.StandingFPPA.set(Side(sd), round(stand[sd], 3))
 	}
 	for rep, rc := range ts {
-		rt := RepTruth{Rep: rep + 1, Start: round(rc.start, 4), BottomStart: round(rc.bottomStart, 4),
-			BottomEnd: round(rc.bottomEnd, 4), End: round(rc.end, 4),
-			DescentS: round(rc.bottomStart-rc.start, 4), AscentS: round(rc.end-rc.bottomEnd, 4)}
-		rt.AscentVelocity = round(s.DepthM/(rc.end-rc.bottomEnd), 4)
+		rt := RepTruth{Rep: rep + 1, Start: round(rc.Start, 4), BottomStart: round(rc.BottomStart, 4),
+			BottomEnd: round(rc.BottomEnd, 4), End: round(rc.End, 4),
+			DescentS: round(rc.BottomStart-rc.Start, 4), AscentS: round(rc.End-rc.BottomEnd, 4)}
+		rt.AscentVelocity = round(s.DepthM/(rc.End-rc.BottomEnd), 4)
 		rt.Analysed = analysedBounds(rc)
 		for sd := range 2 {
 			lt := rt.Leg(Side(sd))
 			lt.Assessed = s.Movement != SingleLegSquat || Side(sd) == s.WorkingLeg()
 			if sd == int(Left) {
-				lt.TargetDeg = at(s.LeftValgusDeg, rep)
+				lt.TargetDeg = perRep(s.LeftValgusDeg, rep)
 			} else {
-				lt.TargetDeg = at(s.RightValgusDeg, rep)
+				lt.TargetDeg = perRep(s.RightValgusDeg, rep)
 			}
 			if !lt.Assessed {
 				lt.TargetDeg = 0
@@ -246,7 +246,7 @@ func (r *Result) truth(d dims, ts []repClock, turns [][2]float64, cam track.Came
 			lt.TurnDeg = round(turns[rep][sd], 3)
 			best, bi := math.Inf(-1), -1
 			for i, f := range r.Frames {
-				if f.Time < rc.start-1e-9 || f.Time > rc.end+1e-9 || math.IsNaN(fp[i][sd]) {
+				if f.Time < rc.Start-1e-9 || f.Time > rc.End+1e-9 || math.IsNaN(fp[i][sd]) {
 					continue
 				}
 				if fp[i][sd] > best {
@@ -266,7 +266,7 @@ func (r *Result) truth(d dims, ts []repClock, turns [][2]float64, cam track.Came
 			}
 			// Onset: the last upward crossing of 5° before the peak.
 			for i := bi; i > 0; i-- {
-				if r.Frames[i-1].Time < rc.start-1e-9 {
+				if r.Frames[i-1].Time < rc.Start-1e-9 {
 					break
 				}
 				a, b := fp[i-1][sd]-stand[sd], fp[i][sd]-stand[sd]

@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/kneetrack/kneetrack/internal/render"
+	"github.com/kneetrack/kneetrack/internal/sim/render"
 	"github.com/kneetrack/kneetrack/internal/video"
 )
 

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 )
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
@@ -285,7 +285,7 @@ func TestBodyFrameOpenCap(t *testing.T) {
 }
 
 func TestProjectFacesCamera(t *testing.T) {
-	tr := synth.Lifter{Reps: 1}.Track3D()
+	tr := sim.StickSet{Reps: 1}.Track3D()
 	front, err := track.Project(tr, track.Camera{})
 	if err != nil {
 		t.Fatal(err)

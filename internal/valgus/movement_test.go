@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/motion"
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 )
 
 // TestSplitOrFootUp: a split squat's bottom and a free foot held up behind
@@ -79,7 +79,7 @@ func TestSplitOrFootUp(t *testing.T) {
 // placed inwards read far "in" and stay reliable: the knee is inside the
 // hip-ankle line whatever the exact angle.
 func TestFPPAEndOnThighUnreliable(t *testing.T) {
-	tr := film(t, synth.Lifter{Reps: 2}, track.Camera{}, 0, 1)
+	tr := film(t, sim.StickSet{Reps: 2}, track.Camera{}, 0, 1)
 	hip := [2]int{tr.Index(track.LeftHip), tr.Index(track.RightHip)}
 	knee := [2]int{tr.Index(track.LeftKnee), tr.Index(track.RightKnee)}
 	thigh := [2]float64{}

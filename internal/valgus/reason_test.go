@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/motion"
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 )
 
 // TestNotAnalysedReason checks the reason (and the lengths) a set gives
@@ -18,7 +18,7 @@ import (
 // was recognised calls the movement unknown (as given, if it was), never
 // "automatic" (MoveAuto).
 func TestNotAnalysedReason(t *testing.T) {
-	set := film(t, synth.Lifter{Reps: 2}, track.Camera{}, 0.5, 11) // 30 fps
+	set := film(t, sim.StickSet{Reps: 2}, track.Camera{}, 0.5, 11) // 30 fps
 	first := func(n int) *track.Track {
 		c := set.Clone()
 		c.Frames = c.Frames[:n]
@@ -53,9 +53,9 @@ func TestNotAnalysedReason(t *testing.T) {
 			Length{Frames: 25, Seconds: 0.8, MinFrames: 3, MinSeconds: 1}, MoveUnknown},
 		{"ankles never found", hidden, Options{}, ReasonLegsNotFound,
 			Length{Frames: len(set.Frames), Seconds: set.Frames[len(set.Frames)-1].Time, BodyFrames: 0, MinFrames: 3, MinSeconds: 0.4}, MoveUnknown},
-		{"standing still", film(t, synth.Lifter{Reps: 2, DepthM: 0.01}, track.Camera{}, 0.5, 12), Options{}, ReasonNoReps, Length{}, MoveNone},
-		{"drop jumps", film(t, synth.Lifter{Movement: synth.DropJump, Reps: 2}, track.Camera{}, 0.5, 13), Options{}, ReasonUnsupported, Length{}, MoveJumpLanding},
-		{"side view", film(t, synth.Lifter{Reps: 2}, track.Camera{YawDeg: 90}, 0.5, 14), Options{}, ReasonSideView, Length{}, ""},
+		{"standing still", film(t, sim.StickSet{Reps: 2, DepthM: 0.01}, track.Camera{}, 0.5, 12), Options{}, ReasonNoReps, Length{}, MoveNone},
+		{"drop jumps", film(t, sim.StickSet{Movement: sim.DropJump, Reps: 2}, track.Camera{}, 0.5, 13), Options{}, ReasonUnsupported, Length{}, MoveJumpLanding},
+		{"side view", film(t, sim.StickSet{Reps: 2}, track.Camera{YawDeg: 90}, 0.5, 14), Options{}, ReasonSideView, Length{}, ""},
 		{"left knee lost in most frames", kneeLost, Options{}, ReasonOutOfFrame, Length{}, MoveBilateralSquat},
 		{"whole set", set, Options{}, ReasonNone,
 			Length{Frames: len(set.Frames), Seconds: set.Frames[len(set.Frames)-1].Time, BodyFrames: len(set.Frames), MinFrames: 3, MinSeconds: 0.4}, MoveBilateralSquat},

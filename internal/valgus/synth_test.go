@@ -7,13 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 )
 
 // film projects a synthetic lifter onto a camera and adds Gaussian pixel
 // noise (a pose model's jitter) with a fixed seed.
-func film(t *testing.T, l synth.Lifter, cam track.Camera, noisePx float64, seed uint64) *track.Track {
+func film(t *testing.T, l sim.StickSet, cam track.Camera, noisePx float64, seed uint64) *track.Track {
 	t.Helper()
 	tr, err := track.Project(l.Track3D(), cam)
 	if err != nil {
@@ -31,15 +31,15 @@ func film(t *testing.T, l synth.Lifter, cam track.Camera, noisePx float64, seed 
 	return tr
 }
 
-// The synthetic lifter pushes the knees out by 10 deg (synth.Lifter's
+// The synthetic lifter pushes the knees out by 10 deg (sim.StickSet's
 // KneesOutDeg): a valgus turn of 10 deg makes the knee track straight, and
 // only what lies beyond is a cave (10 + x deg: x deg inward).
 
 func TestSyntheticFatigueTrend(t *testing.T) {
 	// The right knee turns in from tracking out 10 deg (rep 1) to 21 deg
 	// inward (rep 8).
-	growing := synth.Lifter{Reps: 8, RightValgusDeg: []float64{0, 7, 10, 13, 19, 22, 26, 31}}
-	clean := synth.Lifter{Reps: 8}
+	growing := sim.StickSet{Reps: 8, RightValgusDeg: []float64{0, 7, 10, 13, 19, 22, 26, 31}}
+	clean := sim.StickSet{Reps: 8}
 	const seeds = 12
 	cleanExcludes := 0
 	for seed := uint64(1); seed <= seeds; seed++ {
@@ -94,7 +94,7 @@ func TestSyntheticPeakOutOfTheHole(t *testing.T) {
 	// them by 0.3 s: with no pause at the bottom it is then greatest 0.3 s
 	// into the 1-s ascent, out of the hole (the ascent's first third).
 	phase := func(lag float64) *SetResult {
-		return analyse(t, film(t, synth.Lifter{Reps: 3, BottomS: 0.001, LeftValgusDeg: []float64{25}, PeakLagS: lag}, track.Camera{}, 0.5, 1), Options{})
+		return analyse(t, film(t, sim.StickSet{Reps: 3, BottomS: 0.001, LeftValgusDeg: []float64{25}, PeakLagS: lag}, track.Camera{}, 0.5, 1), Options{})
 	}
 	onTime, late := phase(0), phase(0.3)
 	for k := range onTime.Reps {
@@ -107,7 +107,7 @@ func TestSyntheticPeakOutOfTheHole(t *testing.T) {
 
 func TestSyntheticVelocityLoss(t *testing.T) {
 	// Ascents slow from 0.8 s to 1.4 s: mean speed falls by 1-0.8/1.4 = 43%.
-	l := synth.Lifter{Reps: 6, AscentS: []float64{0.8, 0.8, 1.0, 1.1, 1.25, 1.4}}
+	l := sim.StickSet{Reps: 6, AscentS: []float64{0.8, 0.8, 1.0, 1.1, 1.25, 1.4}}
 	res := analyse(t, film(t, l, track.Camera{}, 0.5, 2), Options{HeightCM: 175})
 	if got := res.Summary.VelocityLossPct; !near(got, 43, 6) || !res.Summary.VelocityFlag {
 		t.Fatalf("velocity loss %.1f%% flag %v, want about 43%%", got, res.Summary.VelocityFlag)
@@ -120,7 +120,7 @@ func TestSyntheticVelocityLoss(t *testing.T) {
 }
 
 func TestSyntheticMovements(t *testing.T) {
-	single := analyse(t, film(t, synth.Lifter{Movement: synth.SingleLegSquat, Reps: 3, DepthM: 0.3, RightValgusDeg: []float64{25}}, track.Camera{}, 0.5, 3), Options{Sex: SexFemale})
+	single := analyse(t, film(t, sim.StickSet{Movement: sim.SingleLegSquat, Reps: 3, DepthM: 0.3, RightValgusDeg: []float64{25}}, track.Camera{}, 0.5, 3), Options{Sex: SexFemale})
 	if single.Movement != MoveSingleLegSquat || len(single.Reps) != 3 {
 		t.Fatalf("single-leg: %s (%s), %d reps", single.Movement, single.MovementReason, len(single.Reps))
 	}
@@ -135,14 +135,14 @@ func TestSyntheticMovements(t *testing.T) {
 			t.Fatalf("rep %d: FPPA rise %.1f, graded angle %.1f: %s (%v), norms say at least %s", r.Index, rs.PeakFPPAChange, rs.PeakValgusDeg, rs.Severity, rs.Basis, got)
 		}
 	}
-	male := analyse(t, film(t, synth.Lifter{Movement: synth.SingleLegSquat, Reps: 3, DepthM: 0.3, RightValgusDeg: []float64{25}}, track.Camera{}, 0.5, 3), Options{Sex: SexMale})
+	male := analyse(t, film(t, sim.StickSet{Movement: sim.SingleLegSquat, Reps: 3, DepthM: 0.3, RightValgusDeg: []float64{25}}, track.Camera{}, 0.5, 3), Options{Sex: SexMale})
 	for k := range male.Reps {
 		if male.Reps[k].Side[Right].Severity.Rank() < single.Reps[k].Side[Right].Severity.Rank() {
 			t.Errorf("rep %d: male norms graded lower than female", k+1)
 		}
 	}
 
-	split := analyse(t, film(t, synth.Lifter{Movement: synth.SplitSquat, Reps: 3, DepthM: 0.35}, track.Camera{}, 0.5, 4), Options{})
+	split := analyse(t, film(t, sim.StickSet{Movement: sim.SplitSquat, Reps: 3, DepthM: 0.35}, track.Camera{}, 0.5, 4), Options{})
 	if split.Movement != MoveSplitSquat || len(split.Reps) != 3 {
 		t.Fatalf("split squat: %s (%s), %d reps", split.Movement, split.MovementReason, len(split.Reps))
 	}
@@ -152,13 +152,13 @@ func TestSyntheticMovements(t *testing.T) {
 		}
 	}
 
-	jump := analyse(t, film(t, synth.Lifter{Movement: synth.DropJump, Reps: 2}, track.Camera{}, 0.5, 5), Options{})
+	jump := analyse(t, film(t, sim.StickSet{Movement: sim.DropJump, Reps: 2}, track.Camera{}, 0.5, 5), Options{})
 	if jump.Movement != MoveJumpLanding || jump.Analysed || !strings.Contains(strings.Join(jump.Notes, " "), "not supported yet") {
 		t.Fatalf("jump: %s analysed %v notes %v", jump.Movement, jump.Analysed, jump.Notes)
 	}
 
 	// A movement given by the user wins, with a note if it disagrees.
-	given := analyse(t, film(t, synth.Lifter{Reps: 2}, track.Camera{}, 0.5, 6), Options{Movement: MoveSplitSquat})
+	given := analyse(t, film(t, sim.StickSet{Reps: 2}, track.Camera{}, 0.5, 6), Options{Movement: MoveSplitSquat})
 	if given.Movement != MoveSplitSquat || !given.MovementGiven || len(given.Notes) == 0 {
 		t.Fatalf("given movement: %s %v %v", given.Movement, given.MovementGiven, given.Notes)
 	}
@@ -170,7 +170,7 @@ func TestSyntheticMovements(t *testing.T) {
 // squatting on one leg: the floor is judged around each moment, not over
 // the whole set, and the free leg is the one that moves much more.
 func TestSyntheticSingleLegDriftAndAnkleShift(t *testing.T) {
-	l := synth.Lifter{Movement: synth.SingleLegSquat, Reps: 4, DepthM: 0.3}
+	l := sim.StickSet{Movement: sim.SingleLegSquat, Reps: 4, DepthM: 0.3}
 	tr := film(t, l, track.Camera{}, 0.5, 8)
 	ref := analyse(t, tr, Options{})
 	if ref.Movement != MoveSingleLegSquat {
@@ -201,12 +201,12 @@ func TestSyntheticSingleLegDriftAndAnkleShift(t *testing.T) {
 }
 
 func TestSyntheticViewAndFraming(t *testing.T) {
-	side := analyse(t, film(t, synth.Lifter{Reps: 3}, track.Camera{YawDeg: 90}, 0.5, 1), Options{})
+	side := analyse(t, film(t, sim.StickSet{Reps: 3}, track.Camera{YawDeg: 90}, 0.5, 1), Options{})
 	if side.View.View != ViewSide || side.Analysed || !strings.Contains(strings.Join(side.View.Notes, " "), "from the front") {
 		t.Fatalf("side view: %s analysed %v notes %v", side.View.View, side.Analysed, side.View.Notes)
 	}
 	// Feet cut off: the ankles are missing in most frames.
-	tr := film(t, synth.Lifter{Reps: 3}, track.Camera{}, 0.5, 1)
+	tr := film(t, sim.StickSet{Reps: 3}, track.Camera{}, 0.5, 1)
 	for i := range tr.Frames {
 		if i%5 != 0 {
 			for _, n := range []string{track.LeftAnkle, track.LeftHeel, track.LeftFootIndex} {
@@ -224,7 +224,7 @@ func TestSyntheticViewAndFraming(t *testing.T) {
 	}
 	// A video that starts in the middle of a rep: that rep is partial and
 	// left out of the trends.
-	full := film(t, synth.Lifter{Reps: 4}, track.Camera{}, 0.5, 2)
+	full := film(t, sim.StickSet{Reps: 4}, track.Camera{}, 0.5, 2)
 	cut := full.Clone()
 	cut.Frames = cut.Frames[int(1.9*30):]
 	pr := analyse(t, cut, Options{})
@@ -236,7 +236,7 @@ func TestSyntheticViewAndFraming(t *testing.T) {
 	// points below 0.3, but unreliable below 0.5) during the first of two
 	// reps only: too short a stretch to stop the set being analysed (that
 	// needs more than half the frames), long enough to spoil that rep.
-	lowConf := film(t, synth.Lifter{Reps: 2, RightValgusDeg: []float64{24}}, track.Camera{}, 0.5, 3)
+	lowConf := film(t, sim.StickSet{Reps: 2, RightValgusDeg: []float64{24}}, track.Camera{}, 0.5, 3)
 	ref := analyse(t, lowConf, Options{})
 	if len(ref.Reps) != 2 || ref.Reps[0].Side[Right].Severity.Rank() < SevMild.Rank() {
 		t.Fatalf("reference: %d reps, rep 1 right %s", len(ref.Reps), ref.Reps[0].Side[Right].Severity)
@@ -278,7 +278,7 @@ func TestSessionLoad(t *testing.T) {
 	loads := []float64{60, 80, 100, 120}
 	valgusAt := []float64{0, 0, 25, 28}
 	for k, kg := range loads {
-		l := synth.Lifter{Reps: 5, RightValgusDeg: []float64{valgusAt[k]}}
+		l := sim.StickSet{Reps: 5, RightValgusDeg: []float64{valgusAt[k]}}
 		sets = append(sets, analyse(t, film(t, l, track.Camera{}, 1, uint64(k+1)), Options{LoadKG: kg, HasLoad: true}))
 	}
 	ss, err := AnalyzeSession(sets, nil)
@@ -317,12 +317,12 @@ func TestAnalyzeErrors(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := AnalyzeSet(ctx, film(t, synth.Lifter{Reps: 1}, track.Camera{}, 0, 1), Options{}); err == nil {
+	if _, err := AnalyzeSet(ctx, film(t, sim.StickSet{Reps: 1}, track.Camera{}, 0, 1), Options{}); err == nil {
 		t.Fatal("cancelled context ignored")
 	}
 	bad := Defaults()
 	bad.FrontMaxYaw = 80
-	if _, err := AnalyzeSet(context.Background(), film(t, synth.Lifter{Reps: 1}, track.Camera{}, 0, 1), Options{Thresholds: &bad}); err == nil {
+	if _, err := AnalyzeSet(context.Background(), film(t, sim.StickSet{Reps: 1}, track.Camera{}, 0, 1), Options{Thresholds: &bad}); err == nil {
 		t.Fatal("inconsistent thresholds accepted")
 	}
 	if _, err := ReadThresholds(strings.NewReader(`{"kasr":{"mild":0.5,"moderate":0.7,"severe":0.8}}`)); err == nil {

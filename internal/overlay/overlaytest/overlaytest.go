@@ -1,6 +1,6 @@
 // Package overlaytest makes inputs for tests of the annotated outputs (key
 // frames, annotated video, HTML report): a synthetic lifter's keypoint track
-// whose geometry is known exactly (package synth, filmed with
+// whose geometry is known exactly (sim.StickSet, filmed with
 // track.Project) and a matching ffmpeg test-pattern clip of the same size,
 // frame rate and length, standing in for the video the track came from.
 package overlaytest
@@ -14,14 +14,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/track/synth"
 )
 
 // Clip is a synthetic set with a video to draw on.
 type Clip struct {
-	Lifter synth.Lifter
+	Lifter sim.StickSet
 	// Track is the filmed 2D track; its Video.Source is the clip's path.
 	Track *track.Track
 	// Video is the clip: ffmpeg's testsrc pattern, H.264, one frame per
@@ -42,7 +42,7 @@ func RequireFFmpeg(t testing.TB) {
 }
 
 // Track films the lifter with a camera making a w x h picture.
-func Track(t testing.TB, l synth.Lifter, w, h int) *track.Track {
+func Track(t testing.TB, l sim.StickSet, w, h int) *track.Track {
 	t.Helper()
 	tr, err := track.Project(l.Track3D(), track.Camera{Width: w, Height: h})
 	if err != nil {
@@ -53,7 +53,7 @@ func Track(t testing.TB, l synth.Lifter, w, h int) *track.Track {
 
 // Make writes the clip and the track file into dir. The lifter's FPS must
 // be a whole number.
-func Make(t testing.TB, dir string, l synth.Lifter, w, h int) Clip {
+func Make(t testing.TB, dir string, l sim.StickSet, w, h int) Clip {
 	t.Helper()
 	RequireFFmpeg(t)
 	tr := Track(t, l, w, h)

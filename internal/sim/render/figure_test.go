@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kneetrack/kneetrack/internal/render"
 	"github.com/kneetrack/kneetrack/internal/sim"
+	"github.com/kneetrack/kneetrack/internal/sim/render"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/nn"
-	"github.com/kneetrack/kneetrack/internal/render"
 	"github.com/kneetrack/kneetrack/internal/sim"
+	"github.com/kneetrack/kneetrack/internal/sim/render"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 )
 
