@@ -800,4 +800,3 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"add1": func(i int) int { return i + 1 },
 	"f1":   func(v float64) string { return fmt.Sprintf("%.1f", v) },
 }).Parse(pageSource))
-

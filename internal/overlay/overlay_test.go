@@ -17,8 +17,8 @@ import (
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/track/synth"
 	"github.com/kneetrack/kneetrack/internal/valgus"
-	"github.com/kneetrack/kneetrack/internal/words"
 	"github.com/kneetrack/kneetrack/internal/video"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 var grey = color.RGBA{128, 128, 128, 255}

@@ -1,6 +1,7 @@
 // Package report presents an analysis: a concise terminal summary, a JSON
 // document with a versioned schema (docs/analysis-json.md) and a per-frame
-// CSV. It only formats results from package valgus; it measures nothing.
+// CSV. It only formats results from package valgus; it measures nothing,
+// and takes its sentences about the analysis from package words.
 package report
 
 import (
