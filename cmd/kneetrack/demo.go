@@ -28,6 +28,7 @@ import (
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/video"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // The demo's set: the right knee's peak FPPA rise grows from demoCaveFirst
@@ -387,7 +388,7 @@ func signed(v float64) string {
 func demoPhase(p string) string {
 	switch p {
 	case valgus.PhaseOutOfTheHole:
-		return "out of hole"
+		return words.Phase(p).Label
 	case "":
 		return "-"
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // outputOptions are analyze's picture outputs: the HTML report and the
@@ -159,22 +160,9 @@ func coachingFromAdvice(a *coach.Advice) *htmlreport.Coaching {
 	if a == nil {
 		return nil
 	}
-	p := a.Phrases
-	c := &htmlreport.Coaching{Intro: capitalise(p["causes_intro"])}
-	switch a.Verdict {
-	case coach.VerdictKneeCave:
-		c.NoCauses = capitalise(p["no_causes_unexplained"])
-	case coach.VerdictNotAnalysed:
-		c.NoCauses = capitalise(p["no_causes_not_analysed"])
-	default:
-		c.NoCauses = capitalise(p["no_causes_clean"])
-	}
+	c := &htmlreport.Coaching{Intro: words.Capitalise(a.CausesIntro()), NoCauses: words.Capitalise(a.NoCauses())}
 	for _, x := range a.Causes {
-		conf := p["confidence_"+string(x.Confidence)]
-		if conf == "" {
-			conf = string(x.Confidence)
-		}
-		c.Causes = append(c.Causes, htmlreport.Cause{Title: x.Name, Summary: x.Summary, Confidence: conf,
+		c.Causes = append(c.Causes, htmlreport.Cause{Title: x.Name, Summary: x.Summary, Confidence: a.ConfidenceWords(x.Confidence),
 			Evidence: x.Evidence, Caveat: x.Caveat})
 	}
 	for _, s := range a.Plan {
@@ -184,11 +172,4 @@ func coachingFromAdvice(a *coach.Advice) *htmlreport.Coaching {
 		c.CannotJudge = append(c.CannotJudge, l.Text)
 	}
 	return c
-}
-
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

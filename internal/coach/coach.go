@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // Confidence says how strongly the data point to a cause.
@@ -92,8 +93,9 @@ type Advice struct {
 	Causes      []Cause // most confident first
 	Plan        []Step  // in priority order
 	CannotJudge []Limit
-	// Phrases are the rules' headings and fixed wording, for reports.
-	Phrases    map[string]string
+	// phrases are the rules' headings and fixed wording, read through
+	// the methods in phrases.go.
+	phrases    map[string]string
 	Disclaimer string
 }
 
@@ -136,7 +138,7 @@ func (rs *Rules) Advise(ss *valgus.SessionResult, th valgus.Thresholds) (*Advice
 		return nil, fmt.Errorf("coaching rules: %w", err)
 	}
 	in := newInference(rs, ss, th)
-	adv := &Advice{Verdict: in.verdict(), Phrases: rs.Phrases, Disclaimer: valgus.Disclaimer}
+	adv := &Advice{Verdict: in.verdict(), phrases: rs.Phrases, Disclaimer: words.Disclaimer}
 	if adv.Verdict == VerdictKneeCave {
 		dets := detectors()
 		for ci := range rs.Causes {
@@ -272,7 +274,7 @@ func (in *inference) conclude(c *CauseRule) (*Cause, error) {
 
 // sentence capitalises text and ends it with a full stop.
 func sentence(text string) string {
-	text = capitalise(strings.TrimSpace(text))
+	text = words.Capitalise(strings.TrimSpace(text))
 	if text != "" && !strings.HasSuffix(text, ".") {
 		text += "."
 	}

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // detector measures the signals of one cause. signals and thresholds list
@@ -46,7 +47,7 @@ func (in *inference) tooMuchWeight() error {
 		var points []string
 		clean := math.NaN()
 		for _, p := range lt.Points {
-			pt := fmt.Sprintf("%s %s", kg(p.LoadKG), p.Severity)
+			pt := fmt.Sprintf("%s %s", words.KG(p.LoadKG), p.Severity)
 			if d := in.freshDetail(p.Set, s); d != "" && p.Severity.Rank() >= 1 {
 				pt += " (" + d + ")"
 			}
@@ -57,12 +58,12 @@ func (in *inference) tooMuchWeight() error {
 		}
 		plan := vars{}
 		if !math.IsNaN(clean) {
-			plan["clean_load"] = kg(clean)
+			plan["clean_load"] = words.KG(clean)
 		}
-		in.add(nil, "appears_from", vars{"side": sideName(s), "points": strings.Join(points, ", "), "cave_load": kg(lt.AppearsFromKG)}, plan)
+		in.add(nil, "appears_from", vars{"side": sideName(s), "points": strings.Join(points, ", "), "cave_load": words.KG(lt.AppearsFromKG)}, plan)
 		minFrom = math.Min(minFrom, lt.AppearsFromKG)
 		if t, res := in.freshPerLoad(lt, s); t.N >= 3 && t.CILow > 0 {
-			in.add(nil, "rises_with_load", vars{"side": sideName(s), "measure": measureName(res), "slope": signed(t.Slope), "lo": signed(t.CILow), "hi": signed(t.CIHigh)}, nil)
+			in.add(nil, "rises_with_load", vars{"side": sideName(s), "measure": words.MeasureOf(res.Movement), "slope": signed(t.Slope), "lo": signed(t.CILow), "hi": signed(t.CIHigh)}, nil)
 		}
 	}
 	if math.IsInf(minFrom, 1) {
@@ -103,7 +104,7 @@ func (in *inference) tooMuchWeight() error {
 		if useMS {
 			unit = "m/s"
 		}
-		in.add(nil, "slower_when_heavy", vars{"cave_load": kg(minFrom), "pct": pct(100 * (vl - vh) / vl),
+		in.add(nil, "slower_when_heavy", vars{"cave_load": words.KG(minFrom), "pct": pct(100 * (vl - vh) / vl),
 			"v_heavy": fmt.Sprintf("%.2f", vh), "v_light": fmt.Sprintf("%.2f", vl), "unit": unit}, nil)
 	}
 	return nil
@@ -196,7 +197,7 @@ func (in *inference) fatigue() error {
 			}
 			if f, x, y := gradedTrend(sf.res, list, s, in.th); f.Verdict == valgus.TrendWorsening {
 				n := len(x) - 1
-				in.add(&sf, "trend", vars{"where": sf.where, "side": sideName(s), "measure": measureName(sf.res), "slope": signed(f.Slope), "lo": signed(f.CILow), "hi": signed(f.CIHigh),
+				in.add(&sf, "trend", vars{"where": sf.where, "side": sideName(s), "measure": words.MeasureOf(sf.res.Movement), "slope": signed(f.Slope), "lo": signed(f.CILow), "hi": signed(f.CIHigh),
 					"first": deg(y[0]), "n1": fmt.Sprint(int(x[0])), "last": deg(y[n]), "n": fmt.Sprint(int(x[n]))}, nil)
 				fatigued = true
 				if c := cav[0].Index - 1; c >= 1 {
@@ -216,8 +217,8 @@ func (in *inference) fatigue() error {
 			}
 			if lateOnset(list, s) {
 				clean := cav[0].Index - list[0].Index
-				in.add(&sf, "late_onset", vars{"where": sf.where, "side": sideName(s), "clean": fmt.Sprint(clean), "clean_s": plural(clean),
-					"s": plural(len(cav)), "reps": valgus.RepList(indices(cav)), "phase": in.phase(repPhase(sf.res, cav[len(cav)-1], s))}, nil)
+				in.add(&sf, "late_onset", vars{"where": sf.where, "side": sideName(s), "clean": fmt.Sprint(clean), "clean_s": words.Plural(clean),
+					"s": words.Plural(len(cav)), "reps": words.RepList(indices(cav)), "phase": words.Phase(repPhase(sf.res, cav[len(cav)-1], s)).When}, nil)
 				fatigued = true
 				capRep = min(capRep, cav[0].Index-1)
 			}
@@ -274,7 +275,7 @@ func (in *inference) lackOfControl() error {
 		lt := in.ss.Load[s]
 		if lt.Status == valgus.LoadAllLoads && len(lt.Points) > 0 {
 			p := lt.Points[0]
-			in.add(nil, "light_load", vars{"side": sideName(s), "load": kg(p.LoadKG), "sev": string(p.Severity)}, nil)
+			in.add(nil, "light_load", vars{"side": sideName(s), "load": words.KG(p.LoadKG), "sev": string(p.Severity)}, nil)
 		}
 	}
 	for _, sf := range in.sets {
@@ -288,7 +289,7 @@ func (in *inference) lackOfControl() error {
 			anyCave = true
 			explained := !math.IsNaN(in.loadExplains[s]) && sf.res.HasLoad && sf.res.LoadKG >= in.loadExplains[s]
 			if !explained && len(list) > 0 && (caves(list[0].Side[s]) || len(list) > 1 && caves(list[1].Side[s])) {
-				in.add(&sf, "from_first_rep", vars{"where": sf.where, "side": sideName(s), "s": plural(len(cav)), "reps": valgus.RepList(indices(cav))}, nil)
+				in.add(&sf, "from_first_rep", vars{"where": sf.where, "side": sideName(s), "s": words.Plural(len(cav)), "reps": words.RepList(indices(cav))}, nil)
 			}
 			if len(list) >= 4 && len(cav) < len(list) && !lateOnset(list, s) {
 				var angles, toes []float64
@@ -306,13 +307,13 @@ func (in *inference) lackOfControl() error {
 				}
 				spread := ""
 				if sd := stat.StdDev(angles, nil); sd >= in.threshold("inconsistent_sd_deg") {
-					spread = fmt.Sprintf("%s° (SD) in the %s", deg(sd), measureName(sf.res))
+					spread = fmt.Sprintf("%s° (SD) in the %s", deg(sd), words.MeasureOf(sf.res.Movement))
 				} else if sd := stat.StdDev(toes, nil); sd >= in.threshold("inconsistent_sd_shank") {
 					spread = fmt.Sprintf("%s%% of the shin (SD) in how far the knee sits inside the toes", pct(100*sd))
 				}
 				if spread != "" {
-					in.add(&sf, "inconsistent", vars{"where": sf.where, "side": sideName(s), "s": plural(len(cav)), "reps": valgus.RepList(indices(cav)),
-						"others": valgus.RepList(others), "spread": spread}, nil)
+					in.add(&sf, "inconsistent", vars{"where": sf.where, "side": sideName(s), "s": words.Plural(len(cav)), "reps": words.RepList(indices(cav)),
+						"others": words.RepList(others), "spread": spread}, nil)
 				}
 			}
 		}
@@ -349,7 +350,7 @@ func (in *inference) weakHips() error {
 				}
 			}
 			if mostOf(k, len(cav), in.threshold("out_of_hole_fraction")) {
-				in.add(&sf, "out_of_hole", vars{"where": sf.where, "side": sideName(s), "k": fmt.Sprint(k), "n": fmt.Sprint(len(cav)), "n_s": plural(len(cav))}, nil)
+				in.add(&sf, "out_of_hole", vars{"where": sf.where, "side": sideName(s), "k": fmt.Sprint(k), "n": fmt.Sprint(len(cav)), "n_s": words.Plural(len(cav))}, nil)
 			}
 		}
 		if !anyCave {
@@ -370,7 +371,7 @@ func (in *inference) weakHips() error {
 			if worstDrop < 0 {
 				lower = "left"
 			}
-			in.add(&sf, "pelvis_drop", vars{"where": sf.where, "deg": deg(math.Abs(worstDrop)), "lower": lower, "s": plural(len(dropped)), "reps": valgus.RepList(dropped)}, nil)
+			in.add(&sf, "pelvis_drop", vars{"where": sf.where, "deg": deg(math.Abs(worstDrop)), "lower": lower, "s": words.Plural(len(dropped)), "reps": words.RepList(dropped)}, nil)
 		}
 		switch sf.res.Movement {
 		case valgus.MoveBilateralSquat:
@@ -382,7 +383,7 @@ func (in *inference) weakHips() error {
 				list := sf.graded[s]
 				cav := caving(list, s)
 				if mostOf(len(cav), len(list), in.threshold("single_leg_fraction")) {
-					in.add(&sf, "single_leg", vars{"where": sf.where, "leg": sideName(s), "s": plural(len(cav)), "reps": valgus.RepList(indices(cav)),
+					in.add(&sf, "single_leg", vars{"where": sf.where, "leg": sideName(s), "s": words.Plural(len(cav)), "reps": words.RepList(indices(cav)),
 						"peak": deg(maxPeak(sf.res, cav, s)), "sev": string(worst(cav, s))}, nil)
 				}
 			}
@@ -415,7 +416,7 @@ func (in *inference) footAnkle() error {
 				continue
 			}
 			in.add(&sf, "early_onset", vars{"where": sf.where, "side": sideName(s), "pct": pct(100 * stat.Mean(fracs, nil)),
-				"k": fmt.Sprint(len(early)), "n": fmt.Sprint(len(cav)), "n_s": plural(len(cav))}, nil)
+				"k": fmt.Sprint(len(early)), "n": fmt.Sprint(len(cav)), "n_s": words.Plural(len(cav))}, nil)
 			tilt := math.NaN()
 			for _, r := range early {
 				if v := r.Side[s].KneeMedial; !math.IsNaN(v) && (math.IsNaN(tilt) || v > tilt) {
@@ -459,8 +460,8 @@ func (in *inference) stance() error {
 			continue
 		}
 		if len(cav[0]) > 0 && len(cav[1]) > 0 {
-			in.add(&sf, "both_knees", vars{"where": sf.where, "ls": plural(len(cav[0])), "lreps": valgus.RepList(indices(cav[0])),
-				"rs": plural(len(cav[1])), "rreps": valgus.RepList(indices(cav[1]))}, nil)
+			in.add(&sf, "both_knees", vars{"where": sf.where, "ls": words.Plural(len(cav[0])), "lreps": words.RepList(indices(cav[0])),
+				"rs": words.Plural(len(cav[1])), "rreps": words.RepList(indices(cav[1]))}, nil)
 		}
 		if toes {
 			m := math.Max(nanTo(maxToesChange(cav[0], 0), math.Inf(-1)), nanTo(maxToesChange(cav[1], 1), math.Inf(-1)))
@@ -495,7 +496,7 @@ func (in *inference) oneSided() error {
 		if s, diff, consistent := asymmetry(&sf, in.th); s >= 0 {
 			if len(caving(sf.graded[s], s)) > 0 {
 				in.add(&sf, "more_on_one_side", vars{"where": sf.where, "side": sideName(s), "other": sideName(1 - s), "diff": deg(math.Abs(diff)),
-					"measure": measureName(sf.res), "pct": pct(100 * consistent)}, vars{"weak": sideName(s)})
+					"measure": words.MeasureOf(sf.res.Movement), "pct": pct(100 * consistent)}, vars{"weak": sideName(s)})
 				if weak < 0 {
 					weak = s
 				}
@@ -570,7 +571,7 @@ func (in *inference) tightHips() error {
 		}
 		in.add(&sf, "shallow", vars{"where": sf.where, "depth": pct(100 * stat.Mean(depths, nil)), "max_depth": pct(100 * deepest)}, nil)
 		if mostOf(len(early), len(cav), 0.5) {
-			in.add(&sf, "early_collapse", vars{"where": sf.where, "k": fmt.Sprint(len(early)), "n": fmt.Sprint(len(cav)), "n_s": plural(len(cav))}, nil)
+			in.add(&sf, "early_collapse", vars{"where": sf.where, "k": fmt.Sprint(len(early)), "n": fmt.Sprint(len(cav)), "n_s": words.Plural(len(cav))}, nil)
 		}
 	}
 	return nil

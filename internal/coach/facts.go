@@ -3,11 +3,11 @@ package coach
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // inference holds what the detectors share: the session, its thresholds and
@@ -78,14 +78,6 @@ func graded(rs valgus.RepSide) bool {
 
 // caves: the leg caves beyond the mild threshold in this rep.
 func caves(rs valgus.RepSide) bool { return rs.Severity.Rank() >= 1 }
-
-// measureName names the graded measure of the set's movement in words.
-func measureName(res *valgus.SetResult) string {
-	if res.Movement == valgus.MoveBilateralSquat {
-		return "cave angle"
-	}
-	return "valgus angle"
-}
 
 // repPhase is the phase of rep r in which leg s's graded measure peaked:
 // the analysis's PeakPhase, or, when the peak stayed below the onset level
@@ -159,13 +151,6 @@ func indices(list []valgus.RepResult) []int {
 	return out
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
 func sideName(s int) string { return valgus.Side(s).String() }
 
 // deg formats an angle rounded to a whole degree (never "-0").
@@ -178,11 +163,9 @@ func deg(v float64) string {
 }
 
 // signed formats a slope with its sign and one decimal.
-func signed(v float64) string { return plusZero(fmt.Sprintf("%+.1f", v)) }
+func signed(v float64) string { return words.PlusZero(fmt.Sprintf("%+.1f", v)) }
 
 func pct(v float64) string { return fmt.Sprintf("%.0f", v) }
-
-func kg(v float64) string { return fmt.Sprintf("%g kg", math.Round(v*10)/10) }
 
 // mostOf reports whether k of n reaches the fraction f (and k >= 1).
 func mostOf(k, n int, f float64) bool {
@@ -216,14 +199,6 @@ func (in *inference) allOblique() bool {
 		}
 	}
 	return len(in.sets) > 0
-}
-
-// phase puts a phase into words.
-func (in *inference) phase(p string) string {
-	if w := in.rules.Phrases["phase_"+p]; w != "" {
-		return w
-	}
-	return in.rules.Phrases["phase_none"]
 }
 
 // meanShift is the set's mean sideways pelvis shift (hip widths, + right).
@@ -332,13 +307,4 @@ func worst(list []valgus.RepResult, s int) valgus.Severity {
 		}
 	}
 	return w
-}
-
-// plusZero keeps a formatted signed number from reading as a negative (or
-// positive) zero: "-0.0" and "+0.0" become "0.0".
-func plusZero(s string) string {
-	if strings.Trim(s, "+-0.°") == "" {
-		return strings.TrimLeft(s, "+-")
-	}
-	return s
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // limits lists what this input cannot show. Values the plan needs (the leg
@@ -33,7 +34,7 @@ func (in *inference) limits(verdict string) ([]Limit, error) {
 		if res == nil || res.Analysed {
 			continue
 		}
-		if err := add("not_analysed", vars{"where": where(k), "reason": NotAnalysedReason(res)}); err != nil {
+		if err := add("not_analysed", vars{"where": where(k), "reason": words.NotAnalysedReason(res)}); err != nil {
 			return nil, err
 		}
 	}
@@ -49,7 +50,7 @@ func (in *inference) limits(verdict string) ([]Limit, error) {
 	}
 	for _, sf := range in.sets {
 		if n := len(sf.full); n < 3 {
-			if err := add("few_reps", vars{"where": sf.where, "n": fmt.Sprint(n), "s": plural(n)}); err != nil {
+			if err := add("few_reps", vars{"where": sf.where, "n": fmt.Sprint(n), "s": words.Plural(n)}); err != nil {
 				return nil, err
 			}
 		}
@@ -73,7 +74,7 @@ func (in *inference) limits(verdict string) ([]Limit, error) {
 			}
 		}
 		if ungraded > 0 {
-			if err := add("ungraded_reps", vars{"where": sf.where, "n": fmt.Sprint(ungraded), "s": plural(ungraded)}); err != nil {
+			if err := add("ungraded_reps", vars{"where": sf.where, "n": fmt.Sprint(ungraded), "s": words.Plural(ungraded)}); err != nil {
 				return nil, err
 			}
 		}
@@ -123,41 +124,6 @@ func (in *inference) limits(verdict string) ([]Limit, error) {
 		}
 	}
 	return out, nil
-}
-
-// NotAnalysedReason says in a few words why a set was not analysed, from
-// the reason the analysis gives (valgus.SetResult.Reason) and its facts.
-func NotAnalysedReason(res *valgus.SetResult) string {
-	l := res.Length
-	switch res.Reason {
-	case valgus.ReasonTooShort:
-		return fmt.Sprintf("the input is too short to contain a rep: it has %d frame%s over %.2f s, and a rep needs "+
-			"at least %d frames over %.1f s; film the whole set, at least one full rep (standing, down and back up)",
-			l.Frames, plural(l.Frames), l.Seconds, l.MinFrames, l.MinSeconds)
-	case valgus.ReasonLegsNotFound:
-		return fmt.Sprintf("the hips and ankles were found in only %d of %d frames, too few to follow the movement",
-			l.BodyFrames, l.Frames)
-	case valgus.ReasonNoReps:
-		return "no squat reps were found"
-	case valgus.ReasonSideView:
-		return "the camera looks from the side, which cannot show the knees moving inwards"
-	case valgus.ReasonUnsupported:
-		return res.Movement.Label() + " is not supported yet"
-	case valgus.ReasonOutOfFrame:
-		return "the knees or ankles are out of the picture, or not found, in most frames"
-	}
-	// A result that gives no reason (made by hand): tell from what it shows.
-	switch {
-	case res.View.Refused:
-		return "the camera looks from the side, which cannot show the knees moving inwards"
-	case res.Movement == valgus.MoveNone:
-		return "no squat reps were found"
-	case res.Movement != valgus.MoveUnknown && res.Movement != valgus.MoveAuto && !res.Movement.Supported():
-		return res.Movement.Label() + " is not supported yet"
-	case len(res.Notes) > 0:
-		return res.Notes[len(res.Notes)-1]
-	}
-	return "the keypoints were not good enough"
 }
 
 // plan puts the advice for the causes found, the limits of the input and
@@ -299,7 +265,7 @@ func (in *inference) cavingReps() string {
 			}
 		}
 		if len(idx) > 0 {
-			parts = append(parts, fmt.Sprintf("%srep%s %s", sf.where, plural(len(idx)), valgus.RepList(idx)))
+			parts = append(parts, fmt.Sprintf("%srep%s %s", sf.where, words.Plural(len(idx)), words.RepList(idx)))
 		}
 	}
 	return strings.Join(parts, "; ")
@@ -323,7 +289,7 @@ func (in *inference) compare() (string, error) {
 	sf := in.sets[bestSet]
 	cav := caving(sf.graded[bestSide], bestSide)
 	if p := maxPeak(sf.res, cav, bestSide); !math.IsNaN(p) {
-		return render(in.rules.Phrases["compare_angle"], vars{"side": sideName(bestSide), "measure": measureName(sf.res), "peak": deg(p)})
+		return render(in.rules.Phrases["compare_angle"], vars{"side": sideName(bestSide), "measure": words.MeasureOf(sf.res.Movement), "peak": deg(p)})
 	}
 	return "", nil
 }

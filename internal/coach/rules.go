@@ -251,7 +251,7 @@ func (rs *Rules) Validate() error {
 	}
 	for _, p := range []string{"causes_title", "causes_intro", "no_causes_clean", "no_causes_unexplained", "no_causes_not_analysed",
 		"cannot_judge_title", "plan_title", "confidence_high", "confidence_medium", "confidence_low",
-		"phase_descent", "phase_bottom", "phase_out_of_the_hole", "phase_ascent", "phase_none", "compare_angle", "more_alike"} {
+		"compare_angle", "more_alike"} {
 		if rs.Phrases[p] == "" {
 			return fmt.Errorf("phrase %q missing", p)
 		}
@@ -405,14 +405,6 @@ func fill(t string, v vars, missing *[]string) (string, bool) {
 		}
 		t = t[i+j+1:]
 	}
-}
-
-// capitalise upper-cases the first letter of a sentence.
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // planLimit returns how many steps of a kind a plan may hold (0: no cap).

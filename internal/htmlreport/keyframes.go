@@ -13,6 +13,7 @@ import (
 
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // keyFrame is one key-frame picture with its caption.
@@ -213,7 +214,7 @@ func keyLine(r valgus.RepResult, s int, g graded) string {
 			line += fmt.Sprintf("; valgus angle %s above standing", sdeg(v))
 		}
 		if rs.PeakPhase != valgus.PhaseNone {
-			line += " " + phaseWords(rs.PeakPhase)
+			line += " " + words.Phase(rs.PeakPhase).Name
 		}
 	}
 	if !math.IsNaN(rs.KneeVsToe) && rs.KneeVsToe > 0 {

@@ -27,11 +27,11 @@ import (
 	"time"
 
 	"github.com/kneetrack/kneetrack/internal/atomicfile"
-	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // FileName is the report's name inside the report folder.
@@ -264,7 +264,7 @@ type methodRow struct {
 
 func build(ctx context.Context, in *Input) (*page, error) {
 	ss := in.Session
-	pg := &page{Multi: len(ss.Sets) > 1, Coaching: in.Coaching, Disclaimer: valgus.Disclaimer}
+	pg := &page{Multi: len(ss.Sets) > 1, Coaching: in.Coaching, Disclaimer: words.Disclaimer}
 	pg.Title = "Knee cave report"
 	var sub []string
 	if len(ss.Sets) == 1 {
@@ -341,11 +341,7 @@ func displaySource(s string) string {
 
 func sessionSection(ss *valgus.SessionResult, th valgus.Thresholds) (*sessionView, error) {
 	sv := &sessionView{}
-	for _, f := range ss.Findings {
-		if f != valgus.Disclaimer {
-			sv.Findings = append(sv.Findings, f)
-		}
-	}
+	sv.Findings = words.Findings(ss.Findings) // the disclaimer is said apart
 	for k, set := range ss.Sets {
 		row := sessionRow{Set: fmt.Sprint(k + 1), Source: displaySource(set.Source), Load: "–", Reps: fmt.Sprint(set.Summary.Reps)}
 		if set.HasLoad {
@@ -400,7 +396,7 @@ func setSection(ctx context.Context, k int, multi bool, set *valgus.SetResult, m
 	for s := 0; s < 2; s++ {
 		sv.Knees[s] = kneeSummary(set, s, g)
 	}
-	sv.Findings = set.Summary.Findings
+	sv.Findings = words.Findings(set.Summary.Findings)
 	for _, r := range set.Reps {
 		sv.Reps = append(sv.Reps, makeRow(r, g))
 	}
@@ -455,7 +451,7 @@ func setFacts(set *valgus.SetResult, multi bool) []string {
 // headline sums up a set in one sentence.
 func headline(set *valgus.SetResult) string {
 	if !set.Analysed {
-		return "This set could not be graded: " + coach.NotAnalysedReason(set) + "."
+		return "This set could not be graded: " + words.NotAnalysedReason(set) + "."
 	}
 	var caving, worst, clean, unknown []string
 	for s := 0; s < 2; s++ {
@@ -547,34 +543,6 @@ func sevWords(s valgus.Severity) string {
 	return "not graded"
 }
 
-func phaseWords(p string) string {
-	switch p {
-	case valgus.PhaseDescent:
-		return "on the way down"
-	case valgus.PhaseBottom:
-		return "at the bottom"
-	case valgus.PhaseOutOfTheHole:
-		return "out of the hole"
-	case valgus.PhaseAscent:
-		return "late in the ascent"
-	}
-	return "–"
-}
-
-func shortPhase(rs valgus.RepSide) string {
-	switch rs.ShownPhase() {
-	case valgus.PhaseDescent:
-		return "down"
-	case valgus.PhaseBottom:
-		return "bottom"
-	case valgus.PhaseOutOfTheHole:
-		return "out of hole"
-	case valgus.PhaseAscent:
-		return "up"
-	}
-	return "–"
-}
-
 // sdeg writes a signed whole number of degrees, without "-0".
 func sdeg(v float64) string {
 	r := math.Round(v)
@@ -618,7 +586,7 @@ func makeRow(r valgus.RepResult, g graded) repRow {
 			if v := g.repValue(rs); !math.IsNaN(v) {
 				c.Peak = sdeg(v)
 			}
-			c.When = shortPhase(rs)
+			c.When = words.Phase(rs.ShownPhase()).Label
 			c.Toes = num("%+.2f", rs.KneeVsToeChange)
 			for _, n := range rs.Notes {
 				notes = append(notes, [2]string{"left", "right"}[s]+": "+n)
@@ -694,7 +662,7 @@ func peakCaption(set *valgus.SetResult, g graded, th valgus.Thresholds) string {
 			parts = append(parts, name+": too few reps for a trend")
 		case math.IsNaN(f.Slope):
 		default:
-			parts = append(parts, fmt.Sprintf("%s: %s, %s° per rep (95%% CI %s to %s)", name, f.Verdict, plusZero(fmt.Sprintf("%+.1f", f.Slope)), plusZero(fmt.Sprintf("%+.1f", f.CILow)), plusZero(fmt.Sprintf("%+.1f", f.CIHigh))))
+			parts = append(parts, fmt.Sprintf("%s: %s, %s° per rep (95%% CI %s to %s)", name, f.Verdict, words.PlusZero(fmt.Sprintf("%+.1f", f.Slope)), words.PlusZero(fmt.Sprintf("%+.1f", f.CILow)), words.PlusZero(fmt.Sprintf("%+.1f", f.CIHigh))))
 		}
 	}
 	s := "Each rep's peak, per knee."
@@ -752,7 +720,7 @@ func quality(set *valgus.SetResult) qualityView {
 		add("ok", "The lifter faces away from the camera or the video is mirrored; left and right follow the body, so the results are the same.")
 	}
 	for _, n := range v.Notes {
-		add("warn", capitalise(n)+".")
+		add("warn", words.Capitalise(n)+".")
 	}
 	if len(v.OutOfFrame) == 0 && set.Analysed {
 		add("ok", "Hips, knees, ankles and feet stay in the picture.")
@@ -768,7 +736,7 @@ func quality(set *valgus.SetResult) qualityView {
 			level = "warn"
 			text += ": a low rate; 30 or 60 fps follows the movement better"
 		}
-		add(level, capitalise(text)+".")
+		add(level, words.Capitalise(text)+".")
 	}
 	if c.FilledPoints > 0 {
 		add("ok", fmt.Sprintf("%d short keypoint gaps were filled by interpolation.", c.FilledPoints))
@@ -790,13 +758,6 @@ func quality(set *valgus.SetResult) qualityView {
 		}
 	}
 	return q
-}
-
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func methodSection(in *Input) methodView {
@@ -839,12 +800,3 @@ var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"add1": func(i int) int { return i + 1 },
 	"f1":   func(v float64) string { return fmt.Sprintf("%.1f", v) },
 }).Parse(pageSource))
-
-// plusZero keeps a formatted signed number from reading as a negative (or
-// positive) zero: "-0.0" and "+0.0" become "0.0".
-func plusZero(s string) string {
-	if strings.Trim(s, "+-0.°") == "" {
-		return strings.TrimLeft(s, "+-")
-	}
-	return s
-}

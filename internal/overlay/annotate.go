@@ -9,6 +9,7 @@ import (
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // Options adjusts NewAnnotator.
@@ -227,21 +228,6 @@ func (a *Annotator) fppa(sc *Scene, s int, t float64) (angle float64, reliable, 
 	return ang, a.th.FPPAReliable(ang, ratio), true
 }
 
-// AngleText writes an FPPA in plain words: "12° in" (valgus), "8° out"
-// (varus) or "0°".
-func AngleText(fppa float64) string {
-	r := math.Round(fppa)
-	switch {
-	case math.IsNaN(fppa):
-		return ""
-	case r > 0:
-		return fmt.Sprintf("%.0f° in", r)
-	case r < 0:
-		return fmt.Sprintf("%.0f° out", -r)
-	}
-	return "0°"
-}
-
 // gradedBands returns the bands the movement is graded on and whether it
 // is a squat on both legs (graded on the knee's cave angle, bands
 // KneeCaveDeg); otherwise the FPPA rise above standing is graded, against
@@ -296,7 +282,7 @@ func (a *Annotator) SceneAt(t float64) (Scene, bool) {
 			continue
 		}
 		fppas[s] = ang
-		l.Label = AngleText(ang)
+		l.Label = words.KneeAngle(ang)
 		if rep != nil && !rep.Side[s].Assessed {
 			l.Muted, l.Label = true, ""
 			continue
@@ -333,7 +319,7 @@ func (a *Annotator) panel(m *valgus.FrameMetrics, rep *valgus.RepResult, sc *Sce
 	}
 	n := len(set.Reps)
 	done := 0
-	phase := "standing"
+	phase := words.FramePhase(motion.Standing)
 	if m != nil {
 		for k, r := range set.Reps {
 			if m.Time >= r.EndS || (rep != nil && k == m.Rep) {
@@ -341,12 +327,12 @@ func (a *Annotator) panel(m *valgus.FrameMetrics, rep *valgus.RepResult, sc *Sce
 			}
 		}
 		if rep != nil {
-			phase = m.Phase.String()
+			phase = words.FramePhase(m.Phase)
 		}
 	}
 	lines := []PanelLine{{Text: fmt.Sprintf("Rep %d / %d", done, n), Big: true}, {Text: phase}}
 	for s := 0; s < 2; s++ {
-		name := [2]string{"Left", "Right"}[s]
+		name := words.Side(valgus.Side(s))
 		l := sc.Legs[s]
 		switch {
 		case l == nil:
@@ -354,7 +340,7 @@ func (a *Annotator) panel(m *valgus.FrameMetrics, rep *valgus.RepResult, sc *Sce
 		case l.Muted:
 			lines = append(lines, PanelLine{Text: name + " leg: not graded"})
 		default:
-			lines = append(lines, PanelLine{Text: fmt.Sprintf("%s knee %s", name, AngleText(fppas[s])), Dot: true, Class: l.Class})
+			lines = append(lines, PanelLine{Text: fmt.Sprintf("%s knee %s", name, words.KneeAngle(fppas[s])), Dot: true, Class: l.Class})
 		}
 	}
 	if set.Movement == valgus.MoveBilateralSquat && m != nil && !math.IsNaN(m.KASR) {
@@ -395,7 +381,7 @@ func (a *Annotator) KeyScene(k int) (Scene, error) {
 		}
 		l.Class = ClassOf(r.Side[s].Severity)
 		if ang, reliable, ok := a.fppa(&sc, s, t); ok {
-			l.Label = AngleText(ang)
+			l.Label = words.KneeAngle(ang)
 			if !reliable {
 				l.Label = "~" + l.Label
 			}

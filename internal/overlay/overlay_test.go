@@ -18,6 +18,7 @@ import (
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/video"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 var grey = color.RGBA{128, 128, 128, 255}
@@ -97,14 +98,6 @@ func TestDrawLegLinesAtKeypoints(t *testing.T) {
 	r.Draw(img, Scene{Bones: [][2]Pt{{{-50, -50}, {-10, -10}}, {{math.NaN(), 0}, {1, 1}}}}, Style{})
 }
 
-func TestAngleText(t *testing.T) {
-	for v, want := range map[float64]string{12.4: "12° in", -7.6: "8° out", 0.3: "0°", -0.4: "0°", math.NaN(): ""} {
-		if got := AngleText(v); got != want {
-			t.Errorf("AngleText(%v) = %q, want %q", v, got, want)
-		}
-	}
-}
-
 func analyse(t *testing.T, tr *track.Track) *valgus.SetResult {
 	t.Helper()
 	set, err := valgus.AnalyzeSet(context.Background(), tr, valgus.Options{})
@@ -157,7 +150,7 @@ func TestSceneAtSynthetic(t *testing.T) {
 		}
 	}
 	m := frameAt(set, bottom)
-	if want := AngleText(m.Side[1].FPPA); sc.Legs[1].Label != want {
+	if want := words.KneeAngle(m.Side[1].FPPA); sc.Legs[1].Label != want {
 		t.Errorf("right label %q, want the analysis's FPPA %q", sc.Legs[1].Label, want)
 	}
 	if sc.Legs[1].Class < ClassModerate || sc.Legs[0].Class != ClassNone {

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/kneetrack/kneetrack/internal/coach"
-	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // Cause is a likely cause of the knee cave with its evidence.
@@ -57,23 +57,15 @@ func (d *Document) AddAdvice(a *coach.Advice) {
 // writeAdvice appends the coaching to the terminal summary, then the
 // disclaimer.
 func writeAdvice(b *strings.Builder, a *coach.Advice) {
-	p := a.Phrases
 	if !strings.HasSuffix(b.String(), "\n\n") {
 		b.WriteString("\n")
 	}
 	if len(a.Causes) == 0 {
-		none := p["no_causes_clean"]
-		switch a.Verdict {
-		case coach.VerdictKneeCave:
-			none = p["no_causes_unexplained"]
-		case coach.VerdictNotAnalysed:
-			none = p["no_causes_not_analysed"]
-		}
-		fmt.Fprintf(b, "%s: %s\n", p["causes_title"], none)
+		fmt.Fprintf(b, "%s: %s\n", a.CausesTitle(), a.NoCauses())
 	} else {
-		wrap(b, "", fmt.Sprintf("%s (%s):", p["causes_title"], p["causes_intro"]))
+		wrap(b, "", fmt.Sprintf("%s (%s):", a.CausesTitle(), a.CausesIntro()))
 		for i, c := range a.Causes {
-			wrap(b, fmt.Sprintf("  %d. ", i+1), fmt.Sprintf("%s, %s: %s", c.Name, p["confidence_"+string(c.Confidence)], c.Summary))
+			wrap(b, fmt.Sprintf("  %d. ", i+1), fmt.Sprintf("%s, %s: %s", c.Name, a.ConfidenceWords(c.Confidence), c.Summary))
 			for _, e := range c.Evidence {
 				wrap(b, "     - ", e)
 			}
@@ -83,19 +75,19 @@ func writeAdvice(b *strings.Builder, a *coach.Advice) {
 		}
 	}
 	if len(a.CannotJudge) > 0 {
-		fmt.Fprintf(b, "\n%s:\n", p["cannot_judge_title"])
+		fmt.Fprintf(b, "\n%s:\n", a.CannotJudgeTitle())
 		for _, l := range a.CannotJudge {
 			wrap(b, "  - ", l.Text)
 		}
 	}
 	if len(a.Plan) > 0 {
-		fmt.Fprintf(b, "\n%s:\n", p["plan_title"])
+		fmt.Fprintf(b, "\n%s:\n", a.PlanTitle())
 		for _, s := range a.Plan {
 			wrap(b, fmt.Sprintf("  %d. ", s.Priority), s.Text)
 		}
 	}
 	b.WriteString("\n")
-	wrap(b, "  ", valgus.Disclaimer)
+	wrap(b, "  ", words.Disclaimer)
 }
 
 // textWidth is the width the coaching text is wrapped to.

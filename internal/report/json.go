@@ -1,6 +1,7 @@
 // Package report presents an analysis: a concise terminal summary, a JSON
 // document with a versioned schema (docs/analysis-json.md) and a per-frame
-// CSV. It only formats results from package valgus; it measures nothing.
+// CSV. It only formats results from package valgus; it measures nothing,
+// and takes its sentences about the analysis from package words.
 package report
 
 import (
@@ -9,8 +10,8 @@ import (
 	"io"
 	"math"
 
-	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // SchemaV1 identifies version 1 of the analysis JSON. Field names are
@@ -322,7 +323,7 @@ func Build(ss *valgus.SessionResult, settings Settings, generator string) Docume
 	for _, s := range ss.Sets {
 		doc.Sets = append(doc.Sets, buildSet(s))
 	}
-	doc.Summary = SessionSummary{Sets: len(ss.Sets), Findings: nonNil(ss.Findings), Disclaimer: valgus.Disclaimer,
+	doc.Summary = SessionSummary{Sets: len(ss.Sets), Findings: nonNil(words.SessionFindings(ss.Findings)), Disclaimer: words.Disclaimer,
 		MeanFatigueSlope: Sides{num(ss.MeanFatigueSlope[0]), num(ss.MeanFatigueSlope[1])},
 		Load:             SidesLoad{Left: loadTrend(ss.Load[0]), Right: loadTrend(ss.Load[1])}}
 	return doc
@@ -358,7 +359,7 @@ func buildSet(r *valgus.SetResult) Set {
 		Reps: []Rep{}, Notes: nonNil(r.Notes), OutOfFrame: []OutOfFrame{},
 	}
 	if !r.Analysed && len(r.Notes) == 0 && len(r.View.Notes) == 0 {
-		s.Notes = []string{"not analysed: " + coach.NotAnalysedReason(r)}
+		s.Notes = []string{"not analysed: " + words.NotAnalysedReason(r)}
 	}
 	for _, g := range r.Clean.LongGaps {
 		s.Cleaning.LongGaps = append(s.Cleaning.LongGaps, LongGap{g.Keypoint, num(g.StartS), num(g.EndS)})
@@ -380,7 +381,7 @@ func buildSet(r *valgus.SetResult) Set {
 			Consistency{num(sm.Consistency[1].PeakSDDeg), num(sm.Consistency[1].PathRMSDeg)}},
 		Stance: Stance{AnkleHipRatio: num(sm.Stance.AnkleHipRatio), AnkleShoulderRatio: num(sm.Stance.AnkleShoulderRatio),
 			ToeOutDeg: Sides{num(sm.Stance.ToeOutDeg[0]), num(sm.Stance.ToeOutDeg[1])}, Wide: sm.Stance.Wide, ToesOut: sm.Stance.ToesOut},
-		Findings: nonNil(sm.Findings)}
+		Findings: nonNil(words.Findings(sm.Findings))}
 	if !r.Analysed {
 		s.Summary.Worst = SidesString{string(valgus.SevUnknown), string(valgus.SevUnknown)}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // WriteText writes the terminal summary: per set, what was seen (movement,
@@ -34,8 +35,8 @@ func WriteTextWithAdvice(w io.Writer, ss *valgus.SessionResult, adv *coach.Advic
 	} else {
 		b.WriteString("\n")
 	}
-	for _, f := range ss.Findings {
-		if adv != nil && f == valgus.Disclaimer {
+	for _, f := range words.SessionFindings(ss.Findings) {
+		if adv != nil && f == words.Disclaimer {
 			continue // said last, after the advice
 		}
 		fmt.Fprintf(&b, "  %s\n", f)
@@ -79,7 +80,7 @@ func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult) {
 	}
 	if !s.Analysed {
 		if len(s.Notes) == 0 && len(s.View.Notes) == 0 {
-			fmt.Fprintf(b, "  ! not analysed: %s\n", coach.NotAnalysedReason(s))
+			fmt.Fprintf(b, "  ! not analysed: %s\n", words.NotAnalysedReason(s))
 		}
 		return
 	}
@@ -99,9 +100,9 @@ func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult) {
 			r.Tempo.DescentS, r.Tempo.AscentS, f2(r.KASRMin), sideCell(r.Side[0], s.Movement), sideCell(r.Side[1], s.Movement), r.Quality)
 	}
 	b.WriteString(legend(s.Movement))
-	if len(s.Summary.Findings) > 0 {
+	if fs := words.Findings(s.Summary.Findings); len(fs) > 0 {
 		b.WriteString("\n  What it means:\n")
-		for _, f := range s.Summary.Findings {
+		for _, f := range fs {
 			fmt.Fprintf(b, "  - %s\n", f)
 		}
 	}
@@ -159,25 +160,13 @@ func legend(mv valgus.Movement) string {
 		"   knee-to-ankle separation ratio; depth: hip drop in % of leg length; * partial rep)\n"
 }
 
-func shortPhase(s valgus.RepSide) string {
-	switch s.PeakPhase {
-	case valgus.PhaseDescent:
-		return "down"
-	case valgus.PhaseBottom:
-		return "bottom"
-	case valgus.PhaseOutOfTheHole:
-		return "hole"
-	case valgus.PhaseAscent:
-		return "up"
-	}
-	return "-"
-}
+func shortPhase(s valgus.RepSide) string { return words.Phase(s.PeakPhase).Column }
 
 func deg(v float64) string {
 	if math.IsNaN(v) {
 		return "n/a"
 	}
-	return plusZero(fmt.Sprintf("%+.1f°", v))
+	return words.PlusZero(fmt.Sprintf("%+.1f°", v))
 }
 
 func f2(v float64) string {
@@ -191,14 +180,5 @@ func f2s(v float64) string {
 	if math.IsNaN(v) {
 		return "n/a"
 	}
-	return plusZero(fmt.Sprintf("%+.2f", v))
-}
-
-// plusZero keeps a formatted signed number from reading as a negative (or
-// positive) zero: "-0.0" and "+0.0" become "0.0".
-func plusZero(s string) string {
-	if strings.Trim(s, "+-0.°") == "" {
-		return strings.TrimLeft(s, "+-")
-	}
-	return s
+	return words.PlusZero(fmt.Sprintf("%+.2f", v))
 }

@@ -1,23 +1,126 @@
 package valgus
 
 import (
-	"fmt"
 	"math"
-	"strconv"
-	"strings"
 
 	"gonum.org/v1/gonum/stat"
 )
 
-// Disclaimer is said with every report.
-const Disclaimer = "kneetrack measures movement from video; it is not a diagnosis. Pain, a past injury, or knee cave that does not change with load, tempo and cues: see a qualified professional."
+// Finding is one fact about a set or a session that is worth telling the
+// lifter, with the numbers that back it. The analysis decides which facts
+// are worth saying and computes them; package words puts each into a
+// sentence. The concrete types are LegFinding, TrendFinding,
+// VelocityFinding, AsymmetryFinding, WideStanceFinding, ToesOutFinding and
+// HipShiftFinding for a set, and LoadFinding, LoadSlopeFinding and
+// FatigueFinding for a session.
+type Finding interface{ finding() }
 
-// setFindings puts the set's evidence into plain words.
-func setFindings(res *SetResult, sm *SetSummary, full []RepResult, th Thresholds) []string {
-	var out []string
+// LegFinding sums up one leg over a set: which reps cave, how much, when,
+// compared with the first rep (one per leg graded in at least one rep).
+type LegFinding struct {
+	Side     Side
+	Assessed int   // reps in which the leg was graded
+	Caved    []int // numbers of the reps in which the knee caved (empty: none)
+	// The rest describes the caving reps.
+	Worst Severity // worst class
+	// Phase is the phase in which most of them peaked (the first by name
+	// on a tie).
+	Phase string
+	// CaveAngle: the set is graded by the cave angle (squats on both legs);
+	// otherwise by the valgus angle.
+	CaveAngle bool
+	PeakDeg   float64 // highest graded measure
+	// FirstRepDeg is the first rep's graded measure, NaN when the leg was
+	// not graded there.
+	FirstRepDeg float64
+	// KneeVsToe is the largest change of knee-vs-toes from standing (shank
+	// lengths, + inwards), NaN when not measured.
+	KneeVsToe float64
+	// Onsets counts the graded reps in which a cave began (all of them, not
+	// only the caving ones), OnsetDepth is the hips' mean depth then (leg
+	// lengths) and Recovered how many came back out by the top.
+	Onsets     int
+	OnsetDepth float64
+	Recovered  int
+}
+
+// TrendFinding is a leg's change of graded measure over the full reps of a
+// set (said when the knee caved, or when the trend is clear).
+type TrendFinding struct {
+	Side  Side
+	Trend Trend
+}
+
+// VelocityFinding: the ascent slowed over the set, by LossPct percent;
+// Flagged when that reaches LimitPct, a common point to end a set.
+type VelocityFinding struct {
+	LossPct  float64
+	Flagged  bool
+	LimitPct float64
+}
+
+// AsymmetryFinding: one knee caves more than the other, consistently.
+type AsymmetryFinding struct{ Asymmetry Asymmetry }
+
+// WideStanceFinding: the ankles are wider apart than the threshold allows,
+// AnkleShoulderRatio times the shoulder width.
+type WideStanceFinding struct{ AnkleShoulderRatio float64 }
+
+// ToesOutFinding: the feet turn out strongly (estimated degrees, left and
+// right).
+type ToesOutFinding struct{ ToeOutDeg [2]float64 }
+
+// HipShiftFinding: the hips shift sideways during the reps, by MeanHipWidths
+// on average (+ towards the lifter's right).
+type HipShiftFinding struct{ MeanHipWidths float64 }
+
+// LoadFinding is how a leg's valgus relates to load over a session: Status
+// is LoadAppearsFrom, LoadAllLoads or LoadNotSeen. For LoadAppearsFrom,
+// FromKG is the load, HeavyDeg the mean graded measure of the fresh reps
+// at that load and above, LightDeg the same below it (NaN when not
+// measured), and CaveAngle says that the measure is the cave angle.
+type LoadFinding struct {
+	Side      Side
+	Status    string
+	FromKG    float64
+	CaveAngle bool
+	HeavyDeg  float64
+	LightDeg  float64
+}
+
+// LoadSlopeFinding is the change of a leg's fresh reps' graded measure per
+// 10 kg; differences under NoiseDeg are within measurement noise.
+type LoadSlopeFinding struct {
+	Side     Side
+	Per10KG  Trend
+	NoiseDeg float64
+}
+
+// FatigueFinding is a leg's mean within-set change of graded measure,
+// degrees per rep, over a session of several sets.
+type FatigueFinding struct {
+	Side     Side
+	SlopeDeg float64
+}
+
+func (LegFinding) finding()        {}
+func (TrendFinding) finding()      {}
+func (VelocityFinding) finding()   {}
+func (AsymmetryFinding) finding()  {}
+func (WideStanceFinding) finding() {}
+func (ToesOutFinding) finding()    {}
+func (HipShiftFinding) finding()   {}
+func (LoadFinding) finding()       {}
+func (LoadSlopeFinding) finding()  {}
+func (FatigueFinding) finding()    {}
+
+// setFindings gathers the facts of a set worth telling, in the order they
+// are told.
+func setFindings(res *SetResult, sm *SetSummary, full []RepResult, th Thresholds) []Finding {
+	var out []Finding
 	for s := 0; s < 2; s++ {
-		if line := sideFinding(res, Side(s)); line != "" {
-			out = append(out, line)
+		if f, ok := legFinding(res, Side(s)); ok {
+			out = append(out, f)
 		}
 	}
 	for s := 0; s < 2; s++ {
@@ -28,37 +131,19 @@ func setFindings(res *SetResult, sm *SetSummary, full []RepResult, th Thresholds
 		if f.Verdict == TrendUnclear && sm.Worst[s].Rank() < 1 {
 			continue // a knee that never caved has no trend worth a line
 		}
-		name := capital(Side(s).String()) + " knee"
-		switch f.Verdict {
-		case TrendWorsening:
-			out = append(out, fmt.Sprintf("%s: the cave grows over the set, %s deg per rep (95%% CI %s to %s); first reps %s deg, last reps %s deg. Fatigue is a likely factor.",
-				name, signed(f.Slope, 1), signed(f.CILow, 1), signed(f.CIHigh, 1), num(f.FirstMean, 0), num(f.LastMean, 0)))
-		case TrendImproving:
-			out = append(out, fmt.Sprintf("%s: the cave lessens over the set, %s deg per rep (95%% CI %s to %s).", name, signed(f.Slope, 1), signed(f.CILow, 1), signed(f.CIHigh, 1)))
-		default:
-			out = append(out, fmt.Sprintf("%s: no clear change over the set (%s deg per rep, 95%% CI %s to %s).", name, signed(f.Slope, 1), signed(f.CILow, 1), signed(f.CIHigh, 1)))
-		}
+		out = append(out, TrendFinding{Side: Side(s), Trend: f})
 	}
-	if !math.IsNaN(sm.VelocityLossPct) {
-		if sm.VelocityFlag {
-			out = append(out, fmt.Sprintf("The ascent slowed by %.0f%% from the first reps to the last (%.0f%% is a common point to end a set).", sm.VelocityLossPct, th.VelocityLossPct))
-		} else if sm.VelocityLossPct > 0 {
-			out = append(out, fmt.Sprintf("Ascent speed fell by %.0f%% over the set.", sm.VelocityLossPct))
-		}
+	if l := sm.VelocityLossPct; !math.IsNaN(l) && (sm.VelocityFlag || l > 0) {
+		out = append(out, VelocityFinding{LossPct: l, Flagged: sm.VelocityFlag, LimitPct: th.VelocityLossPct})
 	}
-	if a := sm.Asymmetry; a.Side != "" {
-		other := "left"
-		if a.Side == "left" {
-			other = "right"
-		}
-		out = append(out, fmt.Sprintf("The %s knee caves more than the %s: by %.0f deg on average, the same way in %.0f%% of reps.",
-			a.Side, other, math.Abs(a.MeanDiffDeg), 100*a.Consistent))
+	if sm.Asymmetry.Side != "" {
+		out = append(out, AsymmetryFinding{Asymmetry: sm.Asymmetry})
 	}
 	if st := sm.Stance; st.Wide {
-		out = append(out, fmt.Sprintf("Stance is wide: ankles %.2f times the shoulder width (slightly wider than the hips and narrower than the shoulders is usually steadier).", st.AnkleShoulderRatio))
+		out = append(out, WideStanceFinding{AnkleShoulderRatio: st.AnkleShoulderRatio})
 	}
 	if st := sm.Stance; st.ToesOut {
-		out = append(out, fmt.Sprintf("Feet turned out strongly (about %.0f and %.0f deg, left and right; an estimate from a front view).", st.ToeOutDeg[0], st.ToeOutDeg[1]))
+		out = append(out, ToesOutFinding{ToeOutDeg: st.ToeOutDeg})
 	}
 	var shifts []float64
 	for _, r := range full {
@@ -67,11 +152,7 @@ func setFindings(res *SetResult, sm *SetSummary, full []RepResult, th Thresholds
 		}
 	}
 	if m := stat.Mean(shifts, nil); math.Abs(m) >= 0.3 {
-		dir := "right"
-		if m < 0 {
-			dir = "left"
-		}
-		out = append(out, fmt.Sprintf("The hips shift towards the %s during the reps (%.1f hip widths on average): weight goes onto the %s leg.", dir, math.Abs(m), dir))
+		out = append(out, HipShiftFinding{MeanHipWidths: m})
 	}
 	return out
 }
@@ -85,221 +166,100 @@ func sideAssessed(res *SetResult, s Side) bool {
 	return false
 }
 
-// sideFinding summarises one leg over the set: which reps cave, how much,
-// when, compared with the first rep.
-func sideFinding(res *SetResult, s Side) string {
-	name := capital(s.String()) + " knee"
-	var caved []int
-	var peaks []float64
+// legFinding sums up one leg over the set; false when the leg was graded in
+// no rep.
+func legFinding(res *SetResult, s Side) (LegFinding, bool) {
+	f := LegFinding{Side: s, Worst: SevNone, CaveAngle: res.Movement == MoveBilateralSquat,
+		PeakDeg: math.Inf(-1), FirstRepDeg: math.NaN(), KneeVsToe: math.NaN(), OnsetDepth: math.NaN()}
 	phases := map[string]int{}
-	assessed := 0
-	worst := SevNone
 	var onsetDepths []float64
-	recovered, withOnset := 0, 0
-	kvt := math.Inf(-1)
 	for _, r := range res.Reps {
 		rs := r.Side[s]
 		if !rs.Assessed {
 			continue
 		}
-		assessed++
+		f.Assessed++
 		if rs.Severity.Rank() >= 1 {
-			caved = append(caved, r.Index)
-			peaks = append(peaks, rs.GradedDeg)
-			ph := rs.PeakPhase
-			if !math.IsNaN(rs.KneeVsToeChange) {
-				kvt = math.Max(kvt, rs.KneeVsToeChange)
+			f.Caved = append(f.Caved, r.Index)
+			if !math.IsNaN(rs.GradedDeg) {
+				f.PeakDeg = math.Max(f.PeakDeg, rs.GradedDeg)
 			}
-			phases[ph]++
-			worst = maxSeverity(worst, rs.Severity)
+			if v := rs.KneeVsToeChange; !math.IsNaN(v) && !(v <= f.KneeVsToe) {
+				f.KneeVsToe = v
+			}
+			phases[rs.PeakPhase]++
+			f.Worst = maxSeverity(f.Worst, rs.Severity)
 		}
 		if rs.HasOnset {
-			withOnset++
+			f.Onsets++
 			onsetDepths = append(onsetDepths, rs.OnsetDepth)
 			if rs.Recovered {
-				recovered++
+				f.Recovered++
 			}
 		}
 	}
-	if assessed == 0 {
-		return ""
+	if f.Assessed == 0 {
+		return f, false
 	}
-	if len(caved) == 0 {
-		return fmt.Sprintf("%s: no knee cave beyond the thresholds in %d reps.", name, assessed)
-	}
-	phase, best := "", 0
+	best := 0
 	for p, c := range phases {
-		if c > best || (c == best && p < phase) {
-			phase, best = p, c
+		if c > best || (c == best && p < f.Phase) {
+			f.Phase, best = p, c
 		}
 	}
-	first := res.Reps[0].Side[s]
-	measure := "valgus angle"
-	if res.Movement == MoveBilateralSquat {
-		measure = "cave angle"
+	if first := res.Reps[0].Side[s]; first.Assessed {
+		f.FirstRepDeg = first.GradedDeg
 	}
-	line := fmt.Sprintf("%s: caves in (%s at worst) in rep%s %s, peaking %s; %s up to %.0f deg",
-		name, worst, plural(len(caved)), RepList(caved), phaseWords(phase), measure, maxOf(peaks))
-	if !math.IsNaN(first.GradedDeg) && first.Assessed {
-		line += fmt.Sprintf(" vs %.0f deg on rep 1", first.GradedDeg)
+	if f.Onsets > 0 {
+		f.OnsetDepth = stat.Mean(onsetDepths, nil)
 	}
-	if !math.IsInf(kvt, -1) && kvt > 0 {
-		line += fmt.Sprintf("; knee up to %.0f%% of the shank length further inside the toes than standing", 100*kvt)
-	}
-	line += "."
-	if withOnset > 0 {
-		line += fmt.Sprintf(" It starts at about %.0f%% of the leg length down", 100*stat.Mean(onsetDepths, nil))
-		if recovered == withOnset {
-			line += " and the knee comes back out by the top."
-		} else {
-			line += fmt.Sprintf("; the knee stays in at the top in %d of %d reps.", withOnset-recovered, withOnset)
-		}
-	}
-	return line
+	return f, true
 }
 
-func phaseWords(p string) string {
-	switch p {
-	case PhaseDescent:
-		return "on the way down"
-	case PhaseBottom:
-		return "at the bottom"
-	case PhaseOutOfTheHole:
-		return "coming out of the hole (early ascent)"
-	case PhaseAscent:
-		return "late in the ascent"
-	}
-	return "at varying moments"
-}
-
-// RepList writes rep numbers compactly: "1-3, 5".
-func RepList(idx []int) string {
-	var parts []string
-	for i := 0; i < len(idx); {
-		j := i
-		for j+1 < len(idx) && idx[j+1] == idx[j]+1 {
-			j++
-		}
-		if j > i {
-			parts = append(parts, fmt.Sprintf("%d-%d", idx[i], idx[j]))
-		} else {
-			parts = append(parts, fmt.Sprint(idx[i]))
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, ", ")
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
-func maxOf(v []float64) float64 {
-	m := math.Inf(-1)
-	for _, x := range v {
-		if !math.IsNaN(x) {
-			m = math.Max(m, x)
-		}
-	}
-	return m
-}
-
-func capital(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// sessionFindings puts the session's load and fatigue evidence into words.
-func sessionFindings(ss *SessionResult, th Thresholds) []string {
-	var out []string
+// sessionFindings gathers the session's load and fatigue facts worth
+// telling, leg by leg.
+func sessionFindings(ss *SessionResult, th Thresholds) []Finding {
+	var out []Finding
 	for s := 0; s < 2; s++ {
 		lt := ss.Load[s]
-		name := capital(Side(s).String()) + " knee"
 		switch lt.Status {
 		case LoadAppearsFrom:
-			out = append(out, fmt.Sprintf("%s: valgus appears from %s (first reps of each set: %s).",
-				name, fmtKG(lt.AppearsFromKG), appearsEvidence(lt)))
-		case LoadAllLoads:
-			out = append(out, fmt.Sprintf("%s: valgus at every load, even in the first reps of the lightest set: more a control or technique pattern than a matter of weight.", name))
-		case LoadNotSeen:
-			out = append(out, fmt.Sprintf("%s: no valgus beyond the thresholds in the first reps at any load.", name))
+			out = append(out, appearsFrom(Side(s), lt))
+		case LoadAllLoads, LoadNotSeen:
+			out = append(out, LoadFinding{Side: Side(s), Status: lt.Status, FromKG: math.NaN(), HeavyDeg: math.NaN(), LightDeg: math.NaN()})
 		}
 		if lt.Status != LoadNoLoads && !math.IsNaN(lt.Per10KG.Slope) && lt.Per10KG.N >= 3 {
-			out = append(out, fmt.Sprintf("%s: the fresh reps' graded angle changes by %s deg per 10 kg (95%% CI %s to %s); differences under about %.0f deg are within 2D measurement noise.",
-				name, signed(lt.Per10KG.Slope, 1), signed(lt.Per10KG.CILow, 1), signed(lt.Per10KG.CIHigh, 1), th.SessionChangeDeg))
+			out = append(out, LoadSlopeFinding{Side: Side(s), Per10KG: lt.Per10KG, NoiseDeg: th.SessionChangeDeg})
 		}
 		if m := ss.MeanFatigueSlope[s]; !math.IsNaN(m) && len(ss.Sets) > 1 {
-			out = append(out, fmt.Sprintf("%s: within sets, the graded angle changes by %s deg per rep on average (fatigue, kept apart from load).", name, signed(m, 1)))
+			out = append(out, FatigueFinding{Side: Side(s), SlopeDeg: m})
 		}
 	}
-	out = append(out, Disclaimer)
 	return out
 }
 
-// num formats v with prec decimals, never as a negative zero ("-0" for
-// -0.3 would read as a sign that means something).
-func num(v float64, prec int) string {
-	t := strconv.FormatFloat(v, 'f', prec, 64)
-	if strings.Trim(t, "-0.") == "" {
-		return strings.TrimPrefix(t, "-")
-	}
-	return t
-}
-
-// signed is num with a + on positive values ("+2.5", "-1.0", "0.0").
-func signed(v float64, prec int) string {
-	t := num(v, prec)
-	if v > 0 && strings.Trim(t, "0.") != "" {
-		return "+" + t
-	}
-	return t
-}
-
-// appearsEvidence says, for a leg whose valgus appears from some load, what
-// the fresh reps at that load and above showed against the lighter ones,
-// in the measure that graded them (the cave angle, or the valgus angle).
-func appearsEvidence(lt LoadTrend) string {
-	var light, heavy []LoadPoint
-	basis := map[string]bool{}
+// appearsFrom is the evidence for a leg whose valgus appears from some
+// load: the fresh reps at that load and above against the lighter ones, in
+// the measure that graded them (the cave angle, or the valgus angle).
+func appearsFrom(s Side, lt LoadTrend) LoadFinding {
+	var light, heavy []float64
+	f := LoadFinding{Side: s, Status: lt.Status, FromKG: lt.AppearsFromKG}
 	for _, p := range lt.Points {
 		if p.LoadKG < lt.AppearsFromKG {
-			light = append(light, p)
+			if !math.IsNaN(p.FreshPeakDeg) {
+				light = append(light, p.FreshPeakDeg)
+			}
 			continue
 		}
-		heavy = append(heavy, p)
-		for _, b := range p.Basis {
-			basis[b] = true
+		if !math.IsNaN(p.FreshPeakDeg) {
+			heavy = append(heavy, p.FreshPeakDeg)
 		}
-	}
-	avg := func(ps []LoadPoint, f func(LoadPoint) float64) float64 {
-		var v []float64
-		for _, p := range ps {
-			if x := f(p); !math.IsNaN(x) {
-				v = append(v, x)
+		for _, b := range p.Basis {
+			if b == "knee_cave" {
+				f.CaveAngle = true
 			}
 		}
-		return stat.Mean(v, nil)
 	}
-	// what the heavier sets showed, then the lighter ones when measured
-	say := func(f func(LoadPoint) float64, heavyText, lightText func(float64) string) string {
-		t := heavyText(avg(heavy, f))
-		if l := avg(light, f); !math.IsNaN(l) {
-			t += " vs " + lightText(l) + " at lighter loads"
-		}
-		return t
-	}
-	var parts []string
-	name := "valgus angle"
-	if basis["knee_cave"] {
-		name = "cave angle"
-	}
-	deg := func(v float64) string { return signed(v, 0) + " deg" }
-	parts = append(parts, say(func(p LoadPoint) float64 { return p.FreshPeakDeg },
-		func(v float64) string { return name + " " + deg(v) }, deg))
-	return strings.Join(parts, "; ")
+	f.HeavyDeg, f.LightDeg = stat.Mean(heavy, nil), stat.Mean(light, nil)
+	return f
 }

@@ -2,63 +2,135 @@ package valgus
 
 import (
 	"math"
-	"strings"
+	"reflect"
 	"testing"
 )
 
-func TestSignedNeverNegativeZero(t *testing.T) {
-	for _, c := range []struct {
-		v      float64
-		prec   int
-		signed string
-		plain  string
-	}{
-		{-0.3, 0, "0", "0"},
-		{0.3, 0, "0", "0"},
-		{-0.04, 1, "0.0", "0.0"},
-		{math.Copysign(0, -1), 1, "0.0", "0.0"},
-		{2.46, 1, "+2.5", "2.5"},
-		{-1, 1, "-1.0", "-1.0"},
-		{-0.6, 0, "-1", "-1"},
-		{14.2, 0, "+14", "14"},
-	} {
-		if got := signed(c.v, c.prec); got != c.signed {
-			t.Errorf("signed(%v, %d) = %q, want %q", c.v, c.prec, got, c.signed)
+// caveReps is a set of five reps in which the left knee is graded in the
+// first four and caves in reps 2-4; the right leg is never graded.
+func caveReps() []RepResult {
+	nan := math.NaN()
+	side := func(sev Severity, deg float64, phase string, kvt float64, onset float64, recovered bool) [2]RepSide {
+		return [2]RepSide{{Assessed: true, Severity: sev, GradedDeg: deg, PeakPhase: phase, KneeVsToeChange: kvt,
+			HasOnset: !math.IsNaN(onset), OnsetDepth: onset, Recovered: recovered}, {}}
+	}
+	return []RepResult{
+		{Index: 1, LateralShift: 0.2, Side: side(SevNone, 2, PhaseBottom, 0.01, nan, false)},
+		{Index: 2, LateralShift: 0.5, Side: side(SevMild, 7.5, PhaseOutOfTheHole, 0.08, 0.3, true)},
+		{Index: 3, LateralShift: nan, Side: side(SevModerate, 11.2, PhaseOutOfTheHole, 0.12, 0.4, false)},
+		{Index: 4, LateralShift: 0.35, Side: side(SevMild, 6.1, PhaseBottom, nan, nan, false)},
+		{Index: 5, LateralShift: 0.35},
+	}
+}
+
+func TestLegFinding(t *testing.T) {
+	res := &SetResult{Movement: MoveBilateralSquat, Reps: caveReps()}
+	got, ok := legFinding(res, Left)
+	// caving reps 2-4: worst moderate, most peaks out of the hole (2 of 3),
+	// highest 11.2; onsets in reps 2 and 3 at (0.3 + 0.4) / 2 = 0.35, one
+	// of them back out by the top.
+	want := LegFinding{Side: Left, Assessed: 4, Caved: []int{2, 3, 4}, Worst: SevModerate, Phase: PhaseOutOfTheHole,
+		CaveAngle: true, PeakDeg: 11.2, FirstRepDeg: 2, KneeVsToe: 0.12, Onsets: 2, Recovered: 1}
+	if !ok || math.Abs(got.OnsetDepth-0.35) > 1e-12 {
+		t.Fatalf("left: ok %v, onset depth %v, want true, 0.35", ok, got.OnsetDepth)
+	}
+	got.OnsetDepth = 0
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("left:\n got %+v\nwant %+v", got, want)
+	}
+	if _, ok := legFinding(res, Right); ok {
+		t.Error("right leg, never graded, has a finding")
+	}
+
+	t.Run("tie between phases goes to the first by name", func(t *testing.T) {
+		reps := caveReps()[:3] // caving reps 2 (out of the hole) and ...
+		reps[2].Side[Left].PeakPhase = PhaseBottom
+		f, _ := legFinding(&SetResult{Movement: MoveSingleLegSquat, Reps: reps}, Left)
+		if f.Phase != PhaseBottom || f.CaveAngle {
+			t.Errorf("phase %q, cave angle %v; want %q, false", f.Phase, f.CaveAngle, PhaseBottom)
 		}
-		if got := num(c.v, c.prec); got != c.plain {
-			t.Errorf("num(%v, %d) = %q, want %q", c.v, c.prec, got, c.plain)
+	})
+	t.Run("first rep not graded, no cave", func(t *testing.T) {
+		reps := caveReps()
+		reps[0].Side[Left].Assessed = false
+		for i := range reps {
+			reps[i].Side[Left].Severity = SevNone
 		}
+		f, ok := legFinding(&SetResult{Reps: reps}, Left)
+		if !ok || len(f.Caved) != 0 || f.Assessed != 3 || !math.IsNaN(f.FirstRepDeg) || !math.IsNaN(f.KneeVsToe) {
+			t.Errorf("got %+v, want 3 graded reps, none caving, no first-rep value", f)
+		}
+	})
+}
+
+func TestSetFindings(t *testing.T) {
+	res := &SetResult{Movement: MoveBilateralSquat, Reps: caveReps()}
+	sm := &SetSummary{
+		Fatigue:         [2]Trend{{Verdict: TrendUnclear, N: 4}, {Verdict: TrendWorsening, N: 4}},
+		Worst:           [2]Severity{SevModerate, SevNotAssessed},
+		VelocityLossPct: -5,
+		Stance:          Stance{AnkleShoulderRatio: 1.3, Wide: true, ToeOutDeg: [2]float64{10, 12}},
+	}
+	got := setFindings(res, sm, res.Reps, Defaults())
+	// the left leg; its unclear trend (it caved); not the right trend (never
+	// graded); no speed loss; a wide stance; hips 0.35 hip widths right on
+	// average (0.2, 0.5, 0.35, 0.35; NaN left out)
+	var kinds []string
+	for _, f := range got {
+		kinds = append(kinds, reflect.TypeOf(f).Name())
+	}
+	want := []string{"LegFinding", "TrendFinding", "WideStanceFinding", "HipShiftFinding"}
+	if !reflect.DeepEqual(kinds, want) {
+		t.Fatalf("findings %v, want %v", kinds, want)
+	}
+	if tf := got[1].(TrendFinding); tf.Side != Left || tf.Trend.Verdict != TrendUnclear {
+		t.Errorf("trend %+v, want the left leg's unclear trend", tf)
+	}
+	if h := got[3].(HipShiftFinding); math.Abs(h.MeanHipWidths-0.35) > 1e-12 {
+		t.Errorf("hip shift %v, want 0.35", h.MeanHipWidths)
+	}
+	sm.VelocityLossPct, sm.VelocityFlag = 24, true
+	sm.Asymmetry = Asymmetry{Side: "left", MeanDiffDeg: -4, Consistent: 1}
+	got = setFindings(res, sm, nil, Defaults())
+	if v, ok := got[2].(VelocityFinding); !ok || v.LossPct != 24 || !v.Flagged || v.LimitPct != Defaults().VelocityLossPct {
+		t.Errorf("third finding %+v, want the flagged speed loss", got[2])
+	}
+	if _, ok := got[3].(AsymmetryFinding); !ok {
+		t.Errorf("fourth finding %+v, want the asymmetry", got[3])
 	}
 }
 
 // The load finding quotes the graded measure of the fresh reps, named for
 // the movement (the cave angle in squats on both legs), heavier sets
-// against lighter ones, and never as "-0".
-func TestAppearsFromWording(t *testing.T) {
+// against lighter ones.
+func TestAppearsFrom(t *testing.T) {
 	nan := math.NaN()
 	cave := LoadTrend{Status: LoadAppearsFrom, AppearsFromKG: 80, Points: []LoadPoint{
 		{LoadKG: 60, FreshPeakDeg: -0.4, Severity: SevNone, FreshKneeVsToe: 0.06, FreshKASR: nan},
 		{LoadKG: 80, FreshPeakDeg: 6.8, Severity: SevModerate, Basis: []string{"knee_cave"}, FreshKneeVsToe: 0.12, FreshKASR: nan},
 		{LoadKG: 100, FreshPeakDeg: 9.2, Severity: SevModerate, Basis: []string{"knee_cave"}, FreshKneeVsToe: 0.16, FreshKASR: nan},
-	}}
-	// (6.8 + 9.2) / 2 = 8 at 80 kg and above; -0.4 rounds to 0 below
-	got := appearsEvidence(cave)
-	if want := "cave angle +8 deg vs 0 deg at lighter loads"; got != want {
-		t.Errorf("cave evidence %q, want %q", got, want)
+	}, Per10KG: Trend{N: 3, Slope: 2.4, CILow: 0.1, CIHigh: 4.7}}
+	// (6.8 + 9.2) / 2 = 8 at 80 kg and above; -0.4 below
+	if f := appearsFrom(Right, cave); f != (LoadFinding{Side: Right, Status: LoadAppearsFrom, FromKG: 80, CaveAngle: true, HeavyDeg: 8, LightDeg: -0.4}) {
+		t.Errorf("cave: %+v", f)
 	}
 	angle := LoadTrend{Status: LoadAppearsFrom, AppearsFromKG: 100, Points: []LoadPoint{
-		{LoadKG: 60, FreshPeakDeg: -0.4, Severity: SevNone, FreshKneeVsToe: nan, FreshKASR: nan},
 		{LoadKG: 100, FreshPeakDeg: 15.2, Severity: SevModerate, Basis: []string{"fppa_change"}, FreshKneeVsToe: nan, FreshKASR: 0.72},
 	}}
-	got = appearsEvidence(angle)
-	if want := "valgus angle +15 deg vs 0 deg at lighter loads"; got != want {
-		t.Errorf("angle evidence %q, want %q", got, want)
+	if f := appearsFrom(Left, angle); f.CaveAngle || f.HeavyDeg != 15.2 || !math.IsNaN(f.LightDeg) {
+		t.Errorf("angle, nothing lighter: %+v", f)
 	}
-	ss := &SessionResult{Load: [2]LoadTrend{{Status: LoadNoLoads, Per10KG: FitTrend(nil, nil)}, cave}}
-	ss.MeanFatigueSlope = [2]float64{nan, nan}
-	text := strings.Join(sessionFindings(ss, Defaults()), " ")
-	if !strings.Contains(text, "Right knee: valgus appears from 80 kg (first reps of each set: cave angle +8 deg vs 0 deg at lighter loads).") ||
-		strings.Contains(text, "-0") {
-		t.Errorf("session findings: %s", text)
+
+	ss := &SessionResult{Sets: make([]*SetResult, 2), Load: [2]LoadTrend{{Status: LoadNoLoads, Per10KG: FitTrend(nil, nil)}, cave},
+		MeanFatigueSlope: [2]float64{nan, 0.4}}
+	th := Defaults()
+	got := sessionFindings(ss, th)
+	want := []Finding{
+		LoadFinding{Side: Right, Status: LoadAppearsFrom, FromKG: 80, CaveAngle: true, HeavyDeg: 8, LightDeg: -0.4},
+		LoadSlopeFinding{Side: Right, Per10KG: cave.Per10KG, NoiseDeg: th.SessionChangeDeg},
+		FatigueFinding{Side: Right, SlopeDeg: 0.4},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("session findings\n got %+v\nwant %+v", got, want)
 	}
 }

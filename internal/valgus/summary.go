@@ -1,7 +1,6 @@
 package valgus
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -132,8 +131,9 @@ type SetSummary struct {
 	Consistency     [2]Consistency
 	Stance          Stance
 	Worst           [2]Severity
-	// Findings are plain-language statements with their evidence.
-	Findings []string
+	// Findings are the facts worth telling, with their evidence (package
+	// words says them).
+	Findings []Finding
 }
 
 func summarise(res *SetResult, th Thresholds) SetSummary {
@@ -331,7 +331,7 @@ type SessionResult struct {
 	// MeanFatigueSlope averages each leg's within-set trend (degrees per
 	// rep) over the sets that have one.
 	MeanFatigueSlope [2]float64
-	Findings         []string
+	Findings         []Finding
 }
 
 // AnalyzeSession puts sets side by side: valgus against load, measured on
@@ -433,5 +433,3 @@ func loadTrend(sets []*SetResult, s Side) LoadTrend {
 	}
 	return lt
 }
-
-func fmtKG(kg float64) string { return fmt.Sprintf("%g kg", math.Round(kg*10)/10) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -299,8 +300,11 @@ func TestSessionLoad(t *testing.T) {
 	if m := ss.MeanFatigueSlope[Right]; math.Abs(m) > 0.5 {
 		t.Fatalf("mean within-set slope %.2f deg/rep, want about 0", m)
 	}
-	if !strings.Contains(strings.Join(ss.Findings, " "), "appears from 100 kg") {
-		t.Fatalf("findings %v", ss.Findings)
+	if !slices.ContainsFunc(ss.Findings, func(f Finding) bool {
+		lf, ok := f.(LoadFinding)
+		return ok && lf.Side == Right && lf.Status == LoadAppearsFrom && lf.FromKG == 100
+	}) {
+		t.Fatalf("findings %+v, want the right knee's valgus appearing from 100 kg", ss.Findings)
 	}
 	if _, err := AnalyzeSession(nil, nil); err == nil {
 		t.Fatal("empty session accepted")
