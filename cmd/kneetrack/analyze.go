@@ -216,7 +216,7 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		log.Debug("analysed set", "file", in.file, "reps", len(res.Reps), "movement", res.Movement, "view", res.View.View)
 		sets = append(sets, res)
 	}
-	ss, err := valgus.AnalyzeSession(sets, &th)
+	ss, err := valgus.AnalyzeSession(sets)
 	if err != nil {
 		return err
 	}

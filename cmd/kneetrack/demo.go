@@ -208,7 +208,7 @@ func runDemo(ctx context.Context, cfg demoConfig, stdout, stderr io.Writer, log 
 		return nil, err
 	}
 	setRes.Notes = append([]string{demoNote}, setRes.Notes...)
-	ss, err := valgus.AnalyzeSession([]*valgus.SetResult{setRes}, &th)
+	ss, err := valgus.AnalyzeSession([]*valgus.SetResult{setRes})
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func analyse(t *testing.T, trs []*track.Track, loads []float64) *valgus.SessionR
 		}
 		sets = append(sets, set)
 	}
-	ss, err := valgus.AnalyzeSession(sets, nil)
+	ss, err := valgus.AnalyzeSession(sets)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func TestTooShortWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ss, err := valgus.AnalyzeSession([]*valgus.SetResult{res}, nil)
+	ss, err := valgus.AnalyzeSession([]*valgus.SetResult{res})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -281,7 +281,7 @@ func TestSessionLoad(t *testing.T) {
 		l := synth.Lifter{Reps: 5, RightValgusDeg: []float64{valgusAt[k]}}
 		sets = append(sets, analyse(t, film(t, l, track.Camera{}, 1, uint64(k+1)), Options{LoadKG: kg, HasLoad: true}))
 	}
-	ss, err := AnalyzeSession(sets, nil)
+	ss, err := AnalyzeSession(sets)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +302,7 @@ func TestSessionLoad(t *testing.T) {
 	if !strings.Contains(strings.Join(ss.Findings, " "), "appears from 100 kg") {
 		t.Fatalf("findings %v", ss.Findings)
 	}
-	if _, err := AnalyzeSession(nil, nil); err == nil {
+	if _, err := AnalyzeSession(nil); err == nil {
 		t.Fatal("empty session accepted")
 	}
 }
