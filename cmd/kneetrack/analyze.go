@@ -257,7 +257,7 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 			return fmt.Errorf("writing the report to standard output: %w", err)
 		}
 	}
-	if err := o.out.stage(ctx, &outs, log, ins, ss, th, motion.CleanOptions{CutoffHz: o.cutoff}, coachingFromAdvice(adv), done); err != nil {
+	if err := o.out.stage(ctx, &outs, log, ins, ss, coachingFromAdvice(adv), done); err != nil {
 		return err
 	}
 	if err := tracks.Commit(ctx); err != nil {
