@@ -220,14 +220,14 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 	if err != nil {
 		return err
 	}
-	adv, err := coach.Advise(ss, th)
+	adv, err := coach.Advise(ss)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
 	switch o.format {
 	case "json":
-		settings := report.Settings{Movement: string(mv), Sex: string(sex), Thresholds: th}
+		settings := report.Settings{Movement: string(mv), Sex: string(sex), Thresholds: ss.Thresholds}
 		if mv == valgus.MoveAuto {
 			settings.Movement = "auto"
 		}

@@ -212,7 +212,7 @@ func runDemo(ctx context.Context, cfg demoConfig, stdout, stderr io.Writer, log 
 		return nil, err
 	}
 	out.session = ss
-	adv, err := coach.Advise(ss, th)
+	adv, err := coach.Advise(ss)
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func TestTooShortWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	adv, err := coach.Advise(ss, valgus.Defaults())
+	adv, err := coach.Advise(ss)
 	if err != nil {
 		t.Fatal(err)
 	}
