@@ -47,7 +47,7 @@ runall() {
 	# creation time, the wall time of tracking and the demo's elapsed time.
 	find "$out" -name report.html -exec sed -i -E 's/[0-9]{1,2} [A-Z][a-z]+ [0-9]{4}, [0-9]{2}:[0-9]{2}/DATE/g' {} +
 	sed -i -E 's/\([^()]*, [0-9.]+ s\)$/(TIME)/' "$out/goblet.stderr"
-	sed -i -E 's/ in [0-9]+ (min [0-9]+ )?s\)?:/ in TIME:/' "$out/demo.txt"
+	sed -i -E 's/([ (])in [0-9]+ (min [0-9]+ )?s(\)?):/\1in TIME\3:/' "$out/demo.txt"
 }
 
 # runcases BIN: the cases, run in the output folder.

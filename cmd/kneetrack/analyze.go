@@ -216,18 +216,18 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		log.Debug("analysed set", "file", in.file, "reps", len(res.Reps), "movement", res.Movement, "view", res.View.View)
 		sets = append(sets, res)
 	}
-	ss, err := valgus.AnalyzeSession(sets, &th)
+	ss, err := valgus.AnalyzeSession(sets)
 	if err != nil {
 		return err
 	}
-	adv, err := coach.Advise(ss, th)
+	adv, err := coach.Advise(ss)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
 	switch o.format {
 	case "json":
-		settings := report.Settings{Movement: string(mv), Sex: string(sex), Thresholds: th}
+		settings := report.Settings{Movement: string(mv), Sex: string(sex), Thresholds: ss.Thresholds}
 		if mv == valgus.MoveAuto {
 			settings.Movement = "auto"
 		}
@@ -257,7 +257,7 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 			return fmt.Errorf("writing the report to standard output: %w", err)
 		}
 	}
-	if err := o.out.stage(ctx, &outs, log, ins, ss, th, motion.CleanOptions{CutoffHz: o.cutoff}, coachingFromAdvice(adv), done); err != nil {
+	if err := o.out.stage(ctx, &outs, log, ins, ss, coachingFromAdvice(adv), done); err != nil {
 		return err
 	}
 	if err := tracks.Commit(ctx); err != nil {

@@ -20,7 +20,6 @@ import (
 	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/htmlreport"
 	"github.com/kneetrack/kneetrack/internal/models"
-	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/report"
@@ -209,25 +208,25 @@ func runDemo(ctx context.Context, cfg demoConfig, stdout, stderr io.Writer, log 
 		return nil, err
 	}
 	setRes.Notes = append([]string{demoNote}, setRes.Notes...)
-	ss, err := valgus.AnalyzeSession([]*valgus.SetResult{setRes}, &th)
+	ss, err := valgus.AnalyzeSession([]*valgus.SetResult{setRes})
 	if err != nil {
 		return nil, err
 	}
 	out.session = ss
-	adv, err := coach.Advise(ss, th)
+	adv, err := coach.Advise(ss)
 	if err != nil {
 		return nil, err
 	}
 
 	t0 = time.Now()
-	out.report, err = htmlreport.WriteFile(ctx, cfg.dir, htmlreport.Input{Session: ss, Thresholds: th,
-		Sets:     []htmlreport.SetMedia{{Track: tr, Video: out.video}},
+	out.report, err = htmlreport.WriteFile(ctx, cfg.dir, htmlreport.Input{Session: ss,
+		Sets:     []htmlreport.SetMedia{{Video: out.video}},
 		Coaching: coachingFromAdvice(adv), Generator: "kneetrack " + version + " (demo, simulated athlete)",
 		Created: time.Now(), Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	ann, err := overlay.NewAnnotator(setRes, tr, overlay.Options{Thresholds: &th, Clean: motion.CleanOptions{}})
+	ann, err := overlay.NewAnnotator(setRes)
 	if err != nil {
 		return nil, fmt.Errorf("annotating the demo video: %w", err)
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/kneetrack/kneetrack/internal/atomicfile"
 	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/htmlreport"
-	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
@@ -115,12 +114,12 @@ func videoOutPath(path string, i, n int) string {
 // stage writes the report and the annotated videos into b, to be put in
 // place with the run's other outputs; done is told each file made.
 func (o *outputOptions) stage(ctx context.Context, b *atomicfile.Batch, log *slog.Logger, ins []setInput, ss *valgus.SessionResult,
-	th valgus.Thresholds, clean motion.CleanOptions, coaching *htmlreport.Coaching, done func(string)) error {
+	coaching *htmlreport.Coaching, done func(string)) error {
 	if o.reportDir != "" {
-		in := htmlreport.Input{Session: ss, Thresholds: th, Clean: clean, Coaching: coaching, Generator: "kneetrack " + version,
+		in := htmlreport.Input{Session: ss, Coaching: coaching, Generator: "kneetrack " + version,
 			Created: time.Now(), Logger: log}
 		for _, s := range ins {
-			in.Sets = append(in.Sets, htmlreport.SetMedia{Track: s.track, Video: s.video, VideoNote: s.why})
+			in.Sets = append(in.Sets, htmlreport.SetMedia{Video: s.video, VideoNote: s.why})
 		}
 		if err := b.MkdirAll(o.reportDir); err != nil {
 			return fmt.Errorf("--report: %w", err)
@@ -134,7 +133,7 @@ func (o *outputOptions) stage(ctx context.Context, b *atomicfile.Batch, log *slo
 	if o.videoOut != "" {
 		for i, s := range ins {
 			set := ss.Sets[i]
-			ann, err := overlay.NewAnnotator(set, s.track, overlay.Options{Thresholds: &th, Clean: clean})
+			ann, err := overlay.NewAnnotator(set)
 			if err != nil {
 				return fmt.Errorf("annotating %s: %w", s.video, err)
 			}

@@ -119,25 +119,26 @@ func (a *Advice) Step(id string) *Step {
 	return nil
 }
 
-// Advise infers causes and a plan with the built-in rules. th must be the
-// thresholds the session was analysed with.
-func Advise(ss *valgus.SessionResult, th valgus.Thresholds) (*Advice, error) {
+// Advise infers causes and a plan with the built-in rules, judging by the
+// thresholds the session was analysed with (ss.Thresholds).
+func Advise(ss *valgus.SessionResult) (*Advice, error) {
 	rs, err := DefaultRules()
 	if err != nil {
 		return nil, err
 	}
-	return rs.Advise(ss, th)
+	return rs.Advise(ss)
 }
 
-// Advise infers the likely causes of the knee cave in a session and a plan.
-func (rs *Rules) Advise(ss *valgus.SessionResult, th valgus.Thresholds) (*Advice, error) {
+// Advise infers the likely causes of the knee cave in a session and a plan,
+// judging by the thresholds the session was analysed with (ss.Thresholds).
+func (rs *Rules) Advise(ss *valgus.SessionResult) (*Advice, error) {
 	if ss == nil {
 		return nil, fmt.Errorf("coaching: no analysis given")
 	}
 	if err := rs.Validate(); err != nil {
 		return nil, fmt.Errorf("coaching rules: %w", err)
 	}
-	in := newInference(rs, ss, th)
+	in := newInference(rs, ss)
 	adv := &Advice{Verdict: in.verdict(), phrases: rs.Phrases, Disclaimer: words.Disclaimer}
 	if adv.Verdict == VerdictKneeCave {
 		dets := detectors()

@@ -557,7 +557,7 @@ func TestScenarios(t *testing.T) {
 	for _, sc := range scenarios() {
 		t.Run(sc.name, func(t *testing.T) {
 			ss := sc.build(t)
-			a, err := rs.Advise(ss, valgus.Defaults())
+			a, err := rs.Advise(ss)
 			if err != nil {
 				t.Fatal(err)
 			}

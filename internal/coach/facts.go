@@ -38,8 +38,8 @@ type setFacts struct {
 	graded, fullGraded [2][]valgus.RepResult
 }
 
-func newInference(rs *Rules, ss *valgus.SessionResult, th valgus.Thresholds) *inference {
-	in := &inference{rules: rs, ss: ss, th: th, planVars: vars{}, loadExplains: [2]float64{math.NaN(), math.NaN()}}
+func newInference(rs *Rules, ss *valgus.SessionResult) *inference {
+	in := &inference{rules: rs, ss: ss, th: ss.Thresholds, planVars: vars{}, loadExplains: [2]float64{math.NaN(), math.NaN()}}
 	for s := 0; s < 2; s++ {
 		if lt := ss.Load[s]; lt.Status == valgus.LoadAppearsFrom {
 			in.loadExplains[s] = lt.AppearsFromKG

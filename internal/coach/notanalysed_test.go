@@ -49,7 +49,7 @@ func TestNotAnalysedWords(t *testing.T) {
 			if c.res.Analysed {
 				t.Fatal("the set was analysed")
 			}
-			a, err := Advise(session(t, []*valgus.SetResult{c.res}), valgus.Defaults())
+			a, err := Advise(session(t, []*valgus.SetResult{c.res}))
 			if err != nil {
 				t.Fatal(err)
 			}

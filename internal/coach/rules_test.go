@@ -149,7 +149,7 @@ func TestRulesExercised(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, sc := range scenarios() {
-		a, err := rs.Advise(sc.build(t), valgus.Defaults())
+		a, err := rs.Advise(sc.build(t))
 		if err != nil {
 			t.Fatalf("%s: %v", sc.name, err)
 		}
@@ -191,7 +191,7 @@ func TestRulesExercised(t *testing.T) {
 // TestAdviseOddInput: random, frozen and empty tracks give advice or an
 // error, never a panic, and the advice is well formed.
 func TestAdviseOddInput(t *testing.T) {
-	if _, err := Advise(nil, valgus.Defaults()); err == nil {
+	if _, err := Advise(nil); err == nil {
 		t.Error("nil session accepted")
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -222,7 +222,7 @@ func TestAdviseOddInput(t *testing.T) {
 			continue
 		}
 		sets = append(sets, res)
-		a, err := Advise(session(t, []*valgus.SetResult{res}), valgus.Defaults())
+		a, err := Advise(session(t, []*valgus.SetResult{res}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +231,7 @@ func TestAdviseOddInput(t *testing.T) {
 	if len(sets) == 0 {
 		t.Fatal("no odd track was analysed at all")
 	}
-	a, err := Advise(session(t, sets), valgus.Defaults())
+	a, err := Advise(session(t, sets))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -243,7 +243,7 @@ func dropKeypoints(tr *track.Track, names ...string) *track.Track {
 // session analyses sets together (loads optional) and returns the session.
 func session(t *testing.T, sets []*valgus.SetResult) *valgus.SessionResult {
 	t.Helper()
-	ss, err := valgus.AnalyzeSession(sets, nil)
+	ss, err := valgus.AnalyzeSession(sets)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -283,25 +283,23 @@ func addSeries(p *plot.Plot, xs, ys []float64, col color.Color, dashes []vg.Leng
 	flush()
 }
 
-// graded describes the measure a movement is graded on: the knee's cave
-// angle in squats on both legs (bands Thresholds.KneeCaveDeg), the valgus
-// angle above standing (the larger of the FPPA rise and the MKD angle) in
-// single-leg squats (the single-leg bands for the lifter's sex) and split
-// squats (Thresholds.SplitSquatFPPA).
+// graded describes the measure a set is graded on, for its charts: the
+// knee's cave angle in squats on both legs, the valgus angle above
+// standing (the larger of the FPPA rise and the MKD angle) in single-leg
+// and split squats, with the bands that graded it (valgus's one rule,
+// SetResult.GradedBands).
 type graded struct {
 	bilateral bool
 	bands     valgus.Bands
 	label     string
 }
 
-func gradedFor(set *valgus.SetResult, th valgus.Thresholds) graded {
-	switch set.Movement {
-	case valgus.MoveBilateralSquat:
-		return graded{bilateral: true, bands: th.KneeCaveDeg, label: "knee cave angle (°)"}
-	case valgus.MoveSingleLegSquat:
-		return graded{bands: th.SingleLeg(set.Sex), label: "valgus angle above standing (°)"}
+func gradedFor(set *valgus.SetResult) graded {
+	g := graded{bilateral: set.GradedOnCave(), bands: set.GradedBands(), label: "valgus angle above standing (°)"}
+	if g.bilateral {
+		g.label = "knee cave angle (°)"
 	}
-	return graded{bands: th.SplitSquatFPPA, label: "valgus angle above standing (°)"}
+	return g
 }
 
 // repValue is a rep's graded peak for the leg (NaN when not assessed).
@@ -327,8 +325,8 @@ func fitY(lo, hi float64, vals ...[]float64) (float64, float64) {
 
 // fppaChart plots each leg's graded angle over the set, reps shaded,
 // thresholds drawn.
-func fppaChart(set *valgus.SetResult, th valgus.Thresholds) (string, error) {
-	g := gradedFor(set, th)
+func fppaChart(set *valgus.SetResult) (string, error) {
+	g := gradedFor(set)
 	p := newPlot("time (s)", g.label)
 	n := len(set.Frames)
 	xs := make([]float64, n)
@@ -394,8 +392,8 @@ func repTicks(n int) plot.Ticker {
 
 // peaksChart plots each rep's peak angle per leg with a straight-line trend
 // over the full reps.
-func peaksChart(set *valgus.SetResult, th valgus.Thresholds) (string, error) {
-	g := gradedFor(set, th)
+func peaksChart(set *valgus.SetResult) (string, error) {
+	g := gradedFor(set)
 	p := newPlot("rep", "peak "+strings.TrimSuffix(g.label, " (°)")+" (°)")
 	p.X.Tick.Marker = repTicks(len(set.Reps))
 	// Zones first: gonum/plot draws in the order added.
@@ -447,7 +445,8 @@ func peaksChart(set *valgus.SetResult, th valgus.Thresholds) (string, error) {
 }
 
 // kasrChart plots the knee-to-ankle separation ratio over the set.
-func kasrChart(set *valgus.SetResult, th valgus.Thresholds) (string, error) {
+func kasrChart(set *valgus.SetResult) (string, error) {
+	th := set.Thresholds
 	p := newPlot("time (s)", "KASR (knees apart / ankles apart)")
 	n := len(set.Frames)
 	xs, ys := make([]float64, n), make([]float64, n)
@@ -525,11 +524,11 @@ func freshGraded(set *valgus.SetResult, g graded, s int) float64 {
 
 // loadChart plots each set's fresh-rep graded measure against its load,
 // per leg, with the fitted trend, over the bands of the sets' movement.
-func loadChart(ss *valgus.SessionResult, th valgus.Thresholds) (string, error) {
+func loadChart(ss *valgus.SessionResult) (string, error) {
 	var g graded
 	for _, set := range ss.Sets {
 		if set.Analysed {
-			g = gradedFor(set, th)
+			g = gradedFor(set)
 			break
 		}
 	}
@@ -543,7 +542,7 @@ func loadChart(ss *valgus.SessionResult, th valgus.Thresholds) (string, error) {
 		var tx, ty []float64
 		for _, pt := range lt.Points {
 			set := ss.Sets[pt.Set]
-			v := freshGraded(set, gradedFor(set, th), s)
+			v := freshGraded(set, gradedFor(set), s)
 			if math.IsNaN(v) || !finiteNum(pt.LoadKG) {
 				continue
 			}

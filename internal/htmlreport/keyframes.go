@@ -28,76 +28,6 @@ type keyFrame struct {
 	Lines         []string      // one per leg
 }
 
-// pickReps chooses the worst rep and the best one (indexes into set.Reps):
-// the highest and lowest class; among reps of one class, the one with more
-// legs at it (both knees mild is worse than one), then the larger graded
-// angle. Full reps of usable quality are preferred. best == worst when
-// there is one rep.
-func pickReps(set *valgus.SetResult, g graded) (worst, best int, ok bool) {
-	type cand struct {
-		k     int
-		rank  int
-		legs  int // sum of the legs' classes
-		angle float64
-	}
-	collect := func(strict bool) []cand {
-		var out []cand
-		for k, r := range set.Reps {
-			if strict && (r.Partial || r.Quality == valgus.QualityPoor) {
-				continue
-			}
-			rank := r.Severity.Rank()
-			if rank < 0 {
-				continue
-			}
-			a, legs := math.Inf(-1), 0
-			for s := 0; s < 2; s++ {
-				if v := g.repValue(r.Side[s]); !math.IsNaN(v) {
-					a = math.Max(a, v)
-				}
-				legs += max(0, r.Side[s].Severity.Rank())
-			}
-			out = append(out, cand{k, rank, legs, a})
-		}
-		return out
-	}
-	cs := collect(true)
-	if len(cs) == 0 {
-		cs = collect(false)
-	}
-	if len(cs) == 0 {
-		return 0, 0, false
-	}
-	worse := func(a, b cand) bool {
-		if a.rank != b.rank {
-			return a.rank > b.rank
-		}
-		if a.legs != b.legs {
-			return a.legs > b.legs
-		}
-		return a.angle > b.angle
-	}
-	w, b := cs[0], cs[0]
-	for _, c := range cs[1:] {
-		if worse(c, w) {
-			w = c
-		}
-		if worse(b, c) {
-			b = c
-		}
-	}
-	if w.k == b.k && len(cs) > 1 {
-		// All reps alike: show the first and the worst.
-		for _, c := range cs {
-			if c.k != w.k {
-				b = c
-				break
-			}
-		}
-	}
-	return w.k, b.k, true
-}
-
 // keyFrames draws the worst and best reps' deepest moments. With a video
 // they are drawn on its frames; without one (or when it cannot be read) on
 // a plain background, and note says so.
@@ -105,15 +35,15 @@ func keyFrames(ctx context.Context, set *valgus.SetResult, media SetMedia, in *I
 	if !set.Analysed || len(set.Reps) == 0 {
 		return nil, "", nil
 	}
-	if media.Track == nil {
-		return nil, "No keypoint track was given to the report, so there are no key frames.", nil
+	if set.CleanTrack == nil {
+		return nil, "The analysis kept no keypoint track, so there are no key frames.", nil
 	}
-	g := gradedFor(set, in.Thresholds)
-	worst, best, ok := pickReps(set, g)
+	g := gradedFor(set)
+	worst, best, ok := set.KeyReps()
 	if !ok {
 		return nil, "No rep could be graded reliably, so there are no key frames.", nil
 	}
-	ann, err := overlay.NewAnnotator(set, media.Track, overlay.Options{Thresholds: &in.Thresholds, Clean: in.Clean})
+	ann, err := overlay.NewAnnotator(set)
 	if err != nil {
 		return nil, "", err
 	}

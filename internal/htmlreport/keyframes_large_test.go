@@ -9,7 +9,6 @@ import (
 	"github.com/kneetrack/kneetrack/internal/overlay/overlaytest"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
 // The key frames of a video larger than video.WorkingMaxSide are cut from
@@ -22,13 +21,12 @@ func TestReportKeyFramesOnLargeVideo(t *testing.T) {
 	const w, h, fw, fh = 1152, 2560, 864, 1920
 	clip := overlaytest.Make(t, dir, sim.StickSet{Reps: 2, FPS: 10, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 30}}, w, h)
 	ss := analyse(t, []*track.Track{clip.Track}, nil)
-	th := valgus.Defaults()
 	set := ss.Sets[0]
-	ann, err := overlay.NewAnnotator(set, clip.Track, overlay.Options{Thresholds: &th})
+	ann, err := overlay.NewAnnotator(set)
 	if err != nil {
 		t.Fatal(err)
 	}
-	worst, best, ok := pickReps(set, gradedFor(set, th))
+	worst, best, ok := set.KeyReps()
 	if !ok || worst == best {
 		t.Fatalf("test set: worst rep %d, best %d, ok %v; want two different reps", worst, best, ok)
 	}
@@ -47,7 +45,7 @@ func TestReportKeyFramesOnLargeVideo(t *testing.T) {
 		t.Fatalf("keypoints to frames: %+v, want scale 0.75", tr)
 	}
 
-	p := parse(t, render(t, Input{Session: ss, Sets: []SetMedia{{Track: clip.Track, Video: clip.Video}}, Thresholds: th}))
+	p := parse(t, render(t, Input{Session: ss, Sets: []SetMedia{{Video: clip.Video}}}))
 	if len(p.imgs) != 2 {
 		t.Fatalf("%d key frames, want 2", len(p.imgs))
 	}

@@ -27,9 +27,7 @@ import (
 	"time"
 
 	"github.com/kneetrack/kneetrack/internal/atomicfile"
-	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/overlay"
-	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/words"
 )
@@ -43,15 +41,14 @@ const DefaultMethodURL = "https://github.com/kneetrack/kneetrack/blob/main/docs/
 // Input is everything the report shows.
 type Input struct {
 	// Session is the analysis (one or more sets).
+	// The key frames and charts draw and grade with what the analysis
+	// carries: each set's cleaned keypoint track and the thresholds it was
+	// graded with.
 	Session *valgus.SessionResult
-	// Sets gives, for each set in Session.Sets (same order), its keypoint
-	// track and source video for the key frames. It may be shorter (sets
-	// without an entry get no key frames).
+	// Sets gives, for each set in Session.Sets (same order), the source
+	// video its key frames are drawn on. It may be shorter (sets without an
+	// entry get key frames on a plain background).
 	Sets []SetMedia
-	// Thresholds and Clean are the analysis's own, so key frames and charts
-	// grade and smooth exactly as it did.
-	Thresholds valgus.Thresholds
-	Clean      motion.CleanOptions
 	// Coaching holds likely causes and a plan; nil leaves those sections out.
 	Coaching *Coaching
 	// Generator names the program, e.g. "kneetrack 1.2.3".
@@ -65,10 +62,8 @@ type Input struct {
 	Logger *slog.Logger
 }
 
-// SetMedia is what a set's key frames are drawn from.
+// SetMedia is what a set's key frames are drawn on.
 type SetMedia struct {
-	// Track is the set's keypoint track, as analysed (before cleaning).
-	Track *track.Track
 	// Video is the source video; "" when unknown, and the key frames then
 	// show the keypoints on a plain background.
 	Video string
@@ -285,7 +280,7 @@ func build(ctx context.Context, in *Input) (*page, error) {
 		pg.Palette = append(pg.Palette, paletteEntry{c.String(), label, c.Hex()})
 	}
 	if pg.Multi {
-		sv, err := sessionSection(ss, in.Thresholds)
+		sv, err := sessionSection(ss)
 		if err != nil {
 			in.Logger.Warn("session chart left out", "err", err)
 		}
@@ -339,7 +334,7 @@ func displaySource(s string) string {
 	return filepath.Base(s)
 }
 
-func sessionSection(ss *valgus.SessionResult, th valgus.Thresholds) (*sessionView, error) {
+func sessionSection(ss *valgus.SessionResult) (*sessionView, error) {
 	sv := &sessionView{}
 	sv.Findings = words.Findings(ss.Findings) // the disclaimer is said apart
 	for k, set := range ss.Sets {
@@ -359,7 +354,7 @@ func sessionSection(ss *valgus.SessionResult, th valgus.Thresholds) (*sessionVie
 	if len(ss.Load[0].Points)+len(ss.Load[1].Points) < 2 {
 		return sv, nil
 	}
-	svg, err := loadChart(ss, th)
+	svg, err := loadChart(ss)
 	if err != nil {
 		return sv, err
 	}
@@ -385,7 +380,7 @@ func setSection(ctx context.Context, k int, multi bool, set *valgus.SetResult, m
 		}
 	}
 	sv.Facts = setFacts(set, multi)
-	g := gradedFor(set, in.Thresholds)
+	g := gradedFor(set)
 	sv.Bilateral = g.bilateral
 	sv.Measure = "valgus"
 	if g.bilateral {
@@ -401,7 +396,7 @@ func setSection(ctx context.Context, k int, multi bool, set *valgus.SetResult, m
 		sv.Reps = append(sv.Reps, makeRow(r, g))
 	}
 	if set.Analysed {
-		charts, errs := setCharts(set, in.Thresholds, g)
+		charts, errs := setCharts(set, g)
 		sv.Charts = charts
 		if len(errs) > 0 {
 			in.Logger.Warn("charts left out", "set", k+1, "err", errors.Join(errs...))
@@ -598,7 +593,7 @@ func makeRow(r valgus.RepResult, g graded) repRow {
 	return row
 }
 
-func setCharts(set *valgus.SetResult, th valgus.Thresholds, g graded) ([]*chartView, []error) {
+func setCharts(set *valgus.SetResult, g graded) ([]*chartView, []error) {
 	var out []*chartView
 	var errs []error
 	add := func(svg string, err error, cv chartView) {
@@ -617,16 +612,16 @@ func setCharts(set *valgus.SetResult, th valgus.Thresholds, g graded) ([]*chartV
 			"(the FPPA rise, or the angle the knee's distance from the hip-ankle line makes where the FPPA cannot be read; + = knee inwards). " +
 			"Grey bands are the reps, numbered at the top; tinted zones mark the mild, moderate and severe classes. Gaps: a point was not trusted."
 	}
-	svg, err := fppaChart(set, th)
+	svg, err := fppaChart(set)
 	add(svg, err, chartView{ID: "chart-fppa", Title: "Knee angle through the set",
 		Caption: caption,
 		Legend:  sideLegend(false)})
-	svg, err = peaksChart(set, th)
+	svg, err = peaksChart(set)
 	add(svg, err, chartView{ID: "chart-peaks", Title: "Peak per rep and trend",
-		Caption: peakCaption(set, g, th),
+		Caption: peakCaption(set),
 		Legend:  sideLegend(true)})
 	if set.Movement == valgus.MoveBilateralSquat {
-		svg, err = kasrChart(set, th)
+		svg, err = kasrChart(set)
 		add(svg, err, chartView{ID: "chart-kasr", Title: "Knee-to-ankle separation (KASR)",
 			Caption: "Distance between the knees divided by that between the ankles. About 1: knees over the feet; well below 1: knees collapsing together. " +
 				"The 0.8 line is a common convention of other tools, not a published norm.",
@@ -641,21 +636,13 @@ func setCharts(set *valgus.SetResult, th valgus.Thresholds, g graded) ([]*chartV
 }
 
 // peakCaption describes the peaks chart, with each knee's trend of the
-// graded measure over the full reps (worsening or improving needs the 95%
-// interval off zero and a fitted change of at least FatigueMinChangeDeg).
-func peakCaption(set *valgus.SetResult, g graded, th valgus.Thresholds) string {
+// graded measure over the full reps, as the analysis fitted it
+// (SetSummary.Fatigue: worsening or improving needs the 95% interval off
+// zero and a fitted change of at least FatigueMinChangeDeg).
+func peakCaption(set *valgus.SetResult) string {
 	var parts []string
 	for s := 0; s < 2; s++ {
-		var x, y []float64
-		for _, r := range set.Reps {
-			if v := g.repValue(r.Side[s]); !r.Partial && r.Side[s].Quality != valgus.QualityPoor && !math.IsNaN(v) {
-				x, y = append(x, float64(r.Index)), append(y, v)
-			}
-		}
-		f := valgus.FitTrend(x, y)
-		if f.N >= 3 && f.Verdict != valgus.TrendUnclear && math.Abs(f.Slope*(x[len(x)-1]-x[0])) < th.FatigueMinChangeDeg {
-			f.Verdict = valgus.TrendUnclear
-		}
+		f := set.Summary.Fatigue[s]
 		name := [2]string{"Left", "Right"}[s]
 		switch {
 		case f.Verdict == valgus.TrendTooFew:
@@ -761,7 +748,7 @@ func quality(set *valgus.SetResult) qualityView {
 }
 
 func methodSection(in *Input) methodView {
-	th := in.Thresholds
+	th := in.Session.Thresholds
 	deg := func(v float64) string { return "≥ " + trimNum(v) + "°" }
 	shank := func(v float64) string { return "≥ " + trimNum(v) + " shank" }
 	below := func(v float64) string { return "< " + trimNum(v) }

@@ -39,7 +39,7 @@ func analyse(t *testing.T, trs []*track.Track, loads []float64) *valgus.SessionR
 		}
 		sets = append(sets, set)
 	}
-	ss, err := valgus.AnalyzeSession(sets, nil)
+	ss, err := valgus.AnalyzeSession(sets)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func render(t *testing.T, in Input) []byte {
 func TestReportSectionsTrackOnly(t *testing.T) {
 	tr := overlaytest.Track(t, sim.StickSet{Reps: 4, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 14, 22, 30}}, 720, 1280)
 	ss := analyse(t, []*track.Track{tr}, nil)
-	doc := render(t, Input{Session: ss, Sets: []SetMedia{{Track: tr}}, Thresholds: valgus.Defaults(), Coaching: coaching, Generator: "kneetrack test"})
+	doc := render(t, Input{Session: ss, Coaching: coaching, Generator: "kneetrack test"})
 	p := parse(t, doc)
 	for _, s := range []string{"verdict", "key-frames", "causes", "plan", "reps", "charts", "quality", "method"} {
 		if len(p.sections[s]) != 1 {
@@ -206,7 +206,7 @@ func TestReportSectionsTrackOnly(t *testing.T) {
 		t.Error("no disclaimer")
 	}
 	// Without coaching, its sections are left out.
-	p = parse(t, render(t, Input{Session: ss, Thresholds: valgus.Defaults()}))
+	p = parse(t, render(t, Input{Session: ss}))
 	if len(p.sections["causes"])+len(p.sections["plan"]) != 0 || len(p.sections["verdict"]) != 1 {
 		t.Errorf("without coaching: sections %v", p.sections)
 	}
@@ -220,8 +220,7 @@ func TestReportKeyFramesOnVideo(t *testing.T) {
 	// straight (10), the right turns 0°, 8° and 20° inward past straight.
 	clip := overlaytest.Make(t, dir, sim.StickSet{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 18, 30}}, 360, 640)
 	ss := analyse(t, []*track.Track{clip.Track}, nil)
-	th := valgus.Defaults()
-	doc := render(t, Input{Session: ss, Sets: []SetMedia{{Track: clip.Track, Video: clip.Video}}, Thresholds: th})
+	doc := render(t, Input{Session: ss, Sets: []SetMedia{{Video: clip.Video}}})
 	p := parse(t, doc)
 	if len(p.imgs) != 2 {
 		t.Fatalf("%d key frames, want 2", len(p.imgs))
@@ -230,7 +229,7 @@ func TestReportKeyFramesOnVideo(t *testing.T) {
 		t.Error("key frames claim there is no video")
 	}
 	set := ss.Sets[0]
-	ann, err := overlay.NewAnnotator(set, clip.Track, overlay.Options{Thresholds: &th})
+	ann, err := overlay.NewAnnotator(set)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +306,7 @@ func TestReportSession(t *testing.T) {
 		trs = append(trs, overlaytest.Track(t, sim.StickSet{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{v}}, 720, 1280))
 	}
 	ss := analyse(t, trs, []float64{60, 80, 100})
-	p := parse(t, render(t, Input{Session: ss, Sets: []SetMedia{{Track: trs[0]}, {Track: trs[1]}, {Track: trs[2]}}, Thresholds: valgus.Defaults(), Coaching: coaching}))
+	p := parse(t, render(t, Input{Session: ss, Coaching: coaching}))
 	if len(p.sections["session"]) != 1 || len(p.sections["verdict"]) != 3 || len(p.sections["reps"]) != 3 || len(p.sections["causes"]) != 1 {
 		t.Fatalf("sections: session %d, verdict %d, reps %d, causes %d", len(p.sections["session"]), len(p.sections["verdict"]), len(p.sections["reps"]), len(p.sections["causes"]))
 	}
@@ -328,13 +327,12 @@ func TestReportSession(t *testing.T) {
 
 // A set that could not be graded still makes a report that says why.
 func TestReportNotAnalysed(t *testing.T) {
-	tr := overlaytest.Track(t, sim.StickSet{Reps: 3}, 720, 1280)
 	side, err := track.Project(sim.StickSet{Reps: 3}.Track3D(), track.Camera{YawDeg: 90})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ss := analyse(t, []*track.Track{side}, nil)
-	p := parse(t, render(t, Input{Session: ss, Sets: []SetMedia{{Track: tr}}, Thresholds: valgus.Defaults()}))
+	p := parse(t, render(t, Input{Session: ss}))
 	v := textOf(p.sections["verdict"][0])
 	if !strings.Contains(v, "could not be graded: the camera looks from the side") {
 		t.Errorf("verdict: %s", v)
@@ -356,7 +354,7 @@ func TestWriteFile(t *testing.T) {
 	tr := overlaytest.Track(t, sim.StickSet{Reps: 2}, 720, 1280)
 	ss := analyse(t, []*track.Track{tr}, nil)
 	dir := filepath.Join(t.TempDir(), "out")
-	in := Input{Session: ss, Sets: []SetMedia{{Track: tr}}, Thresholds: valgus.Defaults()}
+	in := Input{Session: ss}
 	for range 2 {
 		path, err := WriteFile(context.Background(), dir, in)
 		if err != nil {
@@ -400,7 +398,7 @@ func TestReportRendersInChromium(t *testing.T) {
 	clip := overlaytest.Make(t, dir, sim.StickSet{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{10, 18, 30}}, 360, 640)
 	ss := analyse(t, []*track.Track{clip.Track}, nil)
 	path, err := WriteFile(context.Background(), filepath.Join(dir, "report"),
-		Input{Session: ss, Sets: []SetMedia{{Track: clip.Track, Video: clip.Video}}, Thresholds: valgus.Defaults(), Coaching: coaching})
+		Input{Session: ss, Sets: []SetMedia{{Video: clip.Video}}, Coaching: coaching})
 	if err != nil {
 		t.Fatal(err)
 	}

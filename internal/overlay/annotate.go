@@ -12,44 +12,28 @@ import (
 	"github.com/kneetrack/kneetrack/internal/words"
 )
 
-// Options adjusts NewAnnotator.
-type Options struct {
-	// Thresholds grade the per-frame knee lines; nil means the defaults.
-	// Pass the analysis's own so colours agree with its classes.
-	Thresholds *valgus.Thresholds
-	// Clean is the analysis's cleaning (smoothing cut-off), so the lines are
-	// drawn through the same smoothed keypoints the angles were measured on.
-	Clean motion.CleanOptions
-}
-
 // Annotator turns a set's analysis and its keypoint track into scenes: at
 // any moment of the video (skeleton, knee lines coloured by that frame's
 // class, FPPA written by the knees, rep counter and phase), or at a rep's
 // deepest moment for a key frame (coloured by the rep's class).
 type Annotator struct {
 	set   *valgus.SetResult
-	tr    *track.Track // cleaned
+	tr    *track.Track // set.CleanTrack
 	times []float64
 	ftime []float64 // set.Frames' times
-	th    valgus.Thresholds
-	dt    float64 // median frame interval
+	dt    float64   // median frame interval
 	idx   map[string]int
 }
 
-// NewAnnotator prepares scenes for set, analysed from tr. It cleans tr with
-// opt.Clean, as the analysis did.
-func NewAnnotator(set *valgus.SetResult, tr *track.Track, opt Options) (*Annotator, error) {
-	if set == nil || tr == nil {
-		return nil, errors.New("overlay: no analysis or no track to draw")
+// NewAnnotator prepares scenes for set, drawn through the cleaned
+// keypoints the set was measured on (set.CleanTrack) and coloured by the
+// thresholds it was graded with (set.Thresholds).
+func NewAnnotator(set *valgus.SetResult) (*Annotator, error) {
+	if set == nil || set.CleanTrack == nil {
+		return nil, errors.New("overlay: no analysis or no keypoint track to draw")
 	}
-	clean, _, err := motion.Clean(tr, opt.Clean)
-	if err != nil {
-		return nil, fmt.Errorf("overlay: %w", err)
-	}
-	a := &Annotator{set: set, tr: clean, times: clean.Times(), th: valgus.Defaults(), idx: map[string]int{}}
-	if opt.Thresholds != nil {
-		a.th = *opt.Thresholds
-	}
+	clean := set.CleanTrack
+	a := &Annotator{set: set, tr: clean, times: clean.Times(), idx: map[string]int{}}
 	for i, n := range clean.Keypoints {
 		a.idx[n] = i
 	}
@@ -225,21 +209,7 @@ func (a *Annotator) fppa(sc *Scene, s int, t float64) (angle float64, reliable, 
 	if tp := a.set.Baseline.ThighPx[s]; tp > 0 {
 		ratio = l.Knee.sub(l.Hip).norm() / tp
 	}
-	return ang, a.th.FPPAReliable(ang, ratio), true
-}
-
-// gradedBands returns the bands the movement is graded on and whether it
-// is a squat on both legs (graded on the knee's cave angle, bands
-// KneeCaveDeg); otherwise the FPPA rise above standing is graded, against
-// the single-leg bands (single-leg squats) or the split-squat bands.
-func (a *Annotator) gradedBands() (valgus.Bands, bool) {
-	switch a.set.Movement {
-	case valgus.MoveBilateralSquat:
-		return a.th.KneeCaveDeg, true
-	case valgus.MoveSingleLegSquat:
-		return a.th.SingleLeg(a.set.Sex), false
-	}
-	return a.th.SplitSquatFPPA, false
+	return ang, a.set.Thresholds.FPPAReliable(ang, ratio), true
 }
 
 // repAt returns the rep a frame belongs to (nil between reps).
@@ -269,7 +239,7 @@ func (a *Annotator) SceneAt(t float64) (Scene, bool) {
 	}
 	m := a.metrics(t)
 	rep := a.repAt(m)
-	bands, bilateral := a.gradedBands()
+	bands, bilateral := a.set.GradedBands(), a.set.GradedOnCave()
 	var fppas [2]float64
 	for s := 0; s < 2; s++ {
 		fppas[s] = math.NaN()

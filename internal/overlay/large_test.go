@@ -22,7 +22,7 @@ func TestRenderVideoLarge(t *testing.T) {
 	const w, h, fw, fh = 1152, 2560, 864, 1920
 	clip := overlaytest.Make(t, dir, sim.StickSet{Reps: 2, FPS: 10, RightValgusDeg: []float64{20}}, w, h)
 	set := analyse(t, clip.Track)
-	ann, err := NewAnnotator(set, clip.Track, Options{})
+	ann, err := NewAnnotator(set)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestRenderVideoLarge(t *testing.T) {
 func TestMatchFrames(t *testing.T) {
 	clipTrack := overlaytest.Track(t, sim.StickSet{Reps: 1}, 3840, 2160)
 	set := analyse(t, clipTrack)
-	ann, err := NewAnnotator(set, clipTrack, Options{})
+	ann, err := NewAnnotator(set)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestMatchFrames(t *testing.T) {
 	}
 	// A track made at 1080p drawn on a 4K video decoded at 1920x1080.
 	small := overlaytest.Track(t, sim.StickSet{Reps: 1}, 1920, 1080)
-	ann, err = NewAnnotator(analyse(t, small), small, Options{})
+	ann, err = NewAnnotator(analyse(t, small))
 	if err != nil {
 		t.Fatal(err)
 	}

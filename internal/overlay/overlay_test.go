@@ -126,7 +126,7 @@ func TestSceneAtSynthetic(t *testing.T) {
 	l := sim.StickSet{Reps: 3, LeftValgusDeg: []float64{10}, RightValgusDeg: []float64{30}}
 	tr := overlaytest.Track(t, l, 720, 1280)
 	set := analyse(t, tr)
-	ann, err := NewAnnotator(set, tr, Options{})
+	ann, err := NewAnnotator(set)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestRenderVideo(t *testing.T) {
 	dir := t.TempDir()
 	clip := overlaytest.Make(t, dir, sim.StickSet{Reps: 2, RightValgusDeg: []float64{20}}, 360, 640)
 	set := analyse(t, clip.Track)
-	ann, err := NewAnnotator(set, clip.Track, Options{})
+	ann, err := NewAnnotator(set)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +323,7 @@ func TestEndOnThighMarked(t *testing.T) {
 		p[kneeL].X, p[kneeL].Y = p[hipL].X+out*0.45*thigh, p[hipL].Y+0.1*thigh
 	}
 	set := analyse(t, tr)
-	ann, err := NewAnnotator(set, tr, Options{})
+	ann, err := NewAnnotator(set)
 	if err != nil {
 		t.Fatal(err)
 	}

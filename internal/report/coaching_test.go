@@ -16,7 +16,7 @@ import (
 // disclaimer.
 func TestAdviceInJSONAndText(t *testing.T) {
 	ss := session(t)
-	adv, err := coach.Advise(ss, valgus.Defaults())
+	adv, err := coach.Advise(ss)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,7 +47,7 @@ func session(t *testing.T) *valgus.SessionResult {
 		t.Fatal(err)
 	}
 	sets = append(sets, res)
-	ss, err := valgus.AnalyzeSession(sets, nil)
+	ss, err := valgus.AnalyzeSession(sets)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,11 +27,11 @@ func TestTooShortWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ss, err := valgus.AnalyzeSession([]*valgus.SetResult{res}, nil)
+	ss, err := valgus.AnalyzeSession([]*valgus.SetResult{res})
 	if err != nil {
 		t.Fatal(err)
 	}
-	adv, err := coach.Advise(ss, valgus.Defaults())
+	adv, err := coach.Advise(ss)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,11 +41,19 @@ type SetResult struct {
 	MovementGiven  bool
 	MovementReason string
 	View           ViewResult
-	Clean          motion.CleanReport
-	Baseline       Baseline
-	Frames         []FrameMetrics
-	Reps           []RepResult
-	Summary        SetSummary
+	// Thresholds are the ones the set was graded with; outputs that grade
+	// or colour anything read them here.
+	Thresholds Thresholds
+	// CleanTrack is the cleaned keypoint track (gaps filled, smoothed) the
+	// set was measured on, so that drawings follow the same points as the
+	// numbers; outputs never clean again. Clean says what cleaning did
+	// (zero for a set too short to analyse).
+	CleanTrack *track.Track
+	Clean      motion.CleanReport
+	Baseline   Baseline
+	Frames     []FrameMetrics
+	Reps       []RepResult
+	Summary    SetSummary
 	// Analysed is false when the set could not be assessed; Reason says
 	// why (and Length how much input there was), for the report to put
 	// into words. Notes are things the user should know.
@@ -123,8 +131,14 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 		return nil, fmt.Errorf("analysing %s: the track has no %s; knee valgus needs hips, knees and ankles on both sides",
 			t.Video.Source, strings.Join(missing, ", "))
 	}
+	// Cleaned first, so that every result carries the track its drawings
+	// follow, a set too short to analyse too.
+	clean, crep, err := motion.Clean(t, opt.Clean)
+	if err != nil {
+		return nil, fmt.Errorf("analysing %s: %w", t.Video.Source, err)
+	}
 	res := &SetResult{Source: t.Video.Source, Video: t.Video, Skeleton: t.Skeleton, HasFeet: t.HasFeet(),
-		LoadKG: opt.LoadKG, HasLoad: opt.HasLoad, Sex: opt.Sex, HeightCM: opt.HeightCM}
+		LoadKG: opt.LoadKG, HasLoad: opt.HasLoad, Sex: opt.Sex, HeightCM: opt.HeightCM, Thresholds: th, CleanTrack: clean}
 	res.Length = Length{Frames: len(t.Frames), Seconds: t.Frames[len(t.Frames)-1].Time - t.Frames[0].Time,
 		MinFrames: minRepFrames, MinSeconds: opt.Segment.MinRepS}
 	if res.Length.MinSeconds <= 0 {
@@ -139,10 +153,6 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	}
 	res.View.OutOfFrame = outOfFrame(t, th.OutOfFrameFrac, th.MinConfidence)
 
-	clean, crep, err := motion.Clean(t, opt.Clean)
-	if err != nil {
-		return nil, fmt.Errorf("analysing %s: %w", t.Video.Source, err)
-	}
 	res.Clean = crep
 	log.Debug("cleaned track", "source", t.Video.Source, "rate_hz", crep.RateHz, "filled", crep.FilledPoints, "long_gaps", len(crep.LongGaps))
 	if err := ctx.Err(); err != nil {

@@ -381,15 +381,10 @@ func peakPhase(i int, r motion.Rep, times []float64) string {
 // Single-leg squats: the FPPA rise against the sex-specific norms; split
 // squats: the FPPA rise against the split-squat bands.
 func grade(rs RepSide, mv Movement, th Thresholds, sex Sex) (Severity, []string) {
-	var sev Severity
-	var basis string
-	switch mv {
-	case MoveBilateralSquat:
-		sev, basis = th.KneeCaveDeg.Classify(rs.CaveDeg), "knee_cave"
-	case MoveSingleLegSquat:
-		sev, basis = th.SingleLeg(sex).Classify(rs.PeakValgusDeg), "fppa_change"
-	default:
-		sev, basis = th.SplitSquatFPPA.Classify(rs.PeakValgusDeg), "fppa_change"
+	bands := th.GradedBands(mv, sex)
+	sev, basis := bands.Classify(rs.PeakValgusDeg), "fppa_change"
+	if mv == MoveBilateralSquat {
+		sev, basis = bands.Classify(rs.CaveDeg), "knee_cave"
 	}
 	if basis == "fppa_change" && !(rs.PeakFPPAChange >= rs.PeakValgusDeg-1e-9) {
 		basis = "mkd"

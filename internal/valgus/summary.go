@@ -1,6 +1,7 @@
 package valgus
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -327,7 +328,9 @@ const (
 // SessionResult is the analysis of several sets.
 type SessionResult struct {
 	Sets []*SetResult
-	Load [2]LoadTrend
+	// Thresholds are the ones every set was graded with.
+	Thresholds Thresholds
+	Load       [2]LoadTrend
 	// MeanFatigueSlope averages each leg's within-set trend (degrees per
 	// rep) over the sets that have one.
 	MeanFatigueSlope [2]float64
@@ -336,16 +339,19 @@ type SessionResult struct {
 
 // AnalyzeSession puts sets side by side: valgus against load, measured on
 // each set's first reps so that it is not confused with fatigue within the
-// set, and the average within-set fatigue trend.
-func AnalyzeSession(sets []*SetResult, th *Thresholds) (*SessionResult, error) {
+// set, and the average within-set fatigue trend. It grades with the
+// thresholds the sets were analysed with, which must be the same for all.
+func AnalyzeSession(sets []*SetResult) (*SessionResult, error) {
 	if len(sets) == 0 {
 		return nil, ErrNoSets
 	}
-	t := Defaults()
-	if th != nil {
-		t = *th
+	t := sets[0].Thresholds
+	for k, set := range sets[1:] {
+		if set.Thresholds != t {
+			return nil, fmt.Errorf("analysing the session: set %d was analysed with other thresholds than set 1", k+2)
+		}
 	}
-	ss := &SessionResult{Sets: sets}
+	ss := &SessionResult{Sets: sets, Thresholds: t}
 	for s := 0; s < 2; s++ {
 		var slopes []float64
 		for _, set := range sets {

@@ -282,7 +282,7 @@ func TestSessionLoad(t *testing.T) {
 		l := sim.StickSet{Reps: 5, RightValgusDeg: []float64{valgusAt[k]}}
 		sets = append(sets, analyse(t, film(t, l, track.Camera{}, 1, uint64(k+1)), Options{LoadKG: kg, HasLoad: true}))
 	}
-	ss, err := AnalyzeSession(sets, nil)
+	ss, err := AnalyzeSession(sets)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func TestSessionLoad(t *testing.T) {
 	}) {
 		t.Fatalf("findings %+v, want the right knee's valgus appearing from 100 kg", ss.Findings)
 	}
-	if _, err := AnalyzeSession(nil, nil); err == nil {
+	if _, err := AnalyzeSession(nil); err == nil {
 		t.Fatal("empty session accepted")
 	}
 }
