@@ -60,12 +60,12 @@ func TestAnalyzeTracks(t *testing.T) {
 		name    string
 		inputs  []Input
 		reps    []int // reps counted per set; -1 for "some"
-		sources []string
+		sources []string // how each set is named: a label, else what the track records
 	}{
-		{"simulated track", []Input{{Path: simPath}}, []int{len(truth.Reps)}, []string{"set.json"}},
+		{"simulated track", []Input{{Path: simPath}}, []int{len(truth.Reps)}, []string{"simulated lifter"}},
 		{"labelled, with a load and a note", []Input{{Path: simPath, Label: "my set", Note: "a note", LoadKG: 60, HasLoad: true}},
 			[]int{len(truth.Reps)}, []string{"my set"}},
-		{"two sets", []Input{{Path: simPath}, {Path: mocap}}, []int{len(truth.Reps), -1}, []string{"set.json", "opencap-squats.trc"}},
+		{"two sets", []Input{{Path: simPath}, {Path: mocap}}, []int{len(truth.Reps), -1}, []string{"simulated lifter", "opencap-squats.trc"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			oc, err := Analyze(context.Background(), tc.inputs, Options{Thresholds: valgus.Defaults()})
@@ -83,7 +83,7 @@ func TestAnalyzeTracks(t *testing.T) {
 				if want := tc.reps[i]; (want >= 0 && len(r.Reps) != want) || (want < 0 && len(r.Reps) == 0) {
 					t.Errorf("set %d: %d reps counted, want %d", i, len(r.Reps), want)
 				}
-				if !strings.HasSuffix(r.Source, tc.sources[i]) {
+				if !strings.HasPrefix(r.Source, tc.sources[i]) {
 					t.Errorf("set %d named %q, want %q", i, r.Source, tc.sources[i])
 				}
 				in := tc.inputs[i]
