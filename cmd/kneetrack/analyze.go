@@ -1,26 +1,20 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
-	"github.com/kneetrack/kneetrack/internal/atomicfile"
-	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/pose"
-	"github.com/kneetrack/kneetrack/internal/report"
+	"github.com/kneetrack/kneetrack/internal/session"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
@@ -47,6 +41,18 @@ type analyzeOptions struct {
 	pick         string
 	allowFeetOut bool
 	saveTrack    string
+}
+
+// outputOptions are analyze's picture outputs: the HTML report and the
+// annotated video.
+type outputOptions struct {
+	reportDir string
+	videoOut  string
+}
+
+func addOutputFlags(f *pflag.FlagSet, o *outputOptions) {
+	f.StringVar(&o.reportDir, "report", "", "write a self-contained HTML report (charts, key frames) to DIR/report.html")
+	f.StringVar(&o.videoOut, "video", "", "write the video with the skeleton, knee lines and angles drawn on it to this MP4 file (needs the original video)")
 }
 
 func newAnalyzeCmd(g *globalOptions) *cobra.Command {
@@ -116,7 +122,7 @@ nothing could be analysed (the report says why), 130 interrupted
 	return cmd
 }
 
-func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files []string) (err error) {
+func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files []string) error {
 	ctx := cmd.Context()
 	log := newLogger(g.verbose)
 	if o.format != "text" && o.format != "json" {
@@ -130,11 +136,11 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 	if err != nil {
 		return usagef("--sex: %w", err)
 	}
-	heightCM, err := parseHeight(o.height)
+	heightCM, err := session.ParseHeight(o.height)
 	if err != nil {
 		return usagef("--height: %w", err)
 	}
-	loads, err := parseLoads(o.loads, len(files))
+	loads, err := session.ParseLoads(o.loads, len(files))
 	if err != nil {
 		return usagef("--load: %w", err)
 	}
@@ -148,169 +154,72 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 			return err
 		}
 	}
-
-	// Read every track and check every output first, so that a mistake in
-	// the last file or an output that cannot be written is found before
-	// minutes of pose tracking.
-	ins := make([]setInput, len(files))
-	nVideos := 0
+	ins := make([]session.Input, len(files))
 	for i, f := range files {
-		ins[i] = setInput{file: f, isVideo: track.IsVideoFile(f)}
-		if ins[i].isVideo {
-			if _, err := os.Stat(f); err != nil {
-				return fmt.Errorf("reading video: %w", err)
-			}
-			nVideos++
-			continue
-		}
-		t, err := track.Load(f, track.LoadOptions{
-			Camera:   track.Camera{YawDeg: o.cameraYaw},
-			OpenPose: track.OpenPoseOptions{FPS: o.fps},
-		})
-		if err != nil {
-			return err
-		}
-		ins[i].track = t
-	}
-	if err := o.checkSaveTrack(nVideos); err != nil {
-		return err
-	}
-	if err := o.out.prepare(ins); err != nil {
-		return err
-	}
-	if err := o.plan(ins, nVideos).Check(); err != nil {
-		return err
-	}
-
-	// Outputs are staged and put in place together at the end: a failed
-	// or cancelled run leaves every existing file as it was. Saved tracks
-	// are kept after a later failure (minutes of tracking), not after a
-	// cancel.
-	var tracks, outs atomicfile.Batch
-	defer tracks.Discard()
-	defer outs.Discard()
-	defer func() { keepTracks(ctx, &tracks, cmd, err) }()
-	var made []string
-	done := func(s string) { made = append(made, s) }
-
-	var sets []*valgus.SetResult
-	k := 0 // videos tracked so far
-	for i := range ins {
-		in := &ins[i]
-		if in.isVideo {
-			k++
-			if err := o.trackVideo(cmd, in, poseOpts, &tracks, k, nVideos, done); err != nil {
-				return err
-			}
-		}
-		in.track.Video.Source = displaySource(in)
-		opt := valgus.Options{Movement: mv, Sex: sex, HeightCM: heightCM, Thresholds: &th,
-			Clean: motion.CleanOptions{CutoffHz: o.cutoff}, Logger: log}
+		ins[i].Path = f
 		if loads != nil {
-			opt.LoadKG, opt.HasLoad = loads[i], true
-		}
-		res, err := valgus.AnalyzeSet(ctx, in.track, opt)
-		if err != nil {
-			return err
-		}
-		log.Debug("analysed set", "file", in.file, "reps", len(res.Reps), "movement", res.Movement, "view", res.View.View)
-		sets = append(sets, res)
-	}
-	ss, err := valgus.AnalyzeSession(sets)
-	if err != nil {
-		return err
-	}
-	adv, err := coach.Advise(ss)
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	switch o.format {
-	case "json":
-		settings := report.Settings{Movement: string(mv), Sex: string(sex), Thresholds: ss.Thresholds}
-		if mv == valgus.MoveAuto {
-			settings.Movement = "auto"
-		}
-		if heightCM > 0 {
-			settings.HeightCM = &heightCM
-		}
-		doc := report.Build(ss, settings, "kneetrack "+version)
-		doc.AddAdvice(adv)
-		err = report.WriteJSON(&buf, doc)
-	default:
-		err = report.WriteTextWithAdvice(&buf, ss, adv)
-	}
-	if err != nil {
-		return err
-	}
-	if o.csvPath != "" {
-		if err := outs.Write(o.csvPath, func(w io.Writer) error { return report.WriteCSV(w, ss) }); err != nil {
-			return fmt.Errorf("--csv: %w", err)
+			ins[i].LoadKG, ins[i].HasLoad = loads[i], true
 		}
 	}
+	outs := session.Outputs{Format: o.format, CSV: o.csvPath, ReportDir: o.out.reportDir, Video: o.out.videoOut,
+		SaveTrack: o.saveTrack, Inputs: []string{o.thresholds}}
 	if toFile(o.output) {
-		if err := outs.Write(o.output, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
-			return fmt.Errorf("-o: %w", err)
-		}
-	} else if ctx.Err() == nil {
-		if _, err := cmd.OutOrStdout().Write(buf.Bytes()); err != nil {
-			return fmt.Errorf("writing the report to standard output: %w", err)
-		}
+		outs.ReportFile = o.output
+	} else {
+		outs.Stdout = cmd.OutOrStdout()
 	}
-	if err := o.out.stage(ctx, &outs, log, ins, ss, coachingFromAdvice(adv), done); err != nil {
+	stderr := cmd.ErrOrStderr()
+	prog := &barProgress{w: stderr, label: poseLabel, note: func(n session.Note) {
+		switch n.Kind {
+		case session.NoteTracked:
+			fmt.Fprintf(stderr, "%s: lifter tracked in %d of %d frames (%s, %.1f s)\n", n.Input, n.Stats.Tracked, n.Stats.Processed, n.Model, n.Stats.WallS)
+		case session.NotePose:
+			fmt.Fprintf(stderr, "%s: note: %s\n", n.Input, n.Text)
+		}
+	}}
+	// Every track is read and every output checked before any tracking
+	// (minutes); the outputs are put in place together at the end.
+	oc, err := session.Analyze(ctx, ins, session.Options{Movement: mv, Sex: sex, HeightCM: heightCM, Thresholds: th,
+		Clean: motion.CleanOptions{CutoffHz: o.cutoff}, Pose: poseOpts, Generator: "kneetrack " + version,
+		Track:   track.LoadOptions{Camera: track.Camera{YawDeg: o.cameraYaw}, OpenPose: track.OpenPoseOptions{FPS: o.fps}},
+		Outputs: &outs, Progress: prog, Logger: log})
+	if err != nil {
+		if oc != nil && ctx.Err() == nil {
+			// The tracks (minutes of work, complete) are kept.
+			saved, _ := oc.SaveTracks(ctx, outs)
+			tracksKept(stderr, saved)
+		}
 		return err
 	}
-	if err := tracks.Commit(ctx); err != nil {
+	made, err := oc.Write(ctx, outs)
+	if err != nil {
+		tracksKept(stderr, made)
 		return err
 	}
-	if err := outs.Commit(ctx); err != nil {
-		return err
+	for _, f := range made {
+		fmt.Fprintln(stderr, f)
 	}
-	for _, s := range made {
-		fmt.Fprintln(cmd.ErrOrStderr(), s)
+	return oc.Err()
+}
+
+// poseLabel labels the progress bar of the pose step.
+func poseLabel(s session.Stage) string {
+	if s.Count > 1 {
+		return fmt.Sprintf("pose %d/%d", s.Index+1, s.Count)
 	}
-	for _, set := range ss.Sets {
-		if set.Analysed {
-			return nil
-		}
+	return "pose"
+}
+
+// tracksKept says that the saved tracks were put in place although the
+// run failed.
+func tracksKept(w io.Writer, saved []session.File) {
+	if len(saved) > 0 {
+		fmt.Fprintf(w, "the keypoint tracks were saved (--save-track) although the analysis failed\n")
 	}
-	return errNotAnalysed
 }
 
 // toFile reports whether an -o value names a file (not standard output).
 func toFile(output string) bool { return output != "" && output != "-" }
-
-// keepTracks handles a failure after tracking: unless the run was
-// cancelled, the saved tracks (minutes of work, complete) are still put in
-// place. Tracks already committed by a successful run are not staged any
-// more, so it does nothing then.
-func keepTracks(ctx context.Context, tracks *atomicfile.Batch, cmd *cobra.Command, err error) {
-	if err == nil || ctx.Err() != nil || tracks.Len() == 0 {
-		return
-	}
-	if tracks.Commit(ctx) == nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "the keypoint tracks were saved (--save-track) although the analysis failed\n")
-	}
-}
-
-// plan lists the run's inputs and outputs for checking before any work.
-func (o *analyzeOptions) plan(ins []setInput, nVideos int) *atomicfile.Plan {
-	p := &atomicfile.Plan{}
-	p.Input(o.thresholds)
-	for _, in := range ins {
-		p.Input(in.file)
-		p.Input(in.video)
-	}
-	p.Output("--csv", o.csvPath)
-	p.Output("-o", o.output)
-	if o.saveTrack != "" {
-		for k := range nVideos {
-			p.Output("--save-track", videoOutPath(o.saveTrack, k, nVideos))
-		}
-	}
-	o.out.plan(p, len(ins))
-	return p
-}
 
 // readThresholds reads a --thresholds file.
 func readThresholds(path string) (valgus.Thresholds, error) {
@@ -349,142 +258,6 @@ func (o *analyzeOptions) poseOptions(log *slog.Logger) (pose.Options, error) {
 	return opts, nil
 }
 
-// checkSaveTrack refuses --save-track without a video to track or with a
-// name kneetrack cannot write a track to (the plan checks the rest).
-func (o *analyzeOptions) checkSaveTrack(nVideos int) error {
-	if o.saveTrack == "" {
-		return nil
-	}
-	if nVideos == 0 {
-		return usagef("--save-track writes the keypoint track of a video, but no input is a video")
-	}
-	if f := track.FormatFromName(o.saveTrack); f == "" {
-		return usagef("--save-track %s: name the file .json, .csv or .trc", o.saveTrack)
-	}
-	return nil
-}
-
-// trackVideo runs the pose step on in's video (the k-th of n), with a
-// progress bar when standard error is a terminal, and keeps the track; the
-// track records the video's absolute path, so that --report and --video
-// find the video from the saved track wherever they are run.
-func (o *analyzeOptions) trackVideo(cmd *cobra.Command, in *setInput, opts pose.Options, tracks *atomicfile.Batch, k, n int, done func(string)) error {
-	stderr := cmd.ErrOrStderr()
-	var bar *progress
-	if isTerminal(stderr) {
-		label := "pose"
-		if n > 1 {
-			label = fmt.Sprintf("pose %d/%d", k, n)
-		}
-		bar = newProgress(stderr, label)
-		opts.Progress = bar.update
-	}
-	res, err := pose.Run(cmd.Context(), in.file, opts)
-	if bar != nil {
-		bar.finish(err == nil)
-	}
-	if err != nil {
-		return err
-	}
-	in.track = res.Track
-	in.track.Video.Source = absPath(in.file)
-	st := res.Stats
-	fmt.Fprintf(stderr, "%s: lifter tracked in %d of %d frames (%s, %.1f s)\n", in.file, st.Tracked, st.Processed, opts.Model, st.WallS)
-	for _, s := range res.Notes {
-		fmt.Fprintf(stderr, "%s: note: %s\n", in.file, s)
-	}
-	if o.saveTrack != "" {
-		out := videoOutPath(o.saveTrack, k-1, n)
-		if err := tracks.Write(out, func(w io.Writer) error { return track.Write(w, in.track, track.FormatFromName(out)) }); err != nil {
-			return fmt.Errorf("--save-track: %w", err)
-		}
-		done("keypoint track: " + out)
-	}
-	return nil
-}
-
-// absPath returns path made absolute (as given when that fails).
-func absPath(path string) string {
-	if a, err := filepath.Abs(path); err == nil {
-		return a
-	}
-	return path
-}
-
-// displaySource names a set in the results: the video as given on the
-// command line; for a track, the file name of the video it records (the
-// track keeps the full path), else what the reader made of it.
-func displaySource(in *setInput) string {
-	if in.isVideo {
-		return in.file
-	}
-	if src := in.track.Video.Source; track.IsVideoName(src) {
-		return filepath.Base(src)
-	}
-	return in.track.Video.Source
-}
-
 // maxCutoffHz is the highest smoothing cut-off accepted; a cut-off at or
 // above half the frame rate means no smoothing.
 const maxCutoffHz = 1000
-
-// maxLoadKG is the heaviest load accepted: above the heaviest squats ever
-// lifted, so that a typo (800 for 80) or an absurd value is caught.
-const maxLoadKG = 600
-
-// parseLoads reads "60kg,80kg,100kg" (kg by default, lb accepted) and
-// checks there is one load per file.
-func parseLoads(s string, files int) ([]float64, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	var out []float64
-	for _, part := range strings.Split(s, ",") {
-		p := strings.ToLower(strings.TrimSpace(part))
-		factor := 1.0
-		switch {
-		case strings.HasSuffix(p, "kg"):
-			p = strings.TrimSuffix(p, "kg")
-		case strings.HasSuffix(p, "lbs"):
-			p, factor = strings.TrimSuffix(p, "lbs"), 0.45359237
-		case strings.HasSuffix(p, "lb"):
-			p, factor = strings.TrimSuffix(p, "lb"), 0.45359237
-		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(v) || v < 0 {
-			return nil, fmt.Errorf("%q is not a load (write e.g. 80kg or 175lb)", part)
-		}
-		if v*factor > maxLoadKG {
-			return nil, fmt.Errorf("%q is more than %d kg; give the load on the bar in kg or lb", part, maxLoadKG)
-		}
-		out = append(out, v*factor)
-	}
-	if len(out) != files {
-		return nil, fmt.Errorf("%d loads for %d files: give one load per file, in the same order", len(out), files)
-	}
-	return out, nil
-}
-
-// parseHeight reads "175", "175cm" or "1.75m" and returns centimetres.
-func parseHeight(s string) (float64, error) {
-	p := strings.ToLower(strings.TrimSpace(s))
-	if p == "" {
-		return 0, nil
-	}
-	factor := 1.0
-	switch {
-	case strings.HasSuffix(p, "cm"):
-		p = strings.TrimSuffix(p, "cm")
-	case strings.HasSuffix(p, "m"):
-		p, factor = strings.TrimSuffix(p, "m"), 100
-	}
-	v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-	if err != nil || math.IsNaN(v) {
-		return 0, fmt.Errorf("%q is not a height (write e.g. 175cm or 1.75m)", s)
-	}
-	v *= factor
-	if !(v >= 50 && v <= 250) {
-		return 0, errors.New("height must be between 50 and 250 cm")
-	}
-	return v, nil
-}

@@ -119,17 +119,3 @@ func TestAnalyzeErrors(t *testing.T) {
 		}
 	}
 }
-
-func TestParseUnits(t *testing.T) {
-	if l, err := parseLoads("60kg, 80 , 135lb", 3); err != nil || l[0] != 60 || l[1] != 80 || !near(l[2], 61.235, 0.001) {
-		t.Fatalf("loads %v %v", l, err)
-	}
-	for in, want := range map[string]float64{"175": 175, "175cm": 175, "1.75m": 175, "": 0} {
-		if h, err := parseHeight(in); err != nil || !near(h, want, 1e-9) {
-			t.Errorf("height %q: %v %v", in, h, err)
-		}
-	}
-	if _, err := parseHeight("3m"); err == nil {
-		t.Error("3 m accepted")
-	}
-}

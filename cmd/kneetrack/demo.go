@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"io"
 	"log/slog"
 	"math"
@@ -17,31 +16,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kneetrack/kneetrack/internal/atomicfile"
-	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/htmlreport"
 	"github.com/kneetrack/kneetrack/internal/models"
-	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/pose"
-	"github.com/kneetrack/kneetrack/internal/report"
+	"github.com/kneetrack/kneetrack/internal/session"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
-	"github.com/kneetrack/kneetrack/internal/video"
-	"github.com/kneetrack/kneetrack/internal/words"
-)
-
-// The demo's set: the right knee's peak FPPA rise grows from demoCaveFirst
-// to demoCaveLast degrees over the set, peaking just out of the hole, while
-// the ascents slow down by demoVelocityLoss; the left knee tracks straight.
-// The lifter's knees track nearly straight ahead when they do not cave
-// (demoKneesOut degrees out), so the rise is a knee turning in past
-// straight ahead: the cave kneetrack grades in squats on both legs.
-const (
-	demoCaveFirst    = 4.0
-	demoCaveLast     = 30.0
-	demoCavePeak     = sim.Phase(2.22) // ascent:0.22, out of the hole
-	demoVelocityLoss = 0.25
-	demoKneesOut     = 2.0
 )
 
 // Names of the files the demo writes into its folder.
@@ -139,18 +120,10 @@ func (o *demoOptions) config() (demoConfig, error) {
 	if o.out == "" {
 		return demoConfig{}, errors.New("--out: give a folder to write into")
 	}
-	cam, err := simulateCamera(&simulateOptions{size: o.size, yaw: 0, camHeight: 0.9, camDistance: 3})
+	set, cam, err := sim.DemoSet(o.reps, o.fps, o.size)
 	if err != nil {
 		return demoConfig{}, err
 	}
-	if cam.Width < 320 || cam.Height < 180 {
-		return demoConfig{}, fmt.Errorf("--size %s: at least 320x180, or the athlete is too small for the pose model", o.size)
-	}
-	ramp, err := sim.ParseRamp(fmt.Sprintf("%g:%g", demoCaveFirst, demoCaveLast), o.reps)
-	if err != nil {
-		return demoConfig{}, err
-	}
-	set := sim.Set{Reps: o.reps, FPS: o.fps, RightValgusDeg: ramp, Peak: demoCavePeak, VelocityLoss: demoVelocityLoss, KneesOutDeg: demoKneesOut}
 	return demoConfig{dir: o.out, set: set, camera: cam, threads: o.threads}, nil
 }
 
@@ -186,58 +159,42 @@ func runDemo(ctx context.Context, cfg demoConfig, stdout, stderr io.Writer, log 
 		return nil, err
 	}
 
+	// Analyse it as 'kneetrack analyze' does, with the lifter's height
+	// known, and say in every output that the athlete is simulated.
 	t0 = time.Now()
-	bar = demoBar(stderr, "pose  ")
-	pr, err := pose.Run(ctx, out.video, pose.Options{Progress: demoBarFunc(bar), Logger: log})
-	demoFinishBar(bar, err)
+	in := session.Input{Path: out.video, Label: demoVideoName + " (simulated athlete, not a real person)", Note: demoNote}
+	oc, err := session.Analyze(ctx, []session.Input{in}, session.Options{HeightCM: 100 * res.Set.HeightM,
+		Thresholds: valgus.Defaults(), Pose: pose.Options{Logger: log}, Generator: "kneetrack " + version + " (demo, simulated athlete)",
+		Progress: &barProgress{w: stderr, label: func(session.Stage) string { return "pose  " }}, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("tracking the simulated athlete: %w", err)
 	}
-	fmt.Fprintf(stderr, "tracked %d frames in %s\n", pr.Stats.Tracked, demoElapsed(t0))
-	if err := track.WriteFile(filepath.Join(cfg.dir, demoTrackName), pr.Track, track.FormatJSON); err != nil {
+	tracked := oc.Sets[0]
+	fmt.Fprintf(stderr, "tracked %d frames in %s\n", tracked.Pose.Stats.Tracked, demoElapsed(t0))
+	if err := track.WriteFile(filepath.Join(cfg.dir, demoTrackName), tracked.Pose.Track, track.FormatJSON); err != nil {
 		return nil, err
 	}
+	setRes := tracked.Result
+	out.session = oc.Session
 
-	// Analyse it as 'kneetrack analyze' does, with the lifter's height
-	// known, and say in every output that the athlete is simulated.
-	th := valgus.Defaults()
-	tr := pr.Track.Clone()
-	tr.Video.Source = demoVideoName + " (simulated athlete, not a real person)"
-	setRes, err := valgus.AnalyzeSet(ctx, tr, valgus.Options{HeightCM: 100 * res.Set.HeightM, Thresholds: &th, Logger: log})
-	if err != nil {
-		return nil, err
-	}
-	setRes.Notes = append([]string{demoNote}, setRes.Notes...)
-	ss, err := valgus.AnalyzeSession([]*valgus.SetResult{setRes})
-	if err != nil {
-		return nil, err
-	}
-	out.session = ss
-	adv, err := coach.Advise(ss)
-	if err != nil {
-		return nil, err
-	}
-
+	// Each file is put in place once finished: the report, then the
+	// annotated video with the caption on every frame (not burned into the
+	// simulated video itself: the pose model reads the same pictures as in
+	// the accuracy tests, and the report's key frames are not cut through
+	// it).
 	t0 = time.Now()
-	out.report, err = htmlreport.WriteFile(ctx, cfg.dir, htmlreport.Input{Session: ss,
-		Sets:     []htmlreport.SetMedia{{Video: out.video}},
-		Coaching: coachingFromAdvice(adv), Generator: "kneetrack " + version + " (demo, simulated athlete)",
-		Created: time.Now(), Logger: log})
-	if err != nil {
-		return nil, err
+	if _, err := oc.Write(ctx, session.Outputs{ReportDir: cfg.dir}); err != nil {
+		return nil, outputErr(err)
 	}
-	ann, err := overlay.NewAnnotator(setRes)
-	if err != nil {
-		return nil, fmt.Errorf("annotating the demo video: %w", err)
-	}
-	if err := annotateDemoVideo(ctx, out.video, out.annotated, ann, log); err != nil {
-		return nil, fmt.Errorf("annotating the demo video: %w", err)
+	out.report = filepath.Join(cfg.dir, htmlreport.FileName)
+	if _, err := oc.Write(ctx, session.Outputs{Video: out.annotated, Caption: demoCaption}); err != nil {
+		return nil, fmt.Errorf("annotating the demo video: %w", outputErr(err))
 	}
 	log.Debug("demo: report and annotated video written", "seconds", time.Since(t0).Seconds())
 
 	fmt.Fprintln(stdout, "SIMULATED ATHLETE: this demo analyses a set kneetrack rendered itself; no real person was filmed.")
 	fmt.Fprintln(stdout)
-	if err := report.WriteTextWithAdvice(stdout, ss, adv); err != nil {
+	if err := oc.WriteReport(stdout, "text"); err != nil {
 		return nil, err
 	}
 	fmt.Fprintln(stdout)
@@ -284,57 +241,13 @@ func demoPreflight() error {
 	return nil
 }
 
-// annotateDemoVideo draws the analysis over the simulated video, as
-// 'kneetrack analyze --video' does (overlay.RenderVideo), with demoCaption
-// in the bottom right corner of every frame, so the annotated video says
-// what it shows wherever it ends up. The caption is not burned into the
-// simulated video itself: the pose model reads the same pictures as in the
-// accuracy tests, and the report's key frames are not cut through it.
-func annotateDemoVideo(ctx context.Context, in, out string, a *overlay.Annotator, log *slog.Logger) error {
-	info, err := video.Probe(ctx, in)
-	if err != nil {
-		return err
+// outputErr is err without the name of analyze's flag for the output.
+func outputErr(err error) error {
+	var oe *session.OutputError
+	if errors.As(err, &oe) {
+		return oe.Err
 	}
-	tf, err := a.Match(info)
-	if err != nil {
-		return err
-	}
-	ov, err := overlay.NewRenderer()
-	if err != nil {
-		return err
-	}
-	dec, err := video.Decode(ctx, in, video.DecodeOptions{Info: info, Logger: log})
-	if err != nil {
-		return err
-	}
-	defer dec.Close()
-	w, h := dec.Width(), dec.Height()
-	enc, err := video.Encode(ctx, out, w, h, video.EncodeOptions{FrameRate: info.AvgFrameRate, Duration: info.Duration,
-		Source: in, Logger: log})
-	if err != nil {
-		return err
-	}
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	rgb := make([]byte, w*h*3)
-	for f, err := range dec.All() {
-		if err != nil {
-			enc.Abort()
-			return err
-		}
-		overlay.RGBToRGBA(f.Pix, img)
-		sc, ok := a.SceneAt(f.Time)
-		if ok {
-			sc = sc.Transformed(tf)
-		}
-		sc.Note = demoCaption
-		ov.Draw(img, sc, overlay.Style{})
-		overlay.RGBAToRGB(img, rgb)
-		if err := enc.WriteFrame(rgb, f.Time); err != nil {
-			enc.Abort()
-			return err
-		}
-	}
-	return enc.Close()
+	return err
 }
 
 // writeDemoComparison prints, rep by rep, each knee's peak FPPA rise as
@@ -387,7 +300,7 @@ func signed(v float64) string {
 func demoPhase(p string) string {
 	switch p {
 	case valgus.PhaseOutOfTheHole:
-		return words.Phase(p).Label
+		return "out of hole"
 	case "":
 		return "-"
 	}

@@ -3,13 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,6 +18,7 @@ import (
 	"github.com/kneetrack/kneetrack/internal/eval"
 	"github.com/kneetrack/kneetrack/internal/evalset"
 	"github.com/kneetrack/kneetrack/internal/pose"
+	"github.com/kneetrack/kneetrack/internal/session"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
@@ -135,13 +133,13 @@ func runEval(cmd *cobra.Command, g *globalOptions, o *evalOptions, args []string
 	}
 
 	var items []eval.Item
-	var notScored []notScoredRow
+	var notScored []eval.NotScored
 	start := time.Now()
 	if len(args) == 0 {
 		if o.dir != "" {
 			return errors.New("--dir goes with a labels file: kneetrack eval LABELS.csv --dir DIR")
 		}
-		mocap, note := findMocapDir(o.mocap)
+		mocap, note := eval.FindMocapDir(o.mocap)
 		if note != "" {
 			fmt.Fprintf(stderr, "note: %s\n", note)
 		}
@@ -149,7 +147,7 @@ func runEval(cmd *cobra.Command, g *globalOptions, o *evalOptions, args []string
 		if mocap != "" {
 			inputs, _ = filepath.Glob(filepath.Join(mocap, "*.trc"))
 		}
-		if err := checkOutput(o.output, inputs); err != nil {
+		if err := eval.CheckOutput(o.output, inputs); err != nil {
 			return err
 		}
 		size := "full"
@@ -179,7 +177,7 @@ func runEval(cmd *cobra.Command, g *globalOptions, o *evalOptions, args []string
 
 	var buf bytes.Buffer
 	if o.format == "json" {
-		err = writeSummaryJSON(&buf, sm, notScored)
+		err = eval.WriteJSON(&buf, sm, notScored)
 	} else {
 		err = sm.WriteTable(&buf, o.worst)
 		if err == nil && len(notScored) > 0 {
@@ -216,16 +214,10 @@ func runEval(cmd *cobra.Command, g *globalOptions, o *evalOptions, args []string
 	return nil
 }
 
-// notScoredRow is a labelled clip that could not be scored.
-type notScoredRow struct {
-	Line  int    `json:"line"`
-	Error string `json:"error"`
-}
-
 // loadLabelled reads a labels file and its clips (tracking the videos), and
 // checks that -o names none of them. It fails only when the labels file is
 // unusable or no clip could be read.
-func (o *evalOptions) loadLabelled(ctx context.Context, cmd *cobra.Command, log *slog.Logger, labels string) ([]eval.Item, []notScoredRow, error) {
+func (o *evalOptions) loadLabelled(ctx context.Context, cmd *cobra.Command, log *slog.Logger, labels string) ([]eval.Item, []eval.NotScored, error) {
 	stderr := cmd.ErrOrStderr()
 	if !slices.Contains(pose.ModelNames(), o.model) {
 		return nil, nil, fmt.Errorf("--model %q: use one of %s", o.model, strings.Join(pose.ModelNames(), ", "))
@@ -233,50 +225,17 @@ func (o *evalOptions) loadLabelled(ctx context.Context, cmd *cobra.Command, log 
 	if o.threads < 0 {
 		return nil, nil, fmt.Errorf("--threads %d: must be 0 (all cores) or more", o.threads)
 	}
-	fh, err := os.Open(labels)
+	bad := func(e error) { fmt.Fprintf(stderr, "%s: %v\n", labels, e) }
+	l, err := eval.OpenLabels(labels, o.dir, bad)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading the labels: %w", err)
-	}
-	rows, rowErr := eval.ReadLabels(fh)
-	fh.Close()
-	var notScored []notScoredRow
-	if rowErr != nil {
-		if !isJoined(rowErr) {
-			// the file itself is unusable (no header, no file column, ...)
-			return nil, nil, fmt.Errorf("%s: %w", labels, rowErr)
-		}
-		for _, e := range unjoin(rowErr) {
-			fmt.Fprintf(stderr, "%s: %v\n", labels, e)
-			notScored = append(notScored, notScoredRow{Line: lineOf(e), Error: e.Error()})
-		}
-	}
-	if len(rows) == 0 {
-		return nil, nil, fmt.Errorf("%s: no labelled clip to score", labels)
-	}
-	dir := o.dir
-	if dir == "" {
-		dir = filepath.Dir(labels)
-	} else if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil, nil, fmt.Errorf("--dir %s: not a folder", dir)
-	}
-	inputs := []string{labels}
-	for _, r := range rows {
-		inputs = append(inputs, r.Resolve(dir))
-	}
-	if err := checkOutput(o.output, inputs); err != nil {
 		return nil, nil, err
 	}
-
-	nVideos := 0
-	for _, r := range rows {
-		if eval.IsVideo(r.Resolve(dir)) {
-			nVideos++
-		}
+	if err := eval.CheckOutput(o.output, l.Files()); err != nil {
+		return nil, nil, err
 	}
+	nVideos, n := l.Videos(), len(l.Rows)
 	popts := pose.Options{Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads, MirrorAverage: o.mirrorAvg, Logger: log}
-	n := len(rows)
 	opt := eval.LoadOptions{
-		Dir:   dir,
 		Track: track.LoadOptions{Camera: track.Camera{YawDeg: o.cameraYaw}, OpenPose: track.OpenPoseOptions{FPS: o.fps}},
 		Progress: func(i, n int, path string) {
 			if nVideos > 0 {
@@ -291,14 +250,13 @@ func (o *evalOptions) loadLabelled(ctx context.Context, cmd *cobra.Command, log 
 				bar = newProgress(stderr, "pose "+filepath.Base(video))
 				po.Progress = bar.update
 			}
-			res, err := pose.Run(ctx, video, po)
+			res, err := session.TrackVideo(ctx, video, po, session.TrackOutputs{})
 			if bar != nil {
 				bar.finish(err == nil)
 			}
 			if err != nil {
 				return nil, err
 			}
-			res.Track.Video.Source = absPath(video)
 			fmt.Fprintf(stderr, "%s: lifter tracked in %d of %d frames (%.1f s)\n", video, res.Stats.Tracked, res.Stats.Processed, res.Stats.WallS)
 			return res.Track, nil
 		},
@@ -310,187 +268,9 @@ func (o *evalOptions) loadLabelled(ctx context.Context, cmd *cobra.Command, log 
 		}
 		fmt.Fprintf(stderr, "%d labelled clips, %d of them videos to track first (%s)\n", n, nVideos, how)
 	}
-	items, bad, err := eval.LoadItems(ctx, rows, opt)
+	items, err := l.Load(ctx, opt, bad)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, e := range bad {
-		fmt.Fprintf(stderr, "%s: %v\n", labels, e)
-		notScored = append(notScored, notScoredRow{Line: lineOf(e), Error: e.Error()})
-	}
-	if len(items) == 0 {
-		return nil, nil, fmt.Errorf("%s: none of the %d labelled clips could be read (see above)", labels, n)
-	}
-	slices.SortStableFunc(notScored, func(a, b notScoredRow) int { return a.Line - b.Line })
-	return items, notScored, nil
-}
-
-func isJoined(err error) bool {
-	_, ok := err.(interface{ Unwrap() []error })
-	return ok
-}
-
-// unjoin returns the errors joined in err (err itself when not joined).
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
-}
-
-func lineOf(err error) int {
-	var le *eval.LineError
-	if errors.As(err, &le) {
-		return le.Line
-	}
-	return 0
-}
-
-// findMocapDir returns the motion-capture folder: the flag's, else
-// ../shared/mocap beside the repository (found from the current folder
-// upwards) or beside the binary; "" with a note when there is none.
-func findMocapDir(flag string) (string, string) {
-	if flag != "" {
-		return flag, ""
-	}
-	var candidates []string
-	if s := os.Getenv("KNEETRACK_SHARED"); s != "" {
-		candidates = append(candidates, filepath.Join(s, "mocap"))
-	}
-	if wd, err := os.Getwd(); err == nil {
-		for d := wd; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				candidates = append(candidates, filepath.Join(filepath.Dir(d), "shared", "mocap"))
-				break
-			}
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	if exe, err := os.Executable(); err == nil {
-		// the binary in the repository's bin/ or beside it
-		d := filepath.Dir(exe)
-		candidates = append(candidates, filepath.Join(filepath.Dir(filepath.Dir(d)), "shared", "mocap"),
-			filepath.Join(filepath.Dir(d), "shared", "mocap"))
-	}
-	for _, c := range candidates {
-		if m, _ := filepath.Glob(filepath.Join(c, "*.trc")); len(m) > 0 {
-			return c, ""
-		}
-	}
-	return "", "no motion-capture folder found (../shared/mocap beside the repository or binary); scoring synthetic cases only (give --mocap DIR)"
-}
-
-// checkOutput checks -o before any work: not one of the inputs, not a
-// folder or device, in a folder that can be written.
-func checkOutput(out string, inputs []string) error {
-	var p atomicfile.Plan
-	for _, in := range inputs {
-		p.Input(in)
-	}
-	p.Output("-o", out)
-	return p.Check()
-}
-
-// The JSON form of a summary (docs/eval.md): numbers as numbers, null where
-// a ratio is undefined (no case to divide by).
-
-type scoreJSON struct {
-	Class     string   `json:"class"`
-	TP        int      `json:"tp"`
-	FP        int      `json:"fp"`
-	FN        int      `json:"fn"`
-	Support   int      `json:"support"`
-	Precision *float64 `json:"precision"`
-	Recall    *float64 `json:"recall"`
-	F1        *float64 `json:"f1"`
-}
-
-type kneeJSON struct {
-	Severity string   `json:"severity"`
-	Deg      *float64 `json:"value_deg"`
-}
-
-type mistakeJSON struct {
-	Name     string      `json:"name"`
-	Label    string      `json:"label"`
-	Analysed bool        `json:"analysed"`
-	Movement string      `json:"movement"`
-	Reason   string      `json:"reason,omitempty"`
-	Knees    [2]kneeJSON `json:"knees"`
-	Error    string      `json:"error,omitempty"`
-}
-
-type groupJSON struct {
-	Tag           string    `json:"tag"`
-	Clips         int       `json:"clips"`
-	AnalysedShare *float64  `json:"analysed_share"`
-	Caves         scoreJSON `json:"caves"`
-}
-
-type summaryJSON struct {
-	Schema             string         `json:"schema"`
-	CavesFrom          string         `json:"caves_from"`
-	Clips              int            `json:"clips"`
-	Analysed           int            `json:"analysed"`
-	Supported          int            `json:"supported"`
-	AnalysedShare      *float64       `json:"analysed_share"`
-	MovementRecognised int            `json:"movement_recognised"`
-	MovementLabelled   int            `json:"movement_labelled"`
-	MovementsMisread   map[string]int `json:"movements_misread"`
-	Clip               [2]scoreJSON   `json:"clip"`
-	Knee               [2]scoreJSON   `json:"knee"`
-	ExcludedClips      int            `json:"excluded_clips"`
-	Errors             int            `json:"errors"`
-	Groups             []groupJSON    `json:"groups"`
-	Mistakes           []mistakeJSON  `json:"mistakes"`
-	NotScored          []notScoredRow `json:"not_scored"`
-}
-
-func num(v float64) *float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return &v
-}
-
-func scoreToJSON(s eval.Score) scoreJSON {
-	return scoreJSON{Class: s.Class, TP: s.TP, FP: s.FP, FN: s.FN, Support: s.Support,
-		Precision: num(s.Precision), Recall: num(s.Recall), F1: num(s.F1)}
-}
-
-func writeSummaryJSON(w io.Writer, s eval.Summary, notScored []notScoredRow) error {
-	doc := summaryJSON{Schema: "kneetrack.eval/v1", CavesFrom: string(s.CavesFrom), Clips: s.Clips, Analysed: s.Analysed,
-		Supported: s.Supported, AnalysedShare: num(s.AnalysedShare()), MovementRecognised: s.MovementRight,
-		MovementLabelled: s.MovementKnown, MovementsMisread: s.Confusions, ExcludedClips: s.ExcludedClips, Errors: s.Errors,
-		Groups: []groupJSON{}, Mistakes: []mistakeJSON{}, NotScored: notScored}
-	if doc.MovementsMisread == nil {
-		doc.MovementsMisread = map[string]int{}
-	}
-	if doc.NotScored == nil {
-		doc.NotScored = []notScoredRow{}
-	}
-	for i := range 2 {
-		doc.Clip[i], doc.Knee[i] = scoreToJSON(s.Clip[i]), scoreToJSON(s.Knee[i])
-	}
-	for _, g := range s.Groups {
-		doc.Groups = append(doc.Groups, groupJSON{Tag: g.Tag, Clips: g.Clips, AnalysedShare: num(g.Analysed), Caves: scoreToJSON(g.Caves)})
-	}
-	for _, o := range s.Mistakes {
-		m := mistakeJSON{Name: o.Item.Name, Label: o.Item.Clip.String(), Analysed: o.Analysed, Movement: string(o.Movement), Reason: o.Reason}
-		if m.Movement == "" {
-			m.Movement = "auto"
-		}
-		for k := range 2 {
-			m.Knees[k] = kneeJSON{Severity: string(o.Knee[k]), Deg: num(o.Value[k])}
-		}
-		if o.Err != nil {
-			m.Error = o.Err.Error()
-		}
-		doc.Mistakes = append(doc.Mistakes, m)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return items, l.NotScored, nil
 }

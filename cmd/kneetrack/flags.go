@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/kneetrack/kneetrack/internal/session"
 )
 
 // usageError is a mistake in how the command was called (a flag value, the
@@ -33,7 +35,8 @@ func asUsage(err error) error {
 
 func isUsage(err error) bool {
 	var u usageError
-	return errors.As(err, &u)
+	var su *session.UsageError
+	return errors.As(err, &u) || errors.As(err, &su)
 }
 
 // rangeKey is the flag annotation that holds a numeric flag's range.

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/kneetrack/kneetrack/internal/session"
 )
 
 func TestCheckNumber(t *testing.T) {
@@ -59,14 +61,14 @@ func FuzzNumericFlags(f *testing.F) {
 				t.Fatalf("%q accepted for a 0..1 flag", s)
 			}
 		}
-		if loads, err := parseLoads(s, strings.Count(s, ",")+1); err == nil {
+		if loads, err := session.ParseLoads(s, strings.Count(s, ",")+1); err == nil {
 			for _, l := range loads {
-				if !(l >= 0 && l <= maxLoadKG) {
+				if !(l >= 0 && l <= session.MaxLoadKG) {
 					t.Fatalf("load %q accepted as %g", s, l)
 				}
 			}
 		}
-		if h, err := parseHeight(s); err == nil && h != 0 && !(h >= 50 && h <= 250) {
+		if h, err := session.ParseHeight(s); err == nil && h != 0 && !(h >= 50 && h <= 250) {
 			t.Fatalf("height %q accepted as %g", s, h)
 		}
 		if x, y, err := parsePoint(s); err == nil && !(x >= 0 && x <= 1 && y >= 0 && y <= 1) {

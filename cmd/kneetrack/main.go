@@ -17,6 +17,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kneetrack/kneetrack/internal/session"
 )
 
 func main() {
@@ -34,7 +36,7 @@ const (
 
 // errNotAnalysed ends a run whose input was read, and whose report says
 // why, but in which nothing could be analysed.
-var errNotAnalysed = errors.New("nothing could be analysed; the report says why")
+var errNotAnalysed = session.ErrNotAnalysed
 
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

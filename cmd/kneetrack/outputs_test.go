@@ -94,12 +94,3 @@ func TestAnalyzeVideoNeedsVideo(t *testing.T) {
 		t.Error("a report without video does not say so or has no drawn key frames")
 	}
 }
-
-func TestVideoOutPath(t *testing.T) {
-	if got := videoOutPath("a/out.mp4", 0, 1); got != "a/out.mp4" {
-		t.Error(got)
-	}
-	if got := videoOutPath("a/out.mp4", 1, 3); got != "a/out-set2.mp4" {
-		t.Error(got)
-	}
-}

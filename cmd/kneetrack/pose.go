@@ -9,12 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kneetrack/kneetrack/internal/atomicfile"
 	"github.com/kneetrack/kneetrack/internal/pose"
+	"github.com/kneetrack/kneetrack/internal/session"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
@@ -152,42 +151,16 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 		}
 		return printPeople(cmd.OutOrStdout(), scan)
 	}
-	// Every output is checked before the tracking, which takes minutes.
-	var plan atomicfile.Plan
-	plan.Input(input)
-	plan.Output("-o", output)
-	plan.Output("--raw", o.raw)
-	if err := plan.Check(); err != nil {
-		return err
-	}
 	var bar *progress
 	if !o.quiet && isTerminal(stderr) {
 		bar = newProgress(stderr, "pose")
 		opts.Progress = bar.update
 	}
-	res, err := pose.Run(ctx, input, opts)
+	res, err := session.TrackVideo(ctx, input, opts, session.TrackOutputs{Track: output, Raw: o.raw, Format: format})
 	if bar != nil {
 		bar.finish(err == nil)
 	}
 	if err != nil {
-		return err
-	}
-	// Record where the video is, so that `analyze TRACK --report/--video`
-	// finds it from any folder.
-	res.Track.Video.Source, res.Raw.Video.Source = absPath(input), absPath(input)
-	var outs atomicfile.Batch
-	defer outs.Discard()
-	if output != "-" {
-		if err := outs.Write(output, func(w io.Writer) error { return track.Write(w, res.Track, format) }); err != nil {
-			return err
-		}
-	}
-	if o.raw != "" {
-		if err := outs.Write(o.raw, func(w io.Writer) error { return track.Write(w, res.Raw, format) }); err != nil {
-			return fmt.Errorf("--raw: %w", err)
-		}
-	}
-	if err := outs.Commit(ctx); err != nil {
 		return err
 	}
 	if output == "-" {
@@ -274,69 +247,4 @@ func countLegGaps(gaps []pose.Gap) int {
 		}
 	}
 	return n
-}
-
-// isTerminal reports whether w is a terminal (a character device), where a
-// progress bar makes sense.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// progress draws a one-line progress bar, redrawn at most ten times a
-// second.
-type progress struct {
-	w           io.Writer
-	label       string
-	start       time.Time
-	last        time.Time
-	done, total int
-	drawn       bool
-}
-
-func newProgress(w io.Writer, label string) *progress {
-	return &progress{w: w, label: label, start: time.Now()}
-}
-
-func (p *progress) update(done, total int) {
-	p.done, p.total = done, total
-	now := time.Now()
-	if done < total && now.Sub(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = now
-	p.draw(done, total, now)
-}
-
-func (p *progress) draw(done, total int, now time.Time) {
-	frac := 0.0
-	if total > 0 {
-		frac = min(1, float64(done)/float64(total))
-	}
-	const width = 30
-	n := int(frac * width)
-	rate := float64(done) / now.Sub(p.start).Seconds()
-	eta := ""
-	if rate > 0 && done < total {
-		eta = fmt.Sprintf(" ETA %s", time.Duration(float64(total-done)/rate*float64(time.Second)).Round(time.Second))
-	}
-	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d frames %.1f fps%s\x1b[K", p.label,
-		strings.Repeat("=", n), strings.Repeat(" ", width-n), done, total, rate, eta)
-	p.drawn = true
-}
-
-// finish ends the bar's line; after a success it shows it full (the frame
-// total is an estimate when only part of the video is read).
-func (p *progress) finish(ok bool) {
-	if !p.drawn {
-		return
-	}
-	if ok {
-		p.draw(p.done, p.done, time.Now())
-	}
-	fmt.Fprint(p.w, "\n")
 }

@@ -3,13 +3,13 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kneetrack/kneetrack/internal/atomicfile"
+	"github.com/kneetrack/kneetrack/internal/session"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
@@ -108,71 +108,27 @@ The lifter is simulated: say so wherever its video or numbers are shown.`,
 	return cmd
 }
 
-// simulateSet turns the flags into a set and a camera.
+// settings are the flags as sim.Settings.
+func (o *simulateOptions) settings() sim.Settings {
+	return sim.Settings{Reps: o.reps, Movement: o.movement, StandOn: o.standOn, Arms: o.arms,
+		LeftValgus: o.leftValgus, RightValgus: o.rightValgus, Onset: o.onset, Peak: o.peak, Release: o.release,
+		VelocityLoss: o.velocityLoss, Depth: o.depth, Stance: o.stance, ToeOut: o.toeOut, KneesOut: o.kneesOut,
+		LateralShift: o.lateralShift, Lean: o.lean, FPS: o.fps, Noise: o.noise, Dropouts: o.dropouts, Outliers: o.outliers,
+		Seed: o.seed, Size: o.size, Yaw: o.yaw, CameraHeight: o.camHeight, CameraDist: o.camDistance, Mirror: o.mirror}
+}
+
+// simulateSet turns the flags into a set.
 func simulateSet(o *simulateOptions) (sim.Set, error) {
-	var s sim.Set
-	var err error
-	if s.Movement, err = sim.ParseMovement(o.movement); err != nil {
-		return s, fmt.Errorf("--movement: %w", err)
+	s, err := o.settings().Set()
+	if err != nil {
+		return s, err
 	}
-	switch strings.ToLower(o.standOn) {
-	case "right":
-	case "left":
-		s.StandOnLeft = true
-	default:
-		return s, fmt.Errorf("--stand-on %q: use left or right", o.standOn)
-	}
-	if s.Arms, err = sim.ParseArms(o.arms); err != nil {
-		return s, fmt.Errorf("--arms: %w", err)
-	}
-	s.Reps = o.reps
-	if o.reps < 1 {
-		return s, fmt.Errorf("--reps must be at least 1, got %d", o.reps)
-	}
-	if s.LeftValgusDeg, err = sim.ParseRamp(o.leftValgus, o.reps); err != nil {
-		return s, fmt.Errorf("--left-valgus: %w", err)
-	}
-	if s.RightValgusDeg, err = sim.ParseRamp(o.rightValgus, o.reps); err != nil {
-		return s, fmt.Errorf("--right-valgus: %w", err)
-	}
-	for _, p := range []struct {
-		flag, val string
-		dst       *sim.Phase
-	}{{"--onset", o.onset, &s.Onset}, {"--peak", o.peak, &s.Peak}, {"--release", o.release, &s.Release}} {
-		if *p.dst, err = sim.ParsePhase(p.val); err != nil {
-			return s, fmt.Errorf("%s: %w", p.flag, err)
-		}
-	}
-	h, err := parseHeight(o.lifterHeight)
+	h, err := session.ParseHeight(o.lifterHeight)
 	if err != nil {
 		return s, fmt.Errorf("--lifter-height: %w", err)
 	}
 	s.HeightM = h / 100
-	s.VelocityLoss, s.DepthM, s.StanceM, s.ToeOutDeg = o.velocityLoss, o.depth, o.stance, o.toeOut
-	s.KneesOutDeg, s.LateralShiftM, s.TrunkLeanDeg, s.FPS = o.kneesOut, o.lateralShift, o.lean, o.fps
-	// Zero means "default" for these two in sim.Set; keep an explicit zero.
-	if o.toeOut == 0 {
-		s.ToeOutDeg = 1e-9
-	}
-	if o.kneesOut == 0 {
-		s.KneesOutDeg = 1e-9
-	}
-	s.Noise = sim.Noise{JitterPx: o.noise, DropoutRate: o.dropouts, OutlierRate: o.outliers}
-	s.Seed = o.seed
 	return s, nil
-}
-
-func simulateCamera(o *simulateOptions) (track.Camera, error) {
-	ws, hs, ok := strings.Cut(strings.ToLower(o.size), "x")
-	w, err1 := strconv.Atoi(strings.TrimSpace(ws))
-	h, err2 := strconv.Atoi(strings.TrimSpace(hs))
-	if !ok || err1 != nil || err2 != nil || w < 64 || h < 64 || w > 4096 || h > 4096 {
-		return track.Camera{}, fmt.Errorf("--size %q: write WIDTHxHEIGHT, each 64..4096 pixels (e.g. 1280x720)", o.size)
-	}
-	cam := sim.DefaultCamera(o.yaw)
-	cam.Width, cam.Height, cam.FocalPx = w, h, 0.75*float64(w)
-	cam.HeightM, cam.DistanceM, cam.Mirror = o.camHeight, o.camDistance, o.mirror
-	return cam, nil
 }
 
 func runSimulate(cmd *cobra.Command, g *globalOptions, o *simulateOptions) error {
@@ -184,7 +140,7 @@ func runSimulate(cmd *cobra.Command, g *globalOptions, o *simulateOptions) error
 	if err != nil {
 		return err
 	}
-	cam, err := simulateCamera(o)
+	cam, err := o.settings().Camera()
 	if err != nil {
 		return err
 	}

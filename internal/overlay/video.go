@@ -55,6 +55,11 @@ type VideoOptions struct {
 	CRF int
 	// Logger receives progress messages; nil discards them.
 	Logger *slog.Logger
+	// Caption, when set, is written at the bottom right of every frame,
+	// those without keypoints too (as Scene.Note), so that the video says
+	// what it shows wherever it ends up (e.g. that the athlete is
+	// simulated).
+	Caption string
 }
 
 // RenderVideo writes the video at in to out with the annotator's scene drawn
@@ -101,8 +106,15 @@ func RenderVideo(ctx context.Context, in, out string, a *Annotator, opt VideoOpt
 			return nil, err
 		}
 		RGBToRGBA(f.Pix, img)
-		if sc, ok := a.SceneAt(f.Time); ok {
-			r.Draw(img, sc.Transformed(tr), Style{})
+		sc, ok := a.SceneAt(f.Time)
+		if ok {
+			sc = sc.Transformed(tr)
+		}
+		if opt.Caption != "" {
+			sc.Note = opt.Caption
+		}
+		if ok || opt.Caption != "" {
+			r.Draw(img, sc, Style{})
 		}
 		RGBAToRGB(img, rgb)
 		if err := enc.WriteFrame(rgb, f.Time); err != nil {
