@@ -2,7 +2,7 @@
 
 package kernel
 
-//go:generate go run genasm.go
+//go:generate go run ./genasm
 
 import (
 	"unsafe"
@@ -10,17 +10,17 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// gemmKernel is a GEMM micro-kernel (see gemm in genasm.go): one tile of
+// gemmKernel is a GEMM micro-kernel (see gemm in genasm/gemm.go): one tile of
 // up to 12 (AVX-512) or 6 (AVX2) rows by two vectors of columns, the whole
 // k dimension, with bias and activation fused into the store.
 type gemmKernel func(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, act int, tail int, res *float32, act2 int)
 
 // dwKernel is one pass of a depthwise convolution over a run of output
-// pixels for one filter row (see depthwise in genasm.go).
+// pixels for one filter row (see depthwise in genasm/depthwise.go).
 type dwKernel func(out, in, f, bias *float32, count, sw, c int)
 
 // dw2dKernel computes a run of output pixels with the whole filter held in
-// registers (see dw2d in genasm.go).
+// registers (see dw2d in genasm/depthwise.go).
 type dw2dKernel func(out, in, f, bias *float32, count, sw, c, rowStride int)
 
 // detectLevel picks the best level the CPU and the OS support, unless the
@@ -67,7 +67,7 @@ func (lv level) maxRows() int {
 
 // pickGemm returns the micro-kernel for mr rows and a panel w columns wide
 // (1 ≤ w ≤ two vectors), with its tail argument. The plan numbers follow
-// the tables in genasm.go.
+// the plans in main of genasm/genasm.go.
 func pickGemm(lv level, mr, w int) (gemmKernel, int) {
 	if lv == levelAVX512 {
 		switch {
