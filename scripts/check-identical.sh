@@ -73,6 +73,9 @@ runcases() {
 }
 
 base=$(git -C "$here" rev-parse --verify "$1^{commit}")
+# One run of BASE at a time: another check of the same base waits for it.
+exec 9>"$cache/.lock"
+flock 9
 if [ ! -f "$cache/$base/done" ]; then
 	rm -rf "${cache:?}/$base"
 	mkdir -p "$cache/$base"
@@ -81,6 +84,7 @@ if [ ! -f "$cache/$base/done" ]; then
 	runall "$cache/$base/kneetrack" "$cache/$base/out"
 	touch "$cache/$base/done"
 fi
+flock -u 9
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
