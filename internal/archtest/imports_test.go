@@ -97,7 +97,7 @@ func modulePackages(t *testing.T, root string) map[string][]string {
 
 // pureAnalysis are the packages that work on plain data: no files, no
 // processes, no network, no models (docs/architecture.md).
-var pureAnalysis = []string{"internal/body", "internal/motion", "internal/valgus", "internal/coach"}
+var pureAnalysis = []string{"internal/body", "internal/motion", "internal/valgus", "internal/coach", "internal/words"}
 
 // forbiddenInAnalysis are the standard packages the analysis never needs.
 var forbiddenInAnalysis = []string{"os", "os/exec", "net", "net/http", "io/fs", "syscall"}
