@@ -27,6 +27,7 @@ import (
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/video"
 )
 
 // ErrNotAnalysed is what a run whose input was read, and whose report says
@@ -100,7 +101,9 @@ type Set struct {
 	// Pose is the pose step's result for a video (nil for a track); its
 	// Track is the keypoints as tracked, naming the video by its file name.
 	Pose *pose.Result
-	// Track is the keypoints as analysed, its Video.Source the set's label.
+	// Track is the keypoints as analysed, as read or tracked (its
+	// Video.Source is what the file records; the set's name in the results
+	// is Result.Source).
 	Track *track.Track
 	// Video is the video the keypoints came from, for key frames and the
 	// annotated video: the input itself, or the one a track names when it
@@ -153,7 +156,7 @@ func Analyze(ctx context.Context, inputs []Input, opts Options) (*Outcome, error
 	out := &Outcome{opts: opts}
 	videos := 0
 	for _, in := range inputs {
-		s := &Set{Input: in, IsVideo: track.IsVideoFile(in.Path)}
+		s := &Set{Input: in, IsVideo: video.IsFile(in.Path)}
 		out.Sets = append(out.Sets, s)
 		if s.IsVideo {
 			if _, err := os.Stat(in.Path); err != nil {
@@ -195,8 +198,7 @@ func Analyze(ctx context.Context, inputs []Input, opts Options) (*Outcome, error
 			k++
 			tracked = true
 		}
-		s.Track.Video.Source = label(s)
-		vo := valgus.Options{Movement: opts.Movement, Sex: opts.Sex, HeightCM: opts.HeightCM, Thresholds: &th,
+		vo := valgus.Options{Label: label(s), Movement: opts.Movement, Sex: opts.Sex, HeightCM: opts.HeightCM, Thresholds: &th,
 			Clean: opts.Clean, Logger: log, LoadKG: s.Input.LoadKG, HasLoad: s.Input.HasLoad}
 		res, err := valgus.AnalyzeSet(ctx, s.Track, vo)
 		if err != nil {
@@ -252,7 +254,7 @@ func label(s *Set) string {
 	case s.IsVideo:
 		return s.Input.Path
 	}
-	if src := s.Track.Video.Source; track.IsVideoName(src) {
+	if src := s.Track.Video.Source; video.IsName(src) {
 		return filepath.Base(src)
 	}
 	return s.Track.Video.Source

@@ -228,8 +228,8 @@ func TestVideo(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := oc.Sets[0]
-	if !s.IsVideo || s.Pose == nil || s.Video != clip || s.Track.Video.Source != clip {
-		t.Fatalf("set: video %v, pose %v, source video %q, named %q", s.IsVideo, s.Pose != nil, s.Video, s.Track.Video.Source)
+	if !s.IsVideo || s.Pose == nil || s.Video != clip || s.Result.Source != clip {
+		t.Fatalf("set: video %v, pose %v, source video %q, named %q", s.IsVideo, s.Pose != nil, s.Video, s.Result.Source)
 	}
 	if got := s.Pose.Stats.Processed; got == 0 || s.Pose.Stats.Tracked > got {
 		t.Errorf("tracked %d of %d frames", s.Pose.Stats.Tracked, got)

@@ -17,6 +17,7 @@ import (
 	"github.com/kneetrack/kneetrack/internal/report"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/video"
 )
 
 // Outputs are what a run writes; "" leaves an output out. In errors each
@@ -153,7 +154,7 @@ func sourceVideo(s *Set) (string, string) {
 	}
 	file := s.Input.Path
 	src := s.Track.Video.Source
-	if src == "" || !track.IsVideoName(src) {
+	if src == "" || !video.IsName(src) {
 		return "", fmt.Sprintf("%s is a keypoint track that does not name its source video, so the key frames show the keypoints on a plain background.", filepath.Base(file))
 	}
 	candidates := []string{src}
@@ -304,7 +305,7 @@ func (o *Outcome) stageTracks(b *atomicfile.Batch, name string) ([]File, error) 
 			continue // not tracked: the run failed before
 		}
 		t := s.Pose.Track.Clone()
-		t.Video.Source = absPath(s.Input.Path)
+		t.Video.Source = absPath(s.Input.Path) // found from any folder later
 		out := VideoPath(name, k-1, n)
 		if err := b.Write(out, func(w io.Writer) error { return track.Write(w, t, track.FormatFromName(out)) }); err != nil {
 			return made, &OutputError{Output: "--save-track", Err: err}

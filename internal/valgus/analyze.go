@@ -21,9 +21,12 @@ type Options struct {
 	LoadKG     float64 // the set's load; NaN or 0 with HasLoad false if unknown
 	HasLoad    bool
 	Thresholds *Thresholds // nil for Defaults()
-	Clean      motion.CleanOptions
-	Segment    motion.SegmentOptions
-	Logger     *slog.Logger // nil for none
+	// Label names the set in the results (SetResult.Source) and in errors;
+	// "" names it by the track's Video.Source.
+	Label   string
+	Clean   motion.CleanOptions
+	Segment motion.SegmentOptions
+	Logger  *slog.Logger // nil for none
 }
 
 // SetResult is the analysis of one set (one track).
@@ -107,19 +110,23 @@ const defaultMinRepS = 0.4
 
 // AnalyzeSet analyses one set of reps from a keypoint track.
 func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, error) {
+	name := opt.Label
+	if name == "" {
+		name = t.Video.Source
+	}
 	th := Defaults()
 	if opt.Thresholds != nil {
 		th = *opt.Thresholds
 	}
 	if err := th.Validate(); err != nil {
-		return nil, fmt.Errorf("analysing %s: %w", t.Video.Source, err)
+		return nil, fmt.Errorf("analysing %s: %w", name, err)
 	}
 	log := opt.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	if err := t.Validate(); err != nil {
-		return nil, fmt.Errorf("analysing %s: %w", t.Video.Source, err)
+		return nil, fmt.Errorf("analysing %s: %w", name, err)
 	}
 	var missing []string
 	for _, n := range []string{track.LeftHip, track.RightHip, track.LeftKnee, track.RightKnee, track.LeftAnkle, track.RightAnkle} {
@@ -129,15 +136,15 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("analysing %s: the track has no %s; knee valgus needs hips, knees and ankles on both sides",
-			t.Video.Source, strings.Join(missing, ", "))
+			name, strings.Join(missing, ", "))
 	}
 	// Cleaned first, so that every result carries the track its drawings
 	// follow, a set too short to analyse too.
 	clean, crep, err := motion.Clean(t, opt.Clean)
 	if err != nil {
-		return nil, fmt.Errorf("analysing %s: %w", t.Video.Source, err)
+		return nil, fmt.Errorf("analysing %s: %w", name, err)
 	}
-	res := &SetResult{Source: t.Video.Source, Video: t.Video, Skeleton: t.Skeleton, HasFeet: t.HasFeet(),
+	res := &SetResult{Source: name, Video: t.Video, Skeleton: t.Skeleton, HasFeet: t.HasFeet(),
 		LoadKG: opt.LoadKG, HasLoad: opt.HasLoad, Sex: opt.Sex, HeightCM: opt.HeightCM, Thresholds: th, CleanTrack: clean}
 	res.Length = Length{Frames: len(t.Frames), Seconds: t.Frames[len(t.Frames)-1].Time - t.Frames[0].Time,
 		MinFrames: minRepFrames, MinSeconds: opt.Segment.MinRepS}
@@ -154,7 +161,7 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	res.View.OutOfFrame = outOfFrame(t, th.OutOfFrameFrac, th.MinConfidence)
 
 	res.Clean = crep
-	log.Debug("cleaned track", "source", t.Video.Source, "rate_hz", crep.RateHz, "filled", crep.FilledPoints, "long_gaps", len(crep.LongGaps))
+	log.Debug("cleaned track", "source", name, "rate_hz", crep.RateHz, "filled", crep.FilledPoints, "long_gaps", len(crep.LongGaps))
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -174,7 +181,7 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	times := clean.Times()
 	reps, err := motion.SegmentReps(depth, times, opt.Segment)
 	if err != nil {
-		return nil, fmt.Errorf("analysing %s: %w", t.Video.Source, err)
+		return nil, fmt.Errorf("analysing %s: %w", name, err)
 	}
 	phases, repIdx := motion.Phases(reps, len(depth))
 
