@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/kneetrack/kneetrack/internal/atomicfile"
+	"github.com/kneetrack/kneetrack/internal/video"
 )
 
 // NotScored is a labelled clip that could not be scored: the labels
@@ -74,7 +75,7 @@ func (l *Labelled) Files() []string {
 func (l *Labelled) Videos() int {
 	n := 0
 	for _, r := range l.Rows {
-		if IsVideo(r.Resolve(l.Dir)) {
+		if video.IsFile(r.Resolve(l.Dir)) {
 			n++
 		}
 	}

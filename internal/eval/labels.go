@@ -17,6 +17,7 @@ import (
 	"github.com/kneetrack/kneetrack/internal/evalset"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/video"
 )
 
 // LabelRow is one labelled clip of a labels file (ReadLabels).
@@ -400,12 +401,6 @@ type LoadOptions struct {
 	Tags []string
 }
 
-// IsVideo reports whether path is a video to track (track.IsVideoFile, and
-// animated GIFs).
-func IsVideo(path string) bool {
-	return track.IsVideoFile(path) || strings.EqualFold(filepath.Ext(path), ".gif")
-}
-
 // Resolve returns the path of a row's file: as written when absolute, else
 // under dir.
 func (r LabelRow) Resolve(dir string) string {
@@ -450,7 +445,7 @@ func loadClip(ctx context.Context, path string, opt LoadOptions) (*track.Track, 
 		}
 		return nil, fmt.Errorf("opening clip: %w", err)
 	}
-	if IsVideo(path) {
+	if video.IsFile(path) {
 		if opt.Video == nil {
 			return nil, errors.New("is a video and videos cannot be tracked here")
 		}

@@ -156,7 +156,9 @@ func TestLoadSniffs(t *testing.T) {
 		{"100 MiB of zeros", sparse(t, filepath.Join(dir, "zeros.bin"), nil, 100<<20),
 			[]string{"zeros.bin: unknown file type", "it looks like binary data", "a kneetrack track starts with {, a TRC file with PathFileType"}},
 		{"a PNG image", file("photo.json", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")), []string{"photo.json: unknown file type", "it looks like a PNG image"}},
-		{"a GIF", file("squat.gif", []byte("GIF89a\x10\x00")), []string{"it looks like a GIF image"}},
+		// An animated GIF is a video to track (the pose step reads it), also under another name.
+		{"a GIF", file("squat.gif", []byte("GIF89a\x10\x00")), []string{"squat.gif is a video, not a keypoint track"}},
+		{"a GIF named .json", file("squat.json", []byte("GIF89a\x10\x00")), []string{"squat.json is a video, not a keypoint track"}},
 		{"a text file", file("notes.txt", []byte("\n  squats on Monday\nbench on Friday\n")), []string{"notes.txt: unknown file type: not a video", `it looks like text starting "squats on Monday"`}},
 		{"a JSON list", file("list.json", []byte(" [1, 2, 3]")), []string{"it looks like JSON holding a list"}},
 		{"an empty file", file("empty.json", nil), []string{"it looks like an empty file"}},

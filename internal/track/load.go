@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kneetrack/kneetrack/internal/atomicfile"
+	"github.com/kneetrack/kneetrack/internal/video"
 )
 
 // LoadOptions controls Load.
@@ -22,54 +23,6 @@ type LoadOptions struct {
 	Camera Camera
 	// OpenPose fills what OpenPose folders do not record (frame rate, size).
 	OpenPose OpenPoseOptions
-}
-
-// IsVideoName reports whether a file name looks like a video, which needs the
-// pose step (package pose) before it can be analysed.
-func IsVideoName(name string) bool {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".3gp", ".mpg", ".mpeg", ".wmv",
-		".ts", ".mts", ".m2ts", ".flv", ".ogv":
-		return true
-	}
-	return false
-}
-
-// IsVideoFile reports whether path is a video: by its name (IsVideoName),
-// or, for a regular file under another name, by its first bytes (an MP4 or
-// QuickTime "ftyp" box, Matroska/WebM, AVI, MPEG transport stream). It
-// does not check that the video can be decoded. It never opens anything but
-// a regular file, so a named pipe cannot block it.
-func IsVideoFile(path string) bool {
-	if IsVideoName(path) {
-		return true
-	}
-	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
-		return false
-	}
-	f, err := openRegular(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	var head [376]byte
-	n, _ := io.ReadFull(f, head[:])
-	return looksLikeVideo(head[:n])
-}
-
-// looksLikeVideo recognises the start of common video containers.
-func looksLikeVideo(b []byte) bool {
-	switch {
-	case len(b) >= 12 && string(b[4:8]) == "ftyp":
-		return true // MP4, MOV, 3GP
-	case len(b) >= 4 && b[0] == 0x1A && b[1] == 0x45 && b[2] == 0xDF && b[3] == 0xA3:
-		return true // Matroska, WebM
-	case len(b) >= 12 && string(b[0:4]) == "RIFF" && string(b[8:12]) == "AVI ":
-		return true
-	case len(b) >= 376 && b[0] == 0x47 && b[188] == 0x47:
-		return true // MPEG transport stream: sync bytes every 188 bytes
-	}
-	return false
 }
 
 // Load reads a keypoint track from a file or folder, choosing the reader from
@@ -98,7 +51,7 @@ func Load(path string, opt LoadOptions) (*Track, error) {
 		return fmt.Errorf("%s is a video, not a keypoint track: find the lifter's keypoints first "+
 			"(package pose, or `kneetrack pose`; `kneetrack analyze` does it for you)", shown)
 	}
-	if IsVideoName(path) {
+	if video.IsName(path) {
 		return nil, isVideo()
 	}
 	if !st.Mode().IsRegular() {
@@ -121,7 +74,7 @@ func Load(path string, opt LoadOptions) (*Track, error) {
 		return nil, fmt.Errorf("reading track %s: %w", shown, cleanPathError(err))
 	}
 	head = head[:n]
-	if looksLikeVideo(head) {
+	if video.LooksLike(head) {
 		return nil, isVideo()
 	}
 	if st.Size() > maxTrackBytes {

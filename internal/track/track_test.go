@@ -398,36 +398,3 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("empty OpenPose folder: %v", err)
 	}
 }
-
-func TestIsVideoFile(t *testing.T) {
-	dir := t.TempDir()
-	ts := make([]byte, 400)
-	ts[0], ts[188], ts[376] = 0x47, 0x47, 0x47
-	files := map[string]struct {
-		data []byte
-		want bool
-	}{
-		"a.mp4":     {[]byte("anything"), true}, // by name
-		"b.MOV":     {nil, true},
-		"c.dat":     {append([]byte("\x00\x00\x00\x18ftypmp42"), make([]byte, 20)...), true},
-		"d.dat":     {[]byte{0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81}, true},
-		"e.dat":     {[]byte("RIFF\x10\x00\x00\x00AVI LIST"), true},
-		"f.dat":     {ts, true},
-		"g.json":    {[]byte(`{"schema": "kneetrack.track/v1"}`), false},
-		"h.trc":     {[]byte("PathFileType\t4\t(X/Y/Z)\tx.trc\n"), false},
-		"i.dat":     {ts[:200], false}, // one sync byte is not a stream
-		"empty.dat": {nil, false},
-	}
-	for name, f := range files {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, f.data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if got := track.IsVideoFile(p); got != f.want {
-			t.Errorf("IsVideoFile(%s) = %v, want %v", name, got, f.want)
-		}
-	}
-	if track.IsVideoFile(dir) || track.IsVideoFile(filepath.Join(dir, "missing.dat")) {
-		t.Error("a folder or a missing file taken for a video")
-	}
-}
