@@ -93,7 +93,7 @@ in full or not at all. Details: docs/pose.md.`,
 	f.IntVar(&o.every, "every", 1, "process one frame in N (quicker, coarser)")
 	f.Float64Var(&o.maxSeconds, "max-seconds", 0, "process only the first S seconds of the video")
 	f.IntVar(&o.samples, "samples", 8, "frames sampled over the video to find the people and choose the lifter")
-	f.Float64Var(&o.cutoff, "cutoff", 6, "smoothing low-pass cut-off in Hz (negative: no smoothing)")
+	f.Float64Var(&o.cutoff, "cutoff", 0, "low-pass the saved track at this cut-off in Hz, for tools that do not smooth (0: none; kneetrack analyze smooths)")
 	f.Float64Var(&o.minConf, "min-conf", 0.5, "confidence below which a point is low-confidence and filled across short gaps")
 	f.Float64Var(&o.maxGap, "max-gap", 0.25, "longest gap in seconds filled by interpolation (longer gaps are reported)")
 	f.BoolVar(&o.noSwap, "no-swap-repair", false, "do not repair left/right swaps")

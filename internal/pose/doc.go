@@ -25,7 +25,8 @@
 //	     (ErrNoPerson, ErrFeetOutOfFrame)
 //	  -> cleaning (Clean, clean.go): left/right swaps repaired, then
 //	     motion.Clean with the pose step's limits (low-confidence points and
-//	     short gaps filled, smoothing), every frame kept at its true time
+//	     short gaps filled), every frame kept at its true time; no smoothing
+//	     by default, the analysis is the one stage that low-passes
 //	  -> Result.Track, with Result.Clean saying what cleaning did.
 //
 // Run does all of it; ListPeople stops after finding the people, for
