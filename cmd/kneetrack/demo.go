@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kneetrack/kneetrack/internal/atomicfile"
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/htmlreport"
 	"github.com/kneetrack/kneetrack/internal/models"
 	"github.com/kneetrack/kneetrack/internal/pose"
@@ -265,8 +266,8 @@ func writeDemoComparison(w io.Writer, truth *sim.Truth, set *valgus.SetResult) e
 				return signed(r.Side[s].PeakFPPAChange), demoPhase(r.Side[s].PeakPhase)
 			}
 		}
-		rv, rp := meas(int(valgus.Right))
-		lv, _ := meas(int(valgus.Left))
+		rv, rp := meas(int(body.Right))
+		lv, _ := meas(int(body.Left))
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s / %s\t%s\t%s\t\n", tr.Rep, signed(tr.Right.PeakChange), rv,
 			demoPhase(tr.Right.PeakPhase), rp, signed(tr.Left.PeakChange), lv)
 	}
@@ -276,7 +277,7 @@ func writeDemoComparison(w io.Writer, truth *sim.Truth, set *valgus.SetResult) e
 	if len(set.Reps) != len(truth.Reps) {
 		fmt.Fprintf(w, "  %d reps simulated, %d counted.\n", len(truth.Reps), len(set.Reps))
 	}
-	f := set.Summary.Fatigue[valgus.Right]
+	f := set.Summary.Fatigue[body.Right]
 	verdict := "found the right knee's cave growing over the set"
 	if f.Verdict != valgus.TrendWorsening {
 		verdict = "did NOT find the right knee's cave growing (" + f.Verdict + ")"
@@ -297,14 +298,14 @@ func signed(v float64) string {
 }
 
 // demoPhase shortens a phase name for the comparison table.
-func demoPhase(p string) string {
+func demoPhase(p body.Phase) string {
 	switch p {
-	case valgus.PhaseOutOfTheHole:
+	case body.PhaseOutOfTheHole:
 		return "out of hole"
 	case "":
 		return "-"
 	}
-	return p
+	return string(p)
 }
 
 // demoBar returns a progress bar on a terminal, nil elsewhere.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/htmlreport"
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/pose"
@@ -58,7 +59,7 @@ func TestDemoSetAsDocumented(t *testing.T) {
 		if math.Abs(r.Right.PeakChange-want) > 0.05 {
 			t.Errorf("rep %d: right peak rise %.2f°, want %.1f°", i+1, r.Right.PeakChange, want)
 		}
-		if wantPhase := valgus.PhaseOutOfTheHole; want >= 5 && r.Right.PeakPhase != wantPhase {
+		if wantPhase := body.PhaseOutOfTheHole; want >= 5 && r.Right.PeakPhase != wantPhase {
 			t.Errorf("rep %d: right peak in phase %s, want %s", i+1, r.Right.PeakPhase, wantPhase)
 		}
 		if r.Left.PeakChange > 0.01 {
@@ -102,15 +103,15 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("%d reps counted (%d partial), 6 simulated", len(set.Reps), set.Summary.PartialReps)
 	}
 	for i, r := range set.Reps {
-		got, want := r.Side[valgus.Right].PeakFPPAChange, res.sim.Truth.Reps[i].Right.PeakChange
+		got, want := r.Side[body.Right].PeakFPPAChange, res.sim.Truth.Reps[i].Right.PeakChange
 		if math.Abs(got-want) > 8 {
 			t.Errorf("rep %d: right peak rise measured %+.1f°, simulated %+.1f°", i+1, got, want)
 		}
 	}
-	if f := set.Summary.Fatigue[valgus.Right]; f.Verdict != valgus.TrendWorsening {
+	if f := set.Summary.Fatigue[body.Right]; f.Verdict != valgus.TrendWorsening {
 		t.Errorf("right knee: %s (%+.2f°/rep, CI %+.2f to %+.2f); the cave grows by 5.2°/rep of FPPA", f.Verdict, f.Slope, f.CILow, f.CIHigh)
 	}
-	if f := set.Summary.Fatigue[valgus.Left]; f.Verdict == valgus.TrendWorsening {
+	if f := set.Summary.Fatigue[body.Left]; f.Verdict == valgus.TrendWorsening {
 		t.Errorf("left knee: %s (%+.2f°/rep); it does not cave", f.Verdict, f.Slope)
 	}
 

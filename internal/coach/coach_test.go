@@ -8,14 +8,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
 var (
-	right = []valgus.Side{valgus.Right}
-	both  = []valgus.Side{valgus.Left, valgus.Right}
+	right = []body.Side{body.Right}
+	both  = []body.Side{body.Left, body.Right}
 )
 
 // scenario is an analysis built from a real or synthetic track with a
@@ -263,7 +264,7 @@ func scenarios() []scenario {
 			build: func(t *testing.T) *valgus.SessionResult {
 				tr, ref := mocap(t, "opencap-squats.trc")
 				kneesIn(tr, ref, both, []float64{0.3}, outOfHole)
-				hipDown(tr, ref, valgus.Left, 0.06)
+				hipDown(tr, ref, body.Left, 0.06)
 				return session(t, []*valgus.SetResult{analyse(t, tr, valgus.Options{})})
 			},
 			verdict: VerdictKneeCave, causes: map[string]Confidence{"weak_hips": High},
@@ -274,9 +275,9 @@ func scenarios() []scenario {
 		{
 			name: "weak hips + one leg only/synthetic single-leg squat on the right leg, pelvis dropping",
 			build: func(t *testing.T) *valgus.SessionResult {
-				tr := film(t, sim.StickSet{Movement: sim.SingleLegSquat, Reps: 4, DepthM: 0.3, RightValgusDeg: []float64{30}}, 0, 0.5, 5)
+				tr := film(t, sim.StickSet{Movement: body.MoveSingleLegSquat, Reps: 4, DepthM: 0.3, RightValgusDeg: []float64{30}}, 0, 0.5, 5)
 				ref := analyse(t, tr, valgus.Options{})
-				hipDown(tr, ref, valgus.Left, 0.06)
+				hipDown(tr, ref, body.Left, 0.06)
 				return session(t, []*valgus.SetResult{analyse(t, tr, valgus.Options{})})
 			},
 			verdict: VerdictKneeCave, causes: map[string]Confidence{"weak_hips": High},
@@ -289,7 +290,7 @@ func scenarios() []scenario {
 		{
 			name: "one-sided/synthetic single-leg sets on each leg, only the right caves",
 			build: func(t *testing.T) *valgus.SessionResult {
-				l := sim.StickSet{Movement: sim.SingleLegSquat, Reps: 4, DepthM: 0.3}
+				l := sim.StickSet{Movement: body.MoveSingleLegSquat, Reps: 4, DepthM: 0.3}
 				r := l
 				r.RightValgusDeg = []float64{30}
 				lt, err := track.Project(mirrorLifter(l.Track3D()), track.Camera{})
@@ -320,7 +321,7 @@ func scenarios() []scenario {
 			name: "one-sided/real asymmetric squats, hips slide right, left knee moved in",
 			build: func(t *testing.T) *valgus.SessionResult {
 				tr, ref := mocap(t, "opencap-asymmetric-squats.trc")
-				kneesIn(tr, ref, []valgus.Side{valgus.Left}, []float64{0.5}, withDepth)
+				kneesIn(tr, ref, []body.Side{body.Left}, []float64{0.5}, withDepth)
 				return session(t, []*valgus.SetResult{analyse(t, tr, valgus.Options{})})
 			},
 			verdict: VerdictKneeCave, causes: map[string]Confidence{"one_sided": High, "weak_hips": Low},
@@ -521,17 +522,17 @@ func dumpAdvice(ss *valgus.SessionResult, a *Advice) string {
 			fmt.Fprintf(&b, "  rep %d depth %.2f down %.2f up %.2f pelvis %+.1f shift %+.2f", r.Index, r.DepthLeg, r.Tempo.DescentS, r.Tempo.AscentS, r.PelvisDropDeg, r.LateralShift)
 			for sd := 0; sd < 2; sd++ {
 				x := r.Side[sd]
-				fmt.Fprintf(&b, " | %s cave %+.1f valgus %+.1f (fppa %+.1f) %s onset %.2f kvt+ %.2f mkd %.2f %s", valgus.Side(sd), x.CaveDeg, x.PeakValgusDeg, x.PeakFPPAChange, x.PeakPhase, x.OnsetDepth, x.KneeVsToeChange, x.MKD, x.Severity)
+				fmt.Fprintf(&b, " | %s cave %+.1f valgus %+.1f (fppa %+.1f) %s onset %.2f kvt+ %.2f mkd %.2f %s", body.Side(sd), x.CaveDeg, x.PeakValgusDeg, x.PeakFPPAChange, x.PeakPhase, x.OnsetDepth, x.KneeVsToeChange, x.MKD, x.Severity)
 			}
 			b.WriteString("\n")
 		}
 		for sd := 0; sd < 2; sd++ {
 			f := s.Summary.Fatigue[sd]
-			fmt.Fprintf(&b, "  fatigue %s %+.2f [%+.2f %+.2f] %s\n", valgus.Side(sd), f.Slope, f.CILow, f.CIHigh, f.Verdict)
+			fmt.Fprintf(&b, "  fatigue %s %+.2f [%+.2f %+.2f] %s\n", body.Side(sd), f.Slope, f.CILow, f.CIHigh, f.Verdict)
 		}
 	}
 	for s := 0; s < 2; s++ {
-		fmt.Fprintf(&b, "load %s: %s from %v\n", valgus.Side(s), ss.Load[s].Status, ss.Load[s].AppearsFromKG)
+		fmt.Fprintf(&b, "load %s: %s from %v\n", body.Side(s), ss.Load[s].Status, ss.Load[s].AppearsFromKG)
 	}
 	fmt.Fprintf(&b, "verdict %s\n", a.Verdict)
 	for _, c := range a.Causes {

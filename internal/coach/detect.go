@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/words"
 )
@@ -122,7 +123,7 @@ func (in *inference) freshDetail(k, s int) string {
 	if math.IsNaN(v) {
 		return ""
 	}
-	if sf.res.Movement == valgus.MoveBilateralSquat {
+	if sf.res.Movement == body.MoveBilateralSquat {
 		return "cave angle up to " + deg(v) + "°"
 	}
 	return "valgus angle up to " + deg(v) + "° above standing"
@@ -231,7 +232,7 @@ func (in *inference) fatigue() error {
 			in.add(&sf, "velocity_loss", vars{"where": sf.where, "pct": pct(sm.VelocityLossPct), "thr": pct(in.th.VelocityLossPct)},
 				vars{"vl": pct(sm.VelocityLossPct), "vl_thr": pct(in.th.VelocityLossPct)})
 		}
-		if k := sm.KASRTrend; sf.res.Movement == valgus.MoveBilateralSquat && k.N >= 3 && k.CIHigh < 0 && k.LastMean-k.FirstMean <= -in.threshold("kasr_drop") {
+		if k := sm.KASRTrend; sf.res.Movement == body.MoveBilateralSquat && k.N >= 3 && k.CIHigh < 0 && k.LastMean-k.FirstMean <= -in.threshold("kasr_drop") {
 			in.add(&sf, "knees_close_in", vars{"where": sf.where, "first": fmt.Sprintf("%.2f", k.FirstMean), "last": fmt.Sprintf("%.2f", k.LastMean)}, nil)
 		}
 	}
@@ -345,7 +346,7 @@ func (in *inference) weakHips() error {
 			anyCave = true
 			k := 0
 			for _, r := range cav {
-				if repPhase(sf.res, r, s) == valgus.PhaseOutOfTheHole {
+				if repPhase(sf.res, r, s) == body.PhaseOutOfTheHole {
 					k++
 				}
 			}
@@ -374,11 +375,11 @@ func (in *inference) weakHips() error {
 			in.add(&sf, "pelvis_drop", vars{"where": sf.where, "deg": deg(math.Abs(worstDrop)), "lower": lower, "s": words.Plural(len(dropped)), "reps": words.RepList(dropped)}, nil)
 		}
 		switch sf.res.Movement {
-		case valgus.MoveBilateralSquat:
+		case body.MoveBilateralSquat:
 			if m := meanShift(sf.full); math.Abs(m) >= in.threshold("hip_shift_hip_widths") {
 				in.add(&sf, "hip_shift", vars{"where": sf.where, "hw": fmt.Sprintf("%.1f", math.Abs(m)), "dir": shiftDir(m)}, nil)
 			}
-		case valgus.MoveSingleLegSquat, valgus.MoveSplitSquat:
+		case body.MoveSingleLegSquat, body.MoveSplitSquat:
 			for s := 0; s < 2; s++ {
 				list := sf.graded[s]
 				cav := caving(list, s)
@@ -479,7 +480,7 @@ func (in *inference) oneSided() error {
 	for _, sf := range in.sets {
 		// From an angle the two legs are seen differently: a left-right
 		// difference may come from the camera, so it is not used.
-		if sf.res.Movement != valgus.MoveBilateralSquat || sf.oblique() {
+		if sf.res.Movement != body.MoveBilateralSquat || sf.oblique() {
 			continue
 		}
 		weak := -1
@@ -513,7 +514,7 @@ func (in *inference) oneSided() error {
 	// Single-leg and split-squat sets: compare the working legs.
 	var list [2][]valgus.RepResult
 	for _, sf := range in.sets {
-		if sf.res.Movement == valgus.MoveSingleLegSquat || sf.res.Movement == valgus.MoveSplitSquat {
+		if sf.res.Movement == body.MoveSingleLegSquat || sf.res.Movement == body.MoveSplitSquat {
 			for s := 0; s < 2; s++ {
 				list[s] = append(list[s], sf.graded[s]...)
 			}
@@ -536,7 +537,7 @@ func (in *inference) oneSided() error {
 // tightHips: squats that stay shallow and cave on the way down.
 func (in *inference) tightHips() error {
 	for _, sf := range in.sets {
-		if sf.res.Movement != valgus.MoveBilateralSquat || len(sf.full) == 0 {
+		if sf.res.Movement != body.MoveBilateralSquat || len(sf.full) == 0 {
 			continue
 		}
 		// Reps in which a knee caves, and those in which a caving knee

@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/words"
 )
@@ -84,14 +85,14 @@ func caves(rs valgus.RepSide) bool { return rs.Severity.Rank() >= 1 }
 // (a mild cave can), the phase at the peak's time PeakS, by the same rule
 // (descent before the bottom, the bottom, out of the hole in the first
 // third of the ascent, then the ascent).
-func repPhase(res *valgus.SetResult, r valgus.RepResult, s int) string {
+func repPhase(res *valgus.SetResult, r valgus.RepResult, s int) body.Phase {
 	rs := r.Side[s]
-	if rs.PeakPhase != valgus.PhaseNone && rs.PeakPhase != "" {
+	if rs.PeakPhase != body.PhaseNone && rs.PeakPhase != "" {
 		return rs.PeakPhase
 	}
 	rp := r.Rep
 	if math.IsNaN(rs.PeakS) || rp.End >= len(res.Frames) || rp.Start < 0 {
-		return valgus.PhaseNone
+		return body.PhaseNone
 	}
 	at := rp.Start
 	for i := rp.Start; i <= rp.End; i++ {
@@ -102,13 +103,13 @@ func repPhase(res *valgus.SetResult, r valgus.RepResult, s int) string {
 	t := func(i int) float64 { return res.Frames[i].Time }
 	switch {
 	case at < rp.BottomStart:
-		return valgus.PhaseDescent
+		return body.PhaseDescent
 	case at <= rp.BottomEnd:
-		return valgus.PhaseBottom
+		return body.PhaseBottom
 	case t(at)-t(rp.BottomEnd) <= (t(rp.End)-t(rp.BottomEnd))/3:
-		return valgus.PhaseOutOfTheHole
+		return body.PhaseOutOfTheHole
 	}
-	return valgus.PhaseAscent
+	return body.PhaseAscent
 }
 
 func (in *inference) verdict() string {
@@ -151,7 +152,7 @@ func indices(list []valgus.RepResult) []int {
 	return out
 }
 
-func sideName(s int) string { return valgus.Side(s).String() }
+func sideName(s int) string { return body.Side(s).String() }
 
 // deg formats an angle rounded to a whole degree (never "-0").
 func deg(v float64) string {
@@ -291,9 +292,9 @@ func asymmetry(sf *setFacts, th valgus.Thresholds) (side int, meanDiff, consiste
 	consistent = float64(same) / float64(len(d))
 	side = -1
 	if math.Abs(meanDiff) > th.AsymmetryDeg && consistent >= 0.75 {
-		side = int(valgus.Left)
+		side = int(body.Left)
 		if meanDiff > 0 {
-			side = int(valgus.Right)
+			side = int(body.Right)
 		}
 	}
 	return side, meanDiff, consistent

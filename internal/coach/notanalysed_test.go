@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
@@ -38,10 +39,10 @@ func TestNotAnalysedWords(t *testing.T) {
 			[]string{"the hips and ankles were found in only 0 of"}, []string{"automatic"}},
 		{"side view", analyse(t, film(t, sim.StickSet{Reps: 3}, 90, 0.5, 22), valgus.Options{}),
 			[]string{"the camera looks from the side"}, nil},
-		{"drop jumps", analyse(t, film(t, sim.StickSet{Movement: sim.DropJump, Reps: 2}, 0, 0.5, 23), valgus.Options{}),
+		{"drop jumps", analyse(t, film(t, sim.StickSet{Movement: body.MoveJumpLanding, Reps: 2}, 0, 0.5, 23), valgus.Options{}),
 			[]string{"jump / landing is not supported yet"}, nil},
 		// Made by hand without a reason, as before reasons were given.
-		{"no reason, automatic movement", &valgus.SetResult{Movement: valgus.MoveAuto, Notes: []string{"hips and ankles were found in too few frames"}},
+		{"no reason, automatic movement", &valgus.SetResult{Movement: body.MoveAuto, Notes: []string{"hips and ankles were found in too few frames"}},
 			[]string{"hips and ankles were found in too few frames"}, []string{"automatic", "not supported"}},
 	}
 	for _, c := range cases {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/words"
 )
@@ -87,7 +88,7 @@ func (in *inference) limits(verdict string) ([]Limit, error) {
 	// One leg at a time, but only one leg filmed.
 	var legs [2]int
 	for _, sf := range in.sets {
-		if sf.res.Movement == valgus.MoveSingleLegSquat || sf.res.Movement == valgus.MoveSplitSquat {
+		if sf.res.Movement == body.MoveSingleLegSquat || sf.res.Movement == body.MoveSplitSquat {
 			for s := 0; s < 2; s++ {
 				legs[s] += len(sf.graded[s])
 			}

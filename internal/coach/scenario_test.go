@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -146,18 +147,18 @@ func clamp01(x float64) float64 { return math.Max(0, math.Min(1, x)) }
 
 // kneesIn moves the knees of the given sides medially by shift[k] shin
 // lengths in rep k (a shorter slice repeats its last value), shaped by p.
-func kneesIn(tr *track.Track, ref *valgus.SetResult, sides []valgus.Side, shift []float64, p profile) {
+func kneesIn(tr *track.Track, ref *valgus.SetResult, sides []body.Side, shift []float64, p profile) {
 	for k, rep := range ref.Reps {
 		amount := shift[min(k, len(shift)-1)]
 		for i := rep.Rep.Start; i <= rep.Rep.End; i++ {
 			f := p(ref, rep, i)
 			for _, s := range sides {
 				knee, hip, other := track.LeftKnee, track.LeftHip, track.RightHip
-				if s == valgus.Right {
+				if s == body.Right {
 					knee, hip, other = track.RightKnee, track.RightHip, track.LeftHip
 				}
 				pts := tr.Frames[i].Points
-				dir := valgus.MedialDir(valgus.Vec2{X: pts[tr.Index(hip)].X}, valgus.Vec2{X: pts[tr.Index(other)].X})
+				dir := valgus.MedialDir(body.Point{X: pts[tr.Index(hip)].X}, body.Point{X: pts[tr.Index(other)].X})
 				pts[tr.Index(knee)].X += dir * amount * ref.Baseline.ShankPx[s] * f
 			}
 		}
@@ -166,9 +167,9 @@ func kneesIn(tr *track.Track, ref *valgus.SetResult, sides []valgus.Side, shift 
 
 // hipDown lowers one hip in the picture by amount leg lengths at depth
 // (following withDepth): the pelvis tilts towards that side.
-func hipDown(tr *track.Track, ref *valgus.SetResult, s valgus.Side, amount float64) {
+func hipDown(tr *track.Track, ref *valgus.SetResult, s body.Side, amount float64) {
 	name := track.LeftHip
-	if s == valgus.Right {
+	if s == body.Right {
 		name = track.RightHip
 	}
 	for _, rep := range ref.Reps {

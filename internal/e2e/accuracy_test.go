@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
@@ -76,8 +77,8 @@ func deepBottom() scenario {
 // legError is one leg in one rep: simulated and measured peak FPPA rise.
 type legError struct {
 	truth, measured float64
-	truthPhase      string
-	measuredPhase   string
+	truthPhase      body.Phase
+	measuredPhase   body.Phase
 	truthT, measT   float64
 }
 
@@ -94,7 +95,7 @@ func pairs(o *outcome) [][2]legError {
 		tr := o.sim.Truth.Reps[i]
 		var p [2]legError
 		for sd := range 2 {
-			lt := tr.Leg(sim.Side(sd))
+			lt := tr.Leg(body.Side(sd))
 			m := r.Side[sd]
 			p[sd] = legError{truth: lt.PeakChange, measured: m.PeakFPPAChange, truthPhase: lt.PeakPhase,
 				measuredPhase: m.PeakPhase, truthT: lt.PeakTime, measT: m.PeakS}
@@ -135,7 +136,7 @@ func checkFront(t *testing.T, o *outcome) {
 	for i, p := range pairs(o) {
 		for sd := range 2 {
 			e := p[sd]
-			side := valgus.Side(sd)
+			side := body.Side(sd)
 			// A knee that does not rise has no peak worth the name: its
 			// largest reading, held for 0.1 s, is the rep's first moments.
 			// It must only not read as rising.
@@ -159,8 +160,8 @@ func checkFront(t *testing.T, o *outcome) {
 			// The side: the caving knee is the one found caving, and the
 			// other knee, which tracks out, is not.
 			other := p[1-sd]
-			if other.truth < 1 && other.measuredPhase != valgus.PhaseNone {
-				t.Errorf("%s rep %d: %s knee (not caving) measured rising %+.1f°, peaking in phase %s", o.sc.name, i+1, valgus.Side(1-sd), other.measured, other.measuredPhase)
+			if other.truth < 1 && other.measuredPhase != body.PhaseNone {
+				t.Errorf("%s rep %d: %s knee (not caving) measured rising %+.1f°, peaking in phase %s", o.sc.name, i+1, body.Side(1-sd), other.measured, other.measuredPhase)
 			}
 			if !(e.measured > other.measured+caveDeg/2) {
 				t.Errorf("%s rep %d: caving %s knee measured %+.1f°, the other %+.1f°", o.sc.name, i+1, side, e.measured, other.measured)
@@ -173,8 +174,8 @@ func checkFront(t *testing.T, o *outcome) {
 }
 
 // adjacent reports whether phase b follows phase a within a rep.
-func adjacent(a, b string) bool {
-	order := []string{valgus.PhaseDescent, valgus.PhaseBottom, valgus.PhaseOutOfTheHole, valgus.PhaseAscent}
+func adjacent(a, b body.Phase) bool {
+	order := []body.Phase{body.PhaseDescent, body.PhaseBottom, body.PhaseOutOfTheHole, body.PhaseAscent}
 	for i := 0; i+1 < len(order); i++ {
 		if order[i] == a && order[i+1] == b || order[i] == b && order[i+1] == a {
 			return true
@@ -184,7 +185,7 @@ func adjacent(a, b string) bool {
 }
 
 // verdict returns a leg's fatigue verdict.
-func verdict(o *outcome, s valgus.Side) valgus.Trend { return o.set.Summary.Fatigue[s] }
+func verdict(o *outcome, s body.Side) valgus.Trend { return o.set.Summary.Fatigue[s] }
 
 // TestRampFront: a cave growing by 10° of FPPA a rep on the right, filmed
 // from the front, is measured rep by rep within tolerance, in the right
@@ -197,10 +198,10 @@ func TestRampFront(t *testing.T) {
 		return
 	}
 	checkFront(t, o)
-	if f := verdict(o, valgus.Right); f.Verdict != valgus.TrendWorsening || !(f.Slope > 0) {
+	if f := verdict(o, body.Right); f.Verdict != valgus.TrendWorsening || !(f.Slope > 0) {
 		t.Errorf("right knee: %s at %+.2f°/rep; simulated %+.2f°/rep of FPPA, so worsening", f.Verdict, f.Slope, o.sim.Truth.FatigueSlope.Right)
 	}
-	if f := verdict(o, valgus.Left); f.Verdict != valgus.TrendUnclear {
+	if f := verdict(o, body.Left); f.Verdict != valgus.TrendUnclear {
 		t.Errorf("left knee: %s at %+.2f°/rep; simulated no change", f.Verdict, f.Slope)
 	}
 	if o.set.View.View != valgus.ViewFront {
@@ -217,7 +218,7 @@ func TestSteadyFront(t *testing.T) {
 		return
 	}
 	checkFront(t, o)
-	for _, s := range []valgus.Side{valgus.Left, valgus.Right} {
+	for _, s := range []body.Side{body.Left, body.Right} {
 		if f := verdict(o, s); f.Verdict != valgus.TrendUnclear {
 			t.Errorf("%s knee: %s at %+.2f°/rep; every rep was simulated alike", s, f.Verdict, f.Slope)
 		}
@@ -246,11 +247,11 @@ func TestRampOblique(t *testing.T) {
 			continue
 		}
 		for i, p := range pairs(o) {
-			r := p[valgus.Right]
+			r := p[body.Right]
 			if math.Abs(r.err()) > obliqueTolDeg {
 				t.Errorf("yaw %g rep %d right knee: measured %+.1f°, simulated %+.1f°", yaw, i+1, r.measured, r.truth)
 			}
-			rs, ls := o.set.Reps[i].Side[valgus.Right], o.set.Reps[i].Side[valgus.Left]
+			rs, ls := o.set.Reps[i].Side[body.Right], o.set.Reps[i].Side[body.Left]
 			wrong := ls.Severity.Rank() > rs.Severity.Rank() || rs.Severity.Rank() < 1 && ls.Severity.Rank() >= 1
 			switch {
 			case wrong && yaw < 20:
@@ -259,7 +260,7 @@ func TestRampOblique(t *testing.T) {
 				t.Logf("yaw %g rep %d (oblique view): left knee %s (cave %.1f°), right %s (%.1f°)", yaw, i+1, ls.Severity, ls.CaveDeg, rs.Severity, rs.CaveDeg)
 			}
 		}
-		if f := verdict(o, valgus.Left); f.Verdict == valgus.TrendWorsening && yaw < 20 {
+		if f := verdict(o, body.Left); f.Verdict == valgus.TrendWorsening && yaw < 20 {
 			t.Errorf("yaw %g left knee: %s at %+.2f°/rep; simulated no change", yaw, f.Verdict, f.Slope)
 		}
 	}
@@ -292,8 +293,8 @@ func TestAccuracyTable(t *testing.T) {
 	b.WriteString("|---|---:|---:|---:|---:|---:|---|---|---:|---:|---|\n")
 	for _, o := range outs {
 		for i, p := range pairs(o) {
-			r, l := p[valgus.Right], p[valgus.Left]
-			rs, ls := o.set.Reps[i].Side[valgus.Right], o.set.Reps[i].Side[valgus.Left]
+			r, l := p[body.Right], p[body.Left]
+			rs, ls := o.set.Reps[i].Side[body.Right], o.set.Reps[i].Side[body.Left]
 			fmt.Fprintf(&b, "| %s | %g° | %d | %+.1f | %+.1f | %+.1f | %s / %s | %.1f°, %s | %+.1f | %+.1f | %s |\n", o.sc.setName(), o.sc.yawDeg, i+1,
 				r.truth, r.measured, r.err(), phaseLabel(r.truthPhase), phaseLabel(r.measuredPhase), rs.CaveDeg, rs.Severity, l.truth, l.measured, ls.Severity)
 		}
@@ -312,7 +313,7 @@ func TestAccuracyTable(t *testing.T) {
 			}
 		}
 		mean, mad, worst := stats(errs)
-		f := verdict(o, valgus.Right)
+		f := verdict(o, body.Right)
 		fmt.Fprintf(&b, "| %s | %g° | %d / %d | %s (~%.0f°) | %+.1f | %.1f | %.1f | %+.1f / %+.1f °/rep (%s) |\n", o.sc.setName(), o.sc.yawDeg,
 			len(o.sim.Truth.Reps), len(o.set.Reps), o.set.View.View, o.set.View.YawDeg, mean, mad, worst,
 			o.sim.Truth.FatigueSlope.Right, f.Slope, f.Verdict)
@@ -356,7 +357,7 @@ func frameTable(outs []*outcome) string {
 				}
 				k := sort.SearchFloat64s(edges, m.ThighRatio) - 1
 				k = max(0, min(k, len(errs)-1))
-				errs[k] = append(errs[k], m.FPPA-pf.FPPA.Get(sim.Side(sd)))
+				errs[k] = append(errs[k], m.FPPA-pf.FPPA.Get(body.Side(sd)))
 			}
 		}
 	}
@@ -392,9 +393,9 @@ func stats(v []float64) (mean, meanAbs, worst float64) {
 	return mean / n, meanAbs / n, worst
 }
 
-func phaseLabel(p string) string {
-	if p == valgus.PhaseOutOfTheHole {
+func phaseLabel(p body.Phase) string {
+	if p == body.PhaseOutOfTheHole {
 		return "out of the hole"
 	}
-	return p
+	return string(p)
 }

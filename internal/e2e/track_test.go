@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
@@ -52,7 +53,7 @@ func TestAnalysisReadsTheTrack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Reps) != 6 || out.Movement != valgus.MoveBilateralSquat {
+	if len(out.Reps) != 6 || out.Movement != body.MoveBilateralSquat {
 		t.Fatalf("%d reps, %s", len(out.Reps), out.Movement)
 	}
 	// Boundary tolerances: the largest error measured here (`go test
@@ -64,7 +65,7 @@ func TestAnalysisReadsTheTrack(t *testing.T) {
 	const frame = 1 / 30.0
 	const startTol, endTol, bottomTol = 0.034 + frame, 0.039 + frame, frame
 	for i, r := range out.Reps {
-		got, want := r.Side[valgus.Right].PeakFPPAChange, heldPeak(res.Truth, i, 3)-res.Truth.StandingFPPA.Right
+		got, want := r.Side[body.Right].PeakFPPAChange, heldPeak(res.Truth, i, 3)-res.Truth.StandingFPPA.Right
 		if math.Abs(got-want) > 2 {
 			t.Errorf("rep %d: analysis peak FPPA change %.1f°, truth %.1f°", i+1, got, want)
 		}
@@ -78,10 +79,10 @@ func TestAnalysisReadsTheTrack(t *testing.T) {
 			t.Errorf("rep %d: lowest point at %.3f s, truth's bottom phase %.3f..%.3f s", i+1, r.BottomS, tb.BottomStart, tb.BottomEnd)
 		}
 	}
-	if f := out.Summary.Fatigue[valgus.Right]; f.Verdict != valgus.TrendWorsening {
+	if f := out.Summary.Fatigue[body.Right]; f.Verdict != valgus.TrendWorsening {
 		t.Errorf("right trend %s (slope %.2f)", f.Verdict, f.Slope)
 	}
-	if f := out.Summary.Fatigue[valgus.Left]; f.Verdict == valgus.TrendWorsening {
+	if f := out.Summary.Fatigue[body.Left]; f.Verdict == valgus.TrendWorsening {
 		t.Errorf("left trend %s (slope %.2f)", f.Verdict, f.Slope)
 	}
 }

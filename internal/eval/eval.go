@@ -24,6 +24,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/evalset"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
@@ -36,7 +37,7 @@ type Item struct {
 	// Movement is the movement the clip shows, when labelled (MoveAuto:
 	// not labelled). The analysis is never told it: recognising it is part
 	// of what is scored.
-	Movement valgus.Movement
+	Movement body.Movement
 	// Knee holds each knee's label (index 0 the track's left), when the
 	// labels are per knee. Clip is the clip's label; when the knees are
 	// labelled it is derived from them (ClipLabel).
@@ -72,7 +73,7 @@ func FromEvalset(cases []evalset.Case) []Item {
 		if len(c.Perturb) == 0 {
 			tags = append(tags, "clean")
 		}
-		items[i] = Item{Name: c.Name, Track: c.Track, Movement: valgus.Movement(c.Movement), Knee: k, KneeKnown: true,
+		items[i] = Item{Name: c.Name, Track: c.Track, Movement: body.Movement(c.Movement), Knee: k, KneeKnown: true,
 			Clip: ClipLabel(k), NoReps: c.Reps == 0, Tags: tags}
 	}
 	return items
@@ -83,7 +84,7 @@ type Outcome struct {
 	Item *Item
 	// Analysed: the analysis graded at least one rep.
 	Analysed bool
-	Movement valgus.Movement
+	Movement body.Movement
 	Reason   string
 	// Knee is each knee's worst severity over the reps in which it was
 	// assessed (SevNotAssessed when never assessed), Value the graded
@@ -107,7 +108,7 @@ func Run(ctx context.Context, items []Item, opt valgus.Options, workers int) ([]
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	opt.Movement = valgus.MoveAuto
+	opt.Movement = body.MoveAuto
 	outs := make([]Outcome, len(items))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -219,7 +220,7 @@ func Summarise(outs []Outcome, cavesFrom valgus.Severity) Summary {
 	}{}
 	for _, o := range outs {
 		it := o.Item
-		supported := it.Movement == valgus.MoveAuto || it.Movement.Supported()
+		supported := it.Movement == body.MoveAuto || it.Movement.Supported()
 		if it.NoReps {
 			// nothing to analyse: scored on the verdict only
 			supported = false
@@ -233,7 +234,7 @@ func Summarise(outs []Outcome, cavesFrom valgus.Severity) Summary {
 				sm.Analysed++
 			}
 		}
-		if it.Movement != valgus.MoveAuto && !it.NoReps {
+		if it.Movement != body.MoveAuto && !it.NoReps {
 			sm.MovementKnown++
 			if o.Movement == it.Movement {
 				sm.MovementRight++

@@ -14,9 +14,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/evalset"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/video"
 )
 
@@ -29,7 +29,7 @@ type LabelRow struct {
 	File string
 	// Movement is the labelled movement (MoveAuto when not given or not
 	// recognised); MovementText the text it was read from.
-	Movement     valgus.Movement
+	Movement     body.Movement
 	MovementText string
 	// Knee holds each knee's label (index 0 the left knee), when the file
 	// labels knees (KneeKnown); KneeText the texts they were read from.
@@ -47,7 +47,7 @@ type LabelRow struct {
 // and any extra tags given.
 func (r LabelRow) Item(t *track.Track, tags ...string) Item {
 	mv := "movement not labelled"
-	if r.Movement != valgus.MoveAuto {
+	if r.Movement != body.MoveAuto {
 		mv = r.Movement.Label()
 	}
 	return Item{Name: r.File, Track: t, Movement: r.Movement, Knee: r.Knee, KneeKnown: r.KneeKnown, Clip: r.Clip,
@@ -342,7 +342,7 @@ func labelFromWords(w []string) evalset.Label {
 // split squats and (forward or reverse) lunges, lateral (side) lunges and
 // jumps or landings. Anything else, and an empty text, is MoveAuto (not
 // labelled).
-func MovementFromText(s string) valgus.Movement {
+func MovementFromText(s string) body.Movement {
 	w := words(s)
 	has := func(xs ...string) bool {
 		for _, x := range w {
@@ -369,18 +369,18 @@ func MovementFromText(s string) valgus.Movement {
 	lunge := has("lunge", "lunges", "lunging")
 	switch {
 	case lunge && has("lateral", "side", "sideways", "cossack"):
-		return valgus.MoveLateralLunge
+		return body.MoveLateralLunge
 	case has("jump", "jumps", "jumping", "landing", "landings", "hop", "hops") || pair("drop", "jump", "landing"):
-		return valgus.MoveJumpLanding
+		return body.MoveJumpLanding
 	case has("pistol", "pistols", "singleleg") || pair("single", "leg", "legged") || pair("one", "leg", "legged") ||
 		pair("step", "down", "downs") || has("stepdown", "stepdowns"):
-		return valgus.MoveSingleLegSquat
+		return body.MoveSingleLegSquat
 	case lunge || has("split", "bulgarian"):
-		return valgus.MoveSplitSquat
+		return body.MoveSplitSquat
 	case has("squat", "squats", "squatting"):
-		return valgus.MoveBilateralSquat
+		return body.MoveBilateralSquat
 	}
-	return valgus.MoveAuto
+	return body.MoveAuto
 }
 
 // TrackFunc makes the keypoint track of a video (the pose step).

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/evalset"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -26,25 +27,25 @@ const (
 var sharedLabels = []struct {
 	line       int
 	file       string
-	movement   valgus.Movement
+	movement   body.Movement
 	left, rght evalset.Label
 	clip       evalset.Label
 }{
-	{2, "goblet-squat-front.mp4", valgus.MoveBilateralSquat, no, no, no},
-	{3, "squat-hands-behind-head-front-60fps.mp4", valgus.MoveBilateralSquat, no, no, no},
-	{4, "bodyweight-squat-front-overlay.mp4", valgus.MoveBilateralSquat, no, no, no},
+	{2, "goblet-squat-front.mp4", body.MoveBilateralSquat, no, no, no},
+	{3, "squat-hands-behind-head-front-60fps.mp4", body.MoveBilateralSquat, no, no, no},
+	{4, "bodyweight-squat-front-overlay.mp4", body.MoveBilateralSquat, no, no, no},
 	// "not labelled" on both knees; a movement kneetrack does not analyse
-	{5, "side-lunge-front.mp4", valgus.MoveLateralLunge, amb, amb, amb},
+	{5, "side-lunge-front.mp4", body.MoveLateralLunge, amb, amb, amb},
 	// "no cave (straight)" / "cave (moderate: drifts medially ...)"
-	{6, "single-leg-squat-alternating-front.mp4", valgus.MoveSingleLegSquat, no, yes, yes},
+	{6, "single-leg-squat-alternating-front.mp4", body.MoveSingleLegSquat, no, yes, yes},
 	// "no cave or slight" / "not assessed (free leg)": the clip is not
 	// decided by one knee's no
-	{7, "single-leg-squat-front.mp4", valgus.MoveSingleLegSquat, no, amb, amb},
+	{7, "single-leg-squat-front.mp4", body.MoveSingleLegSquat, no, amb, amb},
 	// "mostly straight" / "caves on some reps (clearly in on rep 8)"
-	{8, "single-leg-squat-mixed-portrait.mp4", valgus.MoveSingleLegSquat, no, yes, yes},
-	{9, "squat-deep-front-lab.gif", valgus.MoveBilateralSquat, no, no, no},
-	{10, "squat-shallow-front-lab.gif", valgus.MoveBilateralSquat, no, no, no},
-	{11, "squat-forward-lean-front-lab.gif", valgus.MoveBilateralSquat, no, no, no},
+	{8, "single-leg-squat-mixed-portrait.mp4", body.MoveSingleLegSquat, no, yes, yes},
+	{9, "squat-deep-front-lab.gif", body.MoveBilateralSquat, no, no, no},
+	{10, "squat-shallow-front-lab.gif", body.MoveBilateralSquat, no, no, no},
+	{11, "squat-forward-lean-front-lab.gif", body.MoveBilateralSquat, no, no, no},
 }
 
 func checkSharedRows(t *testing.T, rows []LabelRow) {
@@ -123,19 +124,19 @@ func TestLabelFromText(t *testing.T) {
 func TestMovementFromText(t *testing.T) {
 	for _, c := range []struct {
 		text string
-		want valgus.Movement
+		want body.Movement
 	}{
-		{"squat (both legs)", valgus.MoveBilateralSquat}, {"squat", valgus.MoveBilateralSquat},
-		{"bodyweight squat", valgus.MoveBilateralSquat}, {"Goblet Squats", valgus.MoveBilateralSquat},
-		{"overhead squat", valgus.MoveBilateralSquat},
-		{"single-leg squat", valgus.MoveSingleLegSquat}, {"single-leg squat (left leg)", valgus.MoveSingleLegSquat},
-		{"single-leg and pistol squats", valgus.MoveSingleLegSquat}, {"pistol", valgus.MoveSingleLegSquat},
-		{"single leg squat", valgus.MoveSingleLegSquat}, {"lateral step-down", valgus.MoveSingleLegSquat},
-		{"split squat", valgus.MoveSplitSquat}, {"lunge", valgus.MoveSplitSquat}, {"reverse lunges", valgus.MoveSplitSquat},
-		{"Bulgarian split squat", valgus.MoveSplitSquat},
-		{"lateral (side) lunge", valgus.MoveLateralLunge}, {"side lunge", valgus.MoveLateralLunge},
-		{"jump", valgus.MoveJumpLanding}, {"drop jump landing", valgus.MoveJumpLanding}, {"landing", valgus.MoveJumpLanding},
-		{"", valgus.MoveAuto}, {"step-up", valgus.MoveAuto}, {"walking", valgus.MoveAuto}, {"squash", valgus.MoveAuto},
+		{"squat (both legs)", body.MoveBilateralSquat}, {"squat", body.MoveBilateralSquat},
+		{"bodyweight squat", body.MoveBilateralSquat}, {"Goblet Squats", body.MoveBilateralSquat},
+		{"overhead squat", body.MoveBilateralSquat},
+		{"single-leg squat", body.MoveSingleLegSquat}, {"single-leg squat (left leg)", body.MoveSingleLegSquat},
+		{"single-leg and pistol squats", body.MoveSingleLegSquat}, {"pistol", body.MoveSingleLegSquat},
+		{"single leg squat", body.MoveSingleLegSquat}, {"lateral step-down", body.MoveSingleLegSquat},
+		{"split squat", body.MoveSplitSquat}, {"lunge", body.MoveSplitSquat}, {"reverse lunges", body.MoveSplitSquat},
+		{"Bulgarian split squat", body.MoveSplitSquat},
+		{"lateral (side) lunge", body.MoveLateralLunge}, {"side lunge", body.MoveLateralLunge},
+		{"jump", body.MoveJumpLanding}, {"drop jump landing", body.MoveJumpLanding}, {"landing", body.MoveJumpLanding},
+		{"", body.MoveAuto}, {"step-up", body.MoveAuto}, {"walking", body.MoveAuto}, {"squash", body.MoveAuto},
 	} {
 		if got := MovementFromText(c.text); got != c.want {
 			t.Errorf("MovementFromText(%q) = %q, want %q", c.text, got, c.want)
@@ -156,13 +157,13 @@ func TestReadLabelsClipColumn(t *testing.T) {
 	want := []struct {
 		line int
 		file string
-		mv   valgus.Movement
+		mv   body.Movement
 		clip evalset.Label
 	}{
-		{3, "set1.json", valgus.MoveBilateralSquat, no},
-		{4, "set2.json", valgus.MoveSplitSquat, yes},
-		{5, "set3.json", valgus.MoveJumpLanding, yes},
-		{6, "set4.json", valgus.MoveAuto, amb},
+		{3, "set1.json", body.MoveBilateralSquat, no},
+		{4, "set2.json", body.MoveSplitSquat, yes},
+		{5, "set3.json", body.MoveJumpLanding, yes},
+		{6, "set4.json", body.MoveAuto, amb},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("%d rows, want %d: %+v", len(rows), len(want), rows)

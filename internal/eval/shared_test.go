@@ -38,6 +38,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/evalset"
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/testenv"
@@ -116,7 +117,7 @@ func TestSharedClips(t *testing.T) {
 			// at least 2, and about 20 fps for faster video (60 fps: 3)
 			every = max(2, int(math.Round(info.AvgFrameRate/20)))
 		}
-		if r.Movement == valgus.MoveLateralLunge {
+		if r.Movement == body.MoveLateralLunge {
 			every = 3 // only its movement matters (10 fps)
 		}
 		cost := info.Duration * info.AvgFrameRate / float64(every)
@@ -206,7 +207,7 @@ func TestSharedClips(t *testing.T) {
 				t.Errorf("%s: want the %s knee graded mild or worse and the other no worse; got left %s (%s), right %s (%s)",
 					name, []string{"left", "right"}[caving], o.Knee[0], deg(o.Value[0]), o.Knee[1], deg(o.Value[1]))
 			}
-		case r.Movement == valgus.MoveLateralLunge:
+		case r.Movement == body.MoveLateralLunge:
 			if o.Analysed {
 				t.Errorf("%s: a side lunge was analysed (read as %s)", name, o.Movement.Label())
 			}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -153,7 +154,7 @@ func TestMedialLegByHand(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("T%.2f-S%.2f-D%.2f-%gdeg-side%d", tc.thigh, tc.shank, tc.depth, tc.cave, tc.side), func(t *testing.T) {
-			l := sim.StickSet{Movement: sim.Squat, Reps: 2, ThighM: tc.thigh, ShankM: tc.shank,
+			l := sim.StickSet{Movement: body.MoveBilateralSquat, Reps: 2, ThighM: tc.thigh, ShankM: tc.shank,
 				HipWidthM: 0.2, StanceM: 0.2, DepthM: tc.depth}
 			var cs caveSpec
 			cs.net[tc.side] = []float64{tc.cave, tc.cave}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
@@ -178,7 +179,7 @@ func applyCave(l *sim.StickSet, cs caveSpec, k0 float64) {
 }
 
 // baseLifter draws body dimensions and tempo.
-func baseLifter(rng *rand.Rand, mv sim.Movement, reps int) sim.StickSet {
+func baseLifter(rng *rand.Rand, mv body.Movement, reps int) sim.StickSet {
 	l := sim.StickSet{
 		Movement:       mv,
 		Reps:           reps,
@@ -320,7 +321,7 @@ func synthBilateral(i int, rng *rand.Rand) (*scene, error) {
 	if single {
 		reps = 1
 	}
-	l := baseLifter(rng, sim.Squat, reps)
+	l := baseLifter(rng, body.MoveBilateralSquat, reps)
 	if single {
 		l.LeadS = uni(rng, 0.2, 0.4)
 		l.DescentS = uni(rng, 0.8, 1.2)
@@ -360,7 +361,7 @@ func synthBilateral(i int, rng *rand.Rand) (*scene, error) {
 // onto the left). The free leg's knee is Ambiguous.
 func synthSingleLeg(i int, rng *rand.Rand) (*scene, error) {
 	reps := 1 + rng.IntN(5)
-	l := baseLifter(rng, sim.SingleLegSquat, reps)
+	l := baseLifter(rng, body.MoveSingleLegSquat, reps)
 	l.DepthM = uni(rng, 0.15, 0.35)
 	cs, k0 := synthClass(rng, reps, patternFor(i, 10), []int{1})
 	applyCave(&l, cs, k0)
@@ -375,7 +376,7 @@ func synthSingleLeg(i int, rng *rand.Rand) (*scene, error) {
 // synthSplit draws a split squat (left foot forward, or mirrored).
 func synthSplit(i int, rng *rand.Rand) (*scene, error) {
 	reps := 1 + rng.IntN(5)
-	l := baseLifter(rng, sim.SplitSquat, reps)
+	l := baseLifter(rng, body.MoveSplitSquat, reps)
 	l.DepthM = uni(rng, 0.2, 0.4)
 	sides := []int{0, 0, 0, 1} // mostly the front knee caves
 	cs, k0 := synthClass(rng, reps, patternFor(i, 20), sides)
@@ -393,7 +394,7 @@ func synthSplit(i int, rng *rand.Rand) (*scene, error) {
 // synthJump draws a set of 1-3 synthetic drop jumps.
 func synthJump(i int, rng *rand.Rand) (*scene, error) {
 	reps := 1 + rng.IntN(3)
-	l := baseLifter(rng, sim.DropJump, reps)
+	l := baseLifter(rng, body.MoveJumpLanding, reps)
 	l.DescentS = uni(rng, 0.5, 0.9)
 	l.AscentS = []float64{uni(rng, 0.5, 0.9)}
 	l.BottomS = uni(rng, 0.05, 0.15)

@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"math"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/words"
@@ -143,7 +144,7 @@ func keyLine(r valgus.RepResult, s int, g graded) string {
 		} else {
 			line += fmt.Sprintf("; valgus angle %s above standing", sdeg(v))
 		}
-		if rs.PeakPhase != valgus.PhaseNone {
+		if rs.PeakPhase != body.PhaseNone {
 			line += " " + words.Phase(rs.PeakPhase).Name
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/overlay/overlaytest"
 	"github.com/kneetrack/kneetrack/internal/sim"
@@ -71,8 +72,8 @@ func TestReportKeyFramesOnLargeVideo(t *testing.T) {
 		}
 		for s, l := range sc.Legs {
 			c := l.Class.Colour()
-			for _, seg := range [][2]overlay.Pt{{l.Hip, l.Knee}, {l.Knee, l.Ankle}} {
-				q := xf.Apply(tr.Apply(overlay.Pt{X: (seg[0].X + seg[1].X) / 2, Y: (seg[0].Y + seg[1].Y) / 2}))
+			for _, seg := range [][2]body.Point{{l.Hip, l.Knee}, {l.Knee, l.Ankle}} {
+				q := xf.Apply(tr.Apply(body.Point{X: (seg[0].X + seg[1].X) / 2, Y: (seg[0].Y + seg[1].Y) / 2}))
 				got := color.RGBAModel.Convert(img.At(int(q.X), int(q.Y))).(color.RGBA)
 				if d := dist(got, c); d > 60 {
 					t.Errorf("key frame %d, leg %d at %.0f,%.0f: %v, want near %v", i, s, q.X, q.Y, got, c)

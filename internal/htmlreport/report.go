@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/kneetrack/kneetrack/internal/atomicfile"
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/words"
@@ -620,7 +621,7 @@ func setCharts(set *valgus.SetResult, g graded) ([]*chartView, []error) {
 	add(svg, err, chartView{ID: "chart-peaks", Title: "Peak per rep and trend",
 		Caption: peakCaption(set),
 		Legend:  sideLegend(true)})
-	if set.Movement == valgus.MoveBilateralSquat {
+	if set.Movement == body.MoveBilateralSquat {
 		svg, err = kasrChart(set)
 		add(svg, err, chartView{ID: "chart-kasr", Title: "Knee-to-ankle separation (KASR)",
 			Caption: "Distance between the knees divided by that between the ankles. About 1: knees over the feet; well below 1: knees collapsing together. " +

@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/overlay/overlaytest"
 	"github.com/kneetrack/kneetrack/internal/sim"
@@ -262,8 +263,8 @@ func TestReportKeyFramesOnVideo(t *testing.T) {
 		}
 		for s, l := range sc.Legs {
 			c := l.Class.Colour()
-			for _, seg := range [][2]overlay.Pt{{l.Hip, l.Knee}, {l.Knee, l.Ankle}} {
-				q := xf.Apply(overlay.Pt{X: (seg[0].X + seg[1].X) / 2, Y: (seg[0].Y + seg[1].Y) / 2})
+			for _, seg := range [][2]body.Point{{l.Hip, l.Knee}, {l.Knee, l.Ankle}} {
+				q := xf.Apply(body.Point{X: (seg[0].X + seg[1].X) / 2, Y: (seg[0].Y + seg[1].Y) / 2})
 				got := color.RGBAModel.Convert(img.At(int(q.X), int(q.Y))).(color.RGBA)
 				under := pics[0].RGBAAt(int((q.X-xf.DX)/xf.Scale), int((q.Y-xf.DY)/xf.Scale))
 				if d := dist(got, c); d > 60 || dist(under, c) < d+60 {

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/kneetrack/kneetrack/internal/body"
 )
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
@@ -222,9 +224,9 @@ func TestSegmentReps(t *testing.T) {
 	ph, idx := Phases(reps, len(d))
 	for _, c := range []struct {
 		t     float64
-		phase Phase
+		phase body.Phase
 		rep   int
-	}{{4.5, Descent, 1}, {5.5, Bottom, 1}, {6.9, Ascent, 1}, {7.5, Standing, -1}, {0.5, Standing, -1}} {
+	}{{4.5, body.PhaseDescent, 1}, {5.5, body.PhaseBottom, 1}, {6.9, body.PhaseAscent, 1}, {7.5, body.PhaseStanding, -1}, {0.5, body.PhaseStanding, -1}} {
 		if i := int(c.t * fs); ph[i] != c.phase || idx[i] != c.rep {
 			t.Errorf("t=%.1f s: phase %v rep %d, want %v rep %d", c.t, ph[i], idx[i], c.phase, c.rep)
 		}

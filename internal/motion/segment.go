@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/kneetrack/kneetrack/internal/body"
 )
 
 // SegmentOptions controls SegmentReps. Zero fields take the defaults noted.
@@ -236,47 +238,25 @@ func RepTempo(r Rep, depth, times []float64) Tempo {
 	return tp
 }
 
-// Phase is where in a rep a frame falls.
-type Phase int
-
-// Phases of a rep.
-const (
-	Standing Phase = iota // between reps
-	Descent
-	Bottom
-	Ascent
-)
-
-func (p Phase) String() string {
-	switch p {
-	case Descent:
-		return "descent"
-	case Bottom:
-		return "bottom"
-	case Ascent:
-		return "ascent"
-	}
-	return "standing"
-}
-
-// Phases labels every sample of an n-sample series with its phase and the
-// index of its rep in reps (-1 outside reps).
-func Phases(reps []Rep, n int) ([]Phase, []int) {
-	ph := make([]Phase, n)
+// Phases labels every sample of an n-sample series with its phase
+// (body.PhaseStanding between reps, else body.PhaseDescent, PhaseBottom or
+// PhaseAscent) and the index of its rep in reps (-1 outside reps).
+func Phases(reps []Rep, n int) ([]body.Phase, []int) {
+	ph := make([]body.Phase, n)
 	idx := make([]int, n)
 	for i := range idx {
-		idx[i] = -1
+		ph[i], idx[i] = body.PhaseStanding, -1
 	}
 	for k, r := range reps {
 		for i := r.Start; i <= r.End && i < n; i++ {
 			idx[i] = k
 			switch {
 			case i < r.BottomStart:
-				ph[i] = Descent
+				ph[i] = body.PhaseDescent
 			case i <= r.BottomEnd:
-				ph[i] = Bottom
+				ph[i] = body.PhaseBottom
 			default:
-				ph[i] = Ascent
+				ph[i] = body.PhaseAscent
 			}
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/kneetrack/kneetrack/internal/motion"
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/words"
@@ -88,25 +88,25 @@ func locate(times []float64, t, dt float64) (i, j int, u float64, ok bool) {
 
 // point returns a keypoint's position at time t, interpolated between the
 // frames around it (or the one of them where it was found).
-func (a *Annotator) point(name string, t float64) (Pt, bool) {
+func (a *Annotator) point(name string, t float64) (body.Point, bool) {
 	k, ok := a.idx[name]
 	if !ok {
-		return Pt{}, false
+		return body.Point{}, false
 	}
 	i, j, u, ok := locate(a.times, t, a.dt)
 	if !ok {
-		return Pt{}, false
+		return body.Point{}, false
 	}
 	p, q := a.tr.Frames[i].Points[k], a.tr.Frames[j].Points[k]
 	switch {
 	case p.Valid() && q.Valid():
-		return lerpPt(Pt{p.X, p.Y}, Pt{q.X, q.Y}, u), true
+		return lerpPt(body.Point{X: p.X, Y: p.Y}, body.Point{X: q.X, Y: q.Y}, u), true
 	case p.Valid() && u <= 0.5:
-		return Pt{p.X, p.Y}, true
+		return body.Point{X: p.X, Y: p.Y}, true
 	case q.Valid() && u >= 0.5:
-		return Pt{q.X, q.Y}, true
+		return body.Point{X: q.X, Y: q.Y}, true
 	}
-	return Pt{}, false
+	return body.Point{}, false
 }
 
 // metrics returns the analysis's frame nearest to t (nil when none is within
@@ -156,7 +156,7 @@ func (a *Annotator) skeleton(t float64) (Scene, bool) {
 		p, ok1 := a.point(b[0], t)
 		q, ok2 := a.point(b[1], t)
 		if ok1 && ok2 {
-			sc.Bones = append(sc.Bones, [2]Pt{p, q})
+			sc.Bones = append(sc.Bones, [2]body.Point{p, q})
 		}
 	}
 	for _, n := range joints {
@@ -190,7 +190,7 @@ func (a *Annotator) fppa(sc *Scene, s int, t float64) (angle float64, reliable, 
 	if l == nil {
 		return math.NaN(), false, false
 	}
-	var other Pt
+	var other body.Point
 	if o != nil {
 		other = o.Hip
 	} else {
@@ -200,14 +200,13 @@ func (a *Annotator) fppa(sc *Scene, s int, t float64) (angle float64, reliable, 
 		}
 		other = p
 	}
-	v := func(p Pt) valgus.Vec2 { return valgus.Vec2{X: p.X, Y: p.Y} }
-	ang, ok := valgus.FPPA(v(l.Hip), v(l.Knee), v(l.Ankle), v(other))
+	ang, ok := body.FPPA(l.Hip, l.Knee, l.Ankle, other)
 	if !ok {
 		return math.NaN(), false, false
 	}
 	ratio := math.Inf(1) // no standing thigh to compare with: length not judged
 	if tp := a.set.Baseline.ThighPx[s]; tp > 0 {
-		ratio = l.Knee.sub(l.Hip).norm() / tp
+		ratio = l.Knee.Sub(l.Hip).Norm() / tp
 	}
 	return ang, a.set.Thresholds.FPPAReliable(ang, ratio), true
 }
@@ -289,7 +288,7 @@ func (a *Annotator) panel(m *valgus.FrameMetrics, rep *valgus.RepResult, sc *Sce
 	}
 	n := len(set.Reps)
 	done := 0
-	phase := words.FramePhase(motion.Standing)
+	phase := words.FramePhase(body.PhaseStanding)
 	if m != nil {
 		for k, r := range set.Reps {
 			if m.Time >= r.EndS || (rep != nil && k == m.Rep) {
@@ -302,7 +301,7 @@ func (a *Annotator) panel(m *valgus.FrameMetrics, rep *valgus.RepResult, sc *Sce
 	}
 	lines := []PanelLine{{Text: fmt.Sprintf("Rep %d / %d", done, n), Big: true}, {Text: phase}}
 	for s := 0; s < 2; s++ {
-		name := words.Side(valgus.Side(s))
+		name := words.Side(body.Side(s))
 		l := sc.Legs[s]
 		switch {
 		case l == nil:
@@ -313,7 +312,7 @@ func (a *Annotator) panel(m *valgus.FrameMetrics, rep *valgus.RepResult, sc *Sce
 			lines = append(lines, PanelLine{Text: fmt.Sprintf("%s knee %s", name, words.KneeAngle(fppas[s])), Dot: true, Class: l.Class})
 		}
 	}
-	if set.Movement == valgus.MoveBilateralSquat && m != nil && !math.IsNaN(m.KASR) {
+	if set.Movement == body.MoveBilateralSquat && m != nil && !math.IsNaN(m.KASR) {
 		lines = append(lines, PanelLine{Text: fmt.Sprintf("KASR %.2f", m.KASR)})
 	}
 	return lines

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
@@ -14,15 +15,13 @@ import (
 	"golang.org/x/image/vector"
 )
 
-// Pt is a position in pixels: x to the right, y down.
-type Pt struct{ X, Y float64 }
+// finite reports whether both of p's coordinates are numbers.
+func finite(p body.Point) bool { return !math.IsNaN(p.X+p.Y) && !math.IsInf(p.X+p.Y, 0) }
 
-func (p Pt) add(q Pt) Pt           { return Pt{p.X + q.X, p.Y + q.Y} }
-func (p Pt) sub(q Pt) Pt           { return Pt{p.X - q.X, p.Y - q.Y} }
-func (p Pt) scale(s float64) Pt    { return Pt{p.X * s, p.Y * s} }
-func (p Pt) norm() float64         { return math.Hypot(p.X, p.Y) }
-func (p Pt) finite() bool          { return !math.IsNaN(p.X+p.Y) && !math.IsInf(p.X+p.Y, 0) }
-func lerpPt(a, b Pt, u float64) Pt { return Pt{a.X + u*(b.X-a.X), a.Y + u*(b.Y-a.Y)} }
+// lerpPt returns the point a fraction u of the way from a to b.
+func lerpPt(a, b body.Point, u float64) body.Point {
+	return body.Point{X: a.X + u*(b.X-a.X), Y: a.Y + u*(b.Y-a.Y)}
+}
 
 // Renderer draws scenes. It holds the parsed fonts and a cache of font faces
 // by size, so one Renderer serves every frame of a video. It is not safe for
@@ -77,12 +76,12 @@ func (r *Renderer) face(size float64, bold bool) font.Face {
 // fill rasterises the closed polygons (each at least 3 points) in colour c,
 // anti-aliased, composited over dst. The polygons are all given the same
 // orientation so that overlapping ones add up instead of cancelling.
-func (r *Renderer) fill(dst *image.RGBA, c color.Color, polys ...[]Pt) {
+func (r *Renderer) fill(dst *image.RGBA, c color.Color, polys ...[]body.Point) {
 	minX, minY := math.Inf(1), math.Inf(1)
 	maxX, maxY := math.Inf(-1), math.Inf(-1)
 	for _, p := range polys {
 		for _, q := range p {
-			if !q.finite() {
+			if !finite(q) {
 				return
 			}
 			minX, minY = math.Min(minX, q.X), math.Min(minY, q.Y)
@@ -100,7 +99,7 @@ func (r *Renderer) fill(dst *image.RGBA, c color.Color, polys ...[]Pt) {
 			continue
 		}
 		rev := signedArea(p) < 0
-		at := func(i int) Pt {
+		at := func(i int) body.Point {
 			if rev {
 				return p[len(p)-1-i]
 			}
@@ -117,7 +116,7 @@ func (r *Renderer) fill(dst *image.RGBA, c color.Color, polys ...[]Pt) {
 	r.rast.Draw(dst, box, image.NewUniform(c), image.Point{})
 }
 
-func signedArea(p []Pt) float64 {
+func signedArea(p []body.Point) float64 {
 	a := 0.0
 	for i := range p {
 		j := (i + 1) % len(p)
@@ -127,50 +126,50 @@ func signedArea(p []Pt) float64 {
 }
 
 // circle returns a polygon approximating a circle.
-func circle(c Pt, rad float64) []Pt {
+func circle(c body.Point, rad float64) []body.Point {
 	n := max(12, min(64, int(rad*2)))
-	out := make([]Pt, n)
+	out := make([]body.Point, n)
 	for i := range out {
 		a := 2 * math.Pi * float64(i) / float64(n)
-		out[i] = Pt{c.X + rad*math.Cos(a), c.Y + rad*math.Sin(a)}
+		out[i] = body.Point{X: c.X + rad*math.Cos(a), Y: c.Y + rad*math.Sin(a)}
 	}
 	return out
 }
 
 // capsule returns the outline of a segment of the given width with round ends.
-func capsule(a, b Pt, width float64) []Pt {
+func capsule(a, b body.Point, width float64) []body.Point {
 	h := width / 2
-	d := b.sub(a)
-	l := d.norm()
+	d := b.Sub(a)
+	l := d.Norm()
 	if l < 1e-9 {
 		return circle(a, h)
 	}
-	u := d.scale(1 / l)
-	n := Pt{-u.Y, u.X}
+	u := d.Scale(1 / l)
+	n := body.Point{X: -u.Y, Y: u.X}
 	const steps = 10
-	out := make([]Pt, 0, 2*steps+4)
+	out := make([]body.Point, 0, 2*steps+4)
 	// half circle around b from +n through +u to -n
 	for i := 0; i <= steps; i++ {
 		t := math.Pi * float64(i) / steps
-		out = append(out, b.add(n.scale(h*math.Cos(t))).add(u.scale(h*math.Sin(t))))
+		out = append(out, b.Add(n.Scale(h*math.Cos(t))).Add(u.Scale(h*math.Sin(t))))
 	}
 	// half circle around a from -n through -u to +n
 	for i := 0; i <= steps; i++ {
 		t := math.Pi * float64(i) / steps
-		out = append(out, a.add(n.scale(-h*math.Cos(t))).add(u.scale(-h*math.Sin(t))))
+		out = append(out, a.Add(n.Scale(-h*math.Cos(t))).Add(u.Scale(-h*math.Sin(t))))
 	}
 	return out
 }
 
 // roundRect returns a rectangle with rounded corners.
-func roundRect(r image.Rectangle, rad float64) []Pt {
+func roundRect(r image.Rectangle, rad float64) []body.Point {
 	x0, y0, x1, y1 := float64(r.Min.X), float64(r.Min.Y), float64(r.Max.X), float64(r.Max.Y)
 	rad = math.Min(rad, math.Min(x1-x0, y1-y0)/2)
-	var out []Pt
+	var out []body.Point
 	corner := func(cx, cy, a0 float64) {
 		for i := 0; i <= 6; i++ {
 			a := a0 + math.Pi/2*float64(i)/6
-			out = append(out, Pt{cx + rad*math.Cos(a), cy + rad*math.Sin(a)})
+			out = append(out, body.Point{X: cx + rad*math.Cos(a), Y: cy + rad*math.Sin(a)})
 		}
 	}
 	corner(x1-rad, y0+rad, -math.Pi/2)
@@ -181,12 +180,12 @@ func roundRect(r image.Rectangle, rad float64) []Pt {
 }
 
 // polyline draws connected segments with round joins.
-func (r *Renderer) polyline(dst *image.RGBA, c color.Color, width float64, pts ...Pt) {
+func (r *Renderer) polyline(dst *image.RGBA, c color.Color, width float64, pts ...body.Point) {
 	if len(pts) == 1 {
 		r.fill(dst, c, circle(pts[0], width/2))
 		return
 	}
-	var polys [][]Pt
+	var polys [][]body.Point
 	for i := 1; i < len(pts); i++ {
 		polys = append(polys, capsule(pts[i-1], pts[i], width))
 	}
@@ -207,7 +206,7 @@ func (r *Renderer) text(dst *image.RGBA, s string, x, y, size float64, bold bool
 
 // label draws s on a rounded pill of colour bg, the pill's left-middle at p
 // (or right-middle when alignRight). It returns the pill's rectangle.
-func (r *Renderer) label(dst *image.RGBA, s string, p Pt, size float64, bold bool, fg, bg color.Color, alignRight bool) image.Rectangle {
+func (r *Renderer) label(dst *image.RGBA, s string, p body.Point, size float64, bold bool, fg, bg color.Color, alignRight bool) image.Rectangle {
 	w := r.textWidth(s, size, bold)
 	padX, h := size*0.45, size*1.45
 	x0 := p.X

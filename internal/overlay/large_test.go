@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/overlay/overlaytest"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/video"
@@ -60,7 +61,7 @@ func TestRenderVideoLarge(t *testing.T) {
 	sc, _ := ann.SceneAt(bottom)
 	for s, l := range sc.Legs {
 		want := l.Class.Colour()
-		for _, seg := range [][2]Pt{{l.Hip, l.Knee}, {l.Knee, l.Ankle}} {
+		for _, seg := range [][2]body.Point{{l.Hip, l.Knee}, {l.Knee, l.Ankle}} {
 			p := tr.Apply(lerpPt(seg[0], seg[1], 0.5))
 			after, before := at(got[0], p), at(orig[0], p)
 			if colourDist(after, want) > 90 || colourDist(before, want) < colourDist(after, want)+60 {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/overlay/overlaytest"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -29,7 +30,7 @@ func filled(w, h int, c color.RGBA) *image.RGBA {
 	return img
 }
 
-func at(img *image.RGBA, p Pt) color.RGBA {
+func at(img *image.RGBA, p body.Point) color.RGBA {
 	return img.RGBAAt(int(math.Floor(p.X)), int(math.Floor(p.Y)))
 }
 
@@ -48,9 +49,9 @@ func TestDrawLegLinesAtKeypoints(t *testing.T) {
 	r := newRenderer(t)
 	img := filled(400, 600, grey)
 	sc := Scene{}
-	sc.Legs[0] = &Leg{Hip: Pt{250, 200}, Knee: Pt{240, 330}, Ankle: Pt{262, 460}, Class: ClassModerate, Label: "9° in"}
-	sc.Legs[1] = &Leg{Hip: Pt{150, 200}, Knee: Pt{168, 330}, Ankle: Pt{142, 460}, Class: ClassNone, Label: "3° out"}
-	sc.Bones = [][2]Pt{{{150, 200}, {250, 200}}}
+	sc.Legs[0] = &Leg{Hip: body.Point{X: 250, Y: 200}, Knee: body.Point{X: 240, Y: 330}, Ankle: body.Point{X: 262, Y: 460}, Class: ClassModerate, Label: "9° in"}
+	sc.Legs[1] = &Leg{Hip: body.Point{X: 150, Y: 200}, Knee: body.Point{X: 168, Y: 330}, Ankle: body.Point{X: 142, Y: 460}, Class: ClassNone, Label: "3° out"}
+	sc.Bones = [][2]body.Point{{{X: 150, Y: 200}, {X: 250, Y: 200}}}
 	sc.Panel = []PanelLine{{Text: "Rep 2 / 5", Big: true}, {Text: "bottom"}}
 	r.Draw(img, sc, Style{})
 
@@ -59,7 +60,7 @@ func TestDrawLegLinesAtKeypoints(t *testing.T) {
 	}
 	for s, l := range sc.Legs {
 		want := l.Class.Colour()
-		for _, seg := range [][2]Pt{{l.Hip, l.Knee}, {l.Knee, l.Ankle}} {
+		for _, seg := range [][2]body.Point{{l.Hip, l.Knee}, {l.Knee, l.Ankle}} {
 			for _, u := range []float64{0.3, 0.5, 0.7} {
 				p := lerpPt(seg[0], seg[1], u)
 				if got := at(img, p); got != want {
@@ -69,7 +70,7 @@ func TestDrawLegLinesAtKeypoints(t *testing.T) {
 		}
 		// 12 px to the inner side of the thigh's middle: untouched.
 		m := lerpPt(l.Hip, l.Knee, 0.5)
-		inner := Pt{m.X - 12*lateralDir(sc, s), m.Y}
+		inner := body.Point{X: m.X - 12*lateralDir(sc, s), Y: m.Y}
 		if got := at(img, inner); got != grey {
 			t.Errorf("leg %d: pixel %.0f,%.0f beside the line is %v, want the background", s, inner.X, inner.Y, got)
 		}
@@ -79,7 +80,7 @@ func TestDrawLegLinesAtKeypoints(t *testing.T) {
 		dir := lateralDir(sc, s)
 		count := 0
 		for dx := 8.0; dx < 70; dx++ {
-			if at(img, Pt{l.Knee.X + dir*dx, l.Knee.Y - 5}) == l.Class.Colour() {
+			if at(img, body.Point{X: l.Knee.X + dir*dx, Y: l.Knee.Y - 5}) == l.Class.Colour() {
 				count++
 			}
 		}
@@ -95,7 +96,7 @@ func TestDrawLegLinesAtKeypoints(t *testing.T) {
 		t.Errorf("panel pixel %v, want dark", got)
 	}
 	// A shape outside the picture is clipped, not a crash.
-	r.Draw(img, Scene{Bones: [][2]Pt{{{-50, -50}, {-10, -10}}, {{math.NaN(), 0}, {1, 1}}}}, Style{})
+	r.Draw(img, Scene{Bones: [][2]body.Point{{{X: -50, Y: -50}, {X: -10, Y: -10}}, {{X: math.NaN(), Y: 0}, {X: 1, Y: 1}}}}, Style{})
 }
 
 func analyse(t *testing.T, tr *track.Track) *valgus.SetResult {
@@ -142,7 +143,7 @@ func TestSceneAtSynthetic(t *testing.T) {
 	// data by a fraction of a pixel).
 	fr := tr.Frames[int(math.Round(bottom*30))]
 	for s, names := range legNames {
-		for j, got := range []Pt{sc.Legs[s].Hip, sc.Legs[s].Knee, sc.Legs[s].Ankle} {
+		for j, got := range []body.Point{sc.Legs[s].Hip, sc.Legs[s].Knee, sc.Legs[s].Ankle} {
 			p := fr.Points[tr.Index(names[j])]
 			if d := math.Hypot(got.X-p.X, got.Y-p.Y); d > 1.5 {
 				t.Errorf("%s drawn %.1f px from the track", names[j], d)
@@ -188,7 +189,7 @@ func TestSceneAtSynthetic(t *testing.T) {
 		t.Fatalf("still %v, want its longer side 600", b)
 	}
 	for s, lg := range key.Legs {
-		for _, seg := range [][2]Pt{{lg.Hip, lg.Knee}, {lg.Knee, lg.Ankle}} {
+		for _, seg := range [][2]body.Point{{lg.Hip, lg.Knee}, {lg.Knee, lg.Ankle}} {
 			p := xf.Apply(lerpPt(seg[0], seg[1], 0.5))
 			if got := at(img, p); got != lg.Class.Colour() {
 				t.Errorf("still, leg %d at %.0f,%.0f: %v, want %v", s, p.X, p.Y, got, lg.Class.Colour())
@@ -201,7 +202,7 @@ func TestSceneAtSynthetic(t *testing.T) {
 }
 
 func TestFrameLifter(t *testing.T) {
-	pts := []Pt{{300, 400}, {340, 900}, {320, 650}}
+	pts := []body.Point{{X: 300, Y: 400}, {X: 340, Y: 900}, {X: 320, Y: 650}}
 	r := frameLifter(pts, 720, 1280, 0.1)
 	if !(r.Min.X <= 300 && r.Max.X >= 340 && r.Min.Y <= 400 && r.Max.Y >= 900) {
 		t.Fatalf("crop %v misses the points", r)
@@ -210,7 +211,7 @@ func TestFrameLifter(t *testing.T) {
 		t.Fatalf("crop %v narrower than 3:5", r)
 	}
 	// Near the picture's edge the crop shifts inside.
-	r = frameLifter([]Pt{{5, 10}, {30, 300}}, 200, 320, 0.1)
+	r = frameLifter([]body.Point{{X: 5, Y: 10}, {X: 30, Y: 300}}, 200, 320, 0.1)
 	if !r.In(image.Rect(0, 0, 200, 320)) || r.Min.X != 0 {
 		t.Fatalf("edge crop %v", r)
 	}
@@ -277,7 +278,7 @@ func TestRenderVideo(t *testing.T) {
 	sc, _ := ann.SceneAt(bottom)
 	for s, l := range sc.Legs {
 		want := l.Class.Colour()
-		for _, seg := range [][2]Pt{{l.Hip, l.Knee}, {l.Knee, l.Ankle}} {
+		for _, seg := range [][2]body.Point{{l.Hip, l.Knee}, {l.Knee, l.Ankle}} {
 			p := lerpPt(seg[0], seg[1], 0.5)
 			got, before := at(frames2[0], p), at(orig[0], p)
 			// H.264 (4:2:0) softens a 4-pixel line's colour; the pattern

@@ -4,14 +4,16 @@ import (
 	"image"
 	"image/color"
 	"math"
+
+	"github.com/kneetrack/kneetrack/internal/body"
 )
 
 // Leg is one leg as drawn: its hip-knee-ankle line in the colour of its
 // class, with a label beside the knee.
 type Leg struct {
-	Hip, Knee, Ankle Pt
+	Hip, Knee, Ankle body.Point
 	// Heel and Toe (the foot's tip) when the skeleton has them.
-	Heel, Toe Pt
+	Heel, Toe body.Point
 	HasFoot   bool
 	Class     Class
 	// Label is written beside the knee, on the outer side, e.g. "14° in".
@@ -34,9 +36,9 @@ type PanelLine struct {
 type Scene struct {
 	// Bones are the skeleton's segments other than the legs' hip-knee-ankle
 	// lines (trunk, arms, hips, feet); Joints the keypoints drawn as dots.
-	Bones  [][2]Pt
-	Joints []Pt
-	// Legs holds the lifter's left and right leg (valgus.Left, valgus.Right);
+	Bones  [][2]body.Point
+	Joints []body.Point
+	// Legs holds the lifter's left and right leg (body.Left, body.Right);
 	// nil when the leg was not found.
 	Legs [2]*Leg
 	// Panel is the heads-up text at the top left: rep counter, phase,
@@ -49,8 +51,8 @@ type Scene struct {
 }
 
 // Points returns every point the scene draws (for framing a crop).
-func (sc *Scene) Points() []Pt {
-	var out []Pt
+func (sc *Scene) Points() []body.Point {
+	var out []body.Point
 	for _, b := range sc.Bones {
 		out = append(out, b[0], b[1])
 	}
@@ -75,16 +77,18 @@ type Transform struct {
 }
 
 // Apply maps p.
-func (t Transform) Apply(p Pt) Pt { return Pt{p.X*t.Scale + t.DX, p.Y*t.Scale + t.DY} }
+func (t Transform) Apply(p body.Point) body.Point {
+	return body.Point{X: p.X*t.Scale + t.DX, Y: p.Y*t.Scale + t.DY}
+}
 
 // Transformed returns a copy of the scene with every position mapped by t.
 func (sc Scene) Transformed(t Transform) Scene {
 	out := sc
-	out.Bones = make([][2]Pt, len(sc.Bones))
+	out.Bones = make([][2]body.Point, len(sc.Bones))
 	for i, b := range sc.Bones {
-		out.Bones[i] = [2]Pt{t.Apply(b[0]), t.Apply(b[1])}
+		out.Bones[i] = [2]body.Point{t.Apply(b[0]), t.Apply(b[1])}
 	}
-	out.Joints = make([]Pt, len(sc.Joints))
+	out.Joints = make([]body.Point, len(sc.Joints))
 	for i, j := range sc.Joints {
 		out.Joints[i] = t.Apply(j)
 	}
@@ -142,7 +146,7 @@ func (r *Renderer) Draw(img *image.RGBA, sc Scene, st Style) {
 	if st.Plain {
 		boneCol, rimCol = plainBone, color.NRGBA{255, 255, 255, 200}
 	}
-	var under, over [][]Pt
+	var under, over [][]body.Point
 	for _, bn := range sc.Bones {
 		under = append(under, capsule(bn[0], bn[1], boneW+2*rim))
 		over = append(over, capsule(bn[0], bn[1], boneW))
@@ -179,7 +183,7 @@ func (r *Renderer) Draw(img *image.RGBA, sc Scene, st Style) {
 		}
 		dir := lateralDir(sc, s)
 		size := 11 * u
-		p := Pt{l.Knee.X + dir*(legW+size*0.8), l.Knee.Y}
+		p := body.Point{X: l.Knee.X + dir*(legW+size*0.8), Y: l.Knee.Y}
 		bg := l.Class.Colour()
 		if l.Muted {
 			bg = classColours[ClassUnknown]
@@ -194,7 +198,7 @@ func (r *Renderer) Draw(img *image.RGBA, sc Scene, st Style) {
 	}
 	if sc.Note != "" {
 		size := 10 * u
-		p := Pt{float64(b.Max.X) - 8*u, float64(b.Max.Y) - 8*u - size*0.75}
+		p := body.Point{X: float64(b.Max.X) - 8*u, Y: float64(b.Max.Y) - 8*u - size*0.75}
 		r.label(img, sc.Note, p, size, false, white, panelBack, true)
 	}
 }
@@ -250,7 +254,7 @@ func (r *Renderer) panel(img *image.RGBA, lines []PanelLine, u float64) {
 		y += size
 		x := x0 + pad
 		if ln.Dot {
-			r.fill(img, ln.Class.Colour(), circle(Pt{x + size*0.35, y - size*0.35}, size*0.33))
+			r.fill(img, ln.Class.Colour(), circle(body.Point{X: x + size*0.35, Y: y - size*0.35}, size*0.33))
 			x += size
 		}
 		r.text(img, ln.Text, x, y, size, ln.Big, white)
@@ -262,10 +266,10 @@ func (r *Renderer) legend(img *image.RGBA, u float64) {
 	b := img.Bounds()
 	size := 10 * u
 	x, y := float64(b.Min.X)+8*u, float64(b.Max.Y)-8*u-size*0.75
-	rect := r.label(img, "knee line:", Pt{x, y}, size, false, white, panelBack, false)
+	rect := r.label(img, "knee line:", body.Point{X: x, Y: y}, size, false, white, panelBack, false)
 	x = float64(rect.Max.X) + 3*u
 	for _, c := range Classes() {
-		rect = r.label(img, c.String(), Pt{x, y}, size, true, ink, c.Colour(), false)
+		rect = r.label(img, c.String(), body.Point{X: x, Y: y}, size, true, ink, c.Colour(), false)
 		x = float64(rect.Max.X) + 3*u
 	}
 }

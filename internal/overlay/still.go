@@ -6,6 +6,7 @@ import (
 	"image/draw"
 	"math"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	xdraw "golang.org/x/image/draw"
 )
 
@@ -56,12 +57,12 @@ func (r *Renderer) Still(pic image.Image, w, h int, sc Scene, opt StillOptions) 
 }
 
 // frameLifter returns the crop around the points.
-func frameLifter(pts []Pt, w, h int, margin float64) image.Rectangle {
+func frameLifter(pts []body.Point, w, h int, margin float64) image.Rectangle {
 	full := image.Rect(0, 0, max(w, 1), max(h, 1))
 	minX, minY := math.Inf(1), math.Inf(1)
 	maxX, maxY := math.Inf(-1), math.Inf(-1)
 	for _, p := range pts {
-		if !p.finite() {
+		if !finite(p) {
 			continue
 		}
 		minX, minY = math.Min(minX, p.X), math.Min(minY, p.Y)

@@ -11,9 +11,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/video"
 )
 
@@ -244,7 +244,7 @@ func modelsDirFor(t *testing.T, name string) string {
 // images (ffmpeg's hflip) with mirror averaging on, and checks that the
 // mirrored video gives the mirrored result: the lifter's left leg, which
 // the model calls "right" in the mirrored video, must measure the same
-// frontal plane projection angle (valgus.FPPA) there as in the original,
+// frontal plane projection angle (body.FPPA) there as in the original,
 // and the keypoints must lie in mirrored places. The truth is the mirror
 // symmetry itself. Both videos of a case are encoded alike, so that only
 // the flip differs: losslessly, where nothing but the pipeline can break
@@ -409,12 +409,12 @@ func compareMirrored(a, b *track.Track) mirrorComparison {
 	return out
 }
 
-// legFPPA is valgus.FPPA of one of the lifter's legs in one frame.
+// legFPPA is body.FPPA of one of the lifter's legs in one frame.
 func legFPPA(t *track.Track, pts []track.Point, side string) (float64, bool) {
 	other := map[string]string{"left": "right", "right": "left"}[side]
-	at := func(name string) (valgus.Vec2, bool) {
+	at := func(name string) (body.Point, bool) {
 		p := pts[t.Index(name)]
-		return valgus.Vec2{X: p.X, Y: p.Y}, p.Valid()
+		return body.Point{X: p.X, Y: p.Y}, p.Valid()
 	}
 	hip, ok1 := at(side + "_hip")
 	knee, ok2 := at(side + "_knee")
@@ -423,7 +423,7 @@ func legFPPA(t *track.Track, pts []track.Point, side string) (float64, bool) {
 	if !ok1 || !ok2 || !ok3 || !ok4 {
 		return 0, false
 	}
-	return valgus.FPPA(hip, knee, ankle, otherHip)
+	return body.FPPA(hip, knee, ankle, otherHip)
 }
 
 // percentile returns the p-quantile (0..1) of xs, nearest rank; NaN for

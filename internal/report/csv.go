@@ -39,7 +39,7 @@ func WriteCSV(w io.Writer, ss *valgus.SessionResult) error {
 				rep = strconv.Itoa(m.Rep + 1)
 			}
 			l, r := m.Side[0], m.Side[1]
-			row := []string{strconv.Itoa(k + 1), s.Source, f(m.Time), rep, m.Phase.String(), f(m.Depth),
+			row := []string{strconv.Itoa(k + 1), s.Source, f(m.Time), rep, string(m.Phase), f(m.Depth),
 				f(l.FPPA), f(r.FPPA), f(l.FPPAChange), f(r.FPPAChange), b(l.FPPAReliable), b(r.FPPAReliable),
 				f(m.KASR), f(m.KASRChange),
 				f(l.KneeVsToe), f(r.KneeVsToe), f(l.KneeVsToe3D), f(r.KneeVsToe3D),

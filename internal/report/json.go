@@ -406,9 +406,9 @@ func buildRep(r valgus.RepResult) Rep {
 
 func repSide(s valgus.RepSide) RepSide {
 	out := RepSide{Assessed: s.Assessed, PeakFPPADeg: num(s.PeakFPPA), PeakFPPAChangeDeg: num(s.PeakFPPAChange),
-		PeakS: num(s.PeakS), PeakPhase: s.PeakPhase, PeakPct: num(s.PeakPct),
+		PeakS: num(s.PeakS), PeakPhase: string(s.PeakPhase), PeakPct: num(s.PeakPct),
 		KneeVsToe: num(s.KneeVsToe), KneeVsToeCM: num(s.KneeVsToeCM), KneeVsToe3D: num(s.KneeVsToe3D),
-		KneeVsToePhase: s.KneeVsToePhase, KneeMedial: num(s.KneeMedial), KneeVsToeChange: num(s.KneeVsToeChange),
+		KneeVsToePhase: string(s.KneeVsToePhase), KneeMedial: num(s.KneeMedial), KneeVsToeChange: num(s.KneeVsToeChange),
 		CaveDeg: num(s.CaveDeg), MKDLeg: num(s.MKD), MKD3DLeg: num(s.MKD3D), MKDCM: num(s.MKDCM), MKDDeg: num(s.MKDDeg),
 		PeakValgusDeg: num(s.PeakValgusDeg),
 		Severity:      string(s.Severity), SeverityBasis: nonNil(s.Basis), Quality: s.Quality, Notes: nonNil(s.Notes)}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
@@ -228,7 +229,7 @@ func TestCSVAndText(t *testing.T) {
 	}
 	out := buf.String()
 	for _, want := range []string{"Set 1: set1.json", "reps: 4", "What it means", "Right knee", "side view", "appears from 100 kg", "not a diagnosis",
-		sideHeader("LEFT", valgus.MoveBilateralSquat), sideHeader("RIGHT", valgus.MoveBilateralSquat), "cave: how far the knee turned in"} {
+		sideHeader("LEFT", body.MoveBilateralSquat), sideHeader("RIGHT", body.MoveBilateralSquat), "cave: how far the knee turned in"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/words"
@@ -64,12 +65,12 @@ func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult) {
 	switch {
 	case s.MovementGiven:
 		how = ", as given"
-	case s.Movement == valgus.MoveUnknown || s.Movement == valgus.MoveNone || s.Movement == valgus.MoveAuto:
+	case s.Movement == body.MoveUnknown || s.Movement == body.MoveNone || s.Movement == body.MoveAuto:
 		how = "" // nothing was recognised
 	}
 	movement := s.Movement.Label()
-	if s.Movement == valgus.MoveAuto { // "automatic" is the option, not a movement
-		movement = valgus.MoveUnknown.Label()
+	if s.Movement == body.MoveAuto { // "automatic" is the option, not a movement
+		movement = body.MoveUnknown.Label()
 	}
 	fmt.Fprintf(b, "  movement: %s%s   view: %s%s%s\n", movement, how, s.View.View, yawText(s.View.YawDeg), load)
 	for _, note := range s.View.Notes {
@@ -120,26 +121,26 @@ const sideCellFormat = "%-5s %7s %-6s %5s  %-12s"
 // measureHeader names the measure each leg is graded on in a movement:
 // the knee's cave angle in squats on both legs, the valgus angle above
 // standing in single-leg and split squats.
-func measureHeader(mv valgus.Movement) string {
-	if mv == valgus.MoveBilateralSquat {
+func measureHeader(mv body.Movement) string {
+	if mv == body.MoveBilateralSquat {
 		return "cave"
 	}
 	return "valgus"
 }
 
 // gradedValue is the value of that measure for one leg in one rep.
-func gradedValue(s valgus.RepSide, mv valgus.Movement) float64 {
-	if mv == valgus.MoveBilateralSquat {
+func gradedValue(s valgus.RepSide, mv body.Movement) float64 {
+	if mv == body.MoveBilateralSquat {
 		return s.CaveDeg
 	}
 	return s.PeakValgusDeg
 }
 
-func sideHeader(side string, mv valgus.Movement) string {
+func sideHeader(side string, mv body.Movement) string {
 	return fmt.Sprintf(sideCellFormat, side, measureHeader(mv), "when", "toes", "class")
 }
 
-func sideCell(s valgus.RepSide, mv valgus.Movement) string {
+func sideCell(s valgus.RepSide, mv body.Movement) string {
 	if !s.Assessed {
 		return fmt.Sprintf("%-40s", "      (not the working leg)")
 	}
@@ -147,10 +148,10 @@ func sideCell(s valgus.RepSide, mv valgus.Movement) string {
 }
 
 // legend explains the table's columns in plain words.
-func legend(mv valgus.Movement) string {
+func legend(mv body.Movement) string {
 	measure := "  (cave: how far the knee turned in towards the other knee past straight ahead, in degrees, as far\n" +
 		"   as both knees closed in; 0 = tracking straight, + = inwards; class: against the knee-cave bands;\n"
-	if mv != valgus.MoveBilateralSquat {
+	if mv != body.MoveBilateralSquat {
 		measure = "  (valgus: how far the knee angle (thigh against shin, seen from the front) rose above standing, in\n" +
 			"   degrees, + = knee inwards; class: against the single-leg bands;\n"
 	}

@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/coach"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/pose"
@@ -67,7 +68,7 @@ type Input struct {
 type Options struct {
 	// Movement, Sex and HeightCM are what the user said of the lifter
 	// (zero values: recognise the movement, sex and height unknown).
-	Movement valgus.Movement
+	Movement body.Movement
 	Sex      valgus.Sex
 	HeightCM float64
 	// Thresholds grade the sets; the zero value is not valid, start from

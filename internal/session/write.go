@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/kneetrack/kneetrack/internal/atomicfile"
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/htmlreport"
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/report"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/video"
 )
 
@@ -182,7 +182,7 @@ func (o *Outcome) WriteReport(w io.Writer, format string) error {
 	}
 	op := o.opts
 	settings := report.Settings{Movement: string(op.Movement), Sex: string(op.Sex), Thresholds: op.Thresholds}
-	if op.Movement == valgus.MoveAuto {
+	if op.Movement == body.MoveAuto {
 		settings.Movement = "auto"
 	}
 	if h := op.HeightCM; h > 0 {

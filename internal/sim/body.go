@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/sim/render"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
@@ -65,7 +66,7 @@ type skeleton struct {
 // pose builds the skeleton for a set at hip-descent fraction frac with
 // each knee's inward turn (degrees) given.
 func (s Set) pose(d dims, frac float64, turn [2]float64) skeleton {
-	single := s.Movement == SingleLegSquat
+	single := s.Movement == body.MoveSingleLegSquat
 	out := [2]float64{1, -1} // outward sign per side (left +y)
 	drop := frac * s.DepthM
 	leg := d.thigh + d.shank
@@ -79,13 +80,13 @@ func (s Set) pose(d dims, frac float64, turn [2]float64) skeleton {
 		hipC.Y = out[work] * 0.045 * (d.hipW / 0.19)
 		hipC.X = -0.3 * drop
 	} else {
-		ank[Left] = Vec3{Y: s.StanceM / 2, Z: d.ankleH}
-		ank[Right] = Vec3{Y: -s.StanceM / 2, Z: d.ankleH}
+		ank[body.Left] = Vec3{Y: s.StanceM / 2, Z: d.ankleH}
+		ank[body.Right] = Vec3{Y: -s.StanceM / 2, Z: d.ankleH}
 	}
 	// Standing, the (working) hip is standFrac of a leg from its ankle.
 	ref := work
 	if !single {
-		ref = Left
+		ref = body.Left
 	}
 	dy := hipC.Y + out[ref]*d.hipW/2 - ank[ref].Y
 	standH := d.ankleH + math.Sqrt(math.Pow(standFrac*leg, 2)-dy*dy)
@@ -101,7 +102,7 @@ func (s Set) pose(d dims, frac float64, turn [2]float64) skeleton {
 	var heel, toe [2]Vec3
 	for sd := range 2 {
 		foot := horiz(s.ToeOutDeg, out[sd])
-		if single && Side(sd) != work {
+		if single && body.Side(sd) != work {
 			// Free leg: thigh a little forward of vertical, knee bent
 			// about 80° (more as the body goes down), foot lifted behind.
 			ta, sa := (15+20*frac)*rad, (65+25*frac)*rad

@@ -1,10 +1,11 @@
 // Package sim holds kneetrack's synthetic lifters: bodies whose every joint
 // position is known, performing sets of squats, for testing the analysis
 // against exact truth and for the demo. There are two models, because they
-// answer different questions; both speak one vocabulary (Movement, Side,
-// Phase, per-rep values such as ParseRamp builds, RepTiming) and share one
-// kinematic core (reps laid out in time with the hips easing down and up,
-// knees placed by the same two-segment chain).
+// answer different questions; both speak one vocabulary (package body's
+// Movement and Side, a Moment within a rep, per-rep values such as
+// ParseRamp builds, RepTiming) and share one kinematic core (reps laid out
+// in time with the hips easing down and up, knees placed by the same
+// two-segment chain).
 //
 // Set is the whole-body figure, for what a camera and a pose model see:
 // kneetrack simulate, kneetrack demo, the end-to-end accuracy tests

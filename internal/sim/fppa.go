@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
@@ -103,7 +104,7 @@ func legFPPA(v viewer, hip, knee, ankle, otherHip Vec3) float64 {
 }
 
 // fppa is a leg's FPPA in degrees as cam sees skeleton sk.
-func fppa(cam track.Camera, sk *skeleton, side Side) float64 {
+func fppa(cam track.Camera, sk *skeleton, side body.Side) float64 {
 	l, o := sk.pose.Legs[side], sk.pose.Legs[1-side]
 	return legFPPA(viewerOf(cam), l.Hip, l.Knee, l.Ankle, o.Hip)
 }

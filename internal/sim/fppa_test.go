@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
@@ -175,7 +176,7 @@ func TestLegFPPAAgreesWithPixels(t *testing.T) {
 	// The simulator's skeletons: any depth and knee turn, both movements.
 	d := newDims(1.75)
 	for range 300 {
-		s := Set{Movement: Movement(rng.IntN(2)), StanceM: uni(0.25, 0.6), ToeOutDeg: uni(0, 30), KneesOutDeg: uni(0, 20),
+		s := Set{Movement: []body.Movement{body.MoveBilateralSquat, body.MoveSingleLegSquat}[rng.IntN(2)], StanceM: uni(0.25, 0.6), ToeOutDeg: uni(0, 30), KneesOutDeg: uni(0, 20),
 			LateralShiftM: uni(-0.05, 0.05)}.withDefaults()
 		sk := s.pose(d, rng.Float64(), [2]float64{uni(-40, 85), uni(-40, 85)})
 		cam := randomCamera(rng)
@@ -208,7 +209,7 @@ func TestTruthFPPAMatchesPixelFrames(t *testing.T) {
 				got := legFPPA(view, l.Hip, l.Knee, l.Ankle, o.Hip)
 				want, ok := pixelFPPA(cam, l.Hip, l.Knee, l.Ankle, o.Hip)
 				if !ok || !(math.Abs(got-want) <= 1e-6) {
-					t.Fatalf("camera yaw %g°, frame %d, %s: truth %.9f°, from the pixels %.9f° (ok %v)", cam.YawDeg, i, Side(sd), got, want, ok)
+					t.Fatalf("camera yaw %g°, frame %d, %s: truth %.9f°, from the pixels %.9f° (ok %v)", cam.YawDeg, i, body.Side(sd), got, want, ok)
 				}
 				// The track holds exactly those pixels.
 				for j, p := range []Vec3{l.Hip, l.Knee, l.Ankle, o.Hip} {
@@ -217,8 +218,8 @@ func TestTruthFPPAMatchesPixelFrames(t *testing.T) {
 						t.Fatalf("camera yaw %g°, frame %d: track has %s at (%g, %g), the joint projects to (%g, %g)", cam.YawDeg, i, names[sd][j], q.X, q.Y, x, y)
 					}
 				}
-				if r := res.Truth.PerFrame[i].FPPA.Get(Side(sd)); math.Abs(r-got) > 0.0005+1e-12 {
-					t.Fatalf("camera yaw %g°, frame %d, %s: per-frame truth %.3f°, want %.6f°", cam.YawDeg, i, Side(sd), r, got)
+				if r := res.Truth.PerFrame[i].FPPA.Get(body.Side(sd)); math.Abs(r-got) > 0.0005+1e-12 {
+					t.Fatalf("camera yaw %g°, frame %d, %s: per-frame truth %.3f°, want %.6f°", cam.YawDeg, i, body.Side(sd), r, got)
 				}
 			}
 		}

@@ -16,7 +16,7 @@ type RepTiming struct {
 	Start, BottomStart, BottomEnd, End float64
 }
 
-// at returns the time of phase-clock value c (see Phase) within the rep.
+// at returns the time of phase-clock value c (see Moment) within the rep.
 func (r RepTiming) at(c float64) float64 {
 	switch {
 	case c <= 1:

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
@@ -64,7 +65,9 @@ type Noise struct {
 // Set describes a simulated set. Zero fields take the defaults noted; the
 // body's lengths scale with HeightM.
 type Set struct {
-	Movement Movement
+	// Movement is body.MoveBilateralSquat (the default) or
+	// body.MoveSingleLegSquat.
+	Movement body.Movement
 	// StandOnLeft makes a single-leg squat stand on the left leg instead of
 	// the right.
 	StandOnLeft bool
@@ -112,7 +115,7 @@ type Set struct {
 	// Peak (and is below it at every other moment of the rep) and is back
 	// on its natural course at Release (defaults descent:0.3, bottom:0.5 and
 	// the end of the ascent; zero means the default).
-	Onset, Peak, Release Phase
+	Onset, Peak, Release Moment
 
 	Noise Noise
 	Seed  uint64 // seeds the noise; the same seed gives the same track
@@ -132,7 +135,10 @@ func (s Set) withDefaults() Set {
 	def(&s.HeightM, 1.75)
 	def(&s.LeadS, 1)
 	def(&s.PauseS, 0.7)
-	single := s.Movement == SingleLegSquat
+	if s.Movement == body.MoveAuto {
+		s.Movement = body.MoveBilateralSquat
+	}
+	single := s.Movement == body.MoveSingleLegSquat
 	if single {
 		def(&s.DescentS, 1.1)
 		def(&s.DepthM, 0.14*s.HeightM)
@@ -183,8 +189,8 @@ func (s Set) check() error {
 	if s.Reps < 1 || s.Reps > 100 {
 		errs = append(errs, fmt.Errorf("reps %d is outside 1..100", s.Reps))
 	}
-	if s.Movement != Squat && s.Movement != SingleLegSquat {
-		errs = append(errs, fmt.Errorf("the whole-body figure performs squats and single-leg squats, not %v", s.Movement))
+	if s.Movement != body.MoveBilateralSquat && s.Movement != body.MoveSingleLegSquat {
+		errs = append(errs, fmt.Errorf("the whole-body figure performs squats and single-leg squats, not %s", truthName(s.Movement)))
 	}
 	for _, a := range s.AscentS {
 		if e := bad("ascent (s)", a, 0.2, 10); e != nil {
@@ -236,11 +242,11 @@ func (s Set) check() error {
 }
 
 // WorkingLeg is the leg a single-leg squat stands on.
-func (s Set) WorkingLeg() Side {
+func (s Set) WorkingLeg() body.Side {
 	if s.StandOnLeft {
-		return Left
+		return body.Left
 	}
-	return Right
+	return body.Right
 }
 
 // DefaultCamera is a phone in landscape on a tripod in front of the lifter:

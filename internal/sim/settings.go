@@ -15,7 +15,7 @@ type Settings struct {
 	Reps                         int
 	Movement, StandOn, Arms      string
 	LeftValgus, RightValgus      string // ramps, see ParseRamp
-	Onset, Peak, Release         string // phases, see ParsePhase
+	Onset, Peak, Release         string // phases, see ParseMoment
 	VelocityLoss                 float64
 	Depth, Stance, ToeOut        float64
 	KneesOut, LateralShift, Lean float64
@@ -58,9 +58,9 @@ func (o Settings) Set() (Set, error) {
 	}
 	for _, p := range []struct {
 		flag, val string
-		dst       *Phase
+		dst       *Moment
 	}{{"--onset", o.Onset, &s.Onset}, {"--peak", o.Peak, &s.Peak}, {"--release", o.Release, &s.Release}} {
-		if *p.dst, err = ParsePhase(p.val); err != nil {
+		if *p.dst, err = ParseMoment(p.val); err != nil {
 			return s, fmt.Errorf("%s: %w", p.flag, err)
 		}
 	}
@@ -104,7 +104,7 @@ func (o Settings) Camera() (track.Camera, error) {
 const (
 	DemoCaveFirst    = 4.0
 	DemoCaveLast     = 30.0
-	DemoCavePeak     = Phase(2.22) // ascent:0.22, out of the hole
+	DemoCavePeak     = Moment(2.22) // ascent:0.22, out of the hole
 	DemoVelocityLoss = 0.25
 	DemoKneesOut     = 2.0
 )

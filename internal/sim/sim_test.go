@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
@@ -51,22 +52,22 @@ func TestParseRamp(t *testing.T) {
 	}
 }
 
-func TestParsePhase(t *testing.T) {
-	for in, want := range map[string]Phase{
+func TestParseMoment(t *testing.T) {
+	for in, want := range map[string]Moment{
 		"descent:0.8": 0.8, "bottom": 1.5, "bottom:0.25": 1.25, "ascent:0.3": 2.3, "2.5": 2.5, "Ascent:1": 3,
 	} {
-		got, err := ParsePhase(in)
+		got, err := ParseMoment(in)
 		if err != nil || math.Abs(float64(got-want)) > 1e-12 {
 			t.Errorf("%q: %v %v, want %v", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"ascent:1.5", "middle", "4", "up:0.2"} {
-		if _, err := ParsePhase(bad); err == nil {
+		if _, err := ParseMoment(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
-	if s := Phase(2.3).String(); s != "ascent:0.3" {
-		t.Errorf("Phase(2.3) = %q", s)
+	if s := Moment(2.3).String(); s != "ascent:0.3" {
+		t.Errorf("Moment(2.3) = %q", s)
 	}
 }
 
@@ -185,8 +186,8 @@ func TestAscentsPerRep(t *testing.T) {
 
 func TestPeakPhaseAndOnset(t *testing.T) {
 	for _, tc := range []struct {
-		peak Phase
-		want string
+		peak Moment
+		want body.Phase
 	}{
 		{0, "bottom"}, // default: the middle of the bottom pause
 		{0.6, "descent"},
@@ -215,7 +216,7 @@ func TestPeakPhaseAndOnset(t *testing.T) {
 // lengths, planted feet that do not move, heel and toe points 2 cm above
 // the floor, and ankles that project where the track says.
 func TestBodyIsRigid(t *testing.T) {
-	for _, mv := range []Movement{Squat, SingleLegSquat} {
+	for _, mv := range []body.Movement{body.MoveBilateralSquat, body.MoveSingleLegSquat} {
 		s := Set{Movement: mv, Reps: 2, RightValgusDeg: []float64{10}, LateralShiftM: 0.03}
 		res := simulate(t, s, DefaultCamera(15))
 		d := newDims(1.75)
@@ -236,12 +237,12 @@ func TestBodyIsRigid(t *testing.T) {
 					{"hand", a.Knuckles.Sub(a.Wrist).Norm(), d.hand},
 				} {
 					if math.Abs(seg.got-seg.want) > 1e-9 {
-						t.Fatalf("%s, t=%.2f: %s %s is %.4f m, want %.4f", mv, f.Time, Side(sd), seg.name, seg.got, seg.want)
+						t.Fatalf("%s, t=%.2f: %s %s is %.4f m, want %.4f", mv, f.Time, body.Side(sd), seg.name, seg.got, seg.want)
 					}
 				}
-				planted := mv == Squat || Side(sd) == s.WorkingLeg()
+				planted := mv == body.MoveBilateralSquat || body.Side(sd) == s.WorkingLeg()
 				if planted && (l.Ankle != first.Legs[sd].Ankle || math.Abs(l.Heel.Z-0.02) > 1e-12 || math.Abs(l.Toe.Z-0.02) > 1e-12) {
-					t.Fatalf("%s, t=%.2f: the planted %s foot moved or left the floor", mv, f.Time, Side(sd))
+					t.Fatalf("%s, t=%.2f: the planted %s foot moved or left the floor", mv, f.Time, body.Side(sd))
 				}
 				if !planted && l.Toe.Z < 0.08 {
 					t.Fatalf("%s, t=%.2f: the free foot's toe is %.3f m above the floor", mv, f.Time, l.Toe.Z)
@@ -254,7 +255,7 @@ func TestBodyIsRigid(t *testing.T) {
 		// The track's ankle is the projected joint.
 		ia := res.Exact.Index(track.RightAnkle)
 		f := res.Frames[len(res.Frames)/2]
-		x, y, _ := Project(res.Camera, f.Pose.Legs[Right].Ankle)
+		x, y, _ := Project(res.Camera, f.Pose.Legs[body.Right].Ankle)
 		if p := res.Exact.Frames[len(res.Frames)/2].Points[ia]; p.X != x || p.Y != y || p.Conf != 1 {
 			t.Errorf("track ankle %+v, projection (%g, %g)", p, x, y)
 		}
@@ -262,7 +263,7 @@ func TestBodyIsRigid(t *testing.T) {
 }
 
 func TestSingleLegSquat(t *testing.T) {
-	res := simulate(t, Set{Movement: SingleLegSquat, Reps: 3, RightValgusDeg: []float64{14}, LeftValgusDeg: []float64{20}}, DefaultCamera(0))
+	res := simulate(t, Set{Movement: body.MoveSingleLegSquat, Reps: 3, RightValgusDeg: []float64{14}, LeftValgusDeg: []float64{20}}, DefaultCamera(0))
 	if res.Truth.WorkingLeg != "right" || res.Truth.Movement != "single_leg_squat" {
 		t.Errorf("working leg %q, movement %q", res.Truth.WorkingLeg, res.Truth.Movement)
 	}
@@ -274,7 +275,7 @@ func TestSingleLegSquat(t *testing.T) {
 			t.Errorf("rep %d: right peak change %.2f°, want 14", i+1, r.Right.PeakChange)
 		}
 	}
-	left := simulate(t, Set{Movement: SingleLegSquat, StandOnLeft: true, Reps: 1, LeftValgusDeg: []float64{9}}, DefaultCamera(0))
+	left := simulate(t, Set{Movement: body.MoveSingleLegSquat, StandOnLeft: true, Reps: 1, LeftValgusDeg: []float64{9}}, DefaultCamera(0))
 	if r := left.Truth.Reps[0]; left.Truth.WorkingLeg != "left" || math.Abs(r.Left.PeakChange-9) > 0.05 || r.Right.Assessed {
 		t.Errorf("standing on the left: %s, left peak %.2f, right assessed %v", left.Truth.WorkingLeg, r.Left.PeakChange, r.Right.Assessed)
 	}
@@ -353,8 +354,8 @@ func TestBadSettings(t *testing.T) {
 		{"valgus", Set{RightValgusDeg: []float64{80}}, "valgus 80°"},
 		{"fps", Set{FPS: 1000}, "frame rate 1000"},
 		{"jitter", Set{Noise: Noise{JitterPx: -1}}, "jitter (px) -1"},
-		{"movement", Set{Movement: 7}, "not Movement(7)"},
-		{"split squat, the stick figure's only", Set{Movement: SplitSquat}, "not split_squat"},
+		{"movement", Set{Movement: "hop"}, "not hop"},
+		{"split squat, the stick figure's only", Set{Movement: body.MoveSplitSquat}, "not split_squat"},
 		{"one ascent too short", Set{AscentS: []float64{1, 0.1}}, "ascent (s) 0.1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

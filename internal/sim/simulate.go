@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/sim/render"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
@@ -60,7 +61,7 @@ func Simulate(s Set, cam track.Camera) (*Result, error) {
 	standing := s.pose(d, 0, [2]float64{})
 	var stand [2]float64
 	for sd := range 2 {
-		stand[sd] = fppa(front, &standing, Side(sd))
+		stand[sd] = fppa(front, &standing, body.Side(sd))
 	}
 	peakFrame := make([]int, s.Reps)
 	for rep, rc := range ts {
@@ -78,19 +79,19 @@ func Simulate(s Set, cam track.Camera) (*Result, error) {
 				b = 1 // the frame nearest the peak gets it exactly
 			}
 			for sd := range 2 {
-				if b == 0 || s.Movement == SingleLegSquat && Side(sd) != s.WorkingLeg() {
+				if b == 0 || s.Movement == body.MoveSingleLegSquat && body.Side(sd) != s.WorkingLeg() {
 					continue
 				}
 				target := perRep(s.LeftValgusDeg, st.rep)
-				if sd == int(Right) {
+				if sd == int(body.Right) {
 					target = perRep(s.RightValgusDeg, st.rep)
 				}
 				if target <= 0 {
 					continue // no cave to show: the knee tracks as it naturally does
 				}
-				a, err := s.solveTurn(d, front, st.frac, Side(sd), target, b, stand[sd])
+				a, err := s.solveTurn(d, front, st.frac, body.Side(sd), target, b, stand[sd])
 				if err != nil {
-					return nil, fmt.Errorf("simulated set, rep %d, %s knee: %w", st.rep+1, Side(sd), err)
+					return nil, fmt.Errorf("simulated set, rep %d, %s knee: %w", st.rep+1, body.Side(sd), err)
 				}
 				turn[sd] = a
 				if math.Abs(a) > math.Abs(turns[st.rep][sd]) {
@@ -143,7 +144,7 @@ func Project(cam track.Camera, p Vec3) (x, y float64, ok bool) {
 // blended towards target by the bump's value b. At the bump's peak (b = 1)
 // the change is exactly target, and below it everywhere else when target
 // is above the natural change, so the FPPA peaks where asked.
-func (s Set) solveTurn(d dims, cam track.Camera, frac float64, side Side, target, b, stand float64) (float64, error) {
+func (s Set) solveTurn(d dims, cam track.Camera, frac float64, side body.Side, target, b, stand float64) (float64, error) {
 	change := func(a float64) float64 {
 		var turn [2]float64
 		turn[side] = a

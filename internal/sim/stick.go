@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
@@ -17,7 +18,9 @@ import (
 // by that many degrees, and what a camera then sees is left to the
 // analysis under test (film the set with track.Project).
 type StickSet struct {
-	Movement Movement
+	// Movement is any of body.MoveBilateralSquat (the default),
+	// MoveSingleLegSquat, MoveSplitSquat and MoveJumpLanding (a drop jump).
+	Movement body.Movement
 	// StandOnLeft makes a single-leg squat stand on the left leg instead of
 	// the right.
 	StandOnLeft bool
@@ -67,6 +70,9 @@ func (l StickSet) withDefaults() StickSet {
 	if l.Reps == 0 {
 		l.Reps = 5
 	}
+	if l.Movement == body.MoveAuto {
+		l.Movement = body.MoveBilateralSquat
+	}
 	def(&l.FPS, 30)
 	def(&l.LeadS, 1)
 	def(&l.PauseS, 0.6)
@@ -93,11 +99,11 @@ func (l StickSet) tempo() tempo {
 }
 
 // WorkingLeg is the leg a single-leg squat stands on.
-func (l StickSet) WorkingLeg() Side {
+func (l StickSet) WorkingLeg() body.Side {
 	if l.StandOnLeft {
-		return Left
+		return body.Left
 	}
-	return Right
+	return body.Right
 }
 
 // Timings returns the true start, bottom and end of every rep.
@@ -144,34 +150,34 @@ func (l StickSet) Track3D() *track.Track {
 		hipC := Vec3{X: -0.45 * drop}
 		standH := ankleH + 0.985*legLen
 		switch l.Movement {
-		case SplitSquat:
-			ank[Left] = Vec3{X: 0.40, Y: l.HipWidthM / 2, Z: ankleH}
-			ank[Right] = Vec3{X: -0.45, Y: -l.HipWidthM / 2, Z: ankleH + 0.10}
+		case body.MoveSplitSquat:
+			ank[body.Left] = Vec3{X: 0.40, Y: l.HipWidthM / 2, Z: ankleH}
+			ank[body.Right] = Vec3{X: -0.45, Y: -l.HipWidthM / 2, Z: ankleH + 0.10}
 			hipC = Vec3{X: -0.05}
-		case SingleLegSquat:
+		case body.MoveSingleLegSquat:
 			ank[work] = Vec3{Y: out[work] * l.HipWidthM / 2, Z: ankleH}
 			hipC.Y = out[work] * 0.06
 		default:
-			ank[Left] = Vec3{Y: l.StanceM / 2, Z: ankleH}
-			ank[Right] = Vec3{Y: -l.StanceM / 2, Z: ankleH}
+			ank[body.Left] = Vec3{Y: l.StanceM / 2, Z: ankleH}
+			ank[body.Right] = Vec3{Y: -l.StanceM / 2, Z: ankleH}
 		}
 		hipC.Y -= l.LateralShiftM * frac
 		hipC.Z = standH - drop
-		if l.Movement == SplitSquat {
+		if l.Movement == body.MoveSplitSquat {
 			hipC.Z = 0.90*legLen + ankleH - drop
 		}
-		if l.Movement == DropJump && st.rep >= 0 {
+		if l.Movement == body.MoveJumpLanding && st.rep >= 0 {
 			// The whole body airborne in the middle of each rep.
 			lift := 0.25 * math.Sin(math.Pi*frac)
 			hipC.Z += lift
-			ank[Left].Z += lift
-			ank[Right].Z += lift
+			ank[body.Left].Z += lift
+			ank[body.Right].Z += lift
 		}
 		var hip, knee, heel, toe [2]Vec3
 		for sd := range 2 {
 			hip[sd] = hipC.Add(Vec3{Y: out[sd] * l.HipWidthM / 2})
 		}
-		if l.Movement == SingleLegSquat {
+		if l.Movement == body.MoveSingleLegSquat {
 			// The free foot held forward, off the floor, moving with the body.
 			ank[free] = Vec3{X: 0.30, Y: out[free] * l.HipWidthM / 2, Z: math.Max(hip[free].Z-0.55, 0.12)}
 		}
@@ -194,8 +200,8 @@ func (l StickSet) Track3D() *track.Track {
 		pts := []Vec3{
 			shC.Add(Vec3{Z: 0.25}),
 			shC.Add(Vec3{Y: l.ShoulderWidthM / 2}), shC.Add(Vec3{Y: -l.ShoulderWidthM / 2}),
-			hip[Left], hip[Right], knee[Left], knee[Right], ank[Left], ank[Right],
-			heel[Left], heel[Right], toe[Left], toe[Right],
+			hip[body.Left], hip[body.Right], knee[body.Left], knee[body.Right], ank[body.Left], ank[body.Right],
+			heel[body.Left], heel[body.Right], toe[body.Left], toe[body.Right],
 		}
 		f := track.Frame{Index: i, Time: tm, Points: make([]track.Point, len(kps))}
 		for j, p := range pts {

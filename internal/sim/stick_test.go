@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
@@ -70,10 +71,10 @@ func TestStickBody(t *testing.T) {
 		planted [2]bool
 	}{
 		{"squat", StickSet{Reps: 2, LeftValgusDeg: []float64{15}, LateralShiftM: 0.04}, [2]bool{true, true}},
-		{"single-leg on the right", StickSet{Movement: SingleLegSquat, Reps: 2, RightValgusDeg: []float64{12}}, [2]bool{false, true}},
-		{"single-leg on the left", StickSet{Movement: SingleLegSquat, StandOnLeft: true, Reps: 2}, [2]bool{true, false}},
-		{"split squat", StickSet{Movement: SplitSquat, Reps: 2, DepthM: 0.3}, [2]bool{true, true}},
-		{"drop jump", StickSet{Movement: DropJump, Reps: 2, DepthM: 0.2}, [2]bool{false, false}},
+		{"single-leg on the right", StickSet{Movement: body.MoveSingleLegSquat, Reps: 2, RightValgusDeg: []float64{12}}, [2]bool{false, true}},
+		{"single-leg on the left", StickSet{Movement: body.MoveSingleLegSquat, StandOnLeft: true, Reps: 2}, [2]bool{true, false}},
+		{"split squat", StickSet{Movement: body.MoveSplitSquat, Reps: 2, DepthM: 0.3}, [2]bool{true, true}},
+		{"drop jump", StickSet{Movement: body.MoveJumpLanding, Reps: 2, DepthM: 0.2}, [2]bool{false, false}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.set.withDefaults()
@@ -94,17 +95,17 @@ func TestStickBody(t *testing.T) {
 					inReach := hip.Sub(ankle).Norm() < s.ThighM+s.ShankM-1e-4
 					th, sh := knee.Sub(hip).Norm(), ankle.Sub(knee).Norm()
 					if math.Abs(sh-s.ShankM) > 1e-9 || inReach && math.Abs(th-s.ThighM) > 1e-9 || th < s.ThighM-1e-9 {
-						t.Fatalf("frame %d, %s: thigh %.6f m, shank %.6f m, want %g and %g", i, Side(sd), th, sh, s.ThighM, s.ShankM)
+						t.Fatalf("frame %d, %s: thigh %.6f m, shank %.6f m, want %g and %g", i, body.Side(sd), th, sh, s.ThighM, s.ShankM)
 					}
 					if tc.planted[sd] && (ankle != first[sd] || ankle.Z < ankleH-1e-12) {
-						t.Fatalf("frame %d: the planted %s foot moved to %+v from %+v", i, Side(sd), ankle, first[sd])
+						t.Fatalf("frame %d: the planted %s foot moved to %+v from %+v", i, body.Side(sd), ankle, first[sd])
 					}
 				}
 				if w := stickPoint(tr, i, track.LeftHip).Sub(stickPoint(tr, i, track.RightHip)).Norm(); math.Abs(w-s.HipWidthM) > 1e-12 {
 					t.Fatalf("frame %d: hip width %.6f m", i, w)
 				}
 			}
-			if tc.set.Movement == DropJump {
+			if tc.set.Movement == body.MoveJumpLanding {
 				// Half-way down the first descent the body is at the top of
 				// its flight: 0.25·sin(π/2) above the floor's ankle height.
 				r := tc.set.Timings()[0]
@@ -175,9 +176,9 @@ func TestStickValgus(t *testing.T) {
 // TestStickStandOnLeftMirrors checks that a single-leg squat on the left
 // leg is the mirror image of one on the right with the valgus swapped.
 func TestStickStandOnLeftMirrors(t *testing.T) {
-	right := StickSet{Movement: SingleLegSquat, Reps: 2, RightValgusDeg: []float64{8, 15}}
-	left := StickSet{Movement: SingleLegSquat, StandOnLeft: true, Reps: 2, LeftValgusDeg: []float64{8, 15}}
-	if right.WorkingLeg() != Right || left.WorkingLeg() != Left {
+	right := StickSet{Movement: body.MoveSingleLegSquat, Reps: 2, RightValgusDeg: []float64{8, 15}}
+	left := StickSet{Movement: body.MoveSingleLegSquat, StandOnLeft: true, Reps: 2, LeftValgusDeg: []float64{8, 15}}
+	if right.WorkingLeg() != body.Right || left.WorkingLeg() != body.Left {
 		t.Fatalf("working legs %s and %s", right.WorkingLeg(), left.WorkingLeg())
 	}
 	a, b := right.Track3D(), left.Track3D()
@@ -202,19 +203,18 @@ func TestStickStandOnLeftMirrors(t *testing.T) {
 	}
 }
 
-func TestMovementAndSideNames(t *testing.T) {
+func TestTruthMovementNames(t *testing.T) {
 	for _, tc := range []struct {
-		m    Movement
+		m    body.Movement
 		want string
 	}{
-		{Squat, "squat"}, {SingleLegSquat, "single_leg_squat"}, {SplitSquat, "split_squat"},
-		{DropJump, "drop_jump"}, {Movement(9), "Movement(9)"},
+		{body.MoveBilateralSquat, "squat"}, {body.MoveSingleLegSquat, "single_leg_squat"}, {body.MoveSplitSquat, "split_squat"},
+		{body.MoveJumpLanding, "drop_jump"},
 	} {
-		if got := tc.m.String(); got != tc.want {
-			t.Errorf("Movement(%d) is %q, want %q", int(tc.m), got, tc.want)
-		}
-	}
-	if Left.String() != "left" || Right.String() != "right" {
-		t.Errorf("sides %q and %q", Left, Right)
+		t.Run(string(tc.m), func(t *testing.T) {
+			if got := truthName(tc.m); got != tc.want {
+				t.Errorf("truth name %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
@@ -52,8 +53,8 @@ type SidePair struct {
 	Right float64 `json:"right"`
 }
 
-func (p *SidePair) set(s Side, v float64) {
-	if s == Left {
+func (p *SidePair) set(s body.Side, v float64) {
+	if s == body.Left {
 		p.Left = v
 	} else {
 		p.Right = v
@@ -61,8 +62,8 @@ func (p *SidePair) set(s Side, v float64) {
 }
 
 // Get returns the value for side s.
-func (p SidePair) Get(s Side) float64 {
-	if s == Left {
+func (p SidePair) Get(s body.Side) float64 {
+	if s == body.Left {
 		return p.Left
 	}
 	return p.Right
@@ -112,8 +113,8 @@ type RepTruth struct {
 }
 
 // Leg returns the rep's truth for side s.
-func (r *RepTruth) Leg(s Side) *LegTruth {
-	if s == Left {
+func (r *RepTruth) Leg(s body.Side) *LegTruth {
+	if s == body.Left {
 		return &r.Left
 	}
 	return &r.Right
@@ -142,16 +143,16 @@ func analysedBounds(rc RepTiming) Bounds {
 
 // phaseAt names the phase at time t as the analysis does: descent, bottom,
 // out_of_the_hole (the first third of the ascent) or ascent.
-func (b Bounds) phaseAt(t float64) string {
+func (b Bounds) phaseAt(t float64) body.Phase {
 	switch {
 	case t < b.BottomStart:
-		return "descent"
+		return body.PhaseDescent
 	case t <= b.BottomEnd:
-		return "bottom"
+		return body.PhaseBottom
 	case t-b.BottomEnd <= (b.End-b.BottomEnd)/3:
-		return "out_of_the_hole"
+		return body.PhaseOutOfTheHole
 	}
-	return "ascent"
+	return body.PhaseAscent
 }
 
 // LegTruth is one leg in one rep.
@@ -172,8 +173,8 @@ type LegTruth struct {
 	// the peak's time as a percentage of the rep, both by the analysis's
 	// rules (see Bounds); the phase is "none" when the FPPA change never
 	// reaches 5° (its largest value then marks no event).
-	PeakPhase string  `json:"peak_phase"`
-	PeakPct   float64 `json:"peak_pct"`
+	PeakPhase body.Phase `json:"peak_phase"`
+	PeakPct   float64    `json:"peak_pct"`
 	// Onset is when the FPPA change last rose through 5° before the peak;
 	// absent when it never did.
 	Onset *float64 `json:"onset_s,omitempty"`
@@ -185,7 +186,7 @@ func (r *Result) truth(d dims, ts []RepTiming, turns [][2]float64, cam track.Cam
 	tr := Truth{
 		Simulated: true,
 		Note:      "a simulated lifter: every angle is computed from the known skeleton filmed by the stated camera",
-		Movement:  s.Movement.String(),
+		Movement:  truthName(s.Movement),
 		FPS:       s.FPS, Frames: len(r.Frames), DurationS: float64(len(r.Frames)) / s.FPS,
 		Camera: CameraTruth{YawDeg: cam.YawDeg, HeightM: cam.HeightM, DistanceM: cam.DistanceM,
 			Width: cam.Width, Height: cam.Height, FocalPx: cam.FocalPx, Mirror: cam.Mirror},
@@ -193,7 +194,7 @@ func (r *Result) truth(d dims, ts []RepTiming, turns [][2]float64, cam track.Cam
 			StanceM: s.StanceM, ToeOutDeg: s.ToeOutDeg, KneesOutDeg: s.KneesOutDeg, DepthM: s.DepthM,
 			Arms: []string{"", "chest", "hips", "forward"}[s.Arms]},
 	}
-	if s.Movement == SingleLegSquat {
+	if s.Movement == body.MoveSingleLegSquat {
 		tr.WorkingLeg = s.WorkingLeg().String()
 		tr.Lifter.StanceM = 0
 	}
@@ -209,7 +210,7 @@ func (r *Result) truth(d dims, ts []RepTiming, turns [][2]float64, cam track.Cam
 	}
 	for i, f := range r.Frames {
 		tr.PerFrame = append(tr.PerFrame, FrameTruth{Time: round(f.Time, 4), Depth: round(stateAt(f.Time, ts).frac, 4),
-			FPPA: SidePair{Left: round(fp[i][Left], 3), Right: round(fp[i][Right], 3)}})
+			FPPA: SidePair{Left: round(fp[i][body.Left], 3), Right: round(fp[i][body.Right], 3)}})
 	}
 	// Standing: the median over the frames before the first rep.
 	var stand [2]float64
@@ -224,7 +225,7 @@ func (r *Result) truth(d dims, ts []RepTiming, turns [][2]float64, cam track.Cam
 		if len(v) > 0 {
 			stand[sd] = v[len(v)/2]
 		}
-		tr.StandingFPPA.set(Side(sd), round(stand[sd], 3))
+		tr.StandingFPPA.set(body.Side(sd), round(stand[sd], 3))
 	}
 	for rep, rc := range ts {
 		rt := RepTruth{Rep: rep + 1, Start: round(rc.Start, 4), BottomStart: round(rc.BottomStart, 4),
@@ -233,9 +234,9 @@ func (r *Result) truth(d dims, ts []RepTiming, turns [][2]float64, cam track.Cam
 		rt.AscentVelocity = round(s.DepthM/(rc.End-rc.BottomEnd), 4)
 		rt.Analysed = analysedBounds(rc)
 		for sd := range 2 {
-			lt := rt.Leg(Side(sd))
-			lt.Assessed = s.Movement != SingleLegSquat || Side(sd) == s.WorkingLeg()
-			if sd == int(Left) {
+			lt := rt.Leg(body.Side(sd))
+			lt.Assessed = s.Movement != body.MoveSingleLegSquat || body.Side(sd) == s.WorkingLeg()
+			if sd == int(body.Left) {
 				lt.TargetDeg = perRep(s.LeftValgusDeg, rep)
 			} else {
 				lt.TargetDeg = perRep(s.RightValgusDeg, rep)
@@ -260,7 +261,7 @@ func (r *Result) truth(d dims, ts []RepTiming, turns [][2]float64, cam track.Cam
 			lt.PeakFPPA, lt.PeakChange, lt.PeakTime = round(best, 3), round(best-stand[sd], 3), round(t, 4)
 			b := rt.Analysed
 			lt.PeakPct = round(100*(t-b.Start)/(b.End-b.Start), 1)
-			lt.PeakPhase = "none"
+			lt.PeakPhase = body.PhaseNone
 			if best-stand[sd] >= 5 {
 				lt.PeakPhase = b.phaseAt(t)
 			}
@@ -285,9 +286,9 @@ func (r *Result) truth(d dims, ts []RepTiming, turns [][2]float64, cam track.Cam
 		for sd := range 2 {
 			x, y := make([]float64, n), make([]float64, n)
 			for i := range tr.Reps {
-				x[i], y[i] = float64(i+1), tr.Reps[i].Leg(Side(sd)).PeakChange
+				x[i], y[i] = float64(i+1), tr.Reps[i].Leg(body.Side(sd)).PeakChange
 			}
-			tr.FatigueSlope.set(Side(sd), round(slope(x, y), 4))
+			tr.FatigueSlope.set(body.Side(sd), round(slope(x, y), 4))
 		}
 	}
 	return tr

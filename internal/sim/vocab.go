@@ -5,85 +5,47 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/kneetrack/kneetrack/internal/body"
 )
 
-// This file is the vocabulary both synthetic lifters share: the movement,
-// the side, a moment within a rep and per-rep values.
+// This file is the vocabulary both synthetic lifters share beyond package
+// body's (Side, Movement): a moment within a rep and per-rep values.
 
-// Movement is the simulated exercise. The whole-body figure (Set) performs
-// Squat and SingleLegSquat; the stick figure (StickSet) performs all four.
-type Movement int
-
-// Movements.
-const (
-	// Squat is a bodyweight squat on both legs.
-	Squat Movement = iota
-	// SingleLegSquat stands on one leg (the right unless StandOnLeft is
-	// set) with the other foot off the floor.
-	SingleLegSquat
-	// SplitSquat has the left foot forward and the right foot back on its
-	// toes (StickSet only).
-	SplitSquat
-	// DropJump leaves the floor with both feet in the middle of each rep
-	// (StickSet only).
-	DropJump
-)
-
-// String is the movement's name in the truth's words: squat,
-// single_leg_squat, split_squat or drop_jump.
-func (m Movement) String() string {
+// truthName is a movement's name in the truth file: squat,
+// single_leg_squat, split_squat or drop_jump (the simulator's own words,
+// kept as the truth files have always written them).
+func truthName(m body.Movement) string {
 	switch m {
-	case Squat:
+	case body.MoveBilateralSquat:
 		return "squat"
-	case SingleLegSquat:
-		return "single_leg_squat"
-	case SplitSquat:
-		return "split_squat"
-	case DropJump:
+	case body.MoveJumpLanding:
 		return "drop_jump"
 	}
-	return fmt.Sprintf("Movement(%d)", int(m))
+	return string(m)
 }
 
 // ParseMovement reads the movements the whole-body figure performs:
 // "squat" or "single-leg" (also "single_leg_squat").
-func ParseMovement(s string) (Movement, error) {
+func ParseMovement(s string) (body.Movement, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "", "squat", "bilateral":
-		return Squat, nil
+		return body.MoveBilateralSquat, nil
 	case "single-leg", "single_leg", "single-leg-squat", "single_leg_squat", "pistol":
-		return SingleLegSquat, nil
+		return body.MoveSingleLegSquat, nil
 	}
-	return 0, fmt.Errorf("unknown movement %q: use squat or single-leg", s)
+	return body.MoveAuto, fmt.Errorf("unknown movement %q: use squat or single-leg", s)
 }
 
-// Side is the lifter's own left or right. Per-side values are indexed by
-// it (Left 0, Right 1).
-type Side int
-
-// Sides.
-const (
-	Left  Side = 0
-	Right Side = 1
-)
-
-// String is "left" or "right".
-func (s Side) String() string {
-	if s == Left {
-		return "left"
-	}
-	return "right"
-}
-
-// Phase is a moment within a rep on the rep's own clock: 0 to 1 is the
+// Moment is a moment within a rep on the rep's own clock: 0 to 1 is the
 // descent, 1 to 2 the pause at the bottom, 2 to 3 the ascent. So 0.5 is
 // half-way down, 1.5 the middle of the bottom pause and 2.3 is 30% of the
 // way up, "out of the hole", whatever each phase's duration.
-type Phase float64
+type Moment float64
 
-// ParsePhase reads a phase as "descent:F", "bottom" or "bottom:F",
+// ParseMoment reads a moment as "descent:F", "bottom" or "bottom:F",
 // "ascent:F" (F the fraction 0..1 of that phase) or as the bare number 0..3.
-func ParsePhase(s string) (Phase, error) {
+func ParseMoment(s string) (Moment, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	name, frac, hasFrac := strings.Cut(s, ":")
 	f := 0.5
@@ -96,11 +58,11 @@ func ParsePhase(s string) (Phase, error) {
 	}
 	switch name {
 	case "descent":
-		return Phase(f), nil
+		return Moment(f), nil
 	case "bottom":
-		return Phase(1 + f), nil
+		return Moment(1 + f), nil
 	case "ascent":
-		return Phase(2 + f), nil
+		return Moment(2 + f), nil
 	}
 	if hasFrac {
 		return 0, fmt.Errorf("phase %q: use descent:F, bottom:F or ascent:F", s)
@@ -109,11 +71,11 @@ func ParsePhase(s string) (Phase, error) {
 	if err != nil || v < 0 || v > 3 {
 		return 0, fmt.Errorf("phase %q: use descent:F, bottom, ascent:F (F from 0 to 1) or a number from 0 to 3", s)
 	}
-	return Phase(v), nil
+	return Moment(v), nil
 }
 
-// String writes the phase in ParsePhase's words.
-func (p Phase) String() string {
+// String writes the moment in ParseMoment's words.
+func (p Moment) String() string {
 	switch {
 	case p < 1:
 		return fmt.Sprintf("descent:%.2g", float64(p))

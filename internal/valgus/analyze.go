@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
@@ -15,7 +16,7 @@ import (
 // Options controls AnalyzeSet. The zero value analyses with automatic
 // movement recognition and the default thresholds.
 type Options struct {
-	Movement   Movement // MoveAuto to recognise it
+	Movement   body.Movement // body.MoveAuto to recognise it
 	Sex        Sex
 	HeightCM   float64 // lifter's height; 0 if unknown (then no cm or m/s)
 	LoadKG     float64 // the set's load; NaN or 0 with HasLoad false if unknown
@@ -40,7 +41,7 @@ type SetResult struct {
 	Sex      Sex
 	HeightCM float64
 	// Movement is what the set shows; MovementGiven says the user stated it.
-	Movement       Movement
+	Movement       body.Movement
 	MovementGiven  bool
 	MovementReason string
 	View           ViewResult
@@ -166,7 +167,7 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 		return nil, err
 	}
 
-	b := newBody(clean, th.MinConfidence)
+	b := newLifter(clean, th.MinConfidence)
 	for i := range b.n {
 		if !math.IsNaN(b.hipHeight(i)) {
 			res.Length.BodyFrames++
@@ -207,7 +208,7 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 
 	ev := recognise(&b, reps, depth, times, bl)
 	res.Movement, res.MovementReason = ev.movement, ev.reason
-	if opt.Movement != MoveAuto {
+	if opt.Movement != body.MoveAuto {
 		res.MovementGiven = true
 		if opt.Movement != ev.movement {
 			res.Notes = append(res.Notes, fmt.Sprintf("movement given as %s; the keypoints suggested %s (%s)", opt.Movement.Label(), ev.movement.Label(), ev.reason))
@@ -217,15 +218,15 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	}
 
 	res.View = mergeOutOfFrame(estimateView(&b, bl, standing, t.Skeleton, th), res.View.OutOfFrame)
-	if res.View.View == ViewSide && !res.MovementGiven && res.Movement != MoveNone {
-		res.Movement, res.MovementReason = MoveUnknown, "not recognised from a side view"
+	if res.View.View == ViewSide && !res.MovementGiven && res.Movement != body.MoveNone {
+		res.Movement, res.MovementReason = body.MoveUnknown, "not recognised from a side view"
 	}
 	// The camera's angle from the feet decides whose a closing-in is only
 	// when it is clearly turned: the feet read a few degrees off on real
 	// pose output (a rendered lifter filmed straight on read 6 deg), and
 	// below that a correction would move a cave to the wrong knee.
-	b.bothPlanted = res.Movement == MoveBilateralSquat
-	if res.Movement == MoveBilateralSquat && math.Abs(bl.FeetYawSin) >= math.Sin(minYawCorrectDeg/deg) {
+	b.bothPlanted = res.Movement == body.MoveBilateralSquat
+	if res.Movement == body.MoveBilateralSquat && math.Abs(bl.FeetYawSin) >= math.Sin(minYawCorrectDeg/deg) {
 		b.yawSin = bl.FeetYawSin
 	}
 	res.Frames = make([]FrameMetrics, len(depth))
@@ -260,11 +261,11 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	for k, r := range reps {
 		working := WorkingBoth
 		switch res.Movement {
-		case MoveSingleLegSquat:
+		case body.MoveSingleLegSquat:
 			// The standing leg; not the lower ankle, which in a pistol is
 			// often the free foot held out towards the camera.
 			working = ev.planted[k]
-		case MoveSplitSquat:
+		case body.MoveSplitSquat:
 			working = ev.working[k]
 			if working == WorkingBoth {
 				working = lowerAnkle(&b, r.Bottom)
@@ -279,11 +280,11 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 
 // stopEarly marks a set given up before its movement and view were
 // recognised: both unknown (the movement as given, if it was).
-func (res *SetResult) stopEarly(why Reason, given Movement) {
+func (res *SetResult) stopEarly(why Reason, given body.Movement) {
 	res.Reason = why
 	res.View.View, res.View.YawDeg = ViewUnknown, math.NaN()
-	res.Movement = MoveUnknown
-	if given != MoveAuto {
+	res.Movement = body.MoveUnknown
+	if given != body.MoveAuto {
 		res.Movement, res.MovementGiven, res.MovementReason = given, true, "given by the user"
 	}
 }
@@ -294,7 +295,7 @@ const minYawCorrectDeg = 12
 
 // lowerAnkle names the leg whose ankle is lower in the picture (planted, or
 // nearer the camera).
-func lowerAnkle(b *body, i int) string {
+func lowerAnkle(b *lifter, i int) string {
 	if b.ankle[0].ok[i] && b.ankle[1].ok[i] && b.ankle[0].pos[i].Y > b.ankle[1].pos[i].Y {
 		return WorkingLeft
 	}

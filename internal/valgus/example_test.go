@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
@@ -31,9 +32,9 @@ func ExampleAnalyzeSet() {
 	}
 	fmt.Println(res.Movement.Label(), "filmed from the", res.View.View)
 	for _, r := range res.Reps {
-		fmt.Printf("rep %d: left %s, right %s (cave %.0f°)\n", r.Index, r.Side[valgus.Left].Severity, r.Side[valgus.Right].Severity, r.Side[valgus.Right].CaveDeg)
+		fmt.Printf("rep %d: left %s, right %s (cave %.0f°)\n", r.Index, r.Side[body.Left].Severity, r.Side[body.Right].Severity, r.Side[body.Right].CaveDeg)
 	}
-	fmt.Println("worst:", res.Summary.Worst[valgus.Left], "and", res.Summary.Worst[valgus.Right])
+	fmt.Println("worst:", res.Summary.Worst[body.Left], "and", res.Summary.Worst[body.Right])
 	// Output:
 	// squat (both legs) filmed from the front
 	// rep 1: left none, right none (cave 0°)
@@ -87,13 +88,13 @@ func ExampleThresholds_GradedBands() {
 	th := valgus.Defaults()
 	for _, c := range []struct {
 		who string
-		mv  valgus.Movement
+		mv  body.Movement
 		sex valgus.Sex
 	}{
-		{"squat on both legs", valgus.MoveBilateralSquat, valgus.SexUnspecified},
-		{"single-leg squat, a woman", valgus.MoveSingleLegSquat, valgus.SexFemale},
-		{"single-leg squat, a man", valgus.MoveSingleLegSquat, valgus.SexMale},
-		{"split squat, a man", valgus.MoveSplitSquat, valgus.SexMale},
+		{"squat on both legs", body.MoveBilateralSquat, valgus.SexUnspecified},
+		{"single-leg squat, a woman", body.MoveSingleLegSquat, valgus.SexFemale},
+		{"single-leg squat, a man", body.MoveSingleLegSquat, valgus.SexMale},
+		{"split squat, a man", body.MoveSplitSquat, valgus.SexMale},
 	} {
 		b := th.GradedBands(c.mv, c.sex)
 		fmt.Printf("%s: mild from %g°, moderate from %g°, severe from %g°\n", c.who, b.Mild, b.Moderate, b.Severe)

@@ -3,6 +3,7 @@ package valgus
 import (
 	"math"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"gonum.org/v1/gonum/stat"
 )
 
@@ -18,14 +19,14 @@ type Finding interface{ finding() }
 // LegFinding sums up one leg over a set: which reps cave, how much, when,
 // compared with the first rep (one per leg graded in at least one rep).
 type LegFinding struct {
-	Side     Side
+	Side     body.Side
 	Assessed int   // reps in which the leg was graded
 	Caved    []int // numbers of the reps in which the knee caved (empty: none)
 	// The rest describes the caving reps.
 	Worst Severity // worst class
 	// Phase is the phase in which most of them peaked (the first by name
 	// on a tie).
-	Phase string
+	Phase body.Phase
 	// CaveAngle: the set is graded by the cave angle (squats on both legs);
 	// otherwise by the valgus angle.
 	CaveAngle bool
@@ -47,7 +48,7 @@ type LegFinding struct {
 // TrendFinding is a leg's change of graded measure over the full reps of a
 // set (said when the knee caved, or when the trend is clear).
 type TrendFinding struct {
-	Side  Side
+	Side  body.Side
 	Trend Trend
 }
 
@@ -80,7 +81,7 @@ type HipShiftFinding struct{ MeanHipWidths float64 }
 // at that load and above, LightDeg the same below it (NaN when not
 // measured), and CaveAngle says that the measure is the cave angle.
 type LoadFinding struct {
-	Side      Side
+	Side      body.Side
 	Status    string
 	FromKG    float64
 	CaveAngle bool
@@ -91,7 +92,7 @@ type LoadFinding struct {
 // LoadSlopeFinding is the change of a leg's fresh reps' graded measure per
 // 10 kg; differences under NoiseDeg are within measurement noise.
 type LoadSlopeFinding struct {
-	Side     Side
+	Side     body.Side
 	Per10KG  Trend
 	NoiseDeg float64
 }
@@ -99,7 +100,7 @@ type LoadSlopeFinding struct {
 // FatigueFinding is a leg's mean within-set change of graded measure,
 // degrees per rep, over a session of several sets.
 type FatigueFinding struct {
-	Side     Side
+	Side     body.Side
 	SlopeDeg float64
 }
 
@@ -119,19 +120,19 @@ func (FatigueFinding) finding()    {}
 func setFindings(res *SetResult, sm *SetSummary, full []RepResult, th Thresholds) []Finding {
 	var out []Finding
 	for s := 0; s < 2; s++ {
-		if f, ok := legFinding(res, Side(s)); ok {
+		if f, ok := legFinding(res, body.Side(s)); ok {
 			out = append(out, f)
 		}
 	}
 	for s := 0; s < 2; s++ {
 		f := sm.Fatigue[s]
-		if f.Verdict == TrendTooFew || !sideAssessed(res, Side(s)) {
+		if f.Verdict == TrendTooFew || !sideAssessed(res, body.Side(s)) {
 			continue
 		}
 		if f.Verdict == TrendUnclear && sm.Worst[s].Rank() < 1 {
 			continue // a knee that never caved has no trend worth a line
 		}
-		out = append(out, TrendFinding{Side: Side(s), Trend: f})
+		out = append(out, TrendFinding{Side: body.Side(s), Trend: f})
 	}
 	if l := sm.VelocityLossPct; !math.IsNaN(l) && (sm.VelocityFlag || l > 0) {
 		out = append(out, VelocityFinding{LossPct: l, Flagged: sm.VelocityFlag, LimitPct: th.VelocityLossPct})
@@ -157,7 +158,7 @@ func setFindings(res *SetResult, sm *SetSummary, full []RepResult, th Thresholds
 	return out
 }
 
-func sideAssessed(res *SetResult, s Side) bool {
+func sideAssessed(res *SetResult, s body.Side) bool {
 	for _, r := range res.Reps {
 		if r.Side[s].Assessed {
 			return true
@@ -168,10 +169,10 @@ func sideAssessed(res *SetResult, s Side) bool {
 
 // legFinding sums up one leg over the set; false when the leg was graded in
 // no rep.
-func legFinding(res *SetResult, s Side) (LegFinding, bool) {
-	f := LegFinding{Side: s, Worst: SevNone, CaveAngle: res.Movement == MoveBilateralSquat,
+func legFinding(res *SetResult, s body.Side) (LegFinding, bool) {
+	f := LegFinding{Side: s, Worst: SevNone, CaveAngle: res.Movement == body.MoveBilateralSquat,
 		PeakDeg: math.Inf(-1), FirstRepDeg: math.NaN(), KneeVsToe: math.NaN(), OnsetDepth: math.NaN()}
-	phases := map[string]int{}
+	phases := map[body.Phase]int{}
 	var onsetDepths []float64
 	for _, r := range res.Reps {
 		rs := r.Side[s]
@@ -224,15 +225,15 @@ func sessionFindings(ss *SessionResult, th Thresholds) []Finding {
 		lt := ss.Load[s]
 		switch lt.Status {
 		case LoadAppearsFrom:
-			out = append(out, appearsFrom(Side(s), lt))
+			out = append(out, appearsFrom(body.Side(s), lt))
 		case LoadAllLoads, LoadNotSeen:
-			out = append(out, LoadFinding{Side: Side(s), Status: lt.Status, FromKG: math.NaN(), HeavyDeg: math.NaN(), LightDeg: math.NaN()})
+			out = append(out, LoadFinding{Side: body.Side(s), Status: lt.Status, FromKG: math.NaN(), HeavyDeg: math.NaN(), LightDeg: math.NaN()})
 		}
 		if lt.Status != LoadNoLoads && !math.IsNaN(lt.Per10KG.Slope) && lt.Per10KG.N >= 3 {
-			out = append(out, LoadSlopeFinding{Side: Side(s), Per10KG: lt.Per10KG, NoiseDeg: th.SessionChangeDeg})
+			out = append(out, LoadSlopeFinding{Side: body.Side(s), Per10KG: lt.Per10KG, NoiseDeg: th.SessionChangeDeg})
 		}
 		if m := ss.MeanFatigueSlope[s]; !math.IsNaN(m) && len(ss.Sets) > 1 {
-			out = append(out, FatigueFinding{Side: Side(s), SlopeDeg: m})
+			out = append(out, FatigueFinding{Side: body.Side(s), SlopeDeg: m})
 		}
 	}
 	return out
@@ -241,7 +242,7 @@ func sessionFindings(ss *SessionResult, th Thresholds) []Finding {
 // appearsFrom is the evidence for a leg whose valgus appears from some
 // load: the fresh reps at that load and above against the lighter ones, in
 // the measure that graded them (the cave angle, or the valgus angle).
-func appearsFrom(s Side, lt LoadTrend) LoadFinding {
+func appearsFrom(s body.Side, lt LoadTrend) LoadFinding {
 	var light, heavy []float64
 	f := LoadFinding{Side: s, Status: lt.Status, FromKG: lt.AppearsFromKG}
 	for _, p := range lt.Points {

@@ -4,25 +4,10 @@ import (
 	"math"
 	"sort"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
-
-// Side is the lifter's left or right.
-type Side int
-
-// Sides.
-const (
-	Left Side = iota
-	Right
-)
-
-func (s Side) String() string {
-	if s == Left {
-		return "left"
-	}
-	return "right"
-}
 
 // Anthropometric ratios to body height (Winter, Biomechanics and Motor
 // Control of Human Movement): hip joint to ankle joint 0.491 H, knee to ankle
@@ -37,7 +22,7 @@ const (
 // series is one keypoint's image positions over the frames.
 type series struct {
 	present bool
-	pos     []Vec2
+	pos     []body.Point
 	ok      []bool // usable for geometry (found after cleaning)
 	good    []bool // reliable: confidence >= MinConfidence and observed
 	world   []track.Vec3
@@ -47,7 +32,7 @@ type series struct {
 func extract(t *track.Track, name string, minConf float64) series {
 	n := len(t.Frames)
 	w, h := float64(t.Video.Width), float64(t.Video.Height)
-	s := series{pos: make([]Vec2, n), ok: make([]bool, n), good: make([]bool, n),
+	s := series{pos: make([]body.Point, n), ok: make([]bool, n), good: make([]bool, n),
 		world: make([]track.Vec3, n), hasW: make([]bool, n)}
 	k := t.Index(name)
 	if k < 0 {
@@ -56,7 +41,7 @@ func extract(t *track.Track, name string, minConf float64) series {
 	s.present = true
 	for i, f := range t.Frames {
 		p := f.Points[k]
-		s.pos[i] = Vec2{p.X, p.Y}
+		s.pos[i] = body.Point{X: p.X, Y: p.Y}
 		s.ok[i] = p.Valid()
 		s.good[i] = s.ok[i] && p.Conf >= minConf && !p.Filled
 		if s.good[i] && w > 0 && h > 0 {
@@ -73,8 +58,8 @@ func extract(t *track.Track, name string, minConf float64) series {
 // beyond it) are not trusted.
 const edgePx = 2
 
-// body holds the keypoint series the analysis uses.
-type body struct {
+// lifter holds the keypoint series the analysis uses.
+type lifter struct {
 	hip, knee, ankle, heel, toe, shoulder [2]series
 	up                                    track.Vec3 // world up, when world positions exist
 	hasUp                                 bool
@@ -88,8 +73,8 @@ type body struct {
 	bothPlanted bool
 }
 
-func newBody(t *track.Track, minConf float64) body {
-	var b body
+func newLifter(t *track.Track, minConf float64) lifter {
+	var b lifter
 	b.n = len(t.Frames)
 	b.yawSin = math.NaN()
 	names := [2][6]string{
@@ -122,10 +107,10 @@ func newBody(t *track.Track, minConf float64) body {
 }
 
 // legOK reports whether hip, knee and ankle of side s are usable in frame i.
-func (b *body) legOK(s, i int) bool { return b.hip[s].ok[i] && b.knee[s].ok[i] && b.ankle[s].ok[i] }
+func (b *lifter) legOK(s, i int) bool { return b.hip[s].ok[i] && b.knee[s].ok[i] && b.ankle[s].ok[i] }
 
 // hipsOK reports whether both hips are usable in frame i.
-func (b *body) hipsOK(i int) bool { return b.hip[0].ok[i] && b.hip[1].ok[i] }
+func (b *lifter) hipsOK(i int) bool { return b.hip[0].ok[i] && b.hip[1].ok[i] }
 
 // Baseline holds the lifter's standing posture, measured over the standing
 // frames (between and around reps): segment lengths in pixels for
@@ -208,7 +193,7 @@ type FrameMetrics struct {
 	Time  float64
 	Depth float64 // hips below standing, leg lengths
 	Rep   int     // index into the set's reps, -1 between reps
-	Phase motion.Phase
+	Phase body.Phase
 	Side  [2]SideFrame
 	KASR  float64
 	// KASRChange is KASR minus standing KASR; KASRRel is KASR over
@@ -235,7 +220,7 @@ type FrameMetrics struct {
 }
 
 // hipHeight returns the mid-hip's height above the lower ankle in pixels.
-func (b *body) hipHeight(i int) float64 {
+func (b *lifter) hipHeight(i int) float64 {
 	if !b.hipsOK(i) {
 		return math.NaN()
 	}
@@ -252,7 +237,7 @@ func (b *body) hipHeight(i int) float64 {
 	return ay - hy
 }
 
-func (b *body) legPx(i int) float64 {
+func (b *lifter) legPx(i int) float64 {
 	sum, n := 0.0, 0
 	for s := 0; s < 2; s++ {
 		if b.legOK(s, i) {
@@ -269,7 +254,7 @@ func (b *body) legPx(i int) float64 {
 // depthSeries returns the hips' depth below standing in leg lengths for
 // every frame (gaps interpolated), the leg length in pixels and the standing
 // hip height, estimated from the frames where the hips are highest.
-func (b *body) depthSeries() (depth []float64, legPx, standPx float64, okFrac float64) {
+func (b *lifter) depthSeries() (depth []float64, legPx, standPx float64, okFrac float64) {
 	h := make([]float64, b.n)
 	var hs []float64
 	for i := range h {
@@ -307,7 +292,7 @@ func (b *body) depthSeries() (depth []float64, legPx, standPx float64, okFrac fl
 }
 
 // baseline measures the standing posture over the given frames.
-func (b *body) baseline(frames []int, legPx, standPx float64) Baseline {
+func (b *lifter) baseline(frames []int, legPx, standPx float64) Baseline {
 	bl := Baseline{Frames: len(frames), LegPx: legPx, HipHeightPx: standPx}
 	med := func(f func(i int) float64) float64 {
 		var v []float64
@@ -340,7 +325,7 @@ func (b *body) baseline(frames []int, legPx, standPx float64) Baseline {
 			if !b.legOK(s, i) || !b.hip[o].ok[i] {
 				return math.NaN()
 			}
-			a, _ := FPPA(b.hip[s].pos[i], b.knee[s].pos[i], b.ankle[s].pos[i], b.hip[o].pos[i])
+			a, _ := body.FPPA(b.hip[s].pos[i], b.knee[s].pos[i], b.ankle[s].pos[i], b.hip[o].pos[i])
 			return a
 		})
 		bl.KneeMedialPx[s] = med(func(i int) float64 { return b.kneeMedialPx(s, i) })
@@ -378,7 +363,7 @@ func (b *body) baseline(frames []int, legPx, standPx float64) Baseline {
 	return bl
 }
 
-func (b *body) kneeMedialPx(s, i int) float64 {
+func (b *lifter) kneeMedialPx(s, i int) float64 {
 	o := 1 - s
 	if !b.legOK(s, i) || !b.hip[o].ok[i] {
 		return math.NaN()
@@ -391,7 +376,7 @@ func (b *body) kneeMedialPx(s, i int) float64 {
 // thigh points at the camera the knee sits near the hip's height and the
 // offset becomes the knee's offset from the hip: still a distance, where
 // FPPA becomes an angle between two very short segments.
-func (b *body) mkdPx(s, i int) float64 {
+func (b *lifter) mkdPx(s, i int) float64 {
 	o := 1 - s
 	if !b.legOK(s, i) || !b.hip[o].ok[i] {
 		return math.NaN()
@@ -402,13 +387,13 @@ func (b *body) mkdPx(s, i int) float64 {
 		u := math.Max(0, math.Min(1, (k.Y-h.Y)/dy))
 		lineX = h.X + u*(a.X-h.X)
 	}
-	return MedialOffset(k, Vec2{X: lineX}, MedialDir(h, b.hip[o].pos[i]))
+	return MedialOffset(k, body.Point{X: lineX}, MedialDir(h, b.hip[o].pos[i]))
 }
 
 // mkd3D is the knee's medial displacement from the 3D line through its hip
 // and ankle, along the pelvis's axis (horizontal when the track says which
 // way is up), in 3D leg lengths (+ medial); NaN without world positions.
-func (b *body) mkd3D(s, i int) float64 {
+func (b *lifter) mkd3D(s, i int) float64 {
 	o := 1 - s
 	for _, x := range []series{b.hip[s], b.knee[s], b.ankle[s], b.hip[o]} {
 		if !x.present || !x.hasW[i] {
@@ -476,7 +461,7 @@ func kneeCave(own, other float64) float64 {
 // or a turning pelvis moves both knees the same way, so none of them can
 // make a cave; the camera's angle read from the feet (kneePos), when used,
 // only decides which knee the closing-in belongs to.
-func (b *body) caveDeg(s, i int, bl Baseline, own, other float64) float64 {
+func (b *lifter) caveDeg(s, i int, bl Baseline, own, other float64) float64 {
 	off := b.bendOffset(s, i, bl)
 	c := kneeCave(own, other)
 	if math.IsNaN(off) || math.IsNaN(c) {
@@ -496,7 +481,7 @@ func (b *body) caveDeg(s, i int, bl Baseline, own, other float64) float64 {
 // the camera's angle). It moves both knees alike, so it never changes how
 // far the knees closed in, only whose doing it was. Without that angle it
 // is the knee as seen.
-func (b *body) kneePos(s, i int) Vec2 {
+func (b *lifter) kneePos(s, i int) body.Point {
 	k := b.knee[s].pos[i]
 	if math.IsNaN(b.yawSin) || !b.hip[s].ok[i] || !b.ankle[s].ok[i] {
 		return k
@@ -520,7 +505,7 @@ const minBendLeg = 0.12
 // hip-knee-ankle). The picture hides the hips' travel backwards, so the
 // distance seen is a little short and the knee's offset a little large.
 // NaN when the knee is nearly straight (below minBendLeg).
-func (b *body) bendOffset(s, i int, bl Baseline) float64 {
+func (b *lifter) bendOffset(s, i int, bl Baseline) float64 {
 	off := bendFrom(b, s, i, bl.ThighPx[s], bl.ShankPx[s])
 	if off < minBendLeg*bl.LegPx {
 		return math.NaN()
@@ -530,9 +515,9 @@ func (b *body) bendOffset(s, i int, bl Baseline) float64 {
 
 // bend is bendOffset without the straight-knee limit, with the segment
 // lengths the body was given (b.thighPx, b.shankPx).
-func (b *body) bend(s, i int) float64 { return bendFrom(b, s, i, b.thighPx[s], b.shankPx[s]) }
+func (b *lifter) bend(s, i int) float64 { return bendFrom(b, s, i, b.thighPx[s], b.shankPx[s]) }
 
-func bendFrom(b *body, s, i int, t, sh float64) float64 {
+func bendFrom(b *lifter, s, i int, t, sh float64) float64 {
 	if !b.hip[s].ok[i] || !b.ankle[s].ok[i] {
 		return math.NaN()
 	}
@@ -553,7 +538,7 @@ func bendFrom(b *body, s, i int, t, sh float64) float64 {
 // angles mean nothing (the knee reads 90 degrees and more "in"). Checked
 // in squats on both legs only (b.bothPlanted): a free leg may be held
 // across behind the standing one.
-func (b *body) crossed(i int) bool {
+func (b *lifter) crossed(i int) bool {
 	if !b.bothPlanted || !b.hipsOK(i) {
 		return false
 	}
@@ -574,7 +559,7 @@ func (b *body) crossed(i int) bool {
 }
 
 // kneeVsToePx is the knee's medial offset from the toe tip in pixels.
-func (b *body) kneeVsToePx(s, i int) float64 {
+func (b *lifter) kneeVsToePx(s, i int) float64 {
 	o := 1 - s
 	// the toe must be seen: a toe outside the picture or found with low
 	// confidence is a guess, and a guess must not grade a knee
@@ -586,7 +571,7 @@ func (b *body) kneeVsToePx(s, i int) float64 {
 
 // kneeVsToe3D is the knee's distance medially of the vertical plane through
 // the ankle along the foot (heel to toe), as a fraction of the 3D shank.
-func (b *body) kneeVsToe3D(s, i int) float64 {
+func (b *lifter) kneeVsToe3D(s, i int) float64 {
 	o := 1 - s
 	ser := []series{b.knee[s], b.ankle[s], b.heel[s], b.toe[s], b.hip[s], b.hip[o]}
 	for _, x := range ser {
@@ -616,7 +601,7 @@ func (b *body) kneeVsToe3D(s, i int) float64 {
 // track has world positions, else from the toe's sideways offset from the
 // heel in the picture against the foot's expected length (a fraction of the
 // standing shank), which is only an estimate.
-func (b *body) toeOut(s, i int, shankPx float64) float64 {
+func (b *lifter) toeOut(s, i int, shankPx float64) float64 {
 	o := 1 - s
 	if !b.heel[s].present || !b.toe[s].present {
 		return math.NaN()
@@ -646,7 +631,7 @@ func (b *body) toeOut(s, i int, shankPx float64) float64 {
 	return math.Asin(math.Max(-1, math.Min(1, lateral/foot))) * deg
 }
 
-func (b *body) kasr(i int) float64 {
+func (b *lifter) kasr(i int) float64 {
 	for s := 0; s < 2; s++ {
 		if !b.knee[s].ok[i] || !b.ankle[s].ok[i] {
 			return math.NaN()
@@ -656,7 +641,7 @@ func (b *body) kasr(i int) float64 {
 	return r
 }
 
-func (b *body) ankleSep(i int) float64 {
+func (b *lifter) ankleSep(i int) float64 {
 	if !b.ankle[0].ok[i] || !b.ankle[1].ok[i] {
 		return math.NaN()
 	}
@@ -664,7 +649,7 @@ func (b *body) ankleSep(i int) float64 {
 }
 
 // pelvis is the hip line's tilt, positive when the right hip is lower.
-func (b *body) pelvis(i int) float64 {
+func (b *lifter) pelvis(i int) float64 {
 	if !b.hipsOK(i) {
 		return math.NaN()
 	}
@@ -672,7 +657,7 @@ func (b *body) pelvis(i int) float64 {
 }
 
 // rightDir is +1 when the lifter's right side is towards +x in the picture.
-func (b *body) rightDir(i int) float64 {
+func (b *lifter) rightDir(i int) float64 {
 	if b.hip[1].pos[i].X >= b.hip[0].pos[i].X {
 		return 1
 	}
@@ -681,32 +666,32 @@ func (b *body) rightDir(i int) float64 {
 
 // shiftPx is the mid-hip's offset from the mid-ankle towards the lifter's
 // right, in pixels.
-func (b *body) shiftPx(i int) float64 {
+func (b *lifter) shiftPx(i int) float64 {
 	if !b.hipsOK(i) || !b.ankle[0].ok[i] || !b.ankle[1].ok[i] {
 		return math.NaN()
 	}
-	mh := Mid(b.hip[0].pos[i], b.hip[1].pos[i])
-	ma := Mid(b.ankle[0].pos[i], b.ankle[1].pos[i])
+	mh := body.Mid(b.hip[0].pos[i], b.hip[1].pos[i])
+	ma := body.Mid(b.ankle[0].pos[i], b.ankle[1].pos[i])
 	return (mh.X - ma.X) * b.rightDir(i)
 }
 
-func (b *body) trunkVec(i int) Vec2 {
+func (b *lifter) trunkVec(i int) body.Point {
 	if !b.hipsOK(i) || !b.shoulder[0].ok[i] || !b.shoulder[1].ok[i] {
-		return Vec2{math.NaN(), math.NaN()}
+		return body.Point{X: math.NaN(), Y: math.NaN()}
 	}
-	return Mid(b.shoulder[0].pos[i], b.shoulder[1].pos[i]).Sub(Mid(b.hip[0].pos[i], b.hip[1].pos[i]))
+	return body.Mid(b.shoulder[0].pos[i], b.shoulder[1].pos[i]).Sub(body.Mid(b.hip[0].pos[i], b.hip[1].pos[i]))
 }
 
-func (b *body) trunkLateral(i int) float64 {
+func (b *lifter) trunkLateral(i int) float64 {
 	v := b.trunkVec(i)
 	if math.IsNaN(v.X) {
 		return math.NaN()
 	}
-	return LeanDeg(Vec2{}, v, b.rightDir(i))
+	return LeanDeg(body.Point{}, v, b.rightDir(i))
 }
 
 // frameMetrics computes every per-frame metric against the baseline.
-func (b *body) frameMetrics(i int, bl Baseline, th Thresholds) FrameMetrics {
+func (b *lifter) frameMetrics(i int, bl Baseline, th Thresholds) FrameMetrics {
 	nan := math.NaN()
 	m := FrameMetrics{KASR: nan, KASRChange: nan, KASRRel: nan, StanceHip: nan, StanceShoulder: nan, PelvisDropDeg: nan,
 		LateralShift: nan, TrunkLateralDeg: nan, TrunkForwardDeg: nan, HipKnee: nan}
@@ -717,7 +702,7 @@ func (b *body) frameMetrics(i int, bl Baseline, th Thresholds) FrameMetrics {
 		sf.Usable = b.legOK(s, i) && b.hip[o].ok[i]
 		sf.Reliable = sf.Usable && b.hip[s].good[i] && b.knee[s].good[i] && b.ankle[s].good[i] && !b.crossed(i)
 		if sf.Usable {
-			if a, ok := FPPA(b.hip[s].pos[i], b.knee[s].pos[i], b.ankle[s].pos[i], b.hip[o].pos[i]); ok {
+			if a, ok := body.FPPA(b.hip[s].pos[i], b.knee[s].pos[i], b.ankle[s].pos[i], b.hip[o].pos[i]); ok {
 				sf.FPPA = a
 				sf.FPPAChange = a - bl.FPPA[s]
 			}

@@ -1,6 +1,10 @@
 package valgus
 
-import "math"
+import (
+	"math"
+
+	"github.com/kneetrack/kneetrack/internal/body"
+)
 
 // GradedBands returns the bands the working legs of a movement are graded
 // on, for a lifter of sex s: the knee-cave bands (KneeCaveDeg, on the
@@ -9,11 +13,11 @@ import "math"
 // squats and lunges (both on the valgus angle above standing). This is
 // the one rule that decides which bands grade a leg: the analysis, the
 // report and the drawings all use it.
-func (t Thresholds) GradedBands(mv Movement, s Sex) Bands {
+func (t Thresholds) GradedBands(mv body.Movement, s Sex) Bands {
 	switch mv {
-	case MoveBilateralSquat:
+	case body.MoveBilateralSquat:
 		return t.KneeCaveDeg
-	case MoveSingleLegSquat:
+	case body.MoveSingleLegSquat:
 		return t.SingleLeg(s)
 	}
 	return t.SplitSquatFPPA
@@ -21,7 +25,7 @@ func (t Thresholds) GradedBands(mv Movement, s Sex) Bands {
 
 // GradedOnCave reports whether the set is graded on the knee's cave angle
 // (squats on both legs) rather than on the valgus angle above standing.
-func (res *SetResult) GradedOnCave() bool { return res.Movement == MoveBilateralSquat }
+func (res *SetResult) GradedOnCave() bool { return res.Movement == body.MoveBilateralSquat }
 
 // GradedBands returns the bands the set's reps were graded on (see
 // Thresholds.GradedBands), from the set's own thresholds.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -23,18 +24,18 @@ func TestGradedBands(t *testing.T) {
 	th.FPPAChange = Bands{16, 17, 18}
 	for _, c := range []struct {
 		name string
-		mv   Movement
+		mv   body.Movement
 		sex  Sex
 		want Bands
 		cave bool
 	}{
-		{"squat, women", MoveBilateralSquat, SexFemale, Bands{1, 2, 3}, true},
-		{"squat, sex not given", MoveBilateralSquat, SexUnspecified, Bands{1, 2, 3}, true},
-		{"single-leg, women", MoveSingleLegSquat, SexFemale, Bands{4, 5, 6}, false},
-		{"single-leg, men", MoveSingleLegSquat, SexMale, Bands{7, 8, 9}, false},
-		{"single-leg, sex not given", MoveSingleLegSquat, SexUnspecified, Bands{10, 11, 12}, false},
-		{"split squat, men", MoveSplitSquat, SexMale, Bands{13, 14, 15}, false},
-		{"split squat, sex not given", MoveSplitSquat, SexUnspecified, Bands{13, 14, 15}, false},
+		{"squat, women", body.MoveBilateralSquat, SexFemale, Bands{1, 2, 3}, true},
+		{"squat, sex not given", body.MoveBilateralSquat, SexUnspecified, Bands{1, 2, 3}, true},
+		{"single-leg, women", body.MoveSingleLegSquat, SexFemale, Bands{4, 5, 6}, false},
+		{"single-leg, men", body.MoveSingleLegSquat, SexMale, Bands{7, 8, 9}, false},
+		{"single-leg, sex not given", body.MoveSingleLegSquat, SexUnspecified, Bands{10, 11, 12}, false},
+		{"split squat, men", body.MoveSplitSquat, SexMale, Bands{13, 14, 15}, false},
+		{"split squat, sex not given", body.MoveSplitSquat, SexUnspecified, Bands{13, 14, 15}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := th.GradedBands(c.mv, c.sex); got != c.want {
@@ -77,13 +78,13 @@ func TestRepsGradedWithCarriedThresholds(t *testing.T) {
 				t.Fatalf("%d reps, want 3", len(res.Reps))
 			}
 			for _, r := range res.Reps {
-				rs := r.Side[Right]
+				rs := r.Side[body.Right]
 				if want := c.want.KneeCaveDeg.Classify(rs.CaveDeg); rs.Severity != want {
 					t.Errorf("rep %d: cave %.1f° graded %s, want %s", r.Index, rs.CaveDeg, rs.Severity, want)
 				}
 			}
-			if got := res.Reps[2].Side[Right].Severity; got != c.rep3 {
-				t.Errorf("rep 3 (cave %.1f°) graded %s, want %s", res.Reps[2].Side[Right].CaveDeg, got, c.rep3)
+			if got := res.Reps[2].Side[body.Right].Severity; got != c.rep3 {
+				t.Errorf("rep 3 (cave %.1f°) graded %s, want %s", res.Reps[2].Side[body.Right].CaveDeg, got, c.rep3)
 			}
 		})
 	}
@@ -150,8 +151,8 @@ func TestSessionThresholds(t *testing.T) {
 func TestKeyReps(t *testing.T) {
 	rep := func(left, right Severity, leftPeak, rightPeak float64, partial bool, quality string) RepResult {
 		r := RepResult{Partial: partial, Quality: quality}
-		r.Side[Left] = RepSide{Assessed: true, Severity: left, GradedDeg: leftPeak}
-		r.Side[Right] = RepSide{Assessed: true, Severity: right, GradedDeg: rightPeak}
+		r.Side[body.Left] = RepSide{Assessed: true, Severity: left, GradedDeg: leftPeak}
+		r.Side[body.Right] = RepSide{Assessed: true, Severity: right, GradedDeg: rightPeak}
 		r.Severity = left // the worse of the two
 		if right.Rank() > left.Rank() {
 			r.Severity = right
@@ -159,8 +160,8 @@ func TestKeyReps(t *testing.T) {
 		return r
 	}
 	freeLeft := func(r RepResult) RepResult {
-		r.Side[Left] = RepSide{Severity: SevNotAssessed, GradedDeg: 40}
-		r.Severity = r.Side[Right].Severity
+		r.Side[body.Left] = RepSide{Severity: SevNotAssessed, GradedDeg: 40}
+		r.Severity = r.Side[body.Right].Severity
 		return r
 	}
 	none, mild, moderate, unknown := SevNone, SevMild, SevModerate, SevUnknown

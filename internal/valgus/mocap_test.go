@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -62,24 +63,24 @@ func newPinhole(bf track.BodyFrame, yawDeg float64, mirror bool) pinhole {
 	return pinhole{c: c, x: x, y: bf.Up.Scale(-1), z: z, f: 640 / math.Tan(math.Pi/6), cx: 360, cy: 640, mirror: mirror, w: 720}
 }
 
-func (p pinhole) project(v track.Vec3) Vec2 {
+func (p pinhole) project(v track.Vec3) body.Point {
 	d := v.Sub(p.c)
 	u := p.cx + p.f*d.Dot(p.x)/d.Dot(p.z)
 	if p.mirror {
 		u = p.w - u
 	}
-	return Vec2{u, p.cy + p.f*d.Dot(p.y)/d.Dot(p.z)}
+	return body.Point{X: u, Y: p.cy + p.f*d.Dot(p.y)/d.Dot(p.z)}
 }
 
 // fppaCosines computes FPPA another way: 180 deg minus the knee's inner angle
 // from the law of cosines; valgus when the knee and the other hip lie on the
 // same side of the hip-ankle line (by their perpendicular offsets).
-func fppaCosines(h, k, a, o Vec2) float64 {
+func fppaCosines(h, k, a, o body.Point) float64 {
 	hk, ka, ha := k.Sub(h).Norm(), a.Sub(k).Norm(), a.Sub(h).Norm()
 	inner := math.Acos(math.Max(-1, math.Min(1, (hk*hk+ka*ka-ha*ha)/(2*hk*ka))))
 	ang := 180 - inner*180/math.Pi
 	u := a.Sub(h).Scale(1 / ha)
-	perp := func(p Vec2) Vec2 { d := p.Sub(h); return d.Sub(u.Scale(d.X*u.X + d.Y*u.Y)) }
+	perp := func(p body.Point) body.Point { d := p.Sub(h); return d.Sub(u.Scale(d.X*u.X + d.Y*u.Y)) }
 	pk, po := perp(k), perp(o)
 	if pk.X*po.X+pk.Y*po.Y < 0 {
 		return -ang
@@ -104,13 +105,13 @@ func TestMocapProjectedGeometry(t *testing.T) {
 			idx := func(n string) int { return raw.Index(n) }
 			checked := 0
 			for i, f := range raw.Frames {
-				w := func(n string) Vec2 { return cam.project(f.Points[idx(n)].World) }
+				w := func(n string) body.Point { return cam.project(f.Points[idx(n)].World) }
 				hl, hr, kl, kr, al, ar := w(track.LeftHip), w(track.RightHip), w(track.LeftKnee), w(track.RightKnee), w(track.LeftAnkle), w(track.RightAnkle)
 				m := res.Frames[i]
 				want := [2]float64{fppaCosines(hl, kl, al, hr), fppaCosines(hr, kr, ar, hl)}
 				for s := 0; s < 2; s++ {
 					if !near(m.Side[s].FPPA, want[s], 1e-6) {
-						t.Fatalf("%s yaw %v frame %d %s: FPPA %.8f, projection geometry says %.8f", file, yaw, i, Side(s), m.Side[s].FPPA, want[s])
+						t.Fatalf("%s yaw %v frame %d %s: FPPA %.8f, projection geometry says %.8f", file, yaw, i, body.Side(s), m.Side[s].FPPA, want[s])
 					}
 					// Bounded: these lifters push the knees out, which the
 					// foreshortened thigh at depth turns into -46 deg from the
@@ -150,7 +151,7 @@ func TestMocapProjectedGeometry(t *testing.T) {
 func TestMocapSquats(t *testing.T) {
 	_, proj := loadMocap(t, "opencap-squats.trc", track.Camera{})
 	res := analyse(t, proj, Options{})
-	if !res.Analysed || res.Movement != MoveBilateralSquat || res.View.View != ViewFront {
+	if !res.Analysed || res.Movement != body.MoveBilateralSquat || res.View.View != ViewFront {
 		t.Fatalf("analysed %v movement %s view %s notes %v", res.Analysed, res.Movement, res.View.View, res.Notes)
 	}
 	if len(res.Reps) != 5 {
@@ -171,11 +172,11 @@ func TestMocapSquats(t *testing.T) {
 			rs := r.Side[s]
 			// This lifter keeps the knees out: no cave by FPPA.
 			if rs.PeakFPPAChange > 5 || rs.Quality != QualityGood {
-				t.Errorf("rep %d %s: peak change %.1f quality %s", k+1, Side(s), rs.PeakFPPAChange, rs.Quality)
+				t.Errorf("rep %d %s: peak change %.1f quality %s", k+1, body.Side(s), rs.PeakFPPAChange, rs.Quality)
 			}
 			// The 2D knee-vs-toes tracks the 3D truth within 0.1 shank.
 			if !near(rs.KneeVsToe, rs.KneeVsToe3D, 0.1) {
-				t.Errorf("rep %d %s: knee vs toe 2D %.2f, 3D %.2f", k+1, Side(s), rs.KneeVsToe, rs.KneeVsToe3D)
+				t.Errorf("rep %d %s: knee vs toe 2D %.2f, 3D %.2f", k+1, body.Side(s), rs.KneeVsToe, rs.KneeVsToe3D)
 			}
 		}
 	}
@@ -211,7 +212,7 @@ func TestMocapFacingAwayAndMirrored(t *testing.T) {
 		for s := 0; s < 2; s++ {
 			// A mirrored picture has exactly the same angles, same sides.
 			if !near(rf.Frames[i].Side[s].FPPA, rm.Frames[i].Side[s].FPPA, 1e-9) || !near(rf.Frames[i].KASR, rm.Frames[i].KASR, 1e-9) {
-				t.Fatalf("frame %d %s: front %.4f mirrored %.4f", i, Side(s), rf.Frames[i].Side[s].FPPA, rm.Frames[i].Side[s].FPPA)
+				t.Fatalf("frame %d %s: front %.4f mirrored %.4f", i, body.Side(s), rf.Frames[i].Side[s].FPPA, rm.Frames[i].Side[s].FPPA)
 			}
 		}
 	}
@@ -230,7 +231,7 @@ func TestMocapFacingAwayAndMirrored(t *testing.T) {
 		for s := 0; s < 2; s++ {
 			a, b := ff.Frames[i].Side[s].FPPA, fb.Frames[i].Side[s].FPPA
 			if !near(a, b, 1) {
-				t.Fatalf("frame %d %s: FPPA from the front %.2f, from behind %.2f", i, Side(s), a, b)
+				t.Fatalf("frame %d %s: FPPA from the front %.2f, from behind %.2f", i, body.Side(s), a, b)
 			}
 		}
 	}
@@ -264,7 +265,7 @@ func TestMocapAsymmetricSquats(t *testing.T) {
 		}
 		// With the weight on the right leg, the left knee ends up inside its
 		// foot's line and the right knee outside (3D and 2D agree).
-		l, rr := r.Side[Left], r.Side[Right]
+		l, rr := r.Side[body.Left], r.Side[body.Right]
 		if !(l.KneeVsToe3D > 0.15 && rr.KneeVsToe3D < 0) || !(l.KneeVsToe > 0.15 && rr.KneeVsToe < 0) {
 			t.Errorf("rep %d: knee vs toe L %.2f (3D %.2f), R %.2f (3D %.2f)", k+1, l.KneeVsToe, l.KneeVsToe3D, rr.KneeVsToe, rr.KneeVsToe3D)
 		}
@@ -280,13 +281,13 @@ func TestMocapAsymmetricSquats(t *testing.T) {
 func TestMocapOtherFiles(t *testing.T) {
 	_, stand := loadMocap(t, "opencap-neutral-standing.trc", track.Camera{})
 	r := analyse(t, stand, Options{})
-	if len(r.Reps) != 0 || r.Movement != MoveNone || r.Analysed {
+	if len(r.Reps) != 0 || r.Movement != body.MoveNone || r.Analysed {
 		t.Fatalf("standing: %d reps, movement %s", len(r.Reps), r.Movement)
 	}
 	for _, f := range []string{"drop-jump-DJ1.trc", "drop-jump-DJ4.trc", "drop-jump-DJ5.trc"} {
 		_, dj := loadMocap(t, f, track.Camera{})
 		r := analyse(t, dj, Options{})
-		if r.Movement != MoveJumpLanding || r.Analysed {
+		if r.Movement != body.MoveJumpLanding || r.Analysed {
 			t.Errorf("%s: movement %s analysed %v", f, r.Movement, r.Analysed)
 		}
 	}
@@ -314,7 +315,7 @@ func TestMedialKneeShift(t *testing.T) {
 		for i := range tr.Frames {
 			for _, s := range []struct{ knee, hip, other string }{{track.LeftKnee, track.LeftHip, track.RightHip}, {track.RightKnee, track.RightHip, track.LeftHip}} {
 				p := &tr.Frames[i].Points[tr.Index(s.knee)]
-				dir := MedialDir(Vec2{tr.Frames[i].Points[tr.Index(s.hip)].X, 0}, Vec2{tr.Frames[i].Points[tr.Index(s.other)].X, 0})
+				dir := MedialDir(body.Point{X: tr.Frames[i].Points[tr.Index(s.hip)].X, Y: 0}, body.Point{X: tr.Frames[i].Points[tr.Index(s.other)].X, Y: 0})
 				p.X += dir * shift * shank * frac(i)
 			}
 		}
@@ -327,10 +328,10 @@ func TestMedialKneeShift(t *testing.T) {
 				got, was := res.Frames[i].Side[s], ref.Frames[i].Side[s]
 				moved := shift * shank * frac(i)
 				if !near(got.MKD-was.MKD, moved/ref.Baseline.LegPx, 1e-9) {
-					t.Fatalf("shift %.2f frame %d %s: MKD %.5f, was %.5f, want +%.5f", shift, i, Side(s), got.MKD, was.MKD, moved/ref.Baseline.LegPx)
+					t.Fatalf("shift %.2f frame %d %s: MKD %.5f, was %.5f, want +%.5f", shift, i, body.Side(s), got.MKD, was.MKD, moved/ref.Baseline.LegPx)
 				}
 				if !math.IsNaN(was.KneeVsToe) && !near(got.KneeVsToe-was.KneeVsToe, moved/ref.Baseline.ShankPx[s], 1e-9) {
-					t.Fatalf("shift %.2f frame %d %s: knee vs toe %.5f, was %.5f", shift, i, Side(s), got.KneeVsToe, was.KneeVsToe)
+					t.Fatalf("shift %.2f frame %d %s: knee vs toe %.5f, was %.5f", shift, i, body.Side(s), got.KneeVsToe, was.KneeVsToe)
 				}
 			}
 		}

@@ -5,65 +5,23 @@ import (
 	"math"
 	"strings"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/motion"
 )
 
-// Movement is the exercise a set shows.
-type Movement string
-
-// Movements. The first three are analysed; the others are recognised so
-// that kneetrack can say plainly that it does not support them yet.
-const (
-	MoveAuto           Movement = ""
-	MoveBilateralSquat Movement = "bilateral_squat"
-	MoveSingleLegSquat Movement = "single_leg_squat"
-	MoveSplitSquat     Movement = "split_squat"
-	MoveJumpLanding    Movement = "jump_landing"
-	MoveLateralLunge   Movement = "lateral_lunge"
-	MoveNone           Movement = "none"
-	// MoveUnknown: the view (from the side) does not allow telling.
-	MoveUnknown Movement = "unknown"
-)
-
-// Supported reports whether the movement is analysed.
-func (m Movement) Supported() bool {
-	return m == MoveBilateralSquat || m == MoveSingleLegSquat || m == MoveSplitSquat
-}
-
-// Label is the movement in plain words.
-func (m Movement) Label() string {
-	switch m {
-	case MoveBilateralSquat:
-		return "squat (both legs)"
-	case MoveSingleLegSquat:
-		return "single-leg squat"
-	case MoveSplitSquat:
-		return "split squat / lunge"
-	case MoveJumpLanding:
-		return "jump / landing"
-	case MoveLateralLunge:
-		return "lateral (side) lunge"
-	case MoveNone:
-		return "no squat-like movement"
-	case MoveUnknown:
-		return "unknown movement"
-	}
-	return "automatic"
-}
-
 // ParseMovement reads a --movement value.
-func ParseMovement(s string) (Movement, error) {
+func ParseMovement(s string) (body.Movement, error) {
 	switch strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "_", "-")) {
 	case "", "auto":
-		return MoveAuto, nil
+		return body.MoveAuto, nil
 	case "squat", "bilateral", "bilateral-squat", "back-squat", "front-squat", "goblet-squat", "overhead-squat":
-		return MoveBilateralSquat, nil
+		return body.MoveBilateralSquat, nil
 	case "single-leg", "single-leg-squat", "step-down", "pistol", "pistol-squat":
-		return MoveSingleLegSquat, nil
+		return body.MoveSingleLegSquat, nil
 	case "split-squat", "split", "lunge", "bulgarian-split-squat":
-		return MoveSplitSquat, nil
+		return body.MoveSplitSquat, nil
 	}
-	return MoveAuto, fmt.Errorf("unknown movement %q (use auto, squat, single-leg or split-squat)", s)
+	return body.MoveAuto, fmt.Errorf("unknown movement %q (use auto, squat, single-leg or split-squat)", s)
 }
 
 // Working legs of a rep.
@@ -75,7 +33,7 @@ const (
 
 // movementEvidence is what recognition measured, for its explanation.
 type movementEvidence struct {
-	movement Movement
+	movement body.Movement
 	working  []string // per rep
 	// planted is, per rep, the leg whose ankle travelled less: the
 	// standing leg when the movement is a single-leg squat.
@@ -93,9 +51,9 @@ const floorWindowS = 1.0
 // knees reach very different heights at the bottom (split stance), whether
 // both feet leave the floor (jumps), or whether the lifter shifts far over
 // one leg from a very wide stance (lateral lunge).
-func recognise(b *body, reps []motion.Rep, depth []float64, times []float64, bl Baseline) movementEvidence {
+func recognise(b *lifter, reps []motion.Rep, depth []float64, times []float64, bl Baseline) movementEvidence {
 	if len(reps) == 0 {
-		return movementEvidence{movement: MoveNone, reason: "the hips never went down far enough to count a rep"}
+		return movementEvidence{movement: body.MoveNone, reason: "the hips never went down far enough to count a rep"}
 	}
 	L := bl.LegPx
 	n := b.n
@@ -275,19 +233,19 @@ func recognise(b *body, reps []motion.Rep, depth []float64, times []float64, bl 
 	total := len(reps)
 	switch {
 	case nJump*2 >= total:
-		ev.movement = MoveJumpLanding
+		ev.movement = body.MoveJumpLanding
 		ev.reason = fmt.Sprintf("a flight (both feet off the floor with the hips above standing height) in %d of %d reps", nJump, total)
 	case nLateral*2 > total:
-		ev.movement = MoveLateralLunge
+		ev.movement = body.MoveLateralLunge
 		ev.reason = fmt.Sprintf("very wide stance (ankles %.1f hip widths apart) with the hips shifting over one leg", bl.StanceHip)
 	case nSingle >= nSplit && nSingle >= nBil:
-		ev.movement = MoveSingleLegSquat
+		ev.movement = body.MoveSingleLegSquat
 		ev.reason = fmt.Sprintf("one foot off the floor (a free leg, moving with the body or held up while the knees stay level) in %d of %d reps", nSingle, total)
 	case nSplit >= nBil:
-		ev.movement = MoveSplitSquat
+		ev.movement = body.MoveSplitSquat
 		ev.reason = fmt.Sprintf("feet planted at different distances from the camera, or knees at very different heights at the bottom, in %d of %d reps", nSplit, total)
 	default:
-		ev.movement = MoveBilateralSquat
+		ev.movement = body.MoveBilateralSquat
 		ev.reason = fmt.Sprintf("both feet planted side by side in %d of %d reps", nBil, total)
 	}
 	return ev
@@ -306,7 +264,7 @@ const (
 
 // hipAboveFloor is the mid-hip's height above the floor level of the feet
 // in the picture, in pixels (NaN without hips).
-func hipAboveFloor(b *body, i int, floorAt func(s, i int) float64) float64 {
+func hipAboveFloor(b *lifter, i int, floorAt func(s, i int) float64) float64 {
 	if !b.hipsOK(i) {
 		return math.NaN()
 	}
@@ -316,7 +274,7 @@ func hipAboveFloor(b *body, i int, floorAt func(s, i int) float64) float64 {
 
 // flight reports whether frames from..to contain a flight phase followed by
 // a landing (see the constants above).
-func flight(b *body, from, to int, times []float64, floorAt func(s, i int) float64, L, standHip float64) bool {
+func flight(b *lifter, from, to int, times []float64, floorAt func(s, i int) float64, L, standHip float64) bool {
 	if math.IsNaN(standHip) {
 		return false
 	}

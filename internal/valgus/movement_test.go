@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -119,23 +120,23 @@ func TestFPPAEndOnThighUnreliable(t *testing.T) {
 	for i, m := range res.Frames {
 		for s := range 2 {
 			if sf := resIn.Frames[i].Side[s]; endOn[i] && !(sf.FPPA > 60 && sf.FPPAReliable) {
-				t.Fatalf("frame %d %s, knee inwards: FPPA %.1f reliable %v; want beyond +60 and reliable", i, Side(s), sf.FPPA, sf.FPPAReliable)
+				t.Fatalf("frame %d %s, knee inwards: FPPA %.1f reliable %v; want beyond +60 and reliable", i, body.Side(s), sf.FPPA, sf.FPPAReliable)
 			}
 		}
 		for s := range 2 {
 			sf, sf180 := m.Side[s], res180.Frames[i].Side[s]
 			if !endOn[i] {
 				if sf.Usable && !sf.FPPAReliable {
-					t.Fatalf("frame %d %s: FPPA %.1f unreliable outside the end-on frames", i, Side(s), sf.FPPA)
+					t.Fatalf("frame %d %s: FPPA %.1f unreliable outside the end-on frames", i, body.Side(s), sf.FPPA)
 				}
 				continue
 			}
 			n++
 			if !(sf.FPPA < -60 && sf.ThighRatio > 0.4 && sf.ThighRatio < 0.5) {
-				t.Fatalf("frame %d %s: FPPA %.1f, thigh ratio %.2f; want below -60 with a ratio of about 0.46", i, Side(s), sf.FPPA, sf.ThighRatio)
+				t.Fatalf("frame %d %s: FPPA %.1f, thigh ratio %.2f; want below -60 with a ratio of about 0.46", i, body.Side(s), sf.FPPA, sf.ThighRatio)
 			}
 			if sf.FPPAReliable || !sf180.FPPAReliable {
-				t.Fatalf("frame %d %s: reliable %v with the 60° limit, %v with 180°", i, Side(s), sf.FPPAReliable, sf180.FPPAReliable)
+				t.Fatalf("frame %d %s: reliable %v with the 60° limit, %v with 180°", i, body.Side(s), sf.FPPAReliable, sf180.FPPAReliable)
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -16,7 +17,7 @@ import (
 // standing still, a movement not supported, a side view, a knee not found
 // in most frames; and none for a whole set. A set given up before its movement
 // was recognised calls the movement unknown (as given, if it was), never
-// "automatic" (MoveAuto).
+// "automatic" (body.MoveAuto).
 func TestNotAnalysedReason(t *testing.T) {
 	set := film(t, sim.StickSet{Reps: 2}, track.Camera{}, 0.5, 11) // 30 fps
 	first := func(n int) *track.Track {
@@ -42,23 +43,23 @@ func TestNotAnalysedReason(t *testing.T) {
 		opt    Options
 		want   Reason
 		length Length // checked when Frames is set
-		move   Movement
+		move   body.Movement
 	}{
-		{"one frame", first(1), Options{}, ReasonTooShort, Length{Frames: 1, Seconds: 0, MinFrames: 3, MinSeconds: 0.4}, MoveUnknown},
-		{"one frame, squat given", first(1), Options{Movement: MoveBilateralSquat}, ReasonTooShort,
-			Length{Frames: 1, Seconds: 0, MinFrames: 3, MinSeconds: 0.4}, MoveBilateralSquat},
-		{"two frames", first(2), Options{}, ReasonTooShort, Length{Frames: 2, Seconds: 1.0 / 30, MinFrames: 3, MinSeconds: 0.4}, MoveUnknown},
-		{"0.3 s", first(10), Options{}, ReasonTooShort, Length{Frames: 10, Seconds: 0.3, MinFrames: 3, MinSeconds: 0.4}, MoveUnknown},
+		{"one frame", first(1), Options{}, ReasonTooShort, Length{Frames: 1, Seconds: 0, MinFrames: 3, MinSeconds: 0.4}, body.MoveUnknown},
+		{"one frame, squat given", first(1), Options{Movement: body.MoveBilateralSquat}, ReasonTooShort,
+			Length{Frames: 1, Seconds: 0, MinFrames: 3, MinSeconds: 0.4}, body.MoveBilateralSquat},
+		{"two frames", first(2), Options{}, ReasonTooShort, Length{Frames: 2, Seconds: 1.0 / 30, MinFrames: 3, MinSeconds: 0.4}, body.MoveUnknown},
+		{"0.3 s", first(10), Options{}, ReasonTooShort, Length{Frames: 10, Seconds: 0.3, MinFrames: 3, MinSeconds: 0.4}, body.MoveUnknown},
 		{"0.8 s, reps of 1 s at least", first(25), Options{Segment: motion.SegmentOptions{MinRepS: 1}}, ReasonTooShort,
-			Length{Frames: 25, Seconds: 0.8, MinFrames: 3, MinSeconds: 1}, MoveUnknown},
+			Length{Frames: 25, Seconds: 0.8, MinFrames: 3, MinSeconds: 1}, body.MoveUnknown},
 		{"ankles never found", hidden, Options{}, ReasonLegsNotFound,
-			Length{Frames: len(set.Frames), Seconds: set.Frames[len(set.Frames)-1].Time, BodyFrames: 0, MinFrames: 3, MinSeconds: 0.4}, MoveUnknown},
-		{"standing still", film(t, sim.StickSet{Reps: 2, DepthM: 0.01}, track.Camera{}, 0.5, 12), Options{}, ReasonNoReps, Length{}, MoveNone},
-		{"drop jumps", film(t, sim.StickSet{Movement: sim.DropJump, Reps: 2}, track.Camera{}, 0.5, 13), Options{}, ReasonUnsupported, Length{}, MoveJumpLanding},
+			Length{Frames: len(set.Frames), Seconds: set.Frames[len(set.Frames)-1].Time, BodyFrames: 0, MinFrames: 3, MinSeconds: 0.4}, body.MoveUnknown},
+		{"standing still", film(t, sim.StickSet{Reps: 2, DepthM: 0.01}, track.Camera{}, 0.5, 12), Options{}, ReasonNoReps, Length{}, body.MoveNone},
+		{"drop jumps", film(t, sim.StickSet{Movement: body.MoveJumpLanding, Reps: 2}, track.Camera{}, 0.5, 13), Options{}, ReasonUnsupported, Length{}, body.MoveJumpLanding},
 		{"side view", film(t, sim.StickSet{Reps: 2}, track.Camera{YawDeg: 90}, 0.5, 14), Options{}, ReasonSideView, Length{}, ""},
-		{"left knee lost in most frames", kneeLost, Options{}, ReasonOutOfFrame, Length{}, MoveBilateralSquat},
+		{"left knee lost in most frames", kneeLost, Options{}, ReasonOutOfFrame, Length{}, body.MoveBilateralSquat},
 		{"whole set", set, Options{}, ReasonNone,
-			Length{Frames: len(set.Frames), Seconds: set.Frames[len(set.Frames)-1].Time, BodyFrames: len(set.Frames), MinFrames: 3, MinSeconds: 0.4}, MoveBilateralSquat},
+			Length{Frames: len(set.Frames), Seconds: set.Frames[len(set.Frames)-1].Time, BodyFrames: len(set.Frames), MinFrames: 3, MinSeconds: 0.4}, body.MoveBilateralSquat},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -72,7 +73,7 @@ func TestNotAnalysedReason(t *testing.T) {
 			if c.move != "" && res.Movement != c.move {
 				t.Errorf("movement %q (%s), want %q", res.Movement, res.Movement.Label(), c.move)
 			}
-			if res.Movement == MoveAuto {
+			if res.Movement == body.MoveAuto {
 				t.Errorf("movement left as %q (%q)", res.Movement, res.Movement.Label())
 			}
 			if c.length.Frames > 0 {
@@ -87,7 +88,7 @@ func TestNotAnalysedReason(t *testing.T) {
 					t.Errorf("too short: notes %q, view %q (yaw %v), %d frames measured; want no English notes, an unknown view, nothing measured",
 						res.Notes, res.View.View, res.View.YawDeg, len(res.Frames))
 				}
-				if given := c.opt.Movement != MoveAuto; res.MovementGiven != given {
+				if given := c.opt.Movement != body.MoveAuto; res.MovementGiven != given {
 					t.Errorf("movement given %v, want %v", res.MovementGiven, given)
 				}
 			}

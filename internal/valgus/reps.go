@@ -3,6 +3,7 @@ package valgus
 import (
 	"math"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/motion"
 )
 
@@ -11,17 +12,6 @@ const (
 	QualityGood = "good"
 	QualityFair = "fair" // usable, with a caveat in Notes
 	QualityPoor = "poor" // keypoints too unreliable to grade the rep
-)
-
-// Peak phases. OutOfTheHole is the first third of the ascent. PhaseNone:
-// the measure never rose meaningfully above standing, so its maximum has no
-// moment worth naming.
-const (
-	PhaseNone         = "none"
-	PhaseDescent      = "descent"
-	PhaseBottom       = "bottom"
-	PhaseOutOfTheHole = "out_of_the_hole"
-	PhaseAscent       = "ascent"
 )
 
 // RepSide is one leg's assessment in one rep. NaN marks values that could
@@ -34,9 +24,9 @@ type RepSide struct {
 	// reliable frames; PeakFPPAChange the same relative to standing.
 	PeakFPPA, PeakFPPAChange float64
 	PeakS                    float64 // time of the peak
-	// PeakPhase is the phase at the peak, or PhaseNone when FPPA never rose
+	// PeakPhase is the phase at the peak, or body.PhaseNone when FPPA never rose
 	// by the onset threshold above standing.
-	PeakPhase string
+	PeakPhase body.Phase
 	PeakPct   float64 // % of the rep's duration at the peak
 	// HasOnset: FPPA rose by at least the onset threshold above standing.
 	// OnsetS is when that rise began, OnsetDepth the hips' depth then (leg
@@ -53,7 +43,7 @@ type RepSide struct {
 	KneeVsToe, KneeVsToeCM, KneeVsToe3D float64
 	// KneeVsToeS and KneeVsToePhase say when KneeVsToe peaked.
 	KneeVsToeS     float64
-	KneeVsToePhase string
+	KneeVsToePhase body.Phase
 	// KneeVsToeChange is how much further medially of the toe tip the knee
 	// went than when standing (fraction of the shank), over the deeper half
 	// of the rep, from frames whose toe is seen (not at the picture's edge).
@@ -125,7 +115,7 @@ type RepResult struct {
 
 // ShownPhase is the phase to show for the leg in a rep: that of its
 // graded measure's peak.
-func (rs RepSide) ShownPhase() string { return rs.PeakPhase }
+func (rs RepSide) ShownPhase() body.Phase { return rs.PeakPhase }
 
 func assessRep(k int, r motion.Rep, working string, res *SetResult, depth, times []float64, th Thresholds, opt Options) RepResult {
 	nan := math.NaN()
@@ -168,8 +158,8 @@ func assessRep(k int, r motion.Rep, working string, res *SetResult, depth, times
 	}
 	out.Quality = ""
 	for s := 0; s < 2; s++ {
-		assessed := working == WorkingBoth || working == Side(s).String()
-		rs := assessSide(Side(s), r, fr, depth, times, th, opt, res)
+		assessed := working == WorkingBoth || working == body.Side(s).String()
+		rs := assessSide(body.Side(s), r, fr, depth, times, th, opt, res)
 		rs.Assessed = assessed
 		if !assessed {
 			rs.Severity = SevNotAssessed
@@ -227,13 +217,13 @@ func rateOf(res *SetResult) float64 {
 // The graded measure, whose peak gives the phase, onset and recovery, is
 // the knee separation relative to standing in squats on both legs and the
 // FPPA rise above standing in single-leg and split squats.
-func assessSide(s Side, r motion.Rep, fr []FrameMetrics, depth, times []float64, th Thresholds, opt Options, res *SetResult) RepSide {
+func assessSide(s body.Side, r motion.Rep, fr []FrameMetrics, depth, times []float64, th Thresholds, opt Options, res *SetResult) RepSide {
 	nan := math.NaN()
 	rs := RepSide{PeakFPPA: nan, PeakFPPAChange: nan, PeakS: nan, PeakPct: nan, OnsetS: nan, OnsetDepth: nan,
 		KneeVsToe: nan, KneeVsToeCM: nan, KneeVsToe3D: nan, KneeVsToeChange: nan, KneeMedial: nan,
-		MKD: nan, MKD3D: nan, MKDCM: nan, MKDDeg: nan, PeakValgusDeg: nan, CaveDeg: nan, GradedDeg: nan, KneeVsToeS: nan, KneeVsToePhase: PhaseNone}
+		MKD: nan, MKD3D: nan, MKDCM: nan, MKDDeg: nan, PeakValgusDeg: nan, CaveDeg: nan, GradedDeg: nan, KneeVsToeS: nan, KneeVsToePhase: body.PhaseNone}
 	sk := th.sustainFrames(rateOf(res))
-	bilateral := res.Movement == MoveBilateralSquat
+	bilateral := res.Movement == body.MoveBilateralSquat
 	side := func(i int) SideFrame { return fr[i].Side[s] }
 	deep := func(i int) bool { return depth[i] >= 0.5*r.Depth }
 	onlyIf := func(ok bool, v float64) float64 {
@@ -324,7 +314,7 @@ func assessSide(s Side, r motion.Rep, fr []FrameMetrics, depth, times []float64,
 	if dur := times[r.End] - times[r.Start]; dur > 0 {
 		rs.PeakPct = 100 * (times[peak] - times[r.Start]) / dur
 	}
-	rs.PeakPhase = PhaseNone
+	rs.PeakPhase = body.PhaseNone
 	if peakVal >= onset {
 		rs.PeakPhase = peakPhase(peak, r, times)
 		rs.HasOnset = true
@@ -354,16 +344,16 @@ func assessSide(s Side, r motion.Rep, fr []FrameMetrics, depth, times []float64,
 	return rs
 }
 
-func peakPhase(i int, r motion.Rep, times []float64) string {
+func peakPhase(i int, r motion.Rep, times []float64) body.Phase {
 	switch {
 	case i < r.BottomStart:
-		return PhaseDescent
+		return body.PhaseDescent
 	case i <= r.BottomEnd:
-		return PhaseBottom
+		return body.PhaseBottom
 	case times[i]-times[r.BottomEnd] <= (times[r.End]-times[r.BottomEnd])/3:
-		return PhaseOutOfTheHole
+		return body.PhaseOutOfTheHole
 	}
-	return PhaseAscent
+	return body.PhaseAscent
 }
 
 // grade classifies one leg's valgus in one rep, always on a change from
@@ -380,10 +370,10 @@ func peakPhase(i int, r motion.Rep, times []float64) string {
 //
 // Single-leg squats: the FPPA rise against the sex-specific norms; split
 // squats: the FPPA rise against the split-squat bands.
-func grade(rs RepSide, mv Movement, th Thresholds, sex Sex) (Severity, []string) {
+func grade(rs RepSide, mv body.Movement, th Thresholds, sex Sex) (Severity, []string) {
 	bands := th.GradedBands(mv, sex)
 	sev, basis := bands.Classify(rs.PeakValgusDeg), "fppa_change"
-	if mv == MoveBilateralSquat {
+	if mv == body.MoveBilateralSquat {
 		sev, basis = bands.Classify(rs.CaveDeg), "knee_cave"
 	}
 	if basis == "fppa_change" && !(rs.PeakFPPAChange >= rs.PeakValgusDeg-1e-9) {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -172,7 +173,7 @@ func summarise(res *SetResult, th Thresholds) SetSummary {
 		if f := &sm.Fatigue[s]; f.N >= 3 && math.Abs(f.Slope*(x[len(x)-1]-x[0])) < th.FatigueMinChangeDeg {
 			f.Verdict = TrendUnclear
 		}
-		sm.Consistency[s] = consistency(res, full, Side(s))
+		sm.Consistency[s] = consistency(res, full, body.Side(s))
 	}
 	var kx, ky []float64
 	for _, r := range full {
@@ -182,7 +183,7 @@ func summarise(res *SetResult, th Thresholds) SetSummary {
 		}
 		sm.AscentVelocity = append(sm.AscentVelocity, r.Tempo.AscentVelocity)
 	}
-	if res.Movement == MoveBilateralSquat {
+	if res.Movement == body.MoveBilateralSquat {
 		sm.KASRTrend = FitTrend(kx, ky)
 	} else {
 		sm.KASRTrend = FitTrend(nil, nil)
@@ -207,14 +208,14 @@ func summarise(res *SetResult, th Thresholds) SetSummary {
 // asymmetry compares the legs' graded measures over the reps in which at
 // least one knee caves (reaches the movement's mild bound): reps in which
 // neither does say nothing about which caves more.
-func asymmetry(full []RepResult, mv Movement, th Thresholds) Asymmetry {
+func asymmetry(full []RepResult, mv body.Movement, th Thresholds) Asymmetry {
 	mild := th.KneeCaveDeg.Mild
-	if mv != MoveBilateralSquat {
+	if mv != body.MoveBilateralSquat {
 		mild = th.SplitSquatFPPA.Mild
 	}
 	var d []float64
 	for _, r := range full {
-		l, rr := r.Side[Left], r.Side[Right]
+		l, rr := r.Side[body.Left], r.Side[body.Right]
 		if l.Assessed && rr.Assessed && !math.IsNaN(l.GradedDeg) && !math.IsNaN(rr.GradedDeg) &&
 			math.Max(l.GradedDeg, rr.GradedDeg) >= mild {
 			d = append(d, rr.GradedDeg-l.GradedDeg)
@@ -243,7 +244,7 @@ func asymmetry(full []RepResult, mv Movement, th Thresholds) Asymmetry {
 
 // consistency compares the reps' FPPA curves, each resampled over 0-100% of
 // its duration.
-func consistency(res *SetResult, full []RepResult, s Side) Consistency {
+func consistency(res *SetResult, full []RepResult, s body.Side) Consistency {
 	const pts = 51
 	c := Consistency{PeakSDDeg: math.NaN(), PathRMSDeg: math.NaN()}
 	var peaks []float64
@@ -360,13 +361,13 @@ func AnalyzeSession(sets []*SetResult) (*SessionResult, error) {
 			}
 		}
 		ss.MeanFatigueSlope[s] = stat.Mean(slopes, nil)
-		ss.Load[s] = loadTrend(sets, Side(s))
+		ss.Load[s] = loadTrend(sets, body.Side(s))
 	}
 	ss.Findings = sessionFindings(ss, t)
 	return ss, nil
 }
 
-func loadTrend(sets []*SetResult, s Side) LoadTrend {
+func loadTrend(sets []*SetResult, s body.Side) LoadTrend {
 	lt := LoadTrend{Status: LoadNoLoads, AppearsFromKG: math.NaN(), Per10KG: FitTrend(nil, nil)}
 	for k, set := range sets {
 		if !set.Analysed || !set.HasLoad {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
@@ -45,10 +46,10 @@ func TestSyntheticFatigueTrend(t *testing.T) {
 	cleanExcludes := 0
 	for seed := uint64(1); seed <= seeds; seed++ {
 		res := analyse(t, film(t, growing, track.Camera{}, 1.5, seed), Options{})
-		if len(res.Reps) != 8 || res.Movement != MoveBilateralSquat || res.View.View != ViewFront {
+		if len(res.Reps) != 8 || res.Movement != body.MoveBilateralSquat || res.View.View != ViewFront {
 			t.Fatalf("seed %d: %d reps, %s, %s", seed, len(res.Reps), res.Movement, res.View.View)
 		}
-		r, l := res.Summary.Fatigue[Right], res.Summary.Fatigue[Left]
+		r, l := res.Summary.Fatigue[body.Right], res.Summary.Fatigue[body.Left]
 		if !(r.Slope > 0 && r.CILow > 0) || r.Verdict != TrendWorsening {
 			t.Errorf("seed %d: right slope %.2f CI [%.2f, %.2f] %s: want a positive slope whose CI excludes 0", seed, r.Slope, r.CILow, r.CIHigh, r.Verdict)
 		}
@@ -62,11 +63,11 @@ func TestSyntheticFatigueTrend(t *testing.T) {
 		if res.Summary.Asymmetry.Side != "right" {
 			t.Errorf("seed %d: asymmetry %+v", seed, res.Summary.Asymmetry)
 		}
-		first, last := res.Reps[0].Side[Right], res.Reps[7].Side[Right]
+		first, last := res.Reps[0].Side[body.Right], res.Reps[7].Side[body.Right]
 		if first.Severity != SevNone || last.Severity.Rank() < 2 {
 			t.Errorf("seed %d: right severity rep 1 %s, rep 8 %s", seed, first.Severity, last.Severity)
 		}
-		if last.PeakPhase != PhaseBottom || !last.HasOnset || !last.Recovered || last.OnsetDepth <= 0 || last.OnsetDepth >= res.Reps[7].DepthLeg {
+		if last.PeakPhase != body.PhaseBottom || !last.HasOnset || !last.Recovered || last.OnsetDepth <= 0 || last.OnsetDepth >= res.Reps[7].DepthLeg {
 			t.Errorf("seed %d: rep 8 right peak %s onset %v at depth %.2f recovered %v", seed, last.PeakPhase, last.HasOnset, last.OnsetDepth, last.Recovered)
 		}
 
@@ -77,7 +78,7 @@ func TestSyntheticFatigueTrend(t *testing.T) {
 		for s := 0; s < 2; s++ {
 			f := c.Summary.Fatigue[s]
 			if f.Verdict != TrendUnclear || c.Summary.Worst[s] != SevNone {
-				t.Errorf("seed %d clean %s: slope %.2f CI [%.2f, %.2f] %s, worst %s", seed, Side(s), f.Slope, f.CILow, f.CIHigh, f.Verdict, c.Summary.Worst[s])
+				t.Errorf("seed %d clean %s: slope %.2f CI [%.2f, %.2f] %s, worst %s", seed, body.Side(s), f.Slope, f.CILow, f.CIHigh, f.Verdict, c.Summary.Worst[s])
 			}
 			if f.CILow > 0 || f.CIHigh < 0 {
 				cleanExcludes++
@@ -99,8 +100,8 @@ func TestSyntheticPeakOutOfTheHole(t *testing.T) {
 	}
 	onTime, late := phase(0), phase(0.3)
 	for k := range onTime.Reps {
-		a, b := onTime.Reps[k].Side[Left], late.Reps[k].Side[Left]
-		if a.PeakPhase != PhaseBottom || b.PeakPhase != PhaseOutOfTheHole || b.PeakPct < a.PeakPct+8 {
+		a, b := onTime.Reps[k].Side[body.Left], late.Reps[k].Side[body.Left]
+		if a.PeakPhase != body.PhaseBottom || b.PeakPhase != body.PhaseOutOfTheHole || b.PeakPct < a.PeakPct+8 {
 			t.Errorf("rep %d: peak %s at %.0f%% without lag, %s at %.0f%% with lag", k+1, a.PeakPhase, a.PeakPct, b.PeakPhase, b.PeakPct)
 		}
 	}
@@ -121,46 +122,46 @@ func TestSyntheticVelocityLoss(t *testing.T) {
 }
 
 func TestSyntheticMovements(t *testing.T) {
-	single := analyse(t, film(t, sim.StickSet{Movement: sim.SingleLegSquat, Reps: 3, DepthM: 0.3, RightValgusDeg: []float64{25}}, track.Camera{}, 0.5, 3), Options{Sex: SexFemale})
-	if single.Movement != MoveSingleLegSquat || len(single.Reps) != 3 {
+	single := analyse(t, film(t, sim.StickSet{Movement: body.MoveSingleLegSquat, Reps: 3, DepthM: 0.3, RightValgusDeg: []float64{25}}, track.Camera{}, 0.5, 3), Options{Sex: SexFemale})
+	if single.Movement != body.MoveSingleLegSquat || len(single.Reps) != 3 {
 		t.Fatalf("single-leg: %s (%s), %d reps", single.Movement, single.MovementReason, len(single.Reps))
 	}
 	for _, r := range single.Reps {
-		if r.WorkingLeg != WorkingRight || r.Side[Left].Assessed || r.Side[Left].Severity != SevNotAssessed {
-			t.Fatalf("single-leg rep %d: working %s, left %+v", r.Index, r.WorkingLeg, r.Side[Left].Severity)
+		if r.WorkingLeg != WorkingRight || r.Side[body.Left].Assessed || r.Side[body.Left].Severity != SevNotAssessed {
+			t.Fatalf("single-leg rep %d: working %s, left %+v", r.Index, r.WorkingLeg, r.Side[body.Left].Severity)
 		}
-		rs := r.Side[Right]
+		rs := r.Side[body.Right]
 		// Graded against the single-leg norms for the given sex, on the
 		// rise above standing, never below what the FPPA rise alone gives.
 		if got := Defaults().SingleLeg(SexFemale).Classify(rs.PeakFPPAChange); rs.Severity.Rank() < got.Rank() || rs.Severity != Defaults().SingleLeg(SexFemale).Classify(rs.PeakValgusDeg) {
 			t.Fatalf("rep %d: FPPA rise %.1f, graded angle %.1f: %s (%v), norms say at least %s", r.Index, rs.PeakFPPAChange, rs.PeakValgusDeg, rs.Severity, rs.Basis, got)
 		}
 	}
-	male := analyse(t, film(t, sim.StickSet{Movement: sim.SingleLegSquat, Reps: 3, DepthM: 0.3, RightValgusDeg: []float64{25}}, track.Camera{}, 0.5, 3), Options{Sex: SexMale})
+	male := analyse(t, film(t, sim.StickSet{Movement: body.MoveSingleLegSquat, Reps: 3, DepthM: 0.3, RightValgusDeg: []float64{25}}, track.Camera{}, 0.5, 3), Options{Sex: SexMale})
 	for k := range male.Reps {
-		if male.Reps[k].Side[Right].Severity.Rank() < single.Reps[k].Side[Right].Severity.Rank() {
+		if male.Reps[k].Side[body.Right].Severity.Rank() < single.Reps[k].Side[body.Right].Severity.Rank() {
 			t.Errorf("rep %d: male norms graded lower than female", k+1)
 		}
 	}
 
-	split := analyse(t, film(t, sim.StickSet{Movement: sim.SplitSquat, Reps: 3, DepthM: 0.35}, track.Camera{}, 0.5, 4), Options{})
-	if split.Movement != MoveSplitSquat || len(split.Reps) != 3 {
+	split := analyse(t, film(t, sim.StickSet{Movement: body.MoveSplitSquat, Reps: 3, DepthM: 0.35}, track.Camera{}, 0.5, 4), Options{})
+	if split.Movement != body.MoveSplitSquat || len(split.Reps) != 3 {
 		t.Fatalf("split squat: %s (%s), %d reps", split.Movement, split.MovementReason, len(split.Reps))
 	}
 	for _, r := range split.Reps {
-		if r.WorkingLeg != WorkingLeft || r.Side[Right].Assessed {
+		if r.WorkingLeg != WorkingLeft || r.Side[body.Right].Assessed {
 			t.Fatalf("split rep %d: working %s (left foot is in front)", r.Index, r.WorkingLeg)
 		}
 	}
 
-	jump := analyse(t, film(t, sim.StickSet{Movement: sim.DropJump, Reps: 2}, track.Camera{}, 0.5, 5), Options{})
-	if jump.Movement != MoveJumpLanding || jump.Analysed || !strings.Contains(strings.Join(jump.Notes, " "), "not supported yet") {
+	jump := analyse(t, film(t, sim.StickSet{Movement: body.MoveJumpLanding, Reps: 2}, track.Camera{}, 0.5, 5), Options{})
+	if jump.Movement != body.MoveJumpLanding || jump.Analysed || !strings.Contains(strings.Join(jump.Notes, " "), "not supported yet") {
 		t.Fatalf("jump: %s analysed %v notes %v", jump.Movement, jump.Analysed, jump.Notes)
 	}
 
 	// A movement given by the user wins, with a note if it disagrees.
-	given := analyse(t, film(t, sim.StickSet{Reps: 2}, track.Camera{}, 0.5, 6), Options{Movement: MoveSplitSquat})
-	if given.Movement != MoveSplitSquat || !given.MovementGiven || len(given.Notes) == 0 {
+	given := analyse(t, film(t, sim.StickSet{Reps: 2}, track.Camera{}, 0.5, 6), Options{Movement: body.MoveSplitSquat})
+	if given.Movement != body.MoveSplitSquat || !given.MovementGiven || len(given.Notes) == 0 {
 		t.Fatalf("given movement: %s %v %v", given.Movement, given.MovementGiven, given.Notes)
 	}
 }
@@ -171,10 +172,10 @@ func TestSyntheticMovements(t *testing.T) {
 // squatting on one leg: the floor is judged around each moment, not over
 // the whole set, and the free leg is the one that moves much more.
 func TestSyntheticSingleLegDriftAndAnkleShift(t *testing.T) {
-	l := sim.StickSet{Movement: sim.SingleLegSquat, Reps: 4, DepthM: 0.3}
+	l := sim.StickSet{Movement: body.MoveSingleLegSquat, Reps: 4, DepthM: 0.3}
 	tr := film(t, l, track.Camera{}, 0.5, 8)
 	ref := analyse(t, tr, Options{})
-	if ref.Movement != MoveSingleLegSquat {
+	if ref.Movement != body.MoveSingleLegSquat {
 		t.Fatalf("reference: %s (%s)", ref.Movement, ref.MovementReason)
 	}
 	L := ref.Baseline.LegPx
@@ -191,7 +192,7 @@ func TestSyntheticSingleLegDriftAndAnkleShift(t *testing.T) {
 		f.Points[ra].Y -= 0.12 * L * ref.Frames[i].Depth / 0.3
 	}
 	res := analyse(t, tr, Options{})
-	if res.Movement != MoveSingleLegSquat || len(res.Reps) != 4 {
+	if res.Movement != body.MoveSingleLegSquat || len(res.Reps) != 4 {
 		t.Fatalf("drifting lifter: %s (%s), %d reps", res.Movement, res.MovementReason, len(res.Reps))
 	}
 	for _, r := range res.Reps {
@@ -239,8 +240,8 @@ func TestSyntheticViewAndFraming(t *testing.T) {
 	// needs more than half the frames), long enough to spoil that rep.
 	lowConf := film(t, sim.StickSet{Reps: 2, RightValgusDeg: []float64{24}}, track.Camera{}, 0.5, 3)
 	ref := analyse(t, lowConf, Options{})
-	if len(ref.Reps) != 2 || ref.Reps[0].Side[Right].Severity.Rank() < SevMild.Rank() {
-		t.Fatalf("reference: %d reps, rep 1 right %s", len(ref.Reps), ref.Reps[0].Side[Right].Severity)
+	if len(ref.Reps) != 2 || ref.Reps[0].Side[body.Right].Severity.Rank() < SevMild.Rank() {
+		t.Fatalf("reference: %d reps, rep 1 right %s", len(ref.Reps), ref.Reps[0].Side[body.Right].Severity)
 	}
 	r0 := ref.Reps[0]
 	spoiled := 0
@@ -258,12 +259,12 @@ func TestSyntheticViewAndFraming(t *testing.T) {
 		t.Fatalf("low confidence: analysed %v, %d reps, notes %v", lr.Analysed, len(lr.Reps), lr.Notes)
 	}
 	bad, good := lr.Reps[0], lr.Reps[1]
-	if bad.Side[Right].Quality != QualityPoor || bad.Side[Right].Severity != SevUnknown || bad.Side[Left].Quality != QualityGood {
+	if bad.Side[body.Right].Quality != QualityPoor || bad.Side[body.Right].Severity != SevUnknown || bad.Side[body.Left].Quality != QualityGood {
 		t.Errorf("rep 1 (right knee unreliable): right %s/%s, left %s; want poor/unknown, good",
-			bad.Side[Right].Quality, bad.Side[Right].Severity, bad.Side[Left].Quality)
+			bad.Side[body.Right].Quality, bad.Side[body.Right].Severity, bad.Side[body.Left].Quality)
 	}
-	if good.Side[Right].Quality != QualityGood || good.Side[Right].Severity != ref.Reps[1].Side[Right].Severity {
-		t.Errorf("rep 2 (all reliable): right %s/%s, want good/%s", good.Side[Right].Quality, good.Side[Right].Severity, ref.Reps[1].Side[Right].Severity)
+	if good.Side[body.Right].Quality != QualityGood || good.Side[body.Right].Severity != ref.Reps[1].Side[body.Right].Severity {
+		t.Errorf("rep 2 (all reliable): right %s/%s, want good/%s", good.Side[body.Right].Quality, good.Side[body.Right].Severity, ref.Reps[1].Side[body.Right].Severity)
 	}
 	named := false
 	for _, o := range lr.View.OutOfFrame {
@@ -286,7 +287,7 @@ func TestSessionLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, l := ss.Load[Right], ss.Load[Left]
+	r, l := ss.Load[body.Right], ss.Load[body.Left]
 	if r.Status != LoadAppearsFrom || r.AppearsFromKG != 100 {
 		t.Fatalf("right: %s from %v kg (points %+v)", r.Status, r.AppearsFromKG, r.Points)
 	}
@@ -297,12 +298,12 @@ func TestSessionLoad(t *testing.T) {
 		t.Fatalf("right slope per 10 kg %.2f", r.Per10KG.Slope)
 	}
 	// Constant valgus within each set: no fatigue trend on average.
-	if m := ss.MeanFatigueSlope[Right]; math.Abs(m) > 0.5 {
+	if m := ss.MeanFatigueSlope[body.Right]; math.Abs(m) > 0.5 {
 		t.Fatalf("mean within-set slope %.2f deg/rep, want about 0", m)
 	}
 	if !slices.ContainsFunc(ss.Findings, func(f Finding) bool {
 		lf, ok := f.(LoadFinding)
-		return ok && lf.Side == Right && lf.Status == LoadAppearsFrom && lf.FromKG == 100
+		return ok && lf.Side == body.Right && lf.Status == LoadAppearsFrom && lf.FromKG == 100
 	}) {
 		t.Fatalf("findings %+v, want the right knee's valgus appearing from 100 kg", ss.Findings)
 	}

@@ -95,7 +95,7 @@ func outOfFrame(t *track.Track, frac, minConf float64) []OutOfFrame {
 //
 // The knees play no part: a knee caving in moves sideways in the picture
 // as a turned camera would make it, and must not be read as one.
-func estimateView(b *body, bl Baseline, standing []int, skeleton string, th Thresholds) ViewResult {
+func estimateView(b *lifter, bl Baseline, standing []int, skeleton string, th Thresholds) ViewResult {
 	v := ViewResult{YawDeg: math.NaN(), FacingCamera: bl.FacingCamera}
 	var ratios []float64
 	if r := bl.HipWidthPx / bl.LegPx / refHipWidth; !math.IsNaN(r) {
@@ -170,7 +170,7 @@ const sideWidthRatio = 0.45
 // heel-to-toe lines in the standing frames (see estimateView), signed as a
 // forward-pointing segment shifts sideways in the picture; NaN when the
 // feet are not seen.
-func (b *body) feetYawSin(frames []int, shankPx [2]float64) float64 {
+func (b *lifter) feetYawSin(frames []int, shankPx [2]float64) float64 {
 	foot := footPerShank * (shankPx[0] + shankPx[1]) / 2
 	if !(foot > 0) {
 		return math.NaN()
@@ -197,7 +197,7 @@ func (b *body) feetYawSin(frames []int, shankPx [2]float64) float64 {
 // worldYaw estimates the camera's angle from 3D world landmarks whose axes
 // follow the camera (x across the picture, z along the lens): the hip
 // line's and the shoulder line's turn out of the picture plane.
-func (b *body) worldYaw(frames []int) float64 {
+func (b *lifter) worldYaw(frames []int) float64 {
 	var ys []float64
 	for _, i := range frames {
 		for _, pair := range [][2]series{{b.hip[0], b.hip[1]}, {b.shoulder[0], b.shoulder[1]}} {

@@ -1,9 +1,6 @@
 package words
 
-import (
-	"github.com/kneetrack/kneetrack/internal/motion"
-	"github.com/kneetrack/kneetrack/internal/valgus"
-)
+import "github.com/kneetrack/kneetrack/internal/body"
 
 // PhaseNames are the words for one phase of a rep, in each form a place
 // needs.
@@ -20,18 +17,18 @@ type PhaseNames struct {
 	Column string
 }
 
-// Phase gives the words for a phase of the rep (valgus.PhaseDescent,
+// Phase gives the words for a phase of the rep (body.PhaseDescent,
 // PhaseBottom, PhaseOutOfTheHole, PhaseAscent); any other value, such as
 // PhaseNone, gets the words for no particular moment.
-func Phase(p string) PhaseNames {
+func Phase(p body.Phase) PhaseNames {
 	switch p {
-	case valgus.PhaseDescent:
+	case body.PhaseDescent:
 		return PhaseNames{When: "on the way down", Name: "on the way down", Label: "down", Column: "down"}
-	case valgus.PhaseBottom:
+	case body.PhaseBottom:
 		return PhaseNames{When: "at the bottom", Name: "at the bottom", Label: "bottom", Column: "bottom"}
-	case valgus.PhaseOutOfTheHole:
+	case body.PhaseOutOfTheHole:
 		return PhaseNames{When: "coming out of the hole", Name: "out of the hole", Label: "out of hole", Column: "hole"}
-	case valgus.PhaseAscent:
+	case body.PhaseAscent:
 		return PhaseNames{When: "late in the ascent", Name: "late in the ascent", Label: "up", Column: "up"}
 	}
 	return PhaseNames{When: "at varying moments", Name: "–", Label: "–", Column: "-"}
@@ -39,15 +36,15 @@ func Phase(p string) PhaseNames {
 
 // phaseHint explains a phase name that a lifter may not know, for the
 // findings: " (early ascent)" after coming out of the hole.
-func phaseHint(p string) string {
-	if p == valgus.PhaseOutOfTheHole {
+func phaseHint(p body.Phase) string {
+	if p == body.PhaseOutOfTheHole {
 		return " (early ascent)"
 	}
 	return ""
 }
 
 // Knee names a leg's knee at the start of a sentence: "Left knee".
-func Knee(s valgus.Side) string { return Side(s) + " knee" }
+func Knee(s body.Side) string { return Side(s) + " knee" }
 
 // Measure names the graded measure: the cave angle for squats on both
 // legs, otherwise the valgus angle.
@@ -59,11 +56,11 @@ func Measure(caveAngle bool) string {
 }
 
 // MeasureOf names the measure that grades a movement (see Measure).
-func MeasureOf(m valgus.Movement) string { return Measure(m == valgus.MoveBilateralSquat) }
+func MeasureOf(m body.Movement) string { return Measure(m == body.MoveBilateralSquat) }
 
 // FramePhase names where in a rep a frame falls, for the pictures' panel:
 // "standing", "descent", "bottom", "ascent".
-func FramePhase(p motion.Phase) string { return p.String() }
+func FramePhase(p body.Phase) string { return string(p) }
 
 // Side names a leg at the start of a label: "Left", "Right".
-func Side(s valgus.Side) string { return Capitalise(s.String()) }
+func Side(s body.Side) string { return Capitalise(s.String()) }

@@ -3,6 +3,7 @@ package words
 import (
 	"fmt"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -31,9 +32,9 @@ func NotAnalysedReason(res *valgus.SetResult) string {
 	switch {
 	case res.View.Refused:
 		return "the camera looks from the side, which cannot show the knees moving inwards"
-	case res.Movement == valgus.MoveNone:
+	case res.Movement == body.MoveNone:
 		return "no squat reps were found"
-	case res.Movement != valgus.MoveUnknown && res.Movement != valgus.MoveAuto && !res.Movement.Supported():
+	case res.Movement != body.MoveUnknown && res.Movement != body.MoveAuto && !res.Movement.Supported():
 		return res.Movement.Label() + " is not supported yet"
 	case len(res.Notes) > 0:
 		return res.Notes[len(res.Notes)-1]

@@ -3,6 +3,7 @@ package words
 import (
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -25,17 +26,17 @@ func TestNotAnalysedReason(t *testing.T) {
 		{"no reps", valgus.SetResult{Reason: valgus.ReasonNoReps}, "no squat reps were found"},
 		{"side view", valgus.SetResult{Reason: valgus.ReasonSideView},
 			"the camera looks from the side, which cannot show the knees moving inwards"},
-		{"unsupported", valgus.SetResult{Reason: valgus.ReasonUnsupported, Movement: valgus.MoveJumpLanding},
+		{"unsupported", valgus.SetResult{Reason: valgus.ReasonUnsupported, Movement: body.MoveJumpLanding},
 			"jump / landing is not supported yet"},
 		{"out of frame", valgus.SetResult{Reason: valgus.ReasonOutOfFrame},
 			"the knees or ankles are out of the picture, or not found, in most frames"},
 		{"no reason, refused view", valgus.SetResult{View: valgus.ViewResult{Refused: true}},
 			"the camera looks from the side, which cannot show the knees moving inwards"},
-		{"no reason, no movement", valgus.SetResult{Movement: valgus.MoveNone}, "no squat reps were found"},
-		{"no reason, unsupported movement", valgus.SetResult{Movement: valgus.MoveLateralLunge},
+		{"no reason, no movement", valgus.SetResult{Movement: body.MoveNone}, "no squat reps were found"},
+		{"no reason, unsupported movement", valgus.SetResult{Movement: body.MoveLateralLunge},
 			"lateral (side) lunge is not supported yet"},
-		{"no reason, a note", valgus.SetResult{Movement: valgus.MoveAuto, Notes: []string{"first", "the last note"}}, "the last note"},
-		{"no reason at all", valgus.SetResult{Movement: valgus.MoveAuto}, "the keypoints were not good enough"},
+		{"no reason, a note", valgus.SetResult{Movement: body.MoveAuto, Notes: []string{"first", "the last note"}}, "the last note"},
+		{"no reason at all", valgus.SetResult{Movement: body.MoveAuto}, "the keypoints were not good enough"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := NotAnalysedReason(&c.res); got != c.want {

@@ -4,15 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
-)
 
-// Side indexes the figure's left and right limbs (the figure's own sides).
-type Side int
-
-// Sides.
-const (
-	Left  Side = 0
-	Right Side = 1
+	"github.com/kneetrack/kneetrack/internal/body"
 )
 
 // Arm holds one arm's joints.
@@ -42,8 +35,8 @@ type Pose struct {
 	Face, HeadUp Vec3
 	// Neck is the base of the neck, between the shoulder joints.
 	Neck Vec3
-	Arms [2]Arm // Left, Right
-	Legs [2]Leg // Left, Right
+	Arms [2]Arm // body.Left, body.Right
+	Legs [2]Leg // body.Left, body.Right
 }
 
 // Check reports a pose that cannot be drawn: a non-finite coordinate, a
@@ -74,11 +67,11 @@ func (p *Pose) Check() error {
 	if p.Face.Norm() < 1e-6 || p.HeadUp.Norm() < 1e-6 || p.Face.Cross(p.HeadUp).Norm() < 1e-3*p.Face.Norm()*p.HeadUp.Norm() {
 		return errors.New("render: the pose's face and head-up directions must be non-zero and not parallel")
 	}
-	hips := p.Legs[Left].Hip.Sub(p.Legs[Right].Hip)
+	hips := p.Legs[body.Left].Hip.Sub(p.Legs[body.Right].Hip)
 	if hips.Norm() < 1e-3 {
 		return errors.New("render: the pose's hips coincide")
 	}
-	trunk := p.Neck.Sub(p.Legs[Left].Hip.Add(p.Legs[Right].Hip).Scale(0.5))
+	trunk := p.Neck.Sub(p.Legs[body.Left].Hip.Add(p.Legs[body.Right].Hip).Scale(0.5))
 	if trunk.Norm() < 0.05 {
 		return errors.New("render: the pose's neck is on top of its pelvis")
 	}
@@ -131,9 +124,9 @@ func (s *solid) name() string {
 	return partNames[s.part]
 }
 
-// body is a pose turned into solids, with the blends between them and the
+// figure is a pose turned into solids, with the blends between them and the
 // frames the painting needs.
-type body struct {
+type figure struct {
 	solids []solid
 	blends []blend
 	// Head frame for painting the face and hair.
@@ -159,11 +152,11 @@ func orth(v, u, fallback Vec3) Vec3 {
 	return unit(w)
 }
 
-// buildBody turns a checked pose into solids. The radii are those of an
+// buildFigure turns a checked pose into solids. The radii are those of an
 // adult of about 1.75 m, scaled by the figure's own leg length so that
 // shorter or taller skeletons keep human proportions.
-func buildBody(p *Pose) *body {
-	L, R := p.Legs[Left], p.Legs[Right]
+func buildFigure(p *Pose) *figure {
+	L, R := p.Legs[body.Left], p.Legs[body.Right]
 	pelvis := L.Hip.Add(R.Hip).Scale(0.5)
 	legLen := 0.0
 	for _, l := range p.Legs {
@@ -180,7 +173,7 @@ func buildBody(p *Pose) *body {
 	headLeft := headUp.Cross(face)
 	hc := p.Head
 
-	b := &body{head: hc, face: face, headUp: headUp, headLeft: headLeft, pelvis: pelvis, trunkUp: trunkUp}
+	b := &figure{head: hc, face: face, headUp: headUp, headLeft: headLeft, pelvis: pelvis, trunkUp: trunkUp}
 	side := int8(-1)
 	add := func(s solid) int {
 		s.side = side
@@ -202,7 +195,7 @@ func buildBody(p *Pose) *body {
 		a: pelvis.Add(trunkUp.Scale(0.07 * sc)), b: chest,
 		ra: 0.125 * sc, rb: 0.145 * sc, squash: 0.68, w: fwd, mat: matShirt, part: partTrunk,
 	})
-	sh := [2]Vec3{p.Arms[Left].Shoulder, p.Arms[Right].Shoulder}
+	sh := [2]Vec3{p.Arms[body.Left].Shoulder, p.Arms[body.Right].Shoulder}
 	mid := sh[0].Add(sh[1]).Scale(0.5)
 	girdle := add(solid{
 		a:  sh[1].Add(mid.Sub(sh[1]).Scale(0.12)).Sub(trunkUp.Scale(0.015 * sc)),
@@ -277,7 +270,7 @@ func buildBody(p *Pose) *body {
 		// Ankle bones: the lateral one lower and further back than the
 		// medial one, both just under the sock.
 		outer := fdir.Cross(Vec3{Z: 1}) // the foot's right
-		if s == int(Left) {
+		if s == int(body.Left) {
 			outer = outer.Scale(-1)
 		}
 		outer = orth(outer, sd, outer)
@@ -328,7 +321,7 @@ const (
 
 // surfaceMaterial decides the material at a point p on solid i: clothing
 // boundaries (sleeves, waist, hems, socks, soles) and the painted face.
-func (b *body) surfaceMaterial(i int, p Vec3) material {
+func (b *figure) surfaceMaterial(i int, p Vec3) material {
 	s := &b.solids[i]
 	switch s.part {
 	case partPelvis, partTrunk:
@@ -372,7 +365,7 @@ func (b *body) surfaceMaterial(i int, p Vec3) material {
 
 // paintHead gives hair, eyes, brows and lips their colours from the point's
 // position in the head's frame.
-func (b *body) paintHead(p Vec3, pt part) material {
+func (b *figure) paintHead(p Vec3, pt part) material {
 	q := p.Sub(b.head)
 	f, l, u := q.Dot(b.face), q.Dot(b.headLeft), q.Dot(b.headUp)
 	if pt == partCranium || pt == partEar {

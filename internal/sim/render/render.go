@@ -148,7 +148,7 @@ func (r *Renderer) Render(ctx context.Context, p Pose, dst []byte) error {
 	if err := p.Check(); err != nil {
 		return err
 	}
-	f := &frame{r: r, b: buildBody(&p)}
+	f := &frame{r: r, b: buildFigure(&p)}
 	if len(f.b.solids) > 64 {
 		return fmt.Errorf("render: %d solids exceed the 64 a tile can list", len(f.b.solids))
 	}
@@ -168,7 +168,7 @@ func (r *Renderer) RenderRoom(ctx context.Context, dst []byte) error {
 	if len(dst) != r.w*r.h*3 {
 		return fmt.Errorf("render: destination holds %d bytes, need %d for %dx%d RGB", len(dst), r.w*r.h*3, r.w, r.h)
 	}
-	f := &frame{r: r, b: &body{}}
+	f := &frame{r: r, b: &figure{}}
 	f.prepare()
 	if err := r.parallel(ctx, func(ty int) { f.centreRow(ty) }); err != nil {
 		return err
@@ -183,7 +183,7 @@ func (r *Renderer) Pick(p Pose, px, py float64) (part string, at Vec3, err error
 	if err := p.Check(); err != nil {
 		return "", Vec3{}, err
 	}
-	f := &frame{r: r, b: buildBody(&p)}
+	f := &frame{r: r, b: buildFigure(&p)}
 	f.prepare()
 	w := new(worker)
 	o, d := r.eye, r.ray(px, py)
@@ -236,7 +236,7 @@ func (r *Renderer) parallel(ctx context.Context, fn func(ty int)) error {
 // frame is the per-frame state shared (read-only) by the workers.
 type frame struct {
 	r *Renderer
-	b *body
+	b *figure
 	// Floor and wall rectangles (in room coordinates) outside which the
 	// figure casts no shadow and no occlusion.
 	floorBox, wallBox box2
