@@ -15,6 +15,7 @@ import (
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/session"
+	"github.com/kneetrack/kneetrack/internal/termprogress"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
@@ -169,7 +170,7 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		outs.Stdout = cmd.OutOrStdout()
 	}
 	stderr := cmd.ErrOrStderr()
-	prog := &barProgress{w: stderr, label: poseLabel, note: func(n session.Note) {
+	prog := &termprogress.Session{W: stderr, Label: poseLabel, OnNote: func(n session.Note) {
 		switch n.Kind {
 		case session.NoteTracked:
 			fmt.Fprintf(stderr, "%s: lifter tracked in %d of %d frames (%s, %.1f s)\n", n.Input, n.Stats.Tracked, n.Stats.Processed, n.Model, n.Stats.WallS)

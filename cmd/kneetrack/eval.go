@@ -19,6 +19,7 @@ import (
 	"github.com/kneetrack/kneetrack/internal/evalset"
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/session"
+	"github.com/kneetrack/kneetrack/internal/termprogress"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
@@ -245,15 +246,10 @@ func (o *evalOptions) loadLabelled(ctx context.Context, cmd *cobra.Command, log 
 		},
 		Video: func(ctx context.Context, video string) (*track.Track, error) {
 			po := popts
-			var bar *progress
-			if isTerminal(stderr) {
-				bar = newProgress(stderr, "pose "+filepath.Base(video))
-				po.Progress = bar.update
-			}
+			bar := termprogress.New(stderr, "pose "+filepath.Base(video))
+			po.Progress = bar.Func()
 			res, err := session.TrackVideo(ctx, video, po, session.TrackOutputs{})
-			if bar != nil {
-				bar.finish(err == nil)
-			}
+			bar.Finish(err == nil)
 			if err != nil {
 				return nil, err
 			}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/session"
+	"github.com/kneetrack/kneetrack/internal/termprogress"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
@@ -151,15 +152,13 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 		}
 		return printPeople(cmd.OutOrStdout(), scan)
 	}
-	var bar *progress
-	if !o.quiet && isTerminal(stderr) {
-		bar = newProgress(stderr, "pose")
-		opts.Progress = bar.update
+	var bar *termprogress.Bar
+	if !o.quiet {
+		bar = termprogress.New(stderr, "pose")
+		opts.Progress = bar.Func()
 	}
 	res, err := session.TrackVideo(ctx, input, opts, session.TrackOutputs{Track: output, Raw: o.raw, Format: format})
-	if bar != nil {
-		bar.finish(err == nil)
-	}
+	bar.Finish(err == nil)
 	if err != nil {
 		return err
 	}
