@@ -243,11 +243,8 @@ func readThresholds(path string) (valgus.Thresholds, error) {
 func (o *analyzeOptions) poseOptions(log *slog.Logger) (pose.Options, error) {
 	opts := pose.Options{Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads, MirrorAverage: o.mirrorAvg,
 		AllowFeetOut: o.allowFeetOut, Logger: log}
-	if !slices.Contains(pose.ModelNames(), o.model) {
-		return opts, fmt.Errorf("--model %q: use one of %s", o.model, strings.Join(pose.ModelNames(), ", "))
-	}
-	if o.threads < 0 {
-		return opts, fmt.Errorf("--threads %d: must be 0 (all cores) or more", o.threads)
+	if err := checkPoseFlags(o.model, o.threads); err != nil {
+		return opts, err
 	}
 	if o.pick != "" {
 		x, y, err := parsePoint(o.pick)
@@ -257,6 +254,17 @@ func (o *analyzeOptions) poseOptions(log *slog.Logger) (pose.Options, error) {
 		opts.Pick, opts.PickX, opts.PickY = true, x, y
 	}
 	return opts, nil
+}
+
+// checkPoseFlags checks --model and --threads of the pose step.
+func checkPoseFlags(model string, threads int) error {
+	if !slices.Contains(pose.ModelNames(), model) {
+		return fmt.Errorf("--model %q: use one of %s", model, strings.Join(pose.ModelNames(), ", "))
+	}
+	if threads < 0 {
+		return fmt.Errorf("--threads %d: must be 0 (all cores) or more", threads)
+	}
+	return nil
 }
 
 // maxCutoffHz is the highest smoothing cut-off accepted; a cut-off at or
