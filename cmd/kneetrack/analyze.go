@@ -246,14 +246,9 @@ func (o *analyzeOptions) poseOptions(log *slog.Logger) (pose.Options, error) {
 	if err := checkPoseFlags(o.model, o.threads); err != nil {
 		return opts, err
 	}
-	if o.pick != "" {
-		x, y, err := parsePoint(o.pick)
-		if err != nil {
-			return opts, err
-		}
-		opts.Pick, opts.PickX, opts.PickY = true, x, y
-	}
-	return opts, nil
+	var err error
+	opts.Pick, opts.PickX, opts.PickY, err = parsePick(o.pick)
+	return opts, err
 }
 
 // checkPoseFlags checks --model and --threads of the pose step.

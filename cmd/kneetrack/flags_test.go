@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/session"
 )
 
@@ -71,7 +72,7 @@ func FuzzNumericFlags(f *testing.F) {
 		if h, err := session.ParseHeight(s); err == nil && h != 0 && !(h >= 50 && h <= 250) {
 			t.Fatalf("height %q accepted as %g", s, h)
 		}
-		if x, y, err := parsePoint(s); err == nil && !(x >= 0 && x <= 1 && y >= 0 && y <= 1) {
+		if x, y, err := pose.ParsePoint(s); err == nil && !(x >= 0 && x <= 1 && y >= 0 && y <= 1) {
 			t.Fatalf("point %q accepted as %g,%g", s, x, y)
 		}
 	})

@@ -2,13 +2,9 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -115,20 +111,9 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 	if _, err := os.Stat(input); err != nil {
 		return fmt.Errorf("reading video: %w", err)
 	}
-	format := o.format
-	if format == "" {
-		format = track.FormatFromName(o.output)
-	}
-	if format == "" {
-		format = track.FormatJSON
-	}
-	if format != track.FormatJSON && format != track.FormatCSV && format != track.FormatTRC {
-		return usagef("--format %q: use json, csv or trc", format)
-	}
-	output := o.output
-	if output == "" {
-		base := strings.TrimSuffix(filepath.Base(input), filepath.Ext(input))
-		output = base + ".pose." + format
+	outs, err := session.PoseOutputs(input, o.output, o.raw, o.format)
+	if err != nil {
+		return err
 	}
 	opts := pose.Options{
 		Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads, MirrorAverage: o.mirrorAvg,
@@ -137,12 +122,8 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 		AllowFeetOut: o.allowFeetOut,
 		Logger:       newLogger(g.verbose),
 	}
-	if o.pick != "" {
-		x, y, err := parsePoint(o.pick)
-		if err != nil {
-			return asUsage(err)
-		}
-		opts.Pick, opts.PickX, opts.PickY = true, x, y
+	if opts.Pick, opts.PickX, opts.PickY, err = parsePick(o.pick); err != nil {
+		return asUsage(err)
 	}
 	stderr := cmd.ErrOrStderr()
 	if o.listPeople {
@@ -150,100 +131,36 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 		if err != nil {
 			return err
 		}
-		return printPeople(cmd.OutOrStdout(), scan)
+		return scan.WriteTable(cmd.OutOrStdout())
 	}
 	var bar *termprogress.Bar
 	if !o.quiet {
 		bar = termprogress.New(stderr, "pose")
 		opts.Progress = bar.Func()
 	}
-	res, err := session.TrackVideo(ctx, input, opts, session.TrackOutputs{Track: output, Raw: o.raw, Format: format})
+	res, err := session.TrackVideo(ctx, input, opts, outs)
 	bar.Finish(err == nil)
 	if err != nil {
 		return err
 	}
-	if output == "-" {
-		if err := track.Write(cmd.OutOrStdout(), res.Track, format); err != nil {
+	if outs.Track == "-" {
+		if err := track.Write(cmd.OutOrStdout(), res.Track, outs.Format); err != nil {
 			return err
 		}
 	}
 	if !o.quiet {
-		printSummary(stderr, res, output)
+		res.WriteSummary(stderr, outs.Track)
 	}
 	return nil
 }
 
-// parsePoint reads "X,Y" with both in 0..1.
-func parsePoint(s string) (x, y float64, err error) {
-	a, b, ok := strings.Cut(s, ",")
-	if ok {
-		x, err = strconv.ParseFloat(strings.TrimSpace(a), 64)
-		if err == nil {
-			y, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
-		}
+// parsePick reads --pick ("" for none).
+func parsePick(s string) (pick bool, x, y float64, err error) {
+	if s == "" {
+		return false, 0, 0, nil
 	}
-	if !ok || err != nil || !(x >= 0 && x <= 1 && y >= 0 && y <= 1) { // NaN fails too
-		return 0, 0, fmt.Errorf("--pick %q: give X,Y as fractions of the picture's width and height, e.g. 0.5,0.6", s)
+	if x, y, err = pose.ParsePoint(s); err != nil {
+		return false, 0, 0, fmt.Errorf("--pick %q: %w", s, err)
 	}
-	return x, y, nil
-}
-
-// printPeople lists the people a scan found, likeliest lifter first.
-func printPeople(w io.Writer, scan *pose.Scan) error {
-	if len(scan.People) == 0 {
-		_, err := fmt.Fprintf(w, "nobody found in %d frames sampled over the video\n", len(scan.SampleTimes))
-		return err
-	}
-	fmt.Fprintf(w, "%d people found in %d frames sampled over the video (%dx%d); the first is followed unless you --pick another\n"+
-		"(a --pick point is looked for where each person was first seen, then wherever they were seen):\n\n",
-		len(scan.People), len(scan.SampleTimes), scan.Width, scan.Height)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PERSON\tLIFTER-LIKE\tSEEN\tFIRST SEEN\tBOX ON FIRST SIGHTING (x0,y0 - x1,y1 px)\tPICK WITH")
-	for _, p := range scan.People {
-		s := p.First()
-		b := s.Box
-		x, y := scan.PickPoint(p) // the hip centre on first sighting
-		fmt.Fprintf(tw, "%d\t%.2f\t%d/%d\t%.2f s\t%.0f,%.0f - %.0f,%.0f\t--pick %.2f,%.2f\n",
-			p.ID, p.Likeness, len(p.Sightings), len(scan.SampleTimes), s.Time, b.X0, b.Y0, b.X1, b.Y1, x, y)
-	}
-	return tw.Flush()
-}
-
-// printSummary tells the user what was tracked and written.
-func printSummary(w io.Writer, res *pose.Result, output string) {
-	st := res.Stats
-	who := "the lifter"
-	if res.Person.ID != 0 {
-		who = fmt.Sprintf("person %d of %d", res.Person.ID, len(res.People))
-	}
-	fmt.Fprintf(w, "tracked %s in %d of %d frames (%.0f ms per frame in the models, %.1f s in all)\n",
-		who, st.Tracked, st.Processed, st.MsPerFrame(), st.WallS)
-	c := res.Clean
-	fmt.Fprintf(w, "cleaning: %d low-confidence points, %d filled, left/right swaps repaired in %d frames", c.LowConfPoints, c.FilledPoints, c.SwappedFrames)
-	if c.Filtered {
-		fmt.Fprintf(w, ", smoothed below %g Hz", c.CutoffHz)
-	}
-	fmt.Fprintln(w)
-	if n := countLegGaps(c.LongGaps); n > 0 {
-		fmt.Fprintf(w, "gaps too long to fill in hips, knees, ankles or feet: %d (see the track's conf 0 or low-confidence points)\n", n)
-	}
-	for _, s := range res.Notes {
-		fmt.Fprintf(w, "note: %s\n", s)
-	}
-	if output != "-" {
-		fmt.Fprintf(w, "wrote %s\n", output)
-	}
-}
-
-func countLegGaps(gaps []pose.Gap) int {
-	n := 0
-	for _, g := range gaps {
-		for _, part := range []string{"hip", "knee", "ankle", "heel", "foot_index"} {
-			if strings.HasSuffix(g.Keypoint, part) {
-				n++
-				break
-			}
-		}
-	}
-	return n
+	return true, x, y, nil
 }
