@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/session"
@@ -116,10 +117,10 @@ nothing could be analysed (the report says why), 130 interrupted
 	f.BoolVar(&o.allowFeetOut, "allow-feet-out", false, "for videos: keep going when the feet are mostly out of the picture")
 	f.StringVar(&o.saveTrack, "save-track", "", "for videos: also write the keypoint track to this file (.json, .csv or .trc; NAME-setK.EXT for several videos)")
 	addOutputFlags(f, &o.out)
-	setRange(f, "cutoff", math.Inf(-1), maxCutoffHz)
-	setRange(f, "camera-yaw", -360, 360)
-	setRange(f, "fps", 1, 1000)
-	setRange(f, "threads", 0, 1024)
+	cliflag.SetRange(f, "cutoff", math.Inf(-1), maxCutoffHz)
+	cliflag.SetRange(f, "camera-yaw", -360, 360)
+	cliflag.SetRange(f, "fps", 1, 1000)
+	cliflag.SetRange(f, "threads", 0, 1024)
 	return cmd
 }
 
@@ -127,27 +128,27 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 	ctx := cmd.Context()
 	log := newLogger(g.verbose)
 	if o.format != "text" && o.format != "json" {
-		return usagef("--format %q: use text or json", o.format)
+		return cliflag.Usagef("--format %q: use text or json", o.format)
 	}
 	mv, err := valgus.ParseMovement(o.movement)
 	if err != nil {
-		return usagef("--movement: %w", err)
+		return cliflag.Usagef("--movement: %w", err)
 	}
 	sex, err := valgus.ParseSex(o.sex)
 	if err != nil {
-		return usagef("--sex: %w", err)
+		return cliflag.Usagef("--sex: %w", err)
 	}
 	heightCM, err := session.ParseHeight(o.height)
 	if err != nil {
-		return usagef("--height: %w", err)
+		return cliflag.Usagef("--height: %w", err)
 	}
 	loads, err := session.ParseLoads(o.loads, len(files))
 	if err != nil {
-		return usagef("--load: %w", err)
+		return cliflag.Usagef("--load: %w", err)
 	}
 	poseOpts, err := o.poseOptions(log)
 	if err != nil {
-		return asUsage(err)
+		return cliflag.AsUsage(err)
 	}
 	th := valgus.Defaults()
 	if o.thresholds != "" {

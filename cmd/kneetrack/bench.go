@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kneetrack/kneetrack/internal/bench"
+	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/kneetrack/kneetrack/internal/models"
 )
 
@@ -47,9 +48,9 @@ The fixtures are made by scripts/setup.sh (tools/tfjs/fixtures.sh).`,
 	f.BoolVar(&o.asJSON, "json", false, "print one JSON object per model instead of a table")
 	f.StringVar(&o.modelsDir, "models-dir", "", "folder holding the model files (default: $"+models.EnvDir+" or the user cache)")
 	f.StringVar(&o.fixturesDir, "fixtures-dir", "", "folder holding the TF.js fixtures (default: $KNEETRACK_FIXTURES_DIR or the user cache)")
-	setRange(f, "threads", 1, 1024)
-	setRange(f, "runs", 1, 1e6)
-	setRange(f, "warmup", 0, 1e6)
+	cliflag.SetRange(f, "threads", 1, 1024)
+	cliflag.SetRange(f, "runs", 1, 1e6)
+	cliflag.SetRange(f, "warmup", 0, 1e6)
 	return cmd
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/kneetrack/kneetrack/internal/htmlreport"
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/session"
@@ -75,7 +76,7 @@ How to read the output: docs/demo.md.`,
 	f.StringVar(&o.size, "size", "800x450", "picture size WIDTHxHEIGHT (smaller is faster)")
 	f.Float64Var(&o.fps, "fps", 24, "frames per second (15 to 60; lower is faster)")
 	f.IntVar(&o.threads, "threads", 0, "goroutines drawing each frame (0: all CPUs)")
-	setRange(f, "threads", 0, 1024)
+	cliflag.SetRange(f, "threads", 0, 1024)
 	return cmd
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kneetrack/kneetrack/internal/atomicfile"
+	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/kneetrack/kneetrack/internal/eval"
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/session"
@@ -90,11 +91,11 @@ no clip could be scored. Details: docs/eval.md.`,
 	f.StringVar(&o.model, "model", pose.ModelBlazePoseFull, "for videos: pose model, "+strings.Join(pose.ModelNames(), ", "))
 	f.StringVar(&o.modelsDir, "models-dir", "", "for videos: model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
 	f.IntVar(&o.threads, "threads", 0, "for videos: threads per inference (default: all cores)")
-	setRange(f, "worst", 0, 1e6)
-	setRange(f, "workers", 0, 1024)
-	setRange(f, "camera-yaw", -360, 360)
-	setRange(f, "fps", 1, 1000)
-	setRange(f, "threads", 0, 1024)
+	cliflag.SetRange(f, "worst", 0, 1e6)
+	cliflag.SetRange(f, "workers", 0, 1024)
+	cliflag.SetRange(f, "camera-yaw", -360, 360)
+	cliflag.SetRange(f, "fps", 1, 1000)
+	cliflag.SetRange(f, "threads", 0, 1024)
 	f.BoolVar(&o.mirrorAvg, "mirror-average", true, "for videos: also run the pose model on the mirrored crop and average (--mirror-average=false: faster)")
 	return cmd
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/session"
 	"github.com/kneetrack/kneetrack/internal/termprogress"
@@ -96,13 +97,13 @@ in full or not at all. Details: docs/pose.md.`,
 	f.BoolVar(&o.noSwap, "no-swap-repair", false, "do not repair left/right swaps")
 	f.BoolVar(&o.allowFeetOut, "allow-feet-out", false, "keep the track even when the feet are mostly out of the picture")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary")
-	setRange(f, "threads", 0, 1024)
-	setRange(f, "every", 1, 1000)
-	setRange(f, "max-seconds", 0, 1e7)
-	setRange(f, "samples", 1, 1000)
-	setRange(f, "cutoff", math.Inf(-1), maxCutoffHz)
-	setRange(f, "min-conf", 0, 1)
-	setRange(f, "max-gap", 0, 60)
+	cliflag.SetRange(f, "threads", 0, 1024)
+	cliflag.SetRange(f, "every", 1, 1000)
+	cliflag.SetRange(f, "max-seconds", 0, 1e7)
+	cliflag.SetRange(f, "samples", 1, 1000)
+	cliflag.SetRange(f, "cutoff", math.Inf(-1), maxCutoffHz)
+	cliflag.SetRange(f, "min-conf", 0, 1)
+	cliflag.SetRange(f, "max-gap", 0, 60)
 	return cmd
 }
 
@@ -123,7 +124,7 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 		Logger:       newLogger(g.verbose),
 	}
 	if opts.Pick, opts.PickX, opts.PickY, err = parsePick(o.pick); err != nil {
-		return asUsage(err)
+		return cliflag.AsUsage(err)
 	}
 	stderr := cmd.ErrOrStderr()
 	if o.listPeople {

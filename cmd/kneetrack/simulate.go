@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/kneetrack/kneetrack/internal/session"
 	"github.com/kneetrack/kneetrack/internal/sim"
 )
@@ -74,22 +75,22 @@ The lifter is simulated: say so wherever its video or numbers are shown.`,
 	f.StringVar(&o.outs.Truth, "truth", "", "write the truth to this JSON file")
 	f.StringVar(&o.outs.Track, "track", "", "write the keypoint track (kneetrack track JSON) to this file")
 	f.IntVar(&o.threads, "threads", 0, "goroutines drawing each frame (0: all CPUs)")
-	setRange(f, "reps", 1, 100)
-	setRange(f, "velocity-loss", 0, 0.8)
-	setRange(f, "depth", 0, 2)
-	setRange(f, "stance", 0, 2)
-	setRange(f, "toe-out", -45, 60)
-	setRange(f, "knees-out", -45, 45)
-	setRange(f, "lateral-shift", -1, 1)
-	setRange(f, "trunk-lean", 0, 80)
-	setRange(f, "fps", 1, 240)
-	setRange(f, "camera-yaw", -360, 360)
-	setRange(f, "camera-height", 0, 5)
-	setRange(f, "camera-distance", 0.5, 50)
-	setRange(f, "noise", 0, 100)
-	setRange(f, "dropouts", 0, 1)
-	setRange(f, "outliers", 0, 1)
-	setRange(f, "threads", 0, 1024)
+	cliflag.SetRange(f, "reps", 1, 100)
+	cliflag.SetRange(f, "velocity-loss", 0, 0.8)
+	cliflag.SetRange(f, "depth", 0, 2)
+	cliflag.SetRange(f, "stance", 0, 2)
+	cliflag.SetRange(f, "toe-out", -45, 60)
+	cliflag.SetRange(f, "knees-out", -45, 45)
+	cliflag.SetRange(f, "lateral-shift", -1, 1)
+	cliflag.SetRange(f, "trunk-lean", 0, 80)
+	cliflag.SetRange(f, "fps", 1, 240)
+	cliflag.SetRange(f, "camera-yaw", -360, 360)
+	cliflag.SetRange(f, "camera-height", 0, 5)
+	cliflag.SetRange(f, "camera-distance", 0.5, 50)
+	cliflag.SetRange(f, "noise", 0, 100)
+	cliflag.SetRange(f, "dropouts", 0, 1)
+	cliflag.SetRange(f, "outliers", 0, 1)
+	cliflag.SetRange(f, "threads", 0, 1024)
 	return cmd
 }
 
