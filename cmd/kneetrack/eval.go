@@ -32,10 +32,7 @@ type evalOptions struct {
 	fps       float64
 
 	// For videos in a labels file: the pose step, as in `kneetrack analyze`.
-	model     string
-	modelsDir string
-	threads   int
-	mirrorAvg bool
+	pose pose.Options
 }
 
 func newEvalCmd(g *globalOptions) *cobra.Command {
@@ -88,15 +85,15 @@ no clip could be scored. Details: docs/eval.md.`,
 	f.IntVar(&o.workers, "workers", 0, "analyses run at once (default: one per core)")
 	f.Float64Var(&o.cameraYaw, "camera-yaw", 0, "labels file: for 3D tracks, where the virtual camera stands (degrees around the lifter, 0 front)")
 	f.Float64Var(&o.fps, "fps", 30, "labels file: frame rate of OpenPose folders, which do not record it")
-	f.StringVar(&o.model, "model", pose.ModelBlazePoseFull, "for videos: pose model, "+strings.Join(pose.ModelNames(), ", "))
-	f.StringVar(&o.modelsDir, "models-dir", "", "for videos: model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
-	f.IntVar(&o.threads, "threads", 0, "for videos: threads per inference (default: all cores)")
+	f.StringVar(&o.pose.Model, "model", pose.ModelBlazePoseFull, "for videos: pose model, "+strings.Join(pose.ModelNames(), ", "))
+	f.StringVar(&o.pose.ModelsDir, "models-dir", "", "for videos: model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
+	f.IntVar(&o.pose.Threads, "threads", 0, "for videos: threads per inference (default: all cores)")
 	cliflag.SetRange(f, "worst", 0, 1e6)
 	cliflag.SetRange(f, "workers", 0, 1024)
 	cliflag.SetRange(f, "camera-yaw", -360, 360)
 	cliflag.SetRange(f, "fps", 1, 1000)
 	cliflag.SetRange(f, "threads", 0, 1024)
-	f.BoolVar(&o.mirrorAvg, "mirror-average", true, "for videos: also run the pose model on the mirrored crop and average (--mirror-average=false: faster)")
+	f.BoolVar(&o.pose.MirrorAverage, "mirror-average", true, "for videos: also run the pose model on the mirrored crop and average (--mirror-average=false: faster)")
 	return cmd
 }
 
@@ -120,15 +117,16 @@ func runEval(cmd *cobra.Command, g *globalOptions, o *evalOptions, args []string
 	cfg := eval.Config{Mocap: o.mocap, Small: o.small, Seed: o.seed, Dir: o.dir, Output: o.output, CavesFrom: from,
 		Workers: o.workers, Status: stderr, Logger: log}
 	if len(args) == 1 {
-		if err := checkPoseFlags(o.model, o.threads); err != nil {
+		if err := checkPoseFlags(o.pose.Model, o.pose.Threads); err != nil {
 			return err
 		}
-		cfg.Labels, cfg.VideoModel = args[0], o.model
-		if o.mirrorAvg {
+		cfg.Labels, cfg.VideoModel = args[0], o.pose.Model
+		if o.pose.MirrorAverage {
 			cfg.VideoModel += ", mirror-averaged"
 		}
 		cfg.Track = track.LoadOptions{Camera: track.Camera{YawDeg: o.cameraYaw}, OpenPose: track.OpenPoseOptions{FPS: o.fps}}
-		popts := pose.Options{Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads, MirrorAverage: o.mirrorAvg, Logger: log}
+		popts := o.pose
+		popts.Logger = log
 		cfg.Video = func(ctx context.Context, video string) (*track.Track, error) {
 			bar := termprogress.New(stderr, "pose "+filepath.Base(video))
 			po := popts

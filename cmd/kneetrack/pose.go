@@ -16,24 +16,14 @@ import (
 )
 
 type poseOptions struct {
-	output       string
-	format       string
-	raw          string
-	model        string
-	modelsDir    string
-	threads      int
-	mirrorAvg    bool
-	pick         string
-	listPeople   bool
-	every        int
-	maxSeconds   float64
-	samples      int
-	cutoff       float64
-	minConf      float64
-	maxGap       float64
-	noSwap       bool
-	allowFeetOut bool
-	quiet        bool
+	output     string
+	format     string
+	raw        string
+	pick       string
+	listPeople bool
+	quiet      bool
+	// The pose step: model, threads, sampling, cleaning.
+	pose pose.Options
 }
 
 func newPoseCmd(g *globalOptions) *cobra.Command {
@@ -82,20 +72,20 @@ in full or not at all. Details: docs/pose.md.`,
 	f.StringVarP(&o.output, "output", "o", "", "output file (default VIDEO-NAME.pose.FORMAT in the current folder; - for standard output)")
 	f.StringVar(&o.format, "format", "", "output format: json, csv or trc (default from -o's extension, else json)")
 	f.StringVar(&o.raw, "raw", "", "also write the track before cleaning (same format) to this file")
-	f.StringVar(&o.model, "model", pose.ModelBlazePoseFull, "pose model: "+strings.Join(pose.ModelNames(), ", "))
-	f.StringVar(&o.modelsDir, "models-dir", "", "model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
-	f.IntVar(&o.threads, "threads", 0, "threads per inference (default: all cores)")
-	f.BoolVar(&o.mirrorAvg, "mirror-average", true, "also run the model on the mirrored crop and average (left/right consistent; --mirror-average=false: about 1.7x faster landmarks)")
+	f.StringVar(&o.pose.Model, "model", pose.ModelBlazePoseFull, "pose model: "+strings.Join(pose.ModelNames(), ", "))
+	f.StringVar(&o.pose.ModelsDir, "models-dir", "", "model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
+	f.IntVar(&o.pose.Threads, "threads", 0, "threads per inference (default: all cores)")
+	f.BoolVar(&o.pose.MirrorAverage, "mirror-average", true, "also run the model on the mirrored crop and average (left/right consistent; --mirror-average=false: about 1.7x faster landmarks)")
 	f.StringVar(&o.pick, "pick", "", "follow the person seen at X,Y (normalised 0..1, e.g. 0.5,0.6) where they were first seen, or at any other sampled time; --list-people gives each one's point")
 	f.BoolVar(&o.listPeople, "list-people", false, "list the people found in frames sampled over the video, and exit")
-	f.IntVar(&o.every, "every", 1, "process one frame in N (quicker, coarser)")
-	f.Float64Var(&o.maxSeconds, "max-seconds", 0, "process only the first S seconds of the video")
-	f.IntVar(&o.samples, "samples", 8, "frames sampled over the video to find the people and choose the lifter")
-	f.Float64Var(&o.cutoff, "cutoff", 6, "smoothing low-pass cut-off in Hz (negative: no smoothing)")
-	f.Float64Var(&o.minConf, "min-conf", 0.5, "confidence below which a point is low-confidence and filled across short gaps")
-	f.Float64Var(&o.maxGap, "max-gap", 0.25, "longest gap in seconds filled by interpolation (longer gaps are reported)")
-	f.BoolVar(&o.noSwap, "no-swap-repair", false, "do not repair left/right swaps")
-	f.BoolVar(&o.allowFeetOut, "allow-feet-out", false, "keep the track even when the feet are mostly out of the picture")
+	f.IntVar(&o.pose.Every, "every", 1, "process one frame in N (quicker, coarser)")
+	f.Float64Var(&o.pose.MaxTime, "max-seconds", 0, "process only the first S seconds of the video")
+	f.IntVar(&o.pose.ScanSamples, "samples", 8, "frames sampled over the video to find the people and choose the lifter")
+	f.Float64Var(&o.pose.Clean.CutoffHz, "cutoff", 6, "smoothing low-pass cut-off in Hz (negative: no smoothing)")
+	f.Float64Var(&o.pose.Clean.MinConf, "min-conf", 0.5, "confidence below which a point is low-confidence and filled across short gaps")
+	f.Float64Var(&o.pose.Clean.MaxGapS, "max-gap", 0.25, "longest gap in seconds filled by interpolation (longer gaps are reported)")
+	f.BoolVar(&o.pose.Clean.NoSwapRepair, "no-swap-repair", false, "do not repair left/right swaps")
+	f.BoolVar(&o.pose.AllowFeetOut, "allow-feet-out", false, "keep the track even when the feet are mostly out of the picture")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary")
 	cliflag.SetRange(f, "threads", 0, 1024)
 	cliflag.SetRange(f, "every", 1, 1000)
@@ -116,13 +106,8 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 	if err != nil {
 		return err
 	}
-	opts := pose.Options{
-		Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads, MirrorAverage: o.mirrorAvg,
-		Every: o.every, MaxTime: o.maxSeconds, ScanSamples: o.samples,
-		Clean:        pose.CleanOptions{CutoffHz: o.cutoff, MinConf: o.minConf, MaxGapS: o.maxGap, NoSwapRepair: o.noSwap},
-		AllowFeetOut: o.allowFeetOut,
-		Logger:       newLogger(g.verbose),
-	}
+	opts := o.pose
+	opts.Logger = newLogger(g.verbose)
 	if opts.Pick, opts.PickX, opts.PickY, err = parsePick(o.pick); err != nil {
 		return cliflag.AsUsage(err)
 	}
