@@ -2,19 +2,17 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"math"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
+	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/session"
+	"github.com/kneetrack/kneetrack/internal/termprogress"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
@@ -24,35 +22,16 @@ type analyzeOptions struct {
 	movement   string
 	sex        string
 	height     string
-	format     string
-	csvPath    string
 	output     string
 	thresholds string
 	cutoff     float64
 	cameraYaw  float64
 	fps        float64
-	out        outputOptions // --report, --video (outputs.go)
-
+	// The outputs: --format, --csv, --report, --video, --save-track.
+	outs session.Outputs
 	// For video inputs: the pose step, as in `kneetrack pose`.
-	model        string
-	modelsDir    string
-	threads      int
-	mirrorAvg    bool
-	pick         string
-	allowFeetOut bool
-	saveTrack    string
-}
-
-// outputOptions are analyze's picture outputs: the HTML report and the
-// annotated video.
-type outputOptions struct {
-	reportDir string
-	videoOut  string
-}
-
-func addOutputFlags(f *pflag.FlagSet, o *outputOptions) {
-	f.StringVar(&o.reportDir, "report", "", "write a self-contained HTML report (charts, key frames) to DIR/report.html")
-	f.StringVar(&o.videoOut, "video", "", "write the video with the skeleton, knee lines and angles drawn on it to this MP4 file (needs the original video)")
+	pose pose.Options
+	pick string
 }
 
 func newAnalyzeCmd(g *globalOptions) *cobra.Command {
@@ -100,76 +79,74 @@ nothing could be analysed (the report says why), 130 interrupted
 	f.StringVar(&o.movement, "movement", "auto", "movement: auto, squat, single-leg or split-squat")
 	f.StringVar(&o.sex, "sex", "", "female or male, for sex-specific norms where the literature gives them")
 	f.StringVar(&o.height, "height", "", "lifter's height (e.g. 175cm or 1.75m) to report distances in cm and speeds in m/s")
-	f.StringVar(&o.format, "format", "text", "output format: text or json")
-	f.StringVar(&o.csvPath, "csv", "", "also write per-frame metrics to this CSV file")
+	f.StringVar(&o.outs.Format, "format", "text", "output format: text or json")
+	f.StringVar(&o.outs.CSV, "csv", "", "also write per-frame metrics to this CSV file")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output (- for standard output)")
 	f.StringVar(&o.thresholds, "thresholds", "", "JSON file overriding some or all thresholds (see docs/method.md)")
 	f.Float64Var(&o.cutoff, "cutoff", 6, "low-pass smoothing cut-off in Hz (negative: no smoothing)")
 	f.Float64Var(&o.cameraYaw, "camera-yaw", 0, "for 3D tracks: where the virtual camera stands, degrees around the lifter (0 front, 90 their right side)")
 	f.Float64Var(&o.fps, "fps", 30, "frame rate of OpenPose folders, which do not record it")
-	f.StringVar(&o.model, "model", pose.ModelBlazePoseFull, "for videos: pose model, "+strings.Join(pose.ModelNames(), ", "))
-	f.StringVar(&o.modelsDir, "models-dir", "", "for videos: model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
-	f.IntVar(&o.threads, "threads", 0, "for videos: threads per inference (default: all cores)")
-	f.BoolVar(&o.mirrorAvg, "mirror-average", true, "for videos: also run the pose model on the mirrored crop and average, so that a video and its mirror image agree (--mirror-average=false: faster)")
+	f.StringVar(&o.pose.Model, "model", pose.ModelBlazePoseFull, "for videos: pose model, "+strings.Join(pose.ModelNames(), ", "))
+	f.StringVar(&o.pose.ModelsDir, "models-dir", "", "for videos: model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
+	f.IntVar(&o.pose.Threads, "threads", 0, "for videos: threads per inference (default: all cores)")
+	f.BoolVar(&o.pose.MirrorAverage, "mirror-average", true, "for videos: also run the pose model on the mirrored crop and average, so that a video and its mirror image agree (--mirror-average=false: faster)")
 	f.StringVar(&o.pick, "pick", "", "for videos: follow the person seen at X,Y (normalised 0..1) where first seen, or at any other sampled time (see 'kneetrack pose --list-people')")
-	f.BoolVar(&o.allowFeetOut, "allow-feet-out", false, "for videos: keep going when the feet are mostly out of the picture")
-	f.StringVar(&o.saveTrack, "save-track", "", "for videos: also write the keypoint track to this file (.json, .csv or .trc; NAME-setK.EXT for several videos)")
-	addOutputFlags(f, &o.out)
-	setRange(f, "cutoff", math.Inf(-1), maxCutoffHz)
-	setRange(f, "camera-yaw", -360, 360)
-	setRange(f, "fps", 1, 1000)
-	setRange(f, "threads", 0, 1024)
+	f.BoolVar(&o.pose.AllowFeetOut, "allow-feet-out", false, "for videos: keep going when the feet are mostly out of the picture")
+	f.StringVar(&o.outs.SaveTrack, "save-track", "", "for videos: also write the keypoint track to this file (.json, .csv or .trc; NAME-setK.EXT for several videos)")
+	f.StringVar(&o.outs.ReportDir, "report", "", "write a self-contained HTML report (charts, key frames) to DIR/report.html")
+	f.StringVar(&o.outs.Video, "video", "", "write the video with the skeleton, knee lines and angles drawn on it to this MP4 file (needs the original video)")
+	cliflag.SetRange(f, "cutoff", math.Inf(-1), maxCutoffHz)
+	cliflag.SetRange(f, "camera-yaw", -360, 360)
+	cliflag.SetRange(f, "fps", 1, 1000)
+	cliflag.SetRange(f, "threads", 0, 1024)
 	return cmd
 }
 
 func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files []string) error {
 	ctx := cmd.Context()
 	log := newLogger(g.verbose)
-	if o.format != "text" && o.format != "json" {
-		return usagef("--format %q: use text or json", o.format)
+	if o.outs.Format != "text" && o.outs.Format != "json" {
+		return cliflag.Usagef("--format %q: use text or json", o.outs.Format)
 	}
 	mv, err := valgus.ParseMovement(o.movement)
 	if err != nil {
-		return usagef("--movement: %w", err)
+		return cliflag.Usagef("--movement: %w", err)
 	}
 	sex, err := valgus.ParseSex(o.sex)
 	if err != nil {
-		return usagef("--sex: %w", err)
+		return cliflag.Usagef("--sex: %w", err)
 	}
 	heightCM, err := session.ParseHeight(o.height)
 	if err != nil {
-		return usagef("--height: %w", err)
+		return cliflag.Usagef("--height: %w", err)
 	}
 	loads, err := session.ParseLoads(o.loads, len(files))
 	if err != nil {
-		return usagef("--load: %w", err)
+		return cliflag.Usagef("--load: %w", err)
 	}
-	poseOpts, err := o.poseOptions(log)
-	if err != nil {
-		return asUsage(err)
+	if err := checkPoseFlags(o.pose.Model, o.pose.Threads); err != nil {
+		return cliflag.AsUsage(err)
 	}
+	if o.pose.Pick, o.pose.PickX, o.pose.PickY, err = parsePick(o.pick); err != nil {
+		return cliflag.AsUsage(err)
+	}
+	o.pose.Logger = log
 	th := valgus.Defaults()
 	if o.thresholds != "" {
-		if th, err = readThresholds(o.thresholds); err != nil {
+		if th, err = session.ReadThresholds(o.thresholds); err != nil {
 			return err
 		}
 	}
-	ins := make([]session.Input, len(files))
-	for i, f := range files {
-		ins[i].Path = f
-		if loads != nil {
-			ins[i].LoadKG, ins[i].HasLoad = loads[i], true
-		}
-	}
-	outs := session.Outputs{Format: o.format, CSV: o.csvPath, ReportDir: o.out.reportDir, Video: o.out.videoOut,
-		SaveTrack: o.saveTrack, Inputs: []string{o.thresholds}}
+	ins := session.Inputs(files, loads)
+	outs := o.outs
+	outs.Inputs = []string{o.thresholds}
 	if toFile(o.output) {
 		outs.ReportFile = o.output
 	} else {
 		outs.Stdout = cmd.OutOrStdout()
 	}
 	stderr := cmd.ErrOrStderr()
-	prog := &barProgress{w: stderr, label: poseLabel, note: func(n session.Note) {
+	prog := &termprogress.Session{W: stderr, Label: poseLabel, OnNote: func(n session.Note) {
 		switch n.Kind {
 		case session.NoteTracked:
 			fmt.Fprintf(stderr, "%s: lifter tracked in %d of %d frames (%s, %.1f s)\n", n.Input, n.Stats.Tracked, n.Stats.Processed, n.Model, n.Stats.WallS)
@@ -179,27 +156,17 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 	}}
 	// Every track is read and every output checked before any tracking
 	// (minutes); the outputs are put in place together at the end.
-	oc, err := session.Analyze(ctx, ins, session.Options{Movement: mv, Sex: sex, HeightCM: heightCM, Thresholds: th,
-		Clean: motion.CleanOptions{CutoffHz: o.cutoff}, Pose: poseOpts, Generator: "kneetrack " + version,
-		Track:   track.LoadOptions{Camera: track.Camera{YawDeg: o.cameraYaw}, OpenPose: track.OpenPoseOptions{FPS: o.fps}},
-		Outputs: &outs, Progress: prog, Logger: log})
-	if err != nil {
-		if oc != nil && ctx.Err() == nil {
-			// The tracks (minutes of work, complete) are kept.
-			saved, _ := oc.SaveTracks(ctx, outs)
-			tracksKept(stderr, saved)
-		}
-		return err
-	}
-	made, err := oc.Write(ctx, outs)
-	if err != nil {
-		tracksKept(stderr, made)
-		return err
+	made, kept, err := session.Run(ctx, ins, session.Options{Movement: mv, Sex: sex, HeightCM: heightCM, Thresholds: th,
+		Clean: motion.CleanOptions{CutoffHz: o.cutoff}, Pose: o.pose, Generator: "kneetrack " + version,
+		Track:    track.LoadOptions{Camera: track.Camera{YawDeg: o.cameraYaw}, OpenPose: track.OpenPoseOptions{FPS: o.fps}},
+		Progress: prog, Logger: log}, outs)
+	if len(kept) > 0 {
+		fmt.Fprintf(stderr, "the keypoint tracks were saved (--save-track) although the analysis failed\n")
 	}
 	for _, f := range made {
 		fmt.Fprintln(stderr, f)
 	}
-	return oc.Err()
+	return err
 }
 
 // poseLabel labels the progress bar of the pose step.
@@ -210,52 +177,18 @@ func poseLabel(s session.Stage) string {
 	return "pose"
 }
 
-// tracksKept says that the saved tracks were put in place although the
-// run failed.
-func tracksKept(w io.Writer, saved []session.File) {
-	if len(saved) > 0 {
-		fmt.Fprintf(w, "the keypoint tracks were saved (--save-track) although the analysis failed\n")
-	}
-}
-
 // toFile reports whether an -o value names a file (not standard output).
 func toFile(output string) bool { return output != "" && output != "-" }
 
-// readThresholds reads a --thresholds file.
-func readThresholds(path string) (valgus.Thresholds, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return valgus.Thresholds{}, fmt.Errorf("--thresholds: %w", err)
+// checkPoseFlags checks --model and --threads of the pose step.
+func checkPoseFlags(model string, threads int) error {
+	if !slices.Contains(pose.ModelNames(), model) {
+		return fmt.Errorf("--model %q: use one of %s", model, strings.Join(pose.ModelNames(), ", "))
 	}
-	defer fh.Close()
-	if st, err := fh.Stat(); err != nil || !st.Mode().IsRegular() {
-		return valgus.Thresholds{}, fmt.Errorf("--thresholds %s: not a regular file; give a JSON file (see docs/method.md)", path)
+	if threads < 0 {
+		return fmt.Errorf("--threads %d: must be 0 (all cores) or more", threads)
 	}
-	th, err := valgus.ReadThresholds(io.LimitReader(fh, 1<<20))
-	if err != nil {
-		return th, fmt.Errorf("--thresholds %s: %w", path, err)
-	}
-	return th, nil
-}
-
-// poseOptions are the pose step's options for video inputs.
-func (o *analyzeOptions) poseOptions(log *slog.Logger) (pose.Options, error) {
-	opts := pose.Options{Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads, MirrorAverage: o.mirrorAvg,
-		AllowFeetOut: o.allowFeetOut, Logger: log}
-	if !slices.Contains(pose.ModelNames(), o.model) {
-		return opts, fmt.Errorf("--model %q: use one of %s", o.model, strings.Join(pose.ModelNames(), ", "))
-	}
-	if o.threads < 0 {
-		return opts, fmt.Errorf("--threads %d: must be 0 (all cores) or more", o.threads)
-	}
-	if o.pick != "" {
-		x, y, err := parsePoint(o.pick)
-		if err != nil {
-			return opts, err
-		}
-		opts.Pick, opts.PickX, opts.PickY = true, x, y
-	}
-	return opts, nil
+	return nil
 }
 
 // maxCutoffHz is the highest smoothing cut-off accepted; a cut-off at or

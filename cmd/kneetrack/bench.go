@@ -1,18 +1,14 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"runtime"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kneetrack/kneetrack/internal/bench"
+	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/kneetrack/kneetrack/internal/models"
-	"github.com/kneetrack/kneetrack/internal/nn"
-	"github.com/kneetrack/kneetrack/internal/tfjsfixture"
 )
 
 type benchOptions struct {
@@ -52,75 +48,26 @@ The fixtures are made by scripts/setup.sh (tools/tfjs/fixtures.sh).`,
 	f.BoolVar(&o.asJSON, "json", false, "print one JSON object per model instead of a table")
 	f.StringVar(&o.modelsDir, "models-dir", "", "folder holding the model files (default: $"+models.EnvDir+" or the user cache)")
 	f.StringVar(&o.fixturesDir, "fixtures-dir", "", "folder holding the TF.js fixtures (default: $KNEETRACK_FIXTURES_DIR or the user cache)")
-	setRange(f, "threads", 1, 1024)
-	setRange(f, "runs", 1, 1e6)
-	setRange(f, "warmup", 0, 1e6)
+	cliflag.SetRange(f, "threads", 1, 1024)
+	cliflag.SetRange(f, "runs", 1, 1e6)
+	cliflag.SetRange(f, "warmup", 0, 1e6)
 	return cmd
 }
 
 func runBench(cmd *cobra.Command, g *globalOptions, o *benchOptions) error {
-	log := newLogger(g.verbose)
-	names := o.models
-	if len(names) == 1 && names[0] == "all" {
-		names = models.Names()
-	}
 	if o.threads < 1 {
 		return fmt.Errorf("--threads must be at least 1, got %d", o.threads)
 	}
-	modelsDir, err := resolveModelsDir(o.modelsDir)
-	if err != nil {
+	out := cmd.OutOrStdout()
+	table := bench.NewTable(out)
+	add := table.Add
+	if o.asJSON {
+		add = func(r *bench.Result) error { return bench.WriteJSONLine(out, r) }
+	}
+	err := bench.RunModels(cmd.Context(), bench.Names(o.models), bench.Files{ModelsDir: o.modelsDir, FixturesDir: o.fixturesDir},
+		bench.Options{Threads: o.threads, Runs: o.runs, Warmup: o.warmup}, newLogger(g.verbose), add)
+	if err != nil || o.asJSON {
 		return err
 	}
-	fixturesDir := o.fixturesDir
-	if fixturesDir == "" {
-		if fixturesDir, err = tfjsfixture.Dir(); err != nil {
-			return err
-		}
-	}
-	out := cmd.OutOrStdout()
-	var table *tabwriter.Writer
-	if !o.asJSON {
-		table = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(table, "model\tthreads\truns\tmedian ms\tp90 ms\tGMACs\tGFLOP/s\tcheck vs TF.js\t")
-	}
-	for _, name := range names {
-		jsonPath, binPath, err := models.Paths(modelsDir, name)
-		if err != nil {
-			return err
-		}
-		fx, err := tfjsfixture.Load(fixturesDir, name, "lcg")
-		if err != nil {
-			return fmt.Errorf("bench %s needs its TF.js fixture to check the output first: %w", name, err)
-		}
-		log.Debug("loading model", "model", name, "json", jsonPath)
-		m, err := nn.LoadFiles(jsonPath, binPath)
-		if err != nil {
-			return fmt.Errorf("loading %s: %w", name, err)
-		}
-		res, err := bench.Run(cmd.Context(), name, m, fx, bench.Options{Threads: o.threads, Runs: o.runs, Warmup: o.warmup})
-		if err != nil {
-			return err
-		}
-		if o.asJSON {
-			if err := writeJSONLine(out, res); err != nil {
-				return err
-			}
-			continue
-		}
-		fmt.Fprintf(table, "%s\t%d\t%d\t%.2f\t%.2f\t%.3f\t%.1f\t%s max|diff| %.2g\t\n",
-			res.Model, res.Threads, res.Runs, res.MedianMS, res.P90MS, res.GMACs, res.GFLOPS, res.Check, res.CheckDiff)
-	}
-	if table != nil {
-		return table.Flush()
-	}
-	return nil
-}
-
-func writeJSONLine(w io.Writer, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encoding JSON: %w", err)
-	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
-	return err
+	return table.Flush()
 }

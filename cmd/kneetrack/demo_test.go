@@ -11,11 +11,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/htmlreport"
 	"github.com/kneetrack/kneetrack/internal/overlay"
 	"github.com/kneetrack/kneetrack/internal/pose"
+	"github.com/kneetrack/kneetrack/internal/session"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -92,18 +94,19 @@ func TestDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
+	start := time.Now()
 	res, err := runDemo(context.Background(), cfg, &stdout, &stderr, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
-	t.Logf("demo at 640x360, 15 fps: %s\n%s", res.elapsed.Round(1e9), stdout.String())
+	t.Logf("demo at 640x360, 15 fps: %s\n%s", time.Since(start).Round(time.Second), stdout.String())
 
-	set := res.session.Sets[0]
+	set := res.Outcome.Session.Sets[0]
 	if len(set.Reps) != 6 || set.Summary.PartialReps != 0 {
 		t.Fatalf("%d reps counted (%d partial), 6 simulated", len(set.Reps), set.Summary.PartialReps)
 	}
 	for i, r := range set.Reps {
-		got, want := r.Side[body.Right].PeakFPPAChange, res.sim.Truth.Reps[i].Right.PeakChange
+		got, want := r.Side[body.Right].PeakFPPAChange, res.Sim.Truth.Reps[i].Right.PeakChange
 		if math.Abs(got-want) > 8 {
 			t.Errorf("rep %d: right peak rise measured %+.1f°, simulated %+.1f°", i+1, got, want)
 		}
@@ -133,28 +136,28 @@ func TestDemo(t *testing.T) {
 	}
 	// The annotated video is the rendered one, frame for frame.
 	ctx := context.Background()
-	in, err := video.Probe(ctx, filepath.Join(dir, demoVideoName))
+	in, err := video.Probe(ctx, filepath.Join(dir, session.DemoVideoName))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ann, err := video.Probe(ctx, filepath.Join(dir, demoAnnotatedName))
+	ann, err := video.Probe(ctx, filepath.Join(dir, session.DemoAnnotatedName))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if in.Width != 640 || in.Height != 360 || ann.Width != 640 || ann.Height != 360 ||
-		in.FrameCount != len(res.sim.Frames) || ann.FrameCount != in.FrameCount {
+		in.FrameCount != len(res.Sim.Frames) || ann.FrameCount != in.FrameCount {
 		t.Errorf("videos: rendered %dx%d %d frames, annotated %dx%d %d frames; %d simulated",
-			in.Width, in.Height, in.FrameCount, ann.Width, ann.Height, ann.FrameCount, len(res.sim.Frames))
+			in.Width, in.Height, in.FrameCount, ann.Width, ann.Height, ann.FrameCount, len(res.Sim.Frames))
 	}
 	// The annotated video carries the caption in its bottom right corner:
 	// there it differs from the rendered video (the skeleton is drawn
 	// elsewhere, over the athlete).
 	at := []float64{0.5}
-	a, _, err := overlay.GrabFrames(ctx, filepath.Join(dir, demoAnnotatedName), at)
+	a, _, err := overlay.GrabFrames(ctx, filepath.Join(dir, session.DemoAnnotatedName), at)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, _, err := overlay.GrabFrames(ctx, filepath.Join(dir, demoVideoName), at)
+	r, _, err := overlay.GrabFrames(ctx, filepath.Join(dir, session.DemoVideoName), at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,14 +168,14 @@ func TestDemo(t *testing.T) {
 		t.Errorf("left of the athlete the annotated frame differs by %.1f grey levels on average", d)
 	}
 	// The track reads back and names its video; the truth is there too.
-	tr, err := track.Load(filepath.Join(dir, demoTrackName), track.LoadOptions{})
+	tr, err := track.Load(filepath.Join(dir, session.DemoTrackName), track.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tr.Video.Source != demoVideoName || len(tr.Frames) != len(res.sim.Frames) {
+	if tr.Video.Source != session.DemoVideoName || len(tr.Frames) != len(res.Sim.Frames) {
 		t.Errorf("track: source %q, %d frames", tr.Video.Source, len(tr.Frames))
 	}
-	if b, err := os.ReadFile(filepath.Join(dir, demoTruthName)); err != nil || !bytes.Contains(b, []byte(`"simulated": true`)) {
+	if b, err := os.ReadFile(filepath.Join(dir, session.DemoTruthName)); err != nil || !bytes.Contains(b, []byte(`"simulated": true`)) {
 		t.Errorf("truth.json: %v", err)
 	}
 }
@@ -214,14 +217,6 @@ func TestDemoNamesWhatIsMissing(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("the demo folder was created before the checks failed (%v)", err)
-	}
-}
-
-func TestSigned(t *testing.T) {
-	for v, want := range map[float64]string{-0.04: "+0.0", 0: "+0.0", 2.35: "+2.4", -7.06: "-7.1", 14: "+14.0"} {
-		if got := signed(v); got != want {
-			t.Errorf("signed(%g) = %q, want %q", v, got, want)
-		}
 	}
 }
 

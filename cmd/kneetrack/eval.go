@@ -1,26 +1,21 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"path/filepath"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kneetrack/kneetrack/internal/atomicfile"
+	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/kneetrack/kneetrack/internal/eval"
-	"github.com/kneetrack/kneetrack/internal/evalset"
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/session"
+	"github.com/kneetrack/kneetrack/internal/termprogress"
 	"github.com/kneetrack/kneetrack/internal/track"
-	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
 type evalOptions struct {
@@ -37,10 +32,7 @@ type evalOptions struct {
 	fps       float64
 
 	// For videos in a labels file: the pose step, as in `kneetrack analyze`.
-	model     string
-	modelsDir string
-	threads   int
-	mirrorAvg bool
+	pose pose.Options
 }
 
 func newEvalCmd(g *globalOptions) *cobra.Command {
@@ -93,25 +85,16 @@ no clip could be scored. Details: docs/eval.md.`,
 	f.IntVar(&o.workers, "workers", 0, "analyses run at once (default: one per core)")
 	f.Float64Var(&o.cameraYaw, "camera-yaw", 0, "labels file: for 3D tracks, where the virtual camera stands (degrees around the lifter, 0 front)")
 	f.Float64Var(&o.fps, "fps", 30, "labels file: frame rate of OpenPose folders, which do not record it")
-	f.StringVar(&o.model, "model", pose.ModelBlazePoseFull, "for videos: pose model, "+strings.Join(pose.ModelNames(), ", "))
-	f.StringVar(&o.modelsDir, "models-dir", "", "for videos: model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
-	f.IntVar(&o.threads, "threads", 0, "for videos: threads per inference (default: all cores)")
-	setRange(f, "worst", 0, 1e6)
-	setRange(f, "workers", 0, 1024)
-	setRange(f, "camera-yaw", -360, 360)
-	setRange(f, "fps", 1, 1000)
-	setRange(f, "threads", 0, 1024)
-	f.BoolVar(&o.mirrorAvg, "mirror-average", true, "for videos: also run the pose model on the mirrored crop and average (--mirror-average=false: faster)")
+	f.StringVar(&o.pose.Model, "model", pose.ModelBlazePoseFull, "for videos: pose model, "+strings.Join(pose.ModelNames(), ", "))
+	f.StringVar(&o.pose.ModelsDir, "models-dir", "", "for videos: model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
+	f.IntVar(&o.pose.Threads, "threads", 0, "for videos: threads per inference (default: all cores)")
+	cliflag.SetRange(f, "worst", 0, 1e6)
+	cliflag.SetRange(f, "workers", 0, 1024)
+	cliflag.SetRange(f, "camera-yaw", -360, 360)
+	cliflag.SetRange(f, "fps", 1, 1000)
+	cliflag.SetRange(f, "threads", 0, 1024)
+	f.BoolVar(&o.pose.MirrorAverage, "mirror-average", true, "for videos: also run the pose model on the mirrored crop and average (--mirror-average=false: faster)")
 	return cmd
-}
-
-// parseCavesFrom reads --caves-from.
-func parseCavesFrom(s string) (valgus.Severity, error) {
-	switch sev := valgus.Severity(strings.ToLower(strings.TrimSpace(s))); sev {
-	case valgus.SevMild, valgus.SevModerate, valgus.SevSevere:
-		return sev, nil
-	}
-	return "", fmt.Errorf("--caves-from %q: use mild, moderate or severe", s)
 }
 
 func runEval(cmd *cobra.Command, g *globalOptions, o *evalOptions, args []string) error {
@@ -121,9 +104,9 @@ func runEval(cmd *cobra.Command, g *globalOptions, o *evalOptions, args []string
 	if o.format != "text" && o.format != "json" {
 		return fmt.Errorf("--format %q: use text or json", o.format)
 	}
-	from, err := parseCavesFrom(o.cavesFrom)
+	from, err := eval.ParseCavesFrom(o.cavesFrom)
 	if err != nil {
-		return err
+		return fmt.Errorf("--caves-from %q: %w", o.cavesFrom, err)
 	}
 	if o.worst < 0 {
 		return fmt.Errorf("--worst %d: must be 0 or more", o.worst)
@@ -131,146 +114,53 @@ func runEval(cmd *cobra.Command, g *globalOptions, o *evalOptions, args []string
 	if o.workers < 0 {
 		return fmt.Errorf("--workers %d: must be 0 (one per core) or more", o.workers)
 	}
-
-	var items []eval.Item
-	var notScored []eval.NotScored
-	start := time.Now()
-	if len(args) == 0 {
-		if o.dir != "" {
-			return errors.New("--dir goes with a labels file: kneetrack eval LABELS.csv --dir DIR")
-		}
-		mocap, note := eval.FindMocapDir(o.mocap)
-		if note != "" {
-			fmt.Fprintf(stderr, "note: %s\n", note)
-		}
-		var inputs []string // files the output must not overwrite
-		if mocap != "" {
-			inputs, _ = filepath.Glob(filepath.Join(mocap, "*.trc"))
-		}
-		if err := eval.CheckOutput(o.output, inputs); err != nil {
+	cfg := eval.Config{Mocap: o.mocap, Small: o.small, Seed: o.seed, Dir: o.dir, Output: o.output, CavesFrom: from,
+		Workers: o.workers, Status: stderr, Logger: log}
+	if len(args) == 1 {
+		if err := checkPoseFlags(o.pose.Model, o.pose.Threads); err != nil {
 			return err
 		}
-		size := "full"
-		if o.small {
-			size = "small"
+		cfg.Labels, cfg.VideoModel = args[0], o.pose.Model
+		if o.pose.MirrorAverage {
+			cfg.VideoModel += ", mirror-averaged"
 		}
-		fmt.Fprintf(stderr, "building the built-in labelled set (%s, seed %d)...\n", size, o.seed)
-		cases, err := evalset.Build(evalset.Options{MocapDir: mocap, Seed: o.seed, Small: o.small})
-		if err != nil {
-			return fmt.Errorf("building the labelled set: %w", err)
-		}
-		items = eval.FromEvalset(cases)
-	} else {
-		items, notScored, err = o.loadLabelled(ctx, cmd, log, args[0])
-		if err != nil {
-			return err
-		}
-	}
-
-	fmt.Fprintf(stderr, "analysing %d clips...\n", len(items))
-	outs, err := eval.Run(ctx, items, valgus.Options{Logger: log}, o.workers)
-	if err != nil {
-		return fmt.Errorf("analysing the clips: %w", err)
-	}
-	sm := eval.Summarise(outs, from)
-	log.Debug("evaluated", "clips", len(items), "seconds", time.Since(start).Seconds())
-
-	var buf bytes.Buffer
-	if o.format == "json" {
-		err = eval.WriteJSON(&buf, sm, notScored)
-	} else {
-		err = sm.WriteTable(&buf, o.worst)
-		if err == nil && len(notScored) > 0 {
-			fmt.Fprintf(&buf, "\n  %d labelled clips could not be scored:\n", len(notScored))
-			for _, r := range notScored {
-				fmt.Fprintf(&buf, "  - %s\n", r.Error)
-			}
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("writing the scores: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if toFile(o.output) {
-		if err := atomicfile.Write(o.output, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
-			return err
-		}
-		fmt.Fprintf(stderr, "wrote %s\n", o.output)
-	} else if _, err := cmd.OutOrStdout().Write(buf.Bytes()); err != nil {
-		return err
-	}
-	if len(notScored) > 0 {
-		fmt.Fprintf(stderr, "%d of %d labelled clips could not be scored (see above)\n", len(notScored), len(notScored)+len(items))
-	}
-	if sm.Errors > 0 && sm.Errors == sm.Clips {
-		for _, o := range outs {
-			if o.Err != nil {
-				return fmt.Errorf("none of the %d clips could be analysed; the first: %s: %w", sm.Clips, o.Item.Name, o.Err)
-			}
-		}
-	}
-	return nil
-}
-
-// loadLabelled reads a labels file and its clips (tracking the videos), and
-// checks that -o names none of them. It fails only when the labels file is
-// unusable or no clip could be read.
-func (o *evalOptions) loadLabelled(ctx context.Context, cmd *cobra.Command, log *slog.Logger, labels string) ([]eval.Item, []eval.NotScored, error) {
-	stderr := cmd.ErrOrStderr()
-	if !slices.Contains(pose.ModelNames(), o.model) {
-		return nil, nil, fmt.Errorf("--model %q: use one of %s", o.model, strings.Join(pose.ModelNames(), ", "))
-	}
-	if o.threads < 0 {
-		return nil, nil, fmt.Errorf("--threads %d: must be 0 (all cores) or more", o.threads)
-	}
-	bad := func(e error) { fmt.Fprintf(stderr, "%s: %v\n", labels, e) }
-	l, err := eval.OpenLabels(labels, o.dir, bad)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := eval.CheckOutput(o.output, l.Files()); err != nil {
-		return nil, nil, err
-	}
-	nVideos, n := l.Videos(), len(l.Rows)
-	popts := pose.Options{Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads, MirrorAverage: o.mirrorAvg, Logger: log}
-	opt := eval.LoadOptions{
-		Track: track.LoadOptions{Camera: track.Camera{YawDeg: o.cameraYaw}, OpenPose: track.OpenPoseOptions{FPS: o.fps}},
-		Progress: func(i, n int, path string) {
-			if nVideos > 0 {
-				fmt.Fprintf(stderr, "[%d/%d] %s\n", i+1, n, path)
-			}
-			log.Debug("loading clip", "index", i+1, "of", n, "path", path)
-		},
-		Video: func(ctx context.Context, video string) (*track.Track, error) {
+		cfg.Track = track.LoadOptions{Camera: track.Camera{YawDeg: o.cameraYaw}, OpenPose: track.OpenPoseOptions{FPS: o.fps}}
+		popts := o.pose
+		popts.Logger = log
+		cfg.Video = func(ctx context.Context, video string) (*track.Track, error) {
+			bar := termprogress.New(stderr, "pose "+filepath.Base(video))
 			po := popts
-			var bar *progress
-			if isTerminal(stderr) {
-				bar = newProgress(stderr, "pose "+filepath.Base(video))
-				po.Progress = bar.update
-			}
+			po.Progress = bar.Func()
 			res, err := session.TrackVideo(ctx, video, po, session.TrackOutputs{})
-			if bar != nil {
-				bar.finish(err == nil)
-			}
+			bar.Finish(err == nil)
 			if err != nil {
 				return nil, err
 			}
 			fmt.Fprintf(stderr, "%s: lifter tracked in %d of %d frames (%.1f s)\n", video, res.Stats.Tracked, res.Stats.Processed, res.Stats.WallS)
 			return res.Track, nil
-		},
-	}
-	if nVideos > 0 {
-		how := o.model
-		if o.mirrorAvg {
-			how += ", mirror-averaged"
 		}
-		fmt.Fprintf(stderr, "%d labelled clips, %d of them videos to track first (%s)\n", n, nVideos, how)
 	}
-	items, err := l.Load(ctx, opt, bad)
+	ev, err := eval.Evaluate(ctx, cfg)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	return items, l.NotScored, nil
+	scores, err := ev.Report(o.format, o.worst)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if toFile(o.output) {
+		if err := atomicfile.Write(o.output, func(w io.Writer) error { _, err := w.Write(scores); return err }); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "wrote %s\n", o.output)
+	} else if _, err := cmd.OutOrStdout().Write(scores); err != nil {
+		return err
+	}
+	if n := len(ev.NotScored); n > 0 {
+		fmt.Fprintf(stderr, "%d of %d labelled clips could not be scored (see above)\n", n, n+len(ev.Outcomes))
+	}
+	return ev.Err()
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/kneetrack/kneetrack/internal/session"
 )
 
@@ -47,7 +48,7 @@ func run() int {
 // runRoot runs root with args and maps the outcome to an exit status,
 // printing any error to stderr.
 func runRoot(ctx context.Context, root *cobra.Command, args []string, stderr io.Writer) int {
-	started := markUsageErrors(root)
+	started := cliflag.MarkUsageErrors(root)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	switch {
@@ -65,6 +66,12 @@ func runRoot(ctx context.Context, root *cobra.Command, args []string, stderr io.
 	}
 	fmt.Fprintf(stderr, "kneetrack: %v\n", err)
 	return exitError
+}
+
+// isUsage reports whether err is a mistake in how the command was called.
+func isUsage(err error) bool {
+	var su *session.UsageError
+	return cliflag.IsUsage(err) || errors.As(err, &su)
 }
 
 // newLogger returns the logger used by all subcommands: human-readable text on

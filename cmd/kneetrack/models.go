@@ -1,10 +1,7 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -15,15 +12,6 @@ import (
 type modelsOptions struct {
 	global *globalOptions
 	dir    string
-}
-
-// folder returns the model folder: --dir, else $KNEETRACK_MODELS_DIR, else
-// the user's cache folder.
-func (o *modelsOptions) folder() (string, error) {
-	if o.dir != "" {
-		return o.dir, nil
-	}
-	return models.DefaultDir()
 }
 
 func newModelsCmd(g *globalOptions) *cobra.Command {
@@ -54,7 +42,7 @@ func newModelsPullCmd(o *modelsOptions) *cobra.Command {
 		Short: "Fetch the pose models with npm and verify them (skips work already done)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := o.folder()
+			dir, err := models.Dir(o.dir)
 			if err != nil {
 				return err
 			}
@@ -80,34 +68,13 @@ func newModelsListCmd(o *modelsOptions) *cobra.Command {
 		Short: "List the pose models, their sizes, what each is for and whether it is present",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := o.folder()
+			dir, err := models.Dir(o.dir)
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "pose models from %s %s in %s\n\n", models.Package, models.Version, dir)
-			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "MODEL\tSIZE\tPRESENT\tPURPOSE")
-			for _, m := range models.Catalog() {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.Name, megabytes(m.Size()), presence(dir, m.Name), m.Purpose)
-			}
-			return tw.Flush()
+			return models.WriteList(cmd.OutOrStdout(), dir)
 		},
 	}
-}
-
-// presence says whether a model's files are in dir and intact.
-func presence(dir, name string) string {
-	_, _, err := models.Paths(dir, name)
-	switch {
-	case err == nil:
-		return "yes"
-	case errors.Is(err, models.ErrNotPresent):
-		return "no"
-	case errors.Is(err, models.ErrDamaged):
-		return "DAMAGED"
-	}
-	return "unreadable"
 }
 
 func newModelsVerifyCmd(o *modelsOptions) *cobra.Command {
@@ -116,13 +83,13 @@ func newModelsVerifyCmd(o *modelsOptions) *cobra.Command {
 		Short: "Re-hash every model file against its pinned SHA-256",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := o.folder()
+			dir, err := models.Dir(o.dir)
 			if err != nil {
 				return err
 			}
 			statuses, verr := models.Verify(dir)
 			out := cmd.OutOrStdout()
-			if err := printStatuses(out, dir, statuses); err != nil {
+			if err := models.WriteStatuses(out, dir, statuses); err != nil {
 				return err
 			}
 			if verr != nil {
@@ -132,27 +99,4 @@ func newModelsVerifyCmd(o *modelsOptions) *cobra.Command {
 			return err
 		},
 	}
-}
-
-func printStatuses(w io.Writer, dir string, statuses []models.FileStatus) error {
-	fmt.Fprintf(w, "model files in %s\n\n", dir)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "FILE\tSIZE\tSTATUS")
-	for _, s := range statuses {
-		size := "-"
-		if s.Size >= 0 {
-			size = fmt.Sprint(s.Size)
-		}
-		status := s.Status.String()
-		if s.Detail != "" {
-			status += "  " + s.Detail
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.File.Name, size, status)
-	}
-	return tw.Flush()
-}
-
-// megabytes formats a byte count in decimal megabytes.
-func megabytes(n int64) string {
-	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }

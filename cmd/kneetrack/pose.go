@@ -2,40 +2,28 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/kneetrack/kneetrack/internal/pose"
 	"github.com/kneetrack/kneetrack/internal/session"
+	"github.com/kneetrack/kneetrack/internal/termprogress"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
 
 type poseOptions struct {
-	output       string
-	format       string
-	raw          string
-	model        string
-	modelsDir    string
-	threads      int
-	mirrorAvg    bool
-	pick         string
-	listPeople   bool
-	every        int
-	maxSeconds   float64
-	samples      int
-	cutoff       float64
-	minConf      float64
-	maxGap       float64
-	noSwap       bool
-	allowFeetOut bool
-	quiet        bool
+	output     string
+	format     string
+	raw        string
+	pick       string
+	listPeople bool
+	quiet      bool
+	// The pose step: model, threads, sampling, cleaning.
+	pose pose.Options
 }
 
 func newPoseCmd(g *globalOptions) *cobra.Command {
@@ -84,28 +72,28 @@ in full or not at all. Details: docs/pose.md.`,
 	f.StringVarP(&o.output, "output", "o", "", "output file (default VIDEO-NAME.pose.FORMAT in the current folder; - for standard output)")
 	f.StringVar(&o.format, "format", "", "output format: json, csv or trc (default from -o's extension, else json)")
 	f.StringVar(&o.raw, "raw", "", "also write the track before cleaning (same format) to this file")
-	f.StringVar(&o.model, "model", pose.ModelBlazePoseFull, "pose model: "+strings.Join(pose.ModelNames(), ", "))
-	f.StringVar(&o.modelsDir, "models-dir", "", "model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
-	f.IntVar(&o.threads, "threads", 0, "threads per inference (default: all cores)")
-	f.BoolVar(&o.mirrorAvg, "mirror-average", true, "also run the model on the mirrored crop and average (left/right consistent; --mirror-average=false: about 1.7x faster landmarks)")
+	f.StringVar(&o.pose.Model, "model", pose.ModelBlazePoseFull, "pose model: "+strings.Join(pose.ModelNames(), ", "))
+	f.StringVar(&o.pose.ModelsDir, "models-dir", "", "model folder (default $KNEETRACK_MODELS_DIR, else the user's cache folder)")
+	f.IntVar(&o.pose.Threads, "threads", 0, "threads per inference (default: all cores)")
+	f.BoolVar(&o.pose.MirrorAverage, "mirror-average", true, "also run the model on the mirrored crop and average (left/right consistent; --mirror-average=false: about 1.7x faster landmarks)")
 	f.StringVar(&o.pick, "pick", "", "follow the person seen at X,Y (normalised 0..1, e.g. 0.5,0.6) where they were first seen, or at any other sampled time; --list-people gives each one's point")
 	f.BoolVar(&o.listPeople, "list-people", false, "list the people found in frames sampled over the video, and exit")
-	f.IntVar(&o.every, "every", 1, "process one frame in N (quicker, coarser)")
-	f.Float64Var(&o.maxSeconds, "max-seconds", 0, "process only the first S seconds of the video")
-	f.IntVar(&o.samples, "samples", 8, "frames sampled over the video to find the people and choose the lifter")
-	f.Float64Var(&o.cutoff, "cutoff", 0, "low-pass the saved track at this cut-off in Hz, for tools that do not smooth (0: none; kneetrack analyze smooths)")
-	f.Float64Var(&o.minConf, "min-conf", 0.5, "confidence below which a point is low-confidence and filled across short gaps")
-	f.Float64Var(&o.maxGap, "max-gap", 0.25, "longest gap in seconds filled by interpolation (longer gaps are reported)")
-	f.BoolVar(&o.noSwap, "no-swap-repair", false, "do not repair left/right swaps")
-	f.BoolVar(&o.allowFeetOut, "allow-feet-out", false, "keep the track even when the feet are mostly out of the picture")
+	f.IntVar(&o.pose.Every, "every", 1, "process one frame in N (quicker, coarser)")
+	f.Float64Var(&o.pose.MaxTime, "max-seconds", 0, "process only the first S seconds of the video")
+	f.IntVar(&o.pose.ScanSamples, "samples", 8, "frames sampled over the video to find the people and choose the lifter")
+	f.Float64Var(&o.pose.Clean.CutoffHz, "cutoff", 6, "smoothing low-pass cut-off in Hz (negative: no smoothing)")
+	f.Float64Var(&o.pose.Clean.MinConf, "min-conf", 0.5, "confidence below which a point is low-confidence and filled across short gaps")
+	f.Float64Var(&o.pose.Clean.MaxGapS, "max-gap", 0.25, "longest gap in seconds filled by interpolation (longer gaps are reported)")
+	f.BoolVar(&o.pose.Clean.NoSwapRepair, "no-swap-repair", false, "do not repair left/right swaps")
+	f.BoolVar(&o.pose.AllowFeetOut, "allow-feet-out", false, "keep the track even when the feet are mostly out of the picture")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary")
-	setRange(f, "threads", 0, 1024)
-	setRange(f, "every", 1, 1000)
-	setRange(f, "max-seconds", 0, 1e7)
-	setRange(f, "samples", 1, 1000)
-	setRange(f, "cutoff", math.Inf(-1), maxCutoffHz)
-	setRange(f, "min-conf", 0, 1)
-	setRange(f, "max-gap", 0, 60)
+	cliflag.SetRange(f, "threads", 0, 1024)
+	cliflag.SetRange(f, "every", 1, 1000)
+	cliflag.SetRange(f, "max-seconds", 0, 1e7)
+	cliflag.SetRange(f, "samples", 1, 1000)
+	cliflag.SetRange(f, "cutoff", math.Inf(-1), maxCutoffHz)
+	cliflag.SetRange(f, "min-conf", 0, 1)
+	cliflag.SetRange(f, "max-gap", 0, 60)
 	return cmd
 }
 
@@ -114,34 +102,14 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 	if _, err := os.Stat(input); err != nil {
 		return fmt.Errorf("reading video: %w", err)
 	}
-	format := o.format
-	if format == "" {
-		format = track.FormatFromName(o.output)
+	outs, err := session.PoseOutputs(input, o.output, o.raw, o.format)
+	if err != nil {
+		return err
 	}
-	if format == "" {
-		format = track.FormatJSON
-	}
-	if format != track.FormatJSON && format != track.FormatCSV && format != track.FormatTRC {
-		return usagef("--format %q: use json, csv or trc", format)
-	}
-	output := o.output
-	if output == "" {
-		base := strings.TrimSuffix(filepath.Base(input), filepath.Ext(input))
-		output = base + ".pose." + format
-	}
-	opts := pose.Options{
-		Model: o.model, ModelsDir: o.modelsDir, Threads: o.threads, MirrorAverage: o.mirrorAvg,
-		Every: o.every, MaxTime: o.maxSeconds, ScanSamples: o.samples,
-		Clean:        pose.CleanOptions{CutoffHz: o.cutoff, MinConf: o.minConf, MaxGapS: o.maxGap, NoSwapRepair: o.noSwap},
-		AllowFeetOut: o.allowFeetOut,
-		Logger:       newLogger(g.verbose),
-	}
-	if o.pick != "" {
-		x, y, err := parsePoint(o.pick)
-		if err != nil {
-			return asUsage(err)
-		}
-		opts.Pick, opts.PickX, opts.PickY = true, x, y
+	opts := o.pose
+	opts.Logger = newLogger(g.verbose)
+	if opts.Pick, opts.PickX, opts.PickY, err = parsePick(o.pick); err != nil {
+		return cliflag.AsUsage(err)
 	}
 	stderr := cmd.ErrOrStderr()
 	if o.listPeople {
@@ -149,102 +117,36 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 		if err != nil {
 			return err
 		}
-		return printPeople(cmd.OutOrStdout(), scan)
+		return scan.WriteTable(cmd.OutOrStdout())
 	}
-	var bar *progress
-	if !o.quiet && isTerminal(stderr) {
-		bar = newProgress(stderr, "pose")
-		opts.Progress = bar.update
+	var bar *termprogress.Bar
+	if !o.quiet {
+		bar = termprogress.New(stderr, "pose")
+		opts.Progress = bar.Func()
 	}
-	res, err := session.TrackVideo(ctx, input, opts, session.TrackOutputs{Track: output, Raw: o.raw, Format: format})
-	if bar != nil {
-		bar.finish(err == nil)
-	}
+	res, err := session.TrackVideo(ctx, input, opts, outs)
+	bar.Finish(err == nil)
 	if err != nil {
 		return err
 	}
-	if output == "-" {
-		if err := track.Write(cmd.OutOrStdout(), res.Track, format); err != nil {
+	if outs.Track == "-" {
+		if err := track.Write(cmd.OutOrStdout(), res.Track, outs.Format); err != nil {
 			return err
 		}
 	}
 	if !o.quiet {
-		printSummary(stderr, res, output)
+		res.WriteSummary(stderr, outs.Track)
 	}
 	return nil
 }
 
-// parsePoint reads "X,Y" with both in 0..1.
-func parsePoint(s string) (x, y float64, err error) {
-	a, b, ok := strings.Cut(s, ",")
-	if ok {
-		x, err = strconv.ParseFloat(strings.TrimSpace(a), 64)
-		if err == nil {
-			y, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
-		}
+// parsePick reads --pick ("" for none).
+func parsePick(s string) (pick bool, x, y float64, err error) {
+	if s == "" {
+		return false, 0, 0, nil
 	}
-	if !ok || err != nil || !(x >= 0 && x <= 1 && y >= 0 && y <= 1) { // NaN fails too
-		return 0, 0, fmt.Errorf("--pick %q: give X,Y as fractions of the picture's width and height, e.g. 0.5,0.6", s)
+	if x, y, err = pose.ParsePoint(s); err != nil {
+		return false, 0, 0, fmt.Errorf("--pick %q: %w", s, err)
 	}
-	return x, y, nil
-}
-
-// printPeople lists the people a scan found, likeliest lifter first.
-func printPeople(w io.Writer, scan *pose.Scan) error {
-	if len(scan.People) == 0 {
-		_, err := fmt.Fprintf(w, "nobody found in %d frames sampled over the video\n", len(scan.SampleTimes))
-		return err
-	}
-	fmt.Fprintf(w, "%d people found in %d frames sampled over the video (%dx%d); the first is followed unless you --pick another\n"+
-		"(a --pick point is looked for where each person was first seen, then wherever they were seen):\n\n",
-		len(scan.People), len(scan.SampleTimes), scan.Width, scan.Height)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PERSON\tLIFTER-LIKE\tSEEN\tFIRST SEEN\tBOX ON FIRST SIGHTING (x0,y0 - x1,y1 px)\tPICK WITH")
-	for _, p := range scan.People {
-		s := p.First()
-		b := s.Box
-		x, y := scan.PickPoint(p) // the hip centre on first sighting
-		fmt.Fprintf(tw, "%d\t%.2f\t%d/%d\t%.2f s\t%.0f,%.0f - %.0f,%.0f\t--pick %.2f,%.2f\n",
-			p.ID, p.Likeness, len(p.Sightings), len(scan.SampleTimes), s.Time, b.X0, b.Y0, b.X1, b.Y1, x, y)
-	}
-	return tw.Flush()
-}
-
-// printSummary tells the user what was tracked and written.
-func printSummary(w io.Writer, res *pose.Result, output string) {
-	st := res.Stats
-	who := "the lifter"
-	if res.Person.ID != 0 {
-		who = fmt.Sprintf("person %d of %d", res.Person.ID, len(res.People))
-	}
-	fmt.Fprintf(w, "tracked %s in %d of %d frames (%.0f ms per frame in the models, %.1f s in all)\n",
-		who, st.Tracked, st.Processed, st.MsPerFrame(), st.WallS)
-	c := res.Clean
-	fmt.Fprintf(w, "cleaning: %d low-confidence points, %d filled, left/right swaps repaired in %d frames", c.LowConfPoints, c.FilledPoints, c.SwappedFrames)
-	if c.Filtered {
-		fmt.Fprintf(w, ", smoothed below %g Hz", c.CutoffHz)
-	}
-	fmt.Fprintln(w)
-	if n := countLegGaps(c.LongGaps); n > 0 {
-		fmt.Fprintf(w, "gaps too long to fill in hips, knees, ankles or feet: %d (see the track's conf 0 or low-confidence points)\n", n)
-	}
-	for _, s := range res.Notes {
-		fmt.Fprintf(w, "note: %s\n", s)
-	}
-	if output != "-" {
-		fmt.Fprintf(w, "wrote %s\n", output)
-	}
-}
-
-func countLegGaps(gaps []pose.Gap) int {
-	n := 0
-	for _, g := range gaps {
-		for _, part := range []string{"hip", "knee", "ankle", "heel", "foot_index"} {
-			if strings.HasSuffix(g.Keypoint, part) {
-				n++
-				break
-			}
-		}
-	}
-	return n
+	return true, x, y, nil
 }

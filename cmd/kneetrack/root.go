@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/spf13/cobra"
 )
 
@@ -29,7 +30,7 @@ It runs its own pose-estimation models in pure Go; fetch them once with
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// Every numeric flag of every command: finite, in its range.
-		PersistentPreRunE: checkCommandNumbers,
+		PersistentPreRunE: cliflag.CheckCommand,
 	}
 	root.PersistentFlags().BoolVarP(&opts.verbose, "verbose", "v", false, "log progress and diagnostics to stderr")
 	// Every subcommand lives in its own file; add it here, one line each.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/kneetrack/kneetrack/internal/atomicfile"
 	"github.com/kneetrack/kneetrack/internal/pose"
@@ -52,4 +54,25 @@ func TrackVideo(ctx context.Context, video string, opts pose.Options, outs Track
 		return nil, err
 	}
 	return res, nil
+}
+
+// PoseOutputs resolves `kneetrack pose`'s outputs: the format (format,
+// else the extension of output, else JSON) and the track's file (output,
+// else VIDEO-NAME.pose.FORMAT in the current folder; "-" is standard
+// output), with raw, the track before cleaning.
+func PoseOutputs(video, output, raw, format string) (TrackOutputs, error) {
+	if format == "" {
+		format = track.FormatFromName(output)
+	}
+	if format == "" {
+		format = track.FormatJSON
+	}
+	if format != track.FormatJSON && format != track.FormatCSV && format != track.FormatTRC {
+		return TrackOutputs{}, usagef("--format %q: use json, csv or trc", format)
+	}
+	if output == "" {
+		base := strings.TrimSuffix(filepath.Base(video), filepath.Ext(video))
+		output = base + ".pose." + format
+	}
+	return TrackOutputs{Track: output, Raw: raw, Format: format}, nil
 }

@@ -70,3 +70,16 @@ func ParseHeight(s string) (float64, error) {
 	}
 	return v, nil
 }
+
+// Inputs are one Input per file, in order, each with its load when loads
+// (one per file, from ParseLoads) is not nil.
+func Inputs(files []string, loads []float64) []Input {
+	ins := make([]Input, len(files))
+	for i, f := range files {
+		ins[i].Path = f
+		if loads != nil {
+			ins[i].LoadKG, ins[i].HasLoad = loads[i], true
+		}
+	}
+	return ins
+}

@@ -383,3 +383,25 @@ func absPath(path string) string {
 	}
 	return path
 }
+
+// Run is Analyze then Write, as `kneetrack analyze` does it (opts.Outputs
+// is set to &outs, so that every output is checked before any tracking).
+// On success made lists the files written and err is (*Outcome).Err. When
+// the run fails after the videos were tracked, the tracks asked for
+// (Outputs.SaveTrack: minutes of work, complete) are put in place all the
+// same and kept lists them.
+func Run(ctx context.Context, ins []Input, opts Options, outs Outputs) (made, kept []File, err error) {
+	opts.Outputs = &outs
+	oc, err := Analyze(ctx, ins, opts)
+	if err != nil {
+		if oc != nil && ctx.Err() == nil {
+			kept, _ = oc.SaveTracks(ctx, outs)
+		}
+		return nil, kept, err
+	}
+	made, err = oc.Write(ctx, outs)
+	if err != nil {
+		return nil, made, err
+	}
+	return made, nil, oc.Err()
+}

@@ -15,7 +15,10 @@
 //   - Knee names a leg at the start of a sentence; Measure names the
 //     graded measure of a movement.
 //   - Number formatting (Num, Signed, PlusZero, KG, RepList) and small
-//     text helpers (Capitalise, Plural) are defined here once.
+//     text helpers (Capitalise, Plural) are defined here once, with
+//     Change (a signed angle change) and Elapsed (a duration for people).
+//   - WriteTruthComparison prints the demo's table of a simulated set
+//     beside what was measured (TruthComparison holds the facts).
 //
 // It imports only valgus, so that the coaching (package coach) can use it
 // too; the coaching's own fixed phrases are read through methods of
