@@ -146,14 +146,7 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		outs.Stdout = cmd.OutOrStdout()
 	}
 	stderr := cmd.ErrOrStderr()
-	prog := &termprogress.Session{W: stderr, Label: poseLabel, OnNote: func(n session.Note) {
-		switch n.Kind {
-		case session.NoteTracked:
-			fmt.Fprintf(stderr, "%s: lifter tracked in %d of %d frames (%s, %.1f s)\n", n.Input, n.Stats.Tracked, n.Stats.Processed, n.Model, n.Stats.WallS)
-		case session.NotePose:
-			fmt.Fprintf(stderr, "%s: note: %s\n", n.Input, n.Text)
-		}
-	}}
+	prog := &termprogress.Session{W: stderr, Label: poseLabel}
 	// Every track is read and every output checked before any tracking
 	// (minutes); the outputs are put in place together at the end.
 	made, kept, err := session.Run(ctx, ins, session.Options{Movement: mv, Sex: sex, HeightCM: heightCM, Thresholds: th,

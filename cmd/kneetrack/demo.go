@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -141,20 +140,8 @@ func runDemo(ctx context.Context, cfg demoConfig, stdout, stderr io.Writer, log 
 	if err := words.WriteTruthComparison(stdout, d.Comparison()); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(stdout, "\nWritten to %s (in %s):\n", cfg.dir, words.Elapsed(time.Since(start)))
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	for _, f := range [][2]string{
-		{htmlreport.FileName, "the report: open it in a browser"},
-		{session.DemoAnnotatedName, "the video with the skeleton, knee lines and angles drawn on it"},
-		{session.DemoVideoName, "the simulated video that was analysed"},
-		{session.DemoTrackName, "the keypoints found in it ('kneetrack analyze " + d.Path(session.DemoTrackName) + "' repeats the analysis)"},
-		{session.DemoTruthName, "every angle as simulated, to check the measurements against"},
-	} {
-		fmt.Fprintf(tw, "  %s\t%s\n", f[0], f[1])
-	}
-	if err := tw.Flush(); err != nil {
-		return nil, err
-	}
-	fmt.Fprintln(stdout, "How to read it: docs/demo.md. Film your own set from the front and run 'kneetrack analyze' on it.")
-	return d, nil
+	err = words.WriteDemoFiles(stdout, cfg.dir, time.Since(start), words.DemoFiles{Report: htmlreport.FileName,
+		Annotated: session.DemoAnnotatedName, Video: session.DemoVideoName, Track: session.DemoTrackName,
+		Truth: session.DemoTruthName, TrackPath: d.Path(session.DemoTrackName)})
+	return d, err
 }

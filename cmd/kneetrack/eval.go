@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,7 +12,6 @@ import (
 	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/kneetrack/kneetrack/internal/eval"
 	"github.com/kneetrack/kneetrack/internal/pose"
-	"github.com/kneetrack/kneetrack/internal/session"
 	"github.com/kneetrack/kneetrack/internal/termprogress"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
@@ -128,16 +126,7 @@ func runEval(cmd *cobra.Command, g *globalOptions, o *evalOptions, args []string
 		popts := o.pose
 		popts.Logger = log
 		cfg.Video = func(ctx context.Context, video string) (*track.Track, error) {
-			bar := termprogress.New(stderr, "pose "+filepath.Base(video))
-			po := popts
-			po.Progress = bar.Func()
-			res, err := session.TrackVideo(ctx, video, po, session.TrackOutputs{})
-			bar.Finish(err == nil)
-			if err != nil {
-				return nil, err
-			}
-			fmt.Fprintf(stderr, "%s: lifter tracked in %d of %d frames (%.1f s)\n", video, res.Stats.Tracked, res.Stats.Processed, res.Stats.WallS)
-			return res.Track, nil
+			return termprogress.TrackVideo(ctx, stderr, video, popts)
 		}
 	}
 	ev, err := eval.Evaluate(ctx, cfg)
