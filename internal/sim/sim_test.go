@@ -171,7 +171,7 @@ func TestAscentsPerRep(t *testing.T) {
 	}{
 		{"per rep", Set{Reps: 3, AscentS: []float64{0.8, 1.2}}, []float64{0.8, 1.2, 1.2}},
 		// Loss 0.2 over 3 reps: velocities 1, 0.9, 0.8 of the first's.
-		{"per rep and velocity loss", Set{Reps: 3, AscentS: []float64{0.9}, VelocityLoss: 0.2}, []float64{0.9, 0.9 / 0.9, 0.9 / 0.8}},
+		{"per rep and velocity loss", Set{Reps: 3, AscentS: []float64{0.9}, VelocityLoss: 0.2}, []float64{0.9, 1.0, 1.125}}, // 0.9 s at 1, 0.9 and 0.8 of its speed
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := simulate(t, tc.set, DefaultCamera(0))
