@@ -11,15 +11,8 @@ import (
 )
 
 // CleanOptions controls Clean. Zero fields take the defaults noted. The
-// filling (and, when asked for, smoothing) are motion.Clean's (see
-// motion.CleanOptions), with frames kept at their true times and long gaps
-// kept as observed.
-//
-// By default the pose step does not smooth: the analysis is the one stage
-// that low-passes keypoints (valgus.AnalyzeSet, with its own cut-off), for
-// tracks from videos and from other tools alike, so a video's keypoints are
-// filtered once. Smoothing here as well would filter them twice and lower
-// the effective cut-off (two 6 Hz passes act like one near 4.8 Hz).
+// filling and smoothing are motion.Clean's (see motion.CleanOptions), with
+// frames kept at their true times and long gaps kept as observed.
 type CleanOptions struct {
 	// MinConf: points below it are low-confidence. They are replaced by
 	// interpolation across short gaps and left as observed (with their low
@@ -28,10 +21,8 @@ type CleanOptions struct {
 	// MaxGapS: the longest gap filled by interpolation, seconds (default
 	// 0.25 s, shorter than the quickest phase of a squat).
 	MaxGapS float64
-	// CutoffHz: when positive, the track is also low-passed at this
-	// cut-off, for a track meant for tools that do not smooth (6 Hz suits
-	// squats: they move below 2 Hz, keypoint jitter lies above). Zero (the
-	// default) or negative: no smoothing; the analysis smooths.
+	// CutoffHz: low-pass cut-off (default 6 Hz: squats move below 2 Hz,
+	// keypoint jitter lies above); negative turns smoothing off.
 	CutoffHz float64
 	// Order: Butterworth order of one pass (default 2; run forwards and
 	// backwards, the response is 4th order with no delay).
@@ -42,16 +33,12 @@ type CleanOptions struct {
 
 // motion returns the options of the shared cleaning pass. The pose step
 // is stricter than the analysis (MinConf 0.5, MaxGapS 0.25), keeps every
-// frame at its true time (the track records what the video showed, when),
-// keeps low-confidence points in long gaps (the track records what the
-// model saw; the analysis drops them when it cleans again) and does not
-// smooth unless CutoffHz asks for it.
+// frame at its true time (the track records what the video showed, when)
+// and keeps low-confidence points in long gaps (the track records what the
+// model saw; the analysis drops them when it cleans again).
 func (o CleanOptions) motion() motion.CleanOptions {
 	m := motion.CleanOptions{MinConf: o.MinConf, MaxGapS: o.MaxGapS, CutoffHz: o.CutoffHz, Order: o.Order,
 		KeepTimes: true, KeepLowConfGaps: true}
-	if !(m.CutoffHz > 0) {
-		m.CutoffHz = -1 // motion.Clean's "no filtering"
-	}
 	if m.MinConf == 0 {
 		m.MinConf = 0.5
 	}
@@ -84,10 +71,9 @@ type CleanReport struct {
 // Clean returns a cleaned copy of a raw keypoint track (t is not changed):
 // left/right swaps repaired, then motion.Clean with the pose step's
 // options: low-confidence points and short gaps filled by interpolation
-// (marked Filled). Observed coordinates are kept as the model gave them
-// unless opt.CutoffHz asks for a zero-phase Butterworth low-pass (see
-// CleanOptions). Frames and their timestamps are kept as they are, also
-// for a variable frame rate.
+// (marked Filled), and every found coordinate (image, depth and world)
+// smoothed by a zero-phase Butterworth low-pass. Frames and their
+// timestamps are kept as they are, also for a variable frame rate.
 func Clean(t *track.Track, opt CleanOptions) (*track.Track, CleanReport, error) {
 	var rep CleanReport
 	if err := t.Validate(); err != nil {

@@ -158,8 +158,8 @@ func TestCleanRepairsSwapsKeepsTimes(t *testing.T) {
 	// 0.5 Hz movement plus 12 Hz jitter at a variable frame rate around
 	// 60 fps, with the knees exchanged in frames 100-104: the swap is
 	// repaired before smoothing, every frame keeps its true time, and the
-	// 6 Hz low-pass, asked for, keeps the movement (within 1.2 px of 40)
-	// and removes most of the jitter.
+	// 6 Hz low-pass keeps the movement (within 1.2 px of 40) and removes
+	// most of the jitter.
 	const n = 240
 	tr := kneeTrack(n, 60)
 	lk, rk := tr.Index(track.LeftKnee), tr.Index(track.RightKnee)
@@ -174,7 +174,7 @@ func TestCleanRepairsSwapsKeepsTimes(t *testing.T) {
 		}
 	}
 	swapKnees(tr, 100, 105)
-	out, rep, err := Clean(tr, CleanOptions{CutoffHz: 6})
+	out, rep, err := Clean(tr, CleanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestCleanRepairsSwapsKeepsTimes(t *testing.T) {
 	if raw := tr.Frames[100].Points[rk]; raw.X != 700 || raw.Y == out.Frames[100].Points[lk].Y {
 		t.Errorf("the raw track was changed or nothing was smoothed")
 	}
-	// Without swap repair the exchanged frames stay exchanged.
+	// Without swap repair the exchanged frames stay exchanged (smoothed).
 	out, rep, err = Clean(tr, CleanOptions{NoSwapRepair: true})
 	if err != nil {
 		t.Fatal(err)
@@ -210,64 +210,6 @@ func TestCleanRepairsSwapsKeepsTimes(t *testing.T) {
 	if len(rep.Swaps) != 0 || rep.SwappedFrames != 0 || out.Frames[102].Points[lk].X > 650 {
 		t.Errorf("NoSwapRepair: swaps %+v, left knee in frame 102 at x %v; want no swaps, the knee near 500",
 			rep.Swaps, out.Frames[102].Points[lk].X)
-	}
-}
-
-// TestCleanSmoothsOnlyWhenAsked: by default the pose step fills gaps and
-// repairs swaps but leaves every observed coordinate as the model gave it
-// (the analysis is the stage that low-passes); a positive cut-off smooths.
-func TestCleanSmoothsOnlyWhenAsked(t *testing.T) {
-	const n = 120
-	tr := kneeTrack(n, 30)
-	lk, rk := tr.Index(track.LeftKnee), tr.Index(track.RightKnee)
-	for i := range tr.Frames {
-		p := tr.Frames[i].Points
-		jitter := 5 * math.Sin(2*math.Pi*12*tr.Frames[i].Time) // well above 6 Hz
-		p[lk].Y += jitter
-		p[lk].Z = -30 + jitter
-		p[lk].World, p[lk].HasWorld = track.Vec3{X: 0.1, Y: 0.5 + jitter/1000, Z: -0.05}, true
-	}
-	tr.Frames[40].Points[rk] = track.Point{} // a 1-frame gap, filled in every case
-	swapKnees(tr, 70, 73)                    // a swap, repaired in every case
-	for _, c := range []struct {
-		name     string
-		cutoff   float64
-		smoothed bool
-	}{
-		{"default", 0, false},
-		{"negative", -1, false},
-		{"6 Hz", 6, true},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			out, rep, err := Clean(tr, CleanOptions{CutoffHz: c.cutoff})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rep.Filtered != c.smoothed || rep.FilledPoints != 1 || rep.SwappedFrames != 3 {
-				t.Fatalf("filtered %v, %d filled, %d frames swapped; want filtered %v, 1 filled, 3 swapped",
-					rep.Filtered, rep.FilledPoints, rep.SwappedFrames, c.smoothed)
-			}
-			if p := out.Frames[40].Points[rk]; !p.Filled || math.Abs(p.X-500) > 1e-6 {
-				t.Errorf("frame 40: right knee %+v, want filled at x 500", p)
-			}
-			changed := 0
-			for i := range out.Frames {
-				want := tr.Frames[i].Points[lk]
-				if i >= 70 && i < 73 {
-					want = tr.Frames[i].Points[rk] // the left knee, exchanged in the input
-				}
-				got := out.Frames[i].Points[lk]
-				if got.X != want.X || got.Y != want.Y || got.Z != want.Z || got.World != want.World || got.Conf != want.Conf {
-					changed++
-				}
-			}
-			switch {
-			case !c.smoothed && changed > 0:
-				t.Errorf("%d frames of the left knee changed; want every observed coordinate kept as given", changed)
-			case c.smoothed && changed < n/2:
-				t.Errorf("only %d of %d frames of the left knee changed; want the jitter smoothed", changed, n)
-			}
-		})
 	}
 }
 

@@ -25,8 +25,7 @@
 //	     (ErrNoPerson, ErrFeetOutOfFrame)
 //	  -> cleaning (Clean, clean.go): left/right swaps repaired, then
 //	     motion.Clean with the pose step's limits (low-confidence points and
-//	     short gaps filled), every frame kept at its true time; no smoothing
-//	     by default, the analysis is the one stage that low-passes
+//	     short gaps filled, smoothing), every frame kept at its true time
 //	  -> Result.Track, with Result.Clean saying what cleaning did.
 //
 // Run does all of it; ListPeople stops after finding the people, for
