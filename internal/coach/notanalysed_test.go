@@ -42,8 +42,8 @@ func TestNotAnalysedWords(t *testing.T) {
 		{"drop jumps", analyse(t, film(t, sim.StickSet{Movement: body.MoveJumpLanding, Reps: 2}, 0, 0.5, 23), valgus.Options{}),
 			[]string{"jump / landing is not supported yet"}, nil},
 		// Made by hand without a reason, as before reasons were given.
-		{"no reason, automatic movement", &valgus.SetResult{Movement: body.MoveAuto, Notes: []string{"hips and ankles were found in too few frames"}},
-			[]string{"hips and ankles were found in too few frames"}, []string{"automatic", "not supported"}},
+		{"no reason, automatic movement", &valgus.SetResult{Movement: body.MoveAuto, Notes: []valgus.Note{{Kind: valgus.NoteNoFeet}}},
+			[]string{"the keypoints were not good enough"}, []string{"automatic", "not supported", "heel and toe"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

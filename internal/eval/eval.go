@@ -28,6 +28,7 @@ import (
 	"github.com/kneetrack/kneetrack/internal/evalset"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // Item is one labelled clip.
@@ -140,7 +141,7 @@ func analyse(ctx context.Context, it *Item, opt valgus.Options) Outcome {
 		o.Err = err
 		return o
 	}
-	o.Movement, o.Reason = res.Movement, res.MovementReason
+	o.Movement, o.Reason = res.Movement, words.MovementReason(res.MovementReason)
 	o.Analysed = res.Analysed && len(res.Reps) > 0
 	for _, r := range res.Reps {
 		for s := 0; s < 2; s++ {

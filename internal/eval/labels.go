@@ -254,8 +254,8 @@ func blank(rec []string) bool {
 	return true
 }
 
-// words splits lower-cased text into words of letters and digits.
-func words(s string) []string {
+// wordsOf splits lower-cased text into words of letters and digits.
+func wordsOf(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
@@ -288,10 +288,10 @@ func LabelFromText(s string) evalset.Label {
 	if i := strings.IndexAny(s, "(:"); i >= 0 {
 		head = s[:i]
 	}
-	if w := words(head); len(w) > 0 {
+	if w := wordsOf(head); len(w) > 0 {
 		return labelFromWords(w)
 	}
-	return labelFromWords(words(s))
+	return labelFromWords(wordsOf(s))
 }
 
 func labelFromWords(w []string) evalset.Label {
@@ -343,7 +343,7 @@ func labelFromWords(w []string) evalset.Label {
 // jumps or landings. Anything else, and an empty text, is MoveAuto (not
 // labelled).
 func MovementFromText(s string) body.Movement {
-	w := words(s)
+	w := wordsOf(s)
 	has := func(xs ...string) bool {
 		for _, x := range w {
 			for _, y := range xs {

@@ -51,7 +51,7 @@ func quality(set *valgus.SetResult) qualityView {
 	if !v.FacingCamera && set.Analysed {
 		add("ok", "The lifter faces away from the camera or the video is mirrored; left and right follow the body, so the results are the same.")
 	}
-	for _, n := range v.Notes {
+	for _, n := range words.Notes(v.Notes) {
 		add("warn", words.Capitalise(n)+".")
 	}
 	if len(v.OutOfFrame) == 0 && set.Analysed {

@@ -76,7 +76,7 @@ func setSection(ctx context.Context, k int, multi bool, set *valgus.SetResult, m
 	if g.bilateral {
 		sv.Measure = "cave"
 	}
-	sv.Notes = append(sv.Notes, set.Notes...)
+	sv.Notes = append(sv.Notes, words.Notes(set.Notes)...)
 	sv.Headline = headline(set)
 	for s := 0; s < 2; s++ {
 		sv.Knees[s] = kneeSummary(set, s, g)
@@ -273,7 +273,7 @@ func makeRow(r valgus.RepResult, g graded) repRow {
 			}
 			c.When = words.Phase(rs.ShownPhase()).Label
 			c.Toes = num("%+.2f", rs.KneeVsToeChange)
-			for _, n := range rs.Notes {
+			for _, n := range words.Notes(rs.Notes) {
 				notes = append(notes, [2]string{"left", "right"}[s]+": "+n)
 			}
 		}

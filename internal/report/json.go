@@ -345,10 +345,10 @@ func buildSet(r *valgus.SetResult) Set {
 		Video: Video{Width: r.Video.Width, Height: r.Video.Height, FPS: num(r.Video.FPS),
 			DurationS: num(r.Video.DurationS), Rotation: r.Video.Rotation},
 		Skeleton: r.Skeleton, HasFeet: r.HasFeet,
-		Movement: string(r.Movement), MovementGiven: r.MovementGiven, MovementReason: r.MovementReason,
+		Movement: string(r.Movement), MovementGiven: r.MovementGiven, MovementReason: words.MovementReason(r.MovementReason),
 		View: r.View.View,
 		ViewDetail: ViewDetail{YawDeg: num(r.View.YawDeg), WidthRatio: num(r.View.WidthRatio),
-			FacingCamera: r.View.FacingCamera, Refused: r.View.Refused, Notes: nonNil(r.View.Notes)},
+			FacingCamera: r.View.FacingCamera, Refused: r.View.Refused, Notes: nonNil(words.Notes(r.View.Notes))},
 		Analysed: r.Analysed, NotAnalysed: string(r.Reason),
 		Baseline: Baseline{Frames: bl.Frames, FPPADeg: Sides{num(bl.FPPA[0]), num(bl.FPPA[1])}, KASR: num(bl.KASR),
 			KneeVsToe: Sides{num(bl.KneeVsToe[0]), num(bl.KneeVsToe[1])}, ToeOutDeg: Sides{num(bl.ToeOutDeg[0]), num(bl.ToeOutDeg[1])},
@@ -356,7 +356,7 @@ func buildSet(r *valgus.SetResult) Set {
 			FacingCamera: bl.FacingCamera, FeetYawDeg: num(math.Asin(bl.FeetYawSin) * 180 / math.Pi)},
 		Cleaning: Cleaning{RateHz: num(r.Clean.RateHz), Resampled: r.Clean.Resampled, CutoffHz: num(r.Clean.CutoffHz),
 			FilledPoints: r.Clean.FilledPoints, LongGaps: []LongGap{}},
-		Reps: []Rep{}, Notes: nonNil(r.Notes), OutOfFrame: []OutOfFrame{},
+		Reps: []Rep{}, Notes: nonNil(words.Notes(r.Notes)), OutOfFrame: []OutOfFrame{},
 	}
 	if !r.Analysed && len(r.Notes) == 0 && len(r.View.Notes) == 0 {
 		s.Notes = []string{"not analysed: " + words.NotAnalysedReason(r)}
@@ -411,7 +411,7 @@ func repSide(s valgus.RepSide) RepSide {
 		KneeVsToePhase: string(s.KneeVsToePhase), KneeMedial: num(s.KneeMedial), KneeVsToeChange: num(s.KneeVsToeChange),
 		CaveDeg: num(s.CaveDeg), MKDLeg: num(s.MKD), MKD3DLeg: num(s.MKD3D), MKDCM: num(s.MKDCM), MKDDeg: num(s.MKDDeg),
 		PeakValgusDeg: num(s.PeakValgusDeg),
-		Severity:      string(s.Severity), SeverityBasis: nonNil(s.Basis), Quality: s.Quality, Notes: nonNil(s.Notes)}
+		Severity:      string(s.Severity), SeverityBasis: nonNil(s.Basis), Quality: s.Quality, Notes: nonNil(words.Notes(s.Notes))}
 	if s.HasOnset {
 		out.OnsetS, out.OnsetDepthLeg = optNum(true, s.OnsetS), optNum(true, s.OnsetDepth)
 		rec := s.Recovered

@@ -73,10 +73,10 @@ func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult) {
 		movement = body.MoveUnknown.Label()
 	}
 	fmt.Fprintf(b, "  movement: %s%s   view: %s%s%s\n", movement, how, s.View.View, yawText(s.View.YawDeg), load)
-	for _, note := range s.View.Notes {
+	for _, note := range words.Notes(s.View.Notes) {
 		fmt.Fprintf(b, "  ! %s\n", note)
 	}
-	for _, note := range s.Notes {
+	for _, note := range words.Notes(s.Notes) {
 		fmt.Fprintf(b, "  ! %s\n", note)
 	}
 	if !s.Analysed {

@@ -57,7 +57,8 @@ type Input struct {
 	// and, for a track, by the file name of the video the track records.
 	Label string
 	// Note, when set, is put first among the set's notes (e.g. that the
-	// athlete is simulated).
+	// athlete is simulated), as a valgus.Note of kind valgus.NoteCaller
+	// that the reports print as written.
 	Note string
 	// LoadKG is the load on the bar when HasLoad is set.
 	LoadKG  float64
@@ -206,7 +207,7 @@ func Analyze(ctx context.Context, inputs []Input, opts Options) (*Outcome, error
 			return fail(err)
 		}
 		if s.Input.Note != "" {
-			res.Notes = append([]string{s.Input.Note}, res.Notes...)
+			res.Notes = append([]valgus.Note{{Kind: valgus.NoteCaller, Text: s.Input.Note}}, res.Notes...)
 		}
 		log.Debug("analysed set", "file", s.Input.Path, "reps", len(res.Reps), "movement", res.Movement, "view", res.View.View)
 		s.Result = res

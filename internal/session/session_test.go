@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -87,8 +88,8 @@ func TestAnalyzeTracks(t *testing.T) {
 					t.Errorf("set %d named %q, want %q", i, r.Source, tc.sources[i])
 				}
 				in := tc.inputs[i]
-				if in.Note != "" && (len(r.Notes) == 0 || r.Notes[0] != in.Note) {
-					t.Errorf("set %d: notes %q, want %q first", i, r.Notes, in.Note)
+				if want := (valgus.Note{Kind: valgus.NoteCaller, Text: in.Note}); in.Note != "" && (len(r.Notes) == 0 || !reflect.DeepEqual(r.Notes[0], want)) {
+					t.Errorf("set %d: notes %+v, want %+v first", i, r.Notes, want)
 				}
 				if r.HasLoad != in.HasLoad || r.LoadKG != in.LoadKG {
 					t.Errorf("set %d: load %v %g, want %v %g", i, r.HasLoad, r.LoadKG, in.HasLoad, in.LoadKG)

@@ -43,7 +43,7 @@ type SetResult struct {
 	// Movement is what the set shows; MovementGiven says the user stated it.
 	Movement       body.Movement
 	MovementGiven  bool
-	MovementReason string
+	MovementReason MovementReason
 	View           ViewResult
 	// Thresholds are the ones the set was graded with; outputs that grade
 	// or colour anything read them here.
@@ -64,7 +64,7 @@ type SetResult struct {
 	Analysed bool
 	Reason   Reason
 	Length   Length
-	Notes    []string
+	Notes    []Note
 }
 
 // Reason is why a set was not analysed: a fact for the report to word.
@@ -157,7 +157,7 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 		return res, nil
 	}
 	if !res.HasFeet {
-		res.Notes = append(res.Notes, "the track has no heel and toe points (e.g. MoveNet): knee-vs-toes and toe-out are not available")
+		res.Notes = append(res.Notes, Note{Kind: NoteNoFeet})
 	}
 	res.View.OutOfFrame = outOfFrame(t, th.OutOfFrameFrac, th.MinConfidence)
 
@@ -176,7 +176,7 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	depth, legPx, standPx, okFrac := b.depthSeries()
 	if depth == nil || okFrac < 0.5 || !(legPx > 0) {
 		res.stopEarly(ReasonLegsNotFound, opt.Movement)
-		res.Notes = append(res.Notes, "hips and ankles were found in too few frames to follow the movement"+outOfFrameText(res.View.OutOfFrame))
+		res.Notes = append(res.Notes, Note{Kind: NoteLegsNotFound, OutOfFrame: res.View.OutOfFrame})
 		return res, nil
 	}
 	times := clean.Times()
@@ -201,7 +201,7 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 				standing = append(standing, i)
 			}
 		}
-		res.Notes = append(res.Notes, "the lifter hardly stood still: the standing posture is taken from the highest moments of the set")
+		res.Notes = append(res.Notes, Note{Kind: NoteNoStill})
 	}
 	bl := b.baseline(standing, legPx, standPx)
 	res.Baseline = bl
@@ -211,15 +211,15 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	if opt.Movement != body.MoveAuto {
 		res.MovementGiven = true
 		if opt.Movement != ev.movement {
-			res.Notes = append(res.Notes, fmt.Sprintf("movement given as %s; the keypoints suggested %s (%s)", opt.Movement.Label(), ev.movement.Label(), ev.reason))
+			res.Notes = append(res.Notes, Note{Kind: NoteMovementDiffers, Movement: opt.Movement, Recognised: ev.movement, RecognisedBy: ev.reason})
 		}
 		res.Movement = opt.Movement
-		res.MovementReason = "given by the user"
+		res.MovementReason = MovementReason{Kind: MovementGivenByUser}
 	}
 
 	res.View = mergeOutOfFrame(estimateView(&b, bl, standing, t.Skeleton, th), res.View.OutOfFrame)
 	if res.View.View == ViewSide && !res.MovementGiven && res.Movement != body.MoveNone {
-		res.Movement, res.MovementReason = body.MoveUnknown, "not recognised from a side view"
+		res.Movement, res.MovementReason = body.MoveUnknown, MovementReason{Kind: MovementSideView}
 	}
 	// The camera's angle from the feet decides whose a closing-in is only
 	// when it is clearly turned: the feet read a few degrees off on real
@@ -242,19 +242,18 @@ func AnalyzeSet(ctx context.Context, t *track.Track, opt Options) (*SetResult, e
 	switch {
 	case len(reps) == 0:
 		res.Reason = ReasonNoReps
-		res.Notes = append(res.Notes, "no reps found: the hips never went down by more than a small fraction of the leg length")
+		res.Notes = append(res.Notes, Note{Kind: NoteNoReps})
 		return res, nil
 	case res.View.Refused:
 		res.Reason = ReasonSideView
 		return res, nil
 	case !res.Movement.Supported():
 		res.Reason = ReasonUnsupported
-		res.Notes = append(res.Notes, fmt.Sprintf("%s is not supported yet: kneetrack analyses squats (both legs), single-leg squats and split squats / lunges", res.Movement.Label()))
+		res.Notes = append(res.Notes, Note{Kind: NoteUnsupported, Movement: res.Movement})
 		return res, nil
 	case blocking(res.View.OutOfFrame):
 		res.Reason = ReasonOutOfFrame
-		res.Notes = append(res.Notes, "knees or ankles are out of the picture or not found too often: "+joinKeypoints(res.View.OutOfFrame)+
-			". Film the whole body, feet included")
+		res.Notes = append(res.Notes, Note{Kind: NoteOutOfFrame, OutOfFrame: res.View.OutOfFrame})
 		return res, nil
 	}
 
@@ -285,7 +284,7 @@ func (res *SetResult) stopEarly(why Reason, given body.Movement) {
 	res.View.View, res.View.YawDeg = ViewUnknown, math.NaN()
 	res.Movement = body.MoveUnknown
 	if given != body.MoveAuto {
-		res.Movement, res.MovementGiven, res.MovementReason = given, true, "given by the user"
+		res.Movement, res.MovementGiven, res.MovementReason = given, true, MovementReason{Kind: MovementGivenByUser}
 	}
 }
 
@@ -317,16 +316,9 @@ func blocking(o []OutOfFrame) bool {
 func mergeOutOfFrame(v ViewResult, o []OutOfFrame) ViewResult {
 	v.OutOfFrame = o
 	if len(o) > 0 {
-		v.Notes = append(v.Notes, "out of the picture or not found: "+joinKeypoints(o))
+		v.Notes = append(v.Notes, Note{Kind: NoteOutOfPicture, OutOfFrame: o})
 	}
 	return v
-}
-
-func outOfFrameText(o []OutOfFrame) string {
-	if len(o) == 0 {
-		return ""
-	}
-	return " (" + joinKeypoints(o) + ")"
 }
 
 // ErrNoSets is returned by AnalyzeSession without sets.

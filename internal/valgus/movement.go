@@ -38,7 +38,7 @@ type movementEvidence struct {
 	// planted is, per rep, the leg whose ankle travelled less: the
 	// standing leg when the movement is a single-leg squat.
 	planted []string
-	reason  string
+	reason  MovementReason
 }
 
 // floorWindowS is how far either side of a frame (seconds) an ankle's floor
@@ -53,7 +53,7 @@ const floorWindowS = 1.0
 // one leg from a very wide stance (lateral lunge).
 func recognise(b *lifter, reps []motion.Rep, depth []float64, times []float64, bl Baseline) movementEvidence {
 	if len(reps) == 0 {
-		return movementEvidence{movement: body.MoveNone, reason: "the hips never went down far enough to count a rep"}
+		return movementEvidence{movement: body.MoveNone, reason: MovementReason{Kind: MovementNoReps}}
 	}
 	L := bl.LegPx
 	n := b.n
@@ -234,19 +234,19 @@ func recognise(b *lifter, reps []motion.Rep, depth []float64, times []float64, b
 	switch {
 	case nJump*2 >= total:
 		ev.movement = body.MoveJumpLanding
-		ev.reason = fmt.Sprintf("a flight (both feet off the floor with the hips above standing height) in %d of %d reps", nJump, total)
+		ev.reason = MovementReason{Kind: MovementFlight, Reps: nJump, Of: total}
 	case nLateral*2 > total:
 		ev.movement = body.MoveLateralLunge
-		ev.reason = fmt.Sprintf("very wide stance (ankles %.1f hip widths apart) with the hips shifting over one leg", bl.StanceHip)
+		ev.reason = MovementReason{Kind: MovementWideShift, StanceHip: bl.StanceHip}
 	case nSingle >= nSplit && nSingle >= nBil:
 		ev.movement = body.MoveSingleLegSquat
-		ev.reason = fmt.Sprintf("one foot off the floor (a free leg, moving with the body or held up while the knees stay level) in %d of %d reps", nSingle, total)
+		ev.reason = MovementReason{Kind: MovementFootOff, Reps: nSingle, Of: total}
 	case nSplit >= nBil:
 		ev.movement = body.MoveSplitSquat
-		ev.reason = fmt.Sprintf("feet planted at different distances from the camera, or knees at very different heights at the bottom, in %d of %d reps", nSplit, total)
+		ev.reason = MovementReason{Kind: MovementSplitFeet, Reps: nSplit, Of: total}
 	default:
 		ev.movement = body.MoveBilateralSquat
-		ev.reason = fmt.Sprintf("both feet planted side by side in %d of %d reps", nBil, total)
+		ev.reason = MovementReason{Kind: MovementSideBySide, Reps: nBil, Of: total}
 	}
 	return ev
 }

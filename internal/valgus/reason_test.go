@@ -68,7 +68,16 @@ func TestNotAnalysedReason(t *testing.T) {
 				t.Fatal(err)
 			}
 			if res.Reason != c.want || res.Analysed != (c.want == ReasonNone) {
-				t.Errorf("reason %q, analysed %v; want %q, analysed %v (notes %q)", res.Reason, res.Analysed, c.want, c.want == ReasonNone, res.Notes)
+				t.Errorf("reason %q, analysed %v; want %q, analysed %v (notes %+v)", res.Reason, res.Analysed, c.want, c.want == ReasonNone, res.Notes)
+			}
+			// Each reason comes with the note that tells the user more.
+			notes, kind := res.Notes, map[Reason]NoteKind{ReasonLegsNotFound: NoteLegsNotFound, ReasonNoReps: NoteNoReps,
+				ReasonUnsupported: NoteUnsupported, ReasonOutOfFrame: NoteOutOfFrame, ReasonSideView: NoteSideView}[c.want]
+			if c.want == ReasonSideView {
+				notes = res.View.Notes
+			}
+			if _, ok := noteOf(notes, kind); kind != "" && !ok {
+				t.Errorf("reason %q without a %q note: %+v", c.want, kind, notes)
 			}
 			if c.move != "" && res.Movement != c.move {
 				t.Errorf("movement %q (%s), want %q", res.Movement, res.Movement.Label(), c.move)
@@ -85,7 +94,7 @@ func TestNotAnalysedReason(t *testing.T) {
 			}
 			if c.want == ReasonTooShort {
 				if len(res.Notes) != 0 || res.View.View != ViewUnknown || !math.IsNaN(res.View.YawDeg) || len(res.Frames) != 0 {
-					t.Errorf("too short: notes %q, view %q (yaw %v), %d frames measured; want no English notes, an unknown view, nothing measured",
+					t.Errorf("too short: notes %+v, view %q (yaw %v), %d frames measured; want no notes, an unknown view, nothing measured",
 						res.Notes, res.View.View, res.View.YawDeg, len(res.Frames))
 				}
 				if given := c.opt.Movement != body.MoveAuto; res.MovementGiven != given {

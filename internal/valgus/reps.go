@@ -14,6 +14,13 @@ const (
 	QualityPoor = "poor" // keypoints too unreliable to grade the rep
 )
 
+// A leg's rep is poor when hip, knee or ankle are unreliable in more than
+// poorRepFrac of its frames, and fair beyond fairRepFrac.
+const (
+	poorRepFrac = 0.3
+	fairRepFrac = 0.1
+)
+
 // RepSide is one leg's assessment in one rep. NaN marks values that could
 // not be measured.
 type RepSide struct {
@@ -78,7 +85,7 @@ type RepSide struct {
 	// whichever of the two gave the valgus angle).
 	Basis   []string
 	Quality string
-	Notes   []string
+	Notes   []Note
 }
 
 // RepResult is one rep's assessment.
@@ -172,11 +179,11 @@ func assessRep(k int, r motion.Rep, working string, res *SetResult, depth, times
 		if assessed {
 			if res.View.View == ViewOblique && rs.Quality == QualityGood {
 				rs.Quality = QualityFair
-				rs.Notes = append(rs.Notes, "oblique camera angle distorts the angles")
+				rs.Notes = append(rs.Notes, Note{Kind: NoteRepOblique})
 			}
 			if out.Partial && rs.Quality == QualityGood {
 				rs.Quality = QualityFair
-				rs.Notes = append(rs.Notes, "the rep is cut by the start or end of the video")
+				rs.Notes = append(rs.Notes, Note{Kind: NoteRepCut})
 			}
 			out.Quality = worseQuality(out.Quality, rs.Quality)
 			out.Severity = maxSeverity(out.Severity, rs.Severity)
@@ -295,17 +302,17 @@ func assessSide(s body.Side, r motion.Rep, fr []FrameMetrics, depth, times []flo
 	switch {
 	case peak < 0:
 		rs.Quality = QualityPoor
-		rs.Notes = append(rs.Notes, "no part of this rep shows the legs reliably for long enough")
-	case fracBad > 0.3:
+		rs.Notes = append(rs.Notes, Note{Kind: NoteRepNoReliable})
+	case fracBad > poorRepFrac:
 		rs.Quality = QualityPoor
-		rs.Notes = append(rs.Notes, "hip, knee or ankle unreliable in more than 30% of the rep's frames")
-	case fracBad > 0.1:
+		rs.Notes = append(rs.Notes, Note{Kind: NoteRepUnreliable, Limit: poorRepFrac})
+	case fracBad > fairRepFrac:
 		rs.Quality = QualityFair
-		rs.Notes = append(rs.Notes, "hip, knee or ankle unreliable in part of the rep")
+		rs.Notes = append(rs.Notes, Note{Kind: NoteRepPartlyUnreliable})
 	}
 	if !bilateral && deepN > 0 && float64(deepUnrel)/float64(deepN) > 0.5 && rs.Quality == QualityGood {
 		rs.Quality = QualityFair
-		rs.Notes = append(rs.Notes, "the thigh points at the camera at depth, so FPPA is uncertain there")
+		rs.Notes = append(rs.Notes, Note{Kind: NoteRepThighAtCamera})
 	}
 	if peak < 0 {
 		return rs

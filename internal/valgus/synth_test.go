@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -124,7 +125,11 @@ func TestSyntheticVelocityLoss(t *testing.T) {
 func TestSyntheticMovements(t *testing.T) {
 	single := analyse(t, film(t, sim.StickSet{Movement: body.MoveSingleLegSquat, Reps: 3, DepthM: 0.3, RightValgusDeg: []float64{25}}, track.Camera{}, 0.5, 3), Options{Sex: SexFemale})
 	if single.Movement != body.MoveSingleLegSquat || len(single.Reps) != 3 {
-		t.Fatalf("single-leg: %s (%s), %d reps", single.Movement, single.MovementReason, len(single.Reps))
+		t.Fatalf("single-leg: %s (%+v), %d reps", single.Movement, single.MovementReason, len(single.Reps))
+	}
+	// Recognised from a foot off the floor in most of the 3 reps.
+	if r := single.MovementReason; r.Kind != MovementFootOff || r.Of != 3 || 2*r.Reps < r.Of {
+		t.Errorf("single-leg reason %+v, want a foot off the floor in at least 2 of 3 reps", r)
 	}
 	for _, r := range single.Reps {
 		if r.WorkingLeg != WorkingRight || r.Side[body.Left].Assessed || r.Side[body.Left].Severity != SevNotAssessed {
@@ -146,7 +151,7 @@ func TestSyntheticMovements(t *testing.T) {
 
 	split := analyse(t, film(t, sim.StickSet{Movement: body.MoveSplitSquat, Reps: 3, DepthM: 0.35}, track.Camera{}, 0.5, 4), Options{})
 	if split.Movement != body.MoveSplitSquat || len(split.Reps) != 3 {
-		t.Fatalf("split squat: %s (%s), %d reps", split.Movement, split.MovementReason, len(split.Reps))
+		t.Fatalf("split squat: %s (%+v), %d reps", split.Movement, split.MovementReason, len(split.Reps))
 	}
 	for _, r := range split.Reps {
 		if r.WorkingLeg != WorkingLeft || r.Side[body.Right].Assessed {
@@ -155,14 +160,23 @@ func TestSyntheticMovements(t *testing.T) {
 	}
 
 	jump := analyse(t, film(t, sim.StickSet{Movement: body.MoveJumpLanding, Reps: 2}, track.Camera{}, 0.5, 5), Options{})
-	if jump.Movement != body.MoveJumpLanding || jump.Analysed || !strings.Contains(strings.Join(jump.Notes, " "), "not supported yet") {
-		t.Fatalf("jump: %s analysed %v notes %v", jump.Movement, jump.Analysed, jump.Notes)
+	if n, ok := noteOf(jump.Notes, NoteUnsupported); jump.Movement != body.MoveJumpLanding || jump.Analysed || !ok || n.Movement != body.MoveJumpLanding {
+		t.Fatalf("jump: %s analysed %v notes %+v", jump.Movement, jump.Analysed, jump.Notes)
+	}
+	if r := jump.MovementReason; r.Kind != MovementFlight || r.Of != 2 || 2*r.Reps < r.Of {
+		t.Errorf("jump reason %+v, want a flight in at least 1 of 2 reps", r)
 	}
 
 	// A movement given by the user wins, with a note if it disagrees.
 	given := analyse(t, film(t, sim.StickSet{Reps: 2}, track.Camera{}, 0.5, 6), Options{Movement: body.MoveSplitSquat})
-	if given.Movement != body.MoveSplitSquat || !given.MovementGiven || len(given.Notes) == 0 {
-		t.Fatalf("given movement: %s %v %v", given.Movement, given.MovementGiven, given.Notes)
+	if given.Movement != body.MoveSplitSquat || !given.MovementGiven || given.MovementReason.Kind != MovementGivenByUser {
+		t.Fatalf("given movement: %s %v %+v", given.Movement, given.MovementGiven, given.MovementReason)
+	}
+	// The note names the movement given and what the keypoints showed: a
+	// squat on both legs, both feet side by side in the 2 reps.
+	n, ok := noteOf(given.Notes, NoteMovementDiffers)
+	if want := (MovementReason{Kind: MovementSideBySide, Reps: 2, Of: 2}); !ok || n.Movement != body.MoveSplitSquat || n.Recognised != body.MoveBilateralSquat || n.RecognisedBy != want {
+		t.Fatalf("given movement notes %+v, want split squat given, a squat on both legs recognised by %+v", given.Notes, want)
 	}
 }
 
@@ -176,7 +190,7 @@ func TestSyntheticSingleLegDriftAndAnkleShift(t *testing.T) {
 	tr := film(t, l, track.Camera{}, 0.5, 8)
 	ref := analyse(t, tr, Options{})
 	if ref.Movement != body.MoveSingleLegSquat {
-		t.Fatalf("reference: %s (%s)", ref.Movement, ref.MovementReason)
+		t.Fatalf("reference: %s (%+v)", ref.Movement, ref.MovementReason)
 	}
 	L := ref.Baseline.LegPx
 	end := tr.Frames[len(tr.Frames)-1].Time
@@ -193,7 +207,7 @@ func TestSyntheticSingleLegDriftAndAnkleShift(t *testing.T) {
 	}
 	res := analyse(t, tr, Options{})
 	if res.Movement != body.MoveSingleLegSquat || len(res.Reps) != 4 {
-		t.Fatalf("drifting lifter: %s (%s), %d reps", res.Movement, res.MovementReason, len(res.Reps))
+		t.Fatalf("drifting lifter: %s (%+v), %d reps", res.Movement, res.MovementReason, len(res.Reps))
 	}
 	for _, r := range res.Reps {
 		if r.WorkingLeg != WorkingRight {
@@ -204,8 +218,11 @@ func TestSyntheticSingleLegDriftAndAnkleShift(t *testing.T) {
 
 func TestSyntheticViewAndFraming(t *testing.T) {
 	side := analyse(t, film(t, sim.StickSet{Reps: 3}, track.Camera{YawDeg: 90}, 0.5, 1), Options{})
-	if side.View.View != ViewSide || side.Analysed || !strings.Contains(strings.Join(side.View.Notes, " "), "from the front") {
-		t.Fatalf("side view: %s analysed %v notes %v", side.View.View, side.Analysed, side.View.Notes)
+	if _, ok := noteOf(side.View.Notes, NoteSideView); side.View.View != ViewSide || side.Analysed || !ok {
+		t.Fatalf("side view: %s analysed %v notes %+v", side.View.View, side.Analysed, side.View.Notes)
+	}
+	if side.MovementReason.Kind != MovementSideView {
+		t.Errorf("side view: movement reason %+v, want %q", side.MovementReason, MovementSideView)
 	}
 	// Feet cut off: the ankles are missing in most frames.
 	tr := film(t, sim.StickSet{Reps: 3}, track.Camera{}, 0.5, 1)
@@ -222,7 +239,11 @@ func TestSyntheticViewAndFraming(t *testing.T) {
 		names += o.Keypoint + " "
 	}
 	if !strings.Contains(names, "left_ankle") || strings.Contains(names, "right_ankle") || res.Analysed {
-		t.Fatalf("out of frame: %q analysed %v notes %v", names, res.Analysed, res.Notes)
+		t.Fatalf("out of frame: %q analysed %v notes %+v", names, res.Analysed, res.Notes)
+	}
+	// The view's note carries the keypoints that were out.
+	if got, ok := noteOf(res.View.Notes, NoteOutOfPicture); !ok || !reflect.DeepEqual(got.OutOfFrame, res.View.OutOfFrame) {
+		t.Errorf("view notes %+v, want an out-of-picture one with %+v", res.View.Notes, res.View.OutOfFrame)
 	}
 	// A video that starts in the middle of a rep: that rep is partial and
 	// left out of the trends.
@@ -379,4 +400,14 @@ func TestAnalyzeOddInputs(t *testing.T) {
 			t.Errorf("%s: found %d reps in a track without movement", name, len(res.Reps))
 		}
 	}
+}
+
+// noteOf finds the first note of a kind.
+func noteOf(ns []Note, k NoteKind) (Note, bool) {
+	for _, n := range ns {
+		if n.Kind == k {
+			return n, true
+		}
+	}
+	return Note{}, false
 }

@@ -1,9 +1,7 @@
 package valgus
 
 import (
-	"fmt"
 	"math"
-	"strings"
 
 	"github.com/kneetrack/kneetrack/internal/track"
 )
@@ -36,7 +34,7 @@ type ViewResult struct {
 	OutOfFrame   []OutOfFrame
 	// Refused is set when valgus cannot be measured from this view.
 	Refused bool
-	Notes   []string
+	Notes   []Note
 }
 
 // Typical apparent widths relative to leg length in a front view (hip joint
@@ -141,7 +139,7 @@ func estimateView(b *lifter, bl Baseline, standing []int, skeleton string, th Th
 		if wr < sideWidthRatio {
 			v.YawDeg = widthYaw
 		}
-		v.Notes = append(v.Notes, "camera angle estimated from body width only (no foot points)")
+		v.Notes = append(v.Notes, Note{Kind: NoteYawFromWidth})
 	}
 	switch {
 	case math.IsNaN(v.YawDeg):
@@ -150,14 +148,14 @@ func estimateView(b *lifter, bl Baseline, standing []int, skeleton string, th Th
 		v.View = ViewFront
 	case v.YawDeg < th.SideMinYaw:
 		v.View = ViewOblique
-		v.Notes = append(v.Notes, fmt.Sprintf("the camera stands about %.0f deg to one side of the lifter: angles are distorted; film from straight in front for trustworthy numbers", v.YawDeg))
+		v.Notes = append(v.Notes, Note{Kind: NoteOblique, YawDeg: v.YawDeg})
 	default:
 		v.View = ViewSide
 		v.Refused = true
-		v.Notes = append(v.Notes, "this looks like a side view: knee cave (sideways movement of the knee) cannot be seen from the side. Film from the front or a slight front angle, whole body and feet in the picture, camera at hip height, 2-4 m away")
+		v.Notes = append(v.Notes, Note{Kind: NoteSideView})
 	}
 	if !bl.FacingCamera && v.View != ViewUnknown {
-		v.Notes = append(v.Notes, "the lifter's left appears on the picture's left: filmed from behind, or a mirrored video; left and right are reported as the picture shows them")
+		v.Notes = append(v.Notes, Note{Kind: NoteMirrored})
 	}
 	return v
 }
@@ -215,12 +213,4 @@ func (b *lifter) worldYaw(frames []int) float64 {
 		return math.NaN()
 	}
 	return median(ys)
-}
-
-func joinKeypoints(o []OutOfFrame) string {
-	var parts []string
-	for _, x := range o {
-		parts = append(parts, fmt.Sprintf("%s (%.0f%% of frames)", strings.ReplaceAll(x.Keypoint, "_", " "), 100*x.Fraction))
-	}
-	return strings.Join(parts, ", ")
 }

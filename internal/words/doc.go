@@ -3,12 +3,16 @@
 // command line show about an analysis.
 //
 // The analysis (package valgus) returns facts with their numbers: typed
-// findings (valgus.Finding), reasons a set was not analysed
-// (valgus.Reason), phases, sides and movements. This package says them:
+// findings (valgus.Finding), notes (valgus.Note), reasons a set was not
+// analysed (valgus.Reason), phases, sides and movements. This package says them:
 //
 //   - Findings and SessionFindings put a set's or a session's findings into
 //     sentences, the session's ending with the Disclaimer.
 //   - NotAnalysedReason says why a set could not be analysed.
+//   - Notes and Note say the notes of a set, its view or a rep's leg
+//     (valgus.Note); MovementReason says why the movement is what it is.
+//     A note of kind valgus.NoteCaller is the caller's own text, said as
+//     given.
 //   - Phase names come in the forms each place needs, all from one table
 //     (see Phase): a sentence form, a short label for tables, and a
 //     column-wide abbreviation.

@@ -28,7 +28,8 @@ func NotAnalysedReason(res *valgus.SetResult) string {
 	case valgus.ReasonOutOfFrame:
 		return "the knees or ankles are out of the picture, or not found, in most frames"
 	}
-	// A result that gives no reason (made by hand): tell from what it shows.
+	// A result that gives no reason (made by hand; the analysis always
+	// gives one): tell from what it shows.
 	switch {
 	case res.View.Refused:
 		return "the camera looks from the side, which cannot show the knees moving inwards"
@@ -36,8 +37,6 @@ func NotAnalysedReason(res *valgus.SetResult) string {
 		return "no squat reps were found"
 	case res.Movement != body.MoveUnknown && res.Movement != body.MoveAuto && !res.Movement.Supported():
 		return res.Movement.Label() + " is not supported yet"
-	case len(res.Notes) > 0:
-		return res.Notes[len(res.Notes)-1]
 	}
 	return "the keypoints were not good enough"
 }

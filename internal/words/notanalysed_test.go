@@ -35,7 +35,9 @@ func TestNotAnalysedReason(t *testing.T) {
 		{"no reason, no movement", valgus.SetResult{Movement: body.MoveNone}, "no squat reps were found"},
 		{"no reason, unsupported movement", valgus.SetResult{Movement: body.MoveLateralLunge},
 			"lateral (side) lunge is not supported yet"},
-		{"no reason, a note", valgus.SetResult{Movement: body.MoveAuto, Notes: []string{"first", "the last note"}}, "the last note"},
+		// Notes are things to know beside the reason, never the reason.
+		{"no reason, notes", valgus.SetResult{Movement: body.MoveAuto, Notes: []valgus.Note{{Kind: valgus.NoteNoFeet},
+			{Kind: valgus.NoteCaller, Text: "a note"}}}, "the keypoints were not good enough"},
 		{"no reason at all", valgus.SetResult{Movement: body.MoveAuto}, "the keypoints were not good enough"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
