@@ -238,7 +238,7 @@ func (o *Outcome) track(ctx context.Context, s *Set, k, n int) error {
 		return err
 	}
 	s.Pose = res
-	s.Track = res.Track.Clone()
+	s.Track = res.Track // the analysis does not change it; a saved track is a clone (write.go)
 	p.Note(Note{Kind: NoteTracked, Input: s.Input.Path, Model: po.Model, Stats: res.Stats})
 	for _, t := range res.Notes {
 		p.Note(Note{Kind: NotePose, Input: s.Input.Path, Text: t})
