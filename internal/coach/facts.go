@@ -100,16 +100,7 @@ func repPhase(res *valgus.SetResult, r valgus.RepResult, s int) body.Phase {
 			at = i
 		}
 	}
-	t := func(i int) float64 { return res.Frames[i].Time }
-	switch {
-	case at < rp.BottomStart:
-		return body.PhaseDescent
-	case at <= rp.BottomEnd:
-		return body.PhaseBottom
-	case t(at)-t(rp.BottomEnd) <= (t(rp.End)-t(rp.BottomEnd))/3:
-		return body.PhaseOutOfTheHole
-	}
-	return body.PhaseAscent
+	return res.PhaseAt(at, rp)
 }
 
 func (in *inference) verdict() string {

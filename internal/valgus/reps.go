@@ -351,13 +351,28 @@ func assessSide(s body.Side, r motion.Rep, fr []FrameMetrics, depth, times []flo
 	return rs
 }
 
+// peakPhase is the phase of sample i within rep r (phaseOf), times giving
+// each sample's time.
 func peakPhase(i int, r motion.Rep, times []float64) body.Phase {
+	return phaseOf(i, r, func(k int) float64 { return times[k] })
+}
+
+// PhaseAt is the phase of the set's frame i within rep r, by the rule the
+// peaks' phases (RepSide.PeakPhase) are named with.
+func (res *SetResult) PhaseAt(i int, r motion.Rep) body.Phase {
+	return phaseOf(i, r, func(k int) float64 { return res.Frames[k].Time })
+}
+
+// phaseOf is the phase of sample i within rep r: descent, bottom, out of
+// the hole (the first third of the ascent's time) or the rest of the
+// ascent; t gives a sample's time.
+func phaseOf(i int, r motion.Rep, t func(int) float64) body.Phase {
 	switch {
 	case i < r.BottomStart:
 		return body.PhaseDescent
 	case i <= r.BottomEnd:
 		return body.PhaseBottom
-	case times[i]-times[r.BottomEnd] <= (times[r.End]-times[r.BottomEnd])/3:
+	case t(i)-t(r.BottomEnd) <= (t(r.End)-t(r.BottomEnd))/3:
 		return body.PhaseOutOfTheHole
 	}
 	return body.PhaseAscent
