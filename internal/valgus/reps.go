@@ -381,14 +381,13 @@ func phaseOf(i int, r motion.Rep, t func(int) float64) body.Phase {
 // grade classifies one leg's valgus in one rep, always on a change from
 // standing held for Thresholds.SustainS.
 //
-// Squats on both legs: the knee separation relative to standing as it
-// concerns this knee (RepSide.KASRRel): valgus is a knee moving towards the
-// midline, which the two knees' separation sees directly; the knee's own
-// medial displacement from its hip-ankle line (the linear form of its
-// FPPA) decides how much of a lost separation is its doing, so both knees
-// shifting the same way grades neither. FPPA itself has no norm for these
-// squats and misleads at depth (the thigh seen end on); knee-vs-toes varies
-// with how far the feet turn out: both are shown, neither grades.
+// Squats on both legs: the knee's cave angle (RepSide.CaveDeg): how far the
+// knee moved towards the midline as far as both knees together closed in
+// (kneeCave, from each knee's medial displacement from its hip-ankle line),
+// over the bent knee's offset from that line, so both knees shifting the
+// same way grades neither. FPPA itself has no norm for these squats and
+// misleads at depth (the thigh seen end on); knee-vs-toes varies with how
+// far the feet turn out; KASR depends on stance: all are shown, none grades.
 //
 // Single-leg squats: the FPPA rise against the sex-specific norms; split
 // squats: the FPPA rise against the split-squat bands.
