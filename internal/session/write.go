@@ -181,7 +181,7 @@ func (o *Outcome) WriteReport(w io.Writer, format string) error {
 		return report.WriteTextWithAdvice(w, o.Session, o.Advice)
 	}
 	op := o.opts
-	settings := report.Settings{Movement: string(op.Movement), Sex: string(op.Sex), Thresholds: op.Thresholds}
+	settings := report.Settings{Movement: string(op.Movement), Sex: string(op.Sex), Thresholds: o.Session.Thresholds}
 	if op.Movement == body.MoveAuto {
 		settings.Movement = "auto"
 	}
@@ -198,7 +198,7 @@ func (o *Outcome) WriteReport(w io.Writer, format string) error {
 // file as it was, except the saved tracks (minutes of tracking, complete),
 // which are still put in place after a failure that is not a cancel; the
 // files returned then are those tracks. The report for Stdout is written
-// once the others files are staged and before the pictures are drawn,
+// once the other files are staged and before the pictures are drawn,
 // unless ctx is done. On success Write returns the saved tracks, the HTML
 // report and the annotated videos it made, in that order.
 func (o *Outcome) Write(ctx context.Context, outs Outputs) (files []File, err error) {
