@@ -79,6 +79,9 @@ type Step struct {
 	Text     string
 	// For lists the causes the step addresses (empty for general steps).
 	For []string
+	// Includes lists advice folded into this step (the filming
+	// suggestions that go with the retest), for tests and tools.
+	Includes []string
 }
 
 // Limit is something the input cannot show.
@@ -109,10 +112,11 @@ func (a *Advice) Cause(id string) *Cause {
 	return nil
 }
 
-// Step returns the plan step with the given id, or nil.
+// Step returns the plan step with the given id, or the step that includes
+// that advice (a filming suggestion folded into the retest), or nil.
 func (a *Advice) Step(id string) *Step {
 	for i := range a.Plan {
-		if a.Plan[i].ID == id {
+		if a.Plan[i].ID == id || slices.Contains(a.Plan[i].Includes, id) {
 			return &a.Plan[i]
 		}
 	}

@@ -184,48 +184,67 @@ func nanTo(v, alt float64) float64 {
 	return v
 }
 
-// fatigue: the cave grows over the set, or only the later reps cave; the
-// ascent slows and the knees close in alongside.
+// fatigue: the cave grows over the set, by the analysis's own trend (the
+// one the findings report: "the cave grows over the set"). Only in such a
+// set are the supporting signals looked for (slowing ascents, knees closing
+// in, a late start, knee-vs-toes growing), so that no line of this cause
+// sits next to a finding of "no clear change over the set".
 func (in *inference) fatigue() error {
-	capRep := math.MaxInt
+	planned := false
 	for _, sf := range in.sets {
-		fatigued := false
+		grows := [2]bool{}
 		for s := 0; s < 2; s++ {
 			list := sf.fullGraded[s]
 			cav := caving(list, s)
-			if len(list) < 3 || len(cav) == 0 {
+			if len(list) < 3 || len(cav) == 0 || sf.res.Summary.Fatigue[s].Verdict != valgus.TrendWorsening {
 				continue
 			}
-			if f, x, y := gradedTrend(sf.res, list, s, in.th); f.Verdict == valgus.TrendWorsening {
-				n := len(x) - 1
-				in.add(&sf, "trend", vars{"where": sf.where, "side": sideName(s), "measure": words.MeasureOf(sf.res.Movement), "slope": signed(f.Slope), "lo": signed(f.CILow), "hi": signed(f.CIHigh),
-					"first": deg(y[0]), "n1": fmt.Sprint(int(x[0])), "last": deg(y[n]), "n": fmt.Sprint(int(x[n]))}, nil)
-				fatigued = true
-				if c := cav[0].Index - 1; c >= 1 {
-					capRep = min(capRep, c)
-				}
+			f, x, y := gradedTrend(sf.res, list, s, in.th)
+			if f.Verdict != valgus.TrendWorsening {
+				continue
 			}
+			grows[s] = true
+			n := len(x) - 1
+			in.add(&sf, "trend", vars{"where": sf.where, "side": sideName(s), "measure": words.MeasureOf(sf.res.Movement), "slope": signed(f.Slope), "lo": signed(f.CILow), "hi": signed(f.CIHigh),
+				"first": deg(y[0]), "n1": fmt.Sprint(int(x[0])), "last": deg(y[n]), "n": fmt.Sprint(int(x[n]))}, nil)
 			if x, y := toesSeries(list, s); len(x) >= 3 {
 				f := valgus.FitTrend(x, y)
 				if f.CILow > 0 && f.Slope*(x[len(x)-1]-x[0]) >= in.threshold("toes_min_change") {
 					in.add(&sf, "trend_toes", vars{"where": sf.where, "side": sideName(s), "slope": signed(100 * f.Slope), "lo": signed(100 * f.CILow), "hi": signed(100 * f.CIHigh),
 						"first": pct(100 * y[0]), "n1": fmt.Sprint(int(x[0])), "last": pct(100 * y[len(y)-1]), "n": fmt.Sprint(int(x[len(x)-1]))}, nil)
-					fatigued = true
-					if c := cav[0].Index - 1; c >= 1 {
-						capRep = min(capRep, c)
-					}
 				}
 			}
 			if lateOnset(list, s) {
 				clean := cav[0].Index - list[0].Index
 				in.add(&sf, "late_onset", vars{"where": sf.where, "side": sideName(s), "clean": fmt.Sprint(clean), "clean_s": words.Plural(clean),
 					"s": words.Plural(len(cav)), "reps": words.RepList(indices(cav)), "phase": words.Phase(repPhase(sf.res, cav[len(cav)-1], s)).When}, nil)
-				fatigued = true
-				capRep = min(capRep, cav[0].Index-1)
 			}
 		}
-		if !fatigued {
+		if !grows[0] && !grows[1] {
 			continue
+		}
+		// Where to stop: the rep before the first caving rep of a knee
+		// whose cave grows, in the first set where it grows.
+		if !planned {
+			capRep, knees := math.MaxInt, ""
+			for s := 0; s < 2; s++ {
+				if !grows[s] {
+					continue
+				}
+				c := caving(sf.fullGraded[s], s)[0].Index - 1
+				switch {
+				case c < capRep:
+					capRep, knees = c, sideName(s)+" knee"
+				case c == capRep:
+					knees = "knees"
+				}
+			}
+			if capRep >= 1 {
+				in.planVars["cap"] = fmt.Sprint(capRep)
+				in.planVars["cap_knees"] = knees
+				in.planVars["cap_where"] = sf.where
+			}
+			planned = true
 		}
 		sm := sf.res.Summary
 		if sm.VelocityFlag {
@@ -235,9 +254,6 @@ func (in *inference) fatigue() error {
 		if k := sm.KASRTrend; sf.res.Movement == body.MoveBilateralSquat && k.N >= 3 && k.CIHigh < 0 && k.LastMean-k.FirstMean <= -in.threshold("kasr_drop") {
 			in.add(&sf, "knees_close_in", vars{"where": sf.where, "first": fmt.Sprintf("%.2f", k.FirstMean), "last": fmt.Sprintf("%.2f", k.LastMean)}, nil)
 		}
-	}
-	if capRep != math.MaxInt && len(in.hits) > 0 {
-		in.hits[0].plan = vars{"cap": fmt.Sprint(capRep)}
 	}
 	return nil
 }

@@ -59,7 +59,11 @@ type AdviceRule struct {
 	Text string `json:"text"`
 	// Needs names template values without which the step makes no sense
 	// (it is then left out).
-	Needs   []string `json:"needs"`
+	Needs []string `json:"needs"`
+	// When names facts of the session without which the step would
+	// contradict the findings (one_knee, cave_grows, load_explains; see
+	// planConditions); the step is left out unless all hold.
+	When    []string `json:"when"`
 	Sources []string `json:"sources"`
 }
 
@@ -88,13 +92,18 @@ type Rules struct {
 	Causes            []CauseRule  `json:"causes"`
 	Advice            []AdviceRule `json:"advice"`
 	UnexplainedAdvice []string     `json:"unexplained_advice"`
-	// PlanLimits caps the number of steps of a kind (no cap when absent).
+	// PlanLimits keeps the plan short: at most Steps steps; with a cave,
+	// Actions steps of change (next_set, strength, mobility), of which
+	// NextSet changes for the next session and Build strength or mobility
+	// steps come first (the rest of the Actions filled from what is left);
+	// at most Film filming suggestions.
 	PlanLimits struct {
-		About    string `json:"about"`
-		NextSet  int    `json:"next_set"`
-		Strength int    `json:"strength"`
-		Mobility int    `json:"mobility"`
-		Retest   int    `json:"retest"`
+		About   string `json:"about"`
+		Steps   int    `json:"steps"`
+		Actions int    `json:"actions"`
+		NextSet int    `json:"next_set"`
+		Build   int    `json:"build"`
+		Film    int    `json:"film"`
 	} `json:"plan_limits"`
 	CannotJudge []CannotJudgeRule `json:"cannot_judge"`
 	Phrases     map[string]string `json:"phrases"`
@@ -151,6 +160,14 @@ func (rs *Rules) Validate() error {
 		if err := rs.checkSources(a.Sources); err != nil {
 			return fmt.Errorf("advice %q: %w", a.ID, err)
 		}
+		for _, c := range a.When {
+			if !slices.Contains(planConditions(), c) {
+				return fmt.Errorf("advice %q: unknown condition %q in when (use one of %v)", a.ID, c, planConditions())
+			}
+		}
+	}
+	if pl := rs.PlanLimits; pl.Steps < pl.Actions+2 || pl.NextSet < 1 || pl.Build < 0 || pl.NextSet+pl.Build > pl.Actions || pl.Film < 0 {
+		return fmt.Errorf("plan_limits: need steps >= actions + 2 (retest and safety), next_set >= 1 and next_set + build <= actions, got %+v", pl)
 	}
 	need := func(what, id string) error {
 		if id != "" && !advice[id] {
@@ -163,7 +180,7 @@ func (rs *Rules) Validate() error {
 			return err
 		}
 	}
-	for _, id := range []string{"clean", "mild", "unexplained", "not_analysed", "retest", "see_professional", "see_professional_pain"} {
+	for _, id := range []string{"clean", "see_professional_mild", "not_analysed", "retest", "knee_cue", "see_professional", "see_professional_pain"} {
 		if err := need("the code", id); err != nil {
 			return err
 		}
@@ -251,7 +268,7 @@ func (rs *Rules) Validate() error {
 	}
 	for _, p := range []string{"causes_title", "causes_intro", "no_causes_clean", "no_causes_unexplained", "no_causes_not_analysed",
 		"cannot_judge_title", "plan_title", "confidence_high", "confidence_medium", "confidence_low",
-		"compare_angle", "more_alike"} {
+		"compare_knee", "compare_noise", "cue_knee", "cue_knees", "more_alike"} {
 		if rs.Phrases[p] == "" {
 			return fmt.Errorf("phrase %q missing", p)
 		}
@@ -407,17 +424,7 @@ func fill(t string, v vars, missing *[]string) (string, bool) {
 	}
 }
 
-// planLimit returns how many steps of a kind a plan may hold (0: no cap).
-func (rs *Rules) planLimit(kind string) int {
-	switch kind {
-	case "next_set":
-		return rs.PlanLimits.NextSet
-	case "strength":
-		return rs.PlanLimits.Strength
-	case "mobility":
-		return rs.PlanLimits.Mobility
-	case "retest":
-		return rs.PlanLimits.Retest
-	}
-	return 0
+// adviceIndex is the position of advice id in the rules (-1 when absent).
+func (rs *Rules) adviceIndex(id string) int {
+	return slices.IndexFunc(rs.Advice, func(a AdviceRule) bool { return a.ID == id })
 }

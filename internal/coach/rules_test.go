@@ -80,8 +80,9 @@ func TestRulesValidation(t *testing.T) {
 		}, `signal "moon_phase" is not measured by the code`},
 		{"signal the code reports but the rules lack", func(d map[string]any) {
 			c := cause(d, "fatigue")
-			c["signals"] = c["signals"].([]any)[1:]
-		}, `the code reports signal "trend"`},
+			sig := c["signals"].([]any)
+			c["signals"] = append(sig[:3:3], sig[4:]...) // velocity_loss left out
+		}, `the code reports signal "velocity_loss"`},
 		{"cause without detector", func(d map[string]any) {
 			cause(d, "tight_hips")["id"] = "tight_calves"
 		}, `cause "tight_calves" has no detector`},
@@ -160,6 +161,9 @@ func TestRulesExercised(t *testing.T) {
 		}
 		for _, s := range a.Plan {
 			seen["advice "+s.ID] = true
+			for _, id := range s.Includes {
+				seen["advice "+id] = true
+			}
 		}
 		for _, l := range a.CannotJudge {
 			seen["limit "+l.ID] = true
