@@ -216,7 +216,7 @@ func scenarios() []scenario {
 			plan:     []string{"knee_cue", "slow_descent", "retest", "film_loads"},
 			notPlan:  []string{"reduce_load", "unilateral_work", "end_set_earlier"},
 			planText: []string{"knee_cue: keep both knees in line", "retest: film a lighter and a heavier set"},
-			limits:  []string{"no_load"},
+			limits:   []string{"no_load"},
 		},
 		{
 			name: "lack of control/real squats at three loads, cave even at the lightest",
