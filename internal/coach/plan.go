@@ -232,18 +232,19 @@ func (in *inference) plan(adv *Advice) ([]Step, error) {
 		// The filming suggestions in the rules' order (the load first).
 		slices.SortStableFunc(film, func(a, b item) int { return in.rules.adviceIndex(a.id) - in.rules.adviceIndex(b.id) })
 		// The cue naming the caving knee(s) and phase is always among the
-		// next session's changes: second when the most confident cause has
-		// a change of its own, first otherwise.
-		if i := slices.IndexFunc(act, func(it item) bool { return it.id == "knee_cue" }); i < 0 {
-			at := 0
-			if len(act) > 0 && len(adv.Causes) > 0 && slices.Contains(act[0].causes, adv.Causes[0].ID) {
-				at = 1
-			}
-			act = slices.Insert(act, at, item{id: "knee_cue"})
-		} else if i > 1 {
-			cue := act[i]
-			act = slices.Insert(slices.Delete(act, i, i+1), 1, cue)
+		// next session's changes: second when a cause found asks for a
+		// change of its own (the first of them goes first), first
+		// otherwise.
+		cue := item{id: "knee_cue"}
+		if i := slices.IndexFunc(act, func(it item) bool { return it.id == "knee_cue" }); i >= 0 {
+			cue = act[i]
+			act = slices.Delete(act, i, i+1)
 		}
+		at := 0
+		if len(act) > 0 && len(act[0].causes) > 0 {
+			at = 1
+		}
+		act = slices.Insert(act, at, cue)
 		na, nb := min(lim.NextSet, len(act)), min(lim.Build, len(build))
 		for na+nb < lim.Actions && (na < len(act) || nb < len(build)) {
 			if na < len(act) {
