@@ -91,7 +91,7 @@ func scenarios() []scenario {
 			},
 			verdict: VerdictClean, causes: map[string]Confidence{},
 			plan: []string{"clean", "see_professional_pain"}, notPlan: []string{"retest", "reduce_load", "see_professional"},
-			planText:  []string{"clean: any of the 5 reps"},
+			planText:  []string{"clean: in the 5 reps analysed"},
 			notLimits: []string{"no_load", "front_view", "few_reps", "no_feet"},
 		},
 		{

@@ -198,7 +198,8 @@ func (in *inference) plan(adv *Advice) ([]Step, error) {
 		if adv.Verdict == VerdictNotAnalysed {
 			head = "not_analysed"
 		}
-		v["reps"] = fmt.Sprint(in.gradedReps())
+		reps := in.gradedReps()
+		v["reps"] = fmt.Sprintf("%d rep%s", reps, words.Plural(reps))
 		out.add(head, "")
 		n := 0
 		for _, it := range film {
