@@ -99,7 +99,7 @@ func TestDrawLegLinesAtKeypoints(t *testing.T) {
 	r.Draw(img, Scene{Bones: [][2]body.Point{{{X: -50, Y: -50}, {X: -10, Y: -10}}, {{X: math.NaN(), Y: 0}, {X: 1, Y: 1}}}}, Style{})
 }
 
-func analyse(t *testing.T, tr *track.Track) *valgus.SetResult {
+func analyse(t testing.TB, tr *track.Track) *valgus.SetResult {
 	t.Helper()
 	set, err := valgus.AnalyzeSet(context.Background(), tr, valgus.Options{})
 	if err != nil {
