@@ -228,7 +228,7 @@ func (r *Renderer) Draw(img *image.RGBA, sc Scene, st Style) {
 		size := 13 * u
 		// Outside the knee and the reference lines beside it.
 		edge := l.Knee.X
-		if f, ok := footOn(l.Hip, l.Ankle, l.Knee); ok && l.Reference && !l.Muted && dir*(f.X-edge) > 0 {
+		if f, ok := atHeight(l.Hip, l.Ankle, l.Knee.Y); ok && l.Reference && !l.Muted && dir*(f.X-edge) > 0 {
 			edge = f.X
 		}
 		if l.ToeLine && l.HasFoot && !l.Muted && dir*(l.Toe.X-edge) > 0 {
@@ -347,10 +347,12 @@ func toeLine(l *Leg) []body.Point {
 }
 
 // arrow draws the knee's offset from its hip-ankle line: an arrow from the
-// line, square to it, to the knee's dot, in the leg's class colour. A knee
+// line at the knee's height to the knee's dot, in the leg's class colour.
+// It is horizontal because the analysis measures the knee's medial
+// displacement horizontally in the picture (valgus.SideFrame.MKD). A knee
 // nearer the line than the arrow's head is long gets none.
 func (r *Renderer) arrow(img *image.RGBA, l *Leg, legW, refW, rim float64, rimCol color.Color) {
-	from, ok := footOn(l.Hip, l.Ankle, l.Knee)
+	from, ok := atHeight(l.Hip, l.Ankle, l.Knee.Y)
 	if !ok {
 		return
 	}
@@ -374,13 +376,12 @@ func (r *Renderer) arrow(img *image.RGBA, l *Leg, legW, refW, rim float64, rimCo
 	r.fill(img, col, capsule(from, base, refW), tri(0))
 }
 
-// footOn returns the point of the line through a and b nearest to p.
-func footOn(a, b, p body.Point) (body.Point, bool) {
-	ab := b.Sub(a)
-	l2 := ab.X*ab.X + ab.Y*ab.Y
-	if !(l2 > 1e-9) {
+// atHeight returns the point of the line through a and b at height y;
+// false for a line too near the horizontal to have one.
+func atHeight(a, b body.Point, y float64) (body.Point, bool) {
+	dy := b.Y - a.Y
+	if math.Abs(dy) < 1e-6 || math.Abs(b.X-a.X) > 20*math.Abs(dy) {
 		return body.Point{}, false
 	}
-	u := (p.Sub(a).X*ab.X + p.Sub(a).Y*ab.Y) / l2
-	return a.Add(ab.Scale(u)), true
+	return lerpPt(a, b, (y-a.Y)/dy), true
 }
