@@ -344,7 +344,8 @@ func (a *Annotator) panel(m *valgus.FrameMetrics, rep *valgus.RepResult, sc *Sce
 			lines = append(lines, PanelLine{Text: words.KneeReading(body.Side(s), l.Label), Dot: true, Class: l.Class})
 		}
 	}
-	return lines
+	return append(lines, PanelLine{Text: words.HipAnkleLine, Dot: true, Swatch: RefColour()},
+		PanelLine{Text: words.ToesLine, Dot: true, Swatch: ToeColour()})
 }
 
 // KeyTime returns the time of rep k's key frame (k indexes set.Reps): the

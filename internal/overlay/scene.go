@@ -46,6 +46,9 @@ type PanelLine struct {
 	// Dot, when set, draws a dot of the class's colour before the text.
 	Dot   bool
 	Class Class
+	// Swatch, when set, is the dot's colour instead of the class's (the
+	// reference lines' key).
+	Swatch color.Color
 }
 
 // Scene is everything drawn on one picture, in the picture's pixels.
@@ -60,8 +63,8 @@ type Scene struct {
 	// Panel is the heads-up text at the top left: rep counter, phase,
 	// angles. Empty for none.
 	Panel []PanelLine
-	// Legend draws the colour key of the classes and of the reference
-	// lines at the bottom; LineKey the reference lines' key alone.
+	// Legend draws the colour key of the classes at the bottom, LineKey
+	// that of the reference lines (the video keeps it in its panel).
 	Legend, LineKey bool
 	// Note is written at the bottom right, e.g. why there is no picture.
 	Note string
@@ -250,7 +253,7 @@ func (r *Renderer) Draw(img *image.RGBA, sc Scene, st Style) {
 		r.panel(img, sc.Panel, u)
 	}
 	if sc.Legend || sc.LineKey {
-		r.legend(img, u, sc.Legend)
+		r.legend(img, u, sc.Legend, sc.LineKey)
 	}
 	if sc.Note != "" {
 		size := 10 * u
@@ -310,7 +313,11 @@ func (r *Renderer) panel(img *image.RGBA, lines []PanelLine, u float64) {
 		y += size
 		x := x0 + pad
 		if ln.Dot {
-			r.fill(img, ln.Class.Colour(), circle(body.Point{X: x + size*0.35, Y: y - size*0.35}, size*0.33))
+			var dot color.Color = ln.Class.Colour()
+			if ln.Swatch != nil {
+				dot = ln.Swatch
+			}
+			r.fill(img, dot, circle(body.Point{X: x + size*0.35, Y: y - size*0.35}, size*0.33))
 			x += size
 		}
 		r.text(img, ln.Text, x, y, size, ln.Big, white)
@@ -320,7 +327,7 @@ func (r *Renderer) panel(img *image.RGBA, lines []PanelLine, u float64) {
 
 // legend draws the key at the bottom left: the reference lines' colours
 // and, with classes, the knee lines' colours below them.
-func (r *Renderer) legend(img *image.RGBA, u float64, classes bool) {
+func (r *Renderer) legend(img *image.RGBA, u float64, classes, lines bool) {
 	b := img.Bounds()
 	size := 10 * u
 	x0, y := float64(b.Min.X)+8*u, float64(b.Max.Y)-8*u-size*0.75
@@ -333,6 +340,9 @@ func (r *Renderer) legend(img *image.RGBA, u float64, classes bool) {
 			x = float64(rect.Max.X) + 3*u
 		}
 		y -= size * 1.45 * 1.25
+	}
+	if !lines {
+		return
 	}
 	rect := r.label(img, words.HipAnkleLine, body.Point{X: x0, Y: y}, size, true, ink, RefColour(), false)
 	r.label(img, words.ToesLine, body.Point{X: float64(rect.Max.X) + 3*u, Y: y}, size, true, ink, ToeColour(), false)
