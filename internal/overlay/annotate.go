@@ -182,33 +182,83 @@ func (a *Annotator) skeleton(t float64) (Scene, bool) {
 	return sc, true
 }
 
-// fppa returns a drawn leg's FPPA (computed from the drawn positions, so
-// the number written matches the lines) and whether the thigh is long
-// enough in the picture for it to be reliable.
-func (a *Annotator) fppa(sc *Scene, s int, t float64) (angle float64, reliable, ok bool) {
-	l, o := sc.Legs[s], sc.Legs[1-s]
-	if l == nil {
-		return math.NaN(), false, false
-	}
-	var other body.Point
-	if o != nil {
-		other = o.Hip
-	} else {
-		p, found := a.point(legNames[1-s][0], t)
-		if !found {
-			return math.NaN(), false, false
-		}
-		other = p
-	}
-	ang, ok := body.FPPA(l.Hip, l.Knee, l.Ankle, other)
+// edgePx: a keypoint within this many pixels of the picture's edge (or
+// beyond it) is a guess, as the analysis counts it (valgus's edgePx).
+const edgePx = 2
+
+// trusted reports whether keypoint name is trusted in the frames a drawing
+// at time t uses, by the analysis's rule: found with at least the set's
+// MinConfidence, observed (not filled in by cleaning) and inside the
+// picture.
+func (a *Annotator) trusted(name string, t float64) bool {
+	k, ok := a.idx[name]
 	if !ok {
-		return math.NaN(), false, false
+		return false
 	}
-	ratio := math.Inf(1) // no standing thigh to compare with: length not judged
-	if tp := a.set.Baseline.ThighPx[s]; tp > 0 {
-		ratio = l.Knee.Sub(l.Hip).Norm() / tp
+	i, j, u, ok := a.locate(t)
+	if !ok {
+		return false
 	}
-	return ang, a.set.Thresholds.FPPAReliable(ang, ratio), true
+	w, h := float64(a.tr.Video.Width), float64(a.tr.Video.Height)
+	good := func(f int) bool {
+		p := a.tr.Frames[f].Points[k]
+		if !p.Valid() || p.Filled || p.Conf < a.set.Thresholds.MinConfidence {
+			return false
+		}
+		return w <= 0 || h <= 0 || (p.X > edgePx && p.X < w-edgePx && p.Y > edgePx && p.Y < h-edgePx)
+	}
+	switch {
+	case u <= 0:
+		return good(i)
+	case u >= 1:
+		return good(j)
+	}
+	return good(i) && good(j)
+}
+
+func (a *Annotator) locate(t float64) (i, j int, u float64, ok bool) { return locate(a.times, t, a.dt) }
+
+// references marks a graded leg's reference lines for drawing: the
+// hip-ankle line always, the toes line when the toe is trusted at t.
+func (a *Annotator) references(l *Leg, s int, t float64) {
+	l.Reference = true
+	l.ToeLine = l.HasFoot && a.trusted(legNames[s][4], t)
+}
+
+// graded returns a leg's graded measure in the analysis's frame m, in
+// words, and its class against the bands the set is graded on. The
+// measure is the one the rep table and the JSON give per rep
+// (SideFrame.GradedDeg): the cave angle in squats on both legs, the
+// valgus angle above standing in single-leg and split squats. A trusted
+// leg too straight to have a cave angle reads "straight" and classes as
+// none; a leg whose points are not trusted reads "n/a", grey.
+func (a *Annotator) graded(m *valgus.FrameMetrics, s int) (string, Class) {
+	if m == nil {
+		return "", ClassUnknown
+	}
+	sf := m.Side[s]
+	v := sf.GradedDeg
+	if math.IsNaN(v) {
+		if a.set.GradedOnCave() && sf.Reliable {
+			return words.KneeStraight, ClassOf(a.set.GradedBands().Classify(0))
+		}
+		return words.GradedAngle(v), ClassUnknown
+	}
+	return words.GradedAngle(v), ClassOf(a.set.GradedBands().Classify(v))
+}
+
+// working reports whether leg s is graded at the moment of frame m: in
+// its rep, when that rep assessed it; between reps, when any rep did.
+func (a *Annotator) working(rep *valgus.RepResult, s int) bool {
+	if rep != nil {
+		return rep.Side[s].Assessed
+	}
+	for _, r := range a.set.Reps {
+		if r.Side[s].Assessed {
+			return true
+		}
+	}
+	return len(a.set.Reps) == 0
 }
 
 // repAt returns the rep a frame belongs to (nil between reps).
@@ -223,14 +273,15 @@ func (a *Annotator) repAt(m *valgus.FrameMetrics) *valgus.RepResult {
 // the video's start, as the track's timestamps): ok is false when the track
 // has no keypoints near t.
 //
-// Each knee line takes the class of that frame's own graded measure, by
-// the rule that grades a rep: in squats on both legs the knee's cave angle
-// (FrameMetrics' CaveDeg) against the knee-cave bands; in single-leg and
-// split squats the FPPA's rise above standing against the movement's bands.
-// A leg too straight to have a cave angle shows as none. Knee-vs-toes
-// grades nothing and colours nothing. Grey: the measure cannot be read
-// here (a point not trusted, the thigh pointing at the camera), the set
-// was not graded, or the leg is not the working leg.
+// By each graded knee: its hip-ankle line, the toes line where the toe is
+// trusted, an arrow from the hip-ankle line to the knee, and the frame's
+// graded measure (see graded) with, during a rep, the rep's grade for that
+// leg. The knee line takes the class of the frame's graded measure, by the
+// bands that grade a rep, so it turns yellow or orange as the knee caves
+// and green as it recovers. Knee-vs-toes grades nothing and colours
+// nothing. Grey: the measure cannot be read here (a point not trusted),
+// or the set was not graded. A leg that is not the working leg is drawn
+// thin and grey, without numbers.
 func (a *Annotator) SceneAt(t float64) (Scene, bool) {
 	sc, ok := a.skeleton(t)
 	if !ok {
@@ -238,50 +289,30 @@ func (a *Annotator) SceneAt(t float64) (Scene, bool) {
 	}
 	m := a.metrics(t)
 	rep := a.repAt(m)
-	bands, bilateral := a.set.GradedBands(), a.set.GradedOnCave()
-	var fppas [2]float64
 	for s := 0; s < 2; s++ {
-		fppas[s] = math.NaN()
 		l := sc.Legs[s]
 		if l == nil {
 			continue
 		}
-		ang, reliable, ok := a.fppa(&sc, s, t)
-		if !ok {
+		if !a.working(rep, s) {
+			l.Muted = true
 			continue
 		}
-		fppas[s] = ang
-		l.Label = words.KneeAngle(ang)
-		if rep != nil && !rep.Side[s].Assessed {
-			l.Muted, l.Label = true, ""
+		if !a.set.Analysed {
 			continue
 		}
-		if !a.set.Analysed || !reliable {
-			if !reliable {
-				l.Label = "~" + l.Label
-			}
-			continue
+		a.references(l, s, t)
+		l.Label, l.Class = a.graded(m, s)
+		if rep != nil {
+			l.Grade, l.GradeClass = words.RepGrade(rep.Index, rep.Side[s].Severity), ClassOf(rep.Side[s].Severity)
 		}
-		v := ang - a.set.Baseline.FPPA[s]
-		if bilateral {
-			if m == nil || !m.Side[s].Reliable {
-				continue // a point not trusted: the line stays grey
-			}
-			// A trusted leg without a cave angle is nearly straight
-			// (standing, or barely bent): it cannot be turning in.
-			v = m.Side[s].CaveDeg
-			if math.IsNaN(v) {
-				v = 0
-			}
-		}
-		l.Class = ClassOf(bands.Classify(v))
 	}
-	sc.Panel = a.panel(m, rep, &sc, fppas)
+	sc.Panel = a.panel(m, rep, &sc)
 	sc.Legend = true
 	return sc, true
 }
 
-func (a *Annotator) panel(m *valgus.FrameMetrics, rep *valgus.RepResult, sc *Scene, fppas [2]float64) []PanelLine {
+func (a *Annotator) panel(m *valgus.FrameMetrics, rep *valgus.RepResult, sc *Scene) []PanelLine {
 	set := a.set
 	if !set.Analysed {
 		return []PanelLine{{Text: "not graded", Big: true}, {Text: "see the report for why"}}
@@ -299,7 +330,8 @@ func (a *Annotator) panel(m *valgus.FrameMetrics, rep *valgus.RepResult, sc *Sce
 			phase = words.FramePhase(m.Phase)
 		}
 	}
-	lines := []PanelLine{{Text: fmt.Sprintf("Rep %d / %d", done, n), Big: true}, {Text: phase}}
+	lines := []PanelLine{{Text: fmt.Sprintf("Rep %d / %d", done, n), Big: true}, {Text: phase},
+		{Text: words.Capitalise(words.Measure(set.GradedOnCave()))}}
 	for s := 0; s < 2; s++ {
 		name := words.Side(body.Side(s))
 		l := sc.Legs[s]
@@ -309,28 +341,77 @@ func (a *Annotator) panel(m *valgus.FrameMetrics, rep *valgus.RepResult, sc *Sce
 		case l.Muted:
 			lines = append(lines, PanelLine{Text: name + " leg: not graded"})
 		default:
-			lines = append(lines, PanelLine{Text: fmt.Sprintf("%s knee %s", name, words.KneeAngle(fppas[s])), Dot: true, Class: l.Class})
+			lines = append(lines, PanelLine{Text: words.KneeReading(body.Side(s), l.Label), Dot: true, Class: l.Class})
 		}
 	}
-	if set.Movement == body.MoveBilateralSquat && m != nil && !math.IsNaN(m.KASR) {
-		lines = append(lines, PanelLine{Text: fmt.Sprintf("KASR %.2f", m.KASR)})
-	}
-	return lines
+	return append(lines, PanelLine{Text: words.HipAnkleLine, Dot: true, Swatch: RefColour()},
+		PanelLine{Text: words.ToesLine, Dot: true, Swatch: ToeColour()})
 }
 
-// KeyTime returns the time of rep k's deepest moment (k indexes set.Reps).
+// KeyTime returns the time of rep k's key frame (k indexes set.Reps): the
+// moment the rep's grade was set, where the leg that decides it (the
+// higher class, then the larger graded peak) holds the rep's graded peak,
+// so that the number drawn there is the rep table's. The graded peak is
+// the level the measure holds for Thresholds.SustainS; the key frame is
+// the frame of that run at exactly that level. A rep with no graded leg
+// shows its deepest moment.
 func (a *Annotator) KeyTime(k int) (float64, error) {
-	if k < 0 || k >= len(a.set.Reps) {
-		return 0, fmt.Errorf("overlay: no rep %d (the set has %d)", k+1, len(a.set.Reps))
-	}
-	return a.set.Reps[k].BottomS, nil
+	t, _, _, err := a.keyMoment(k)
+	return t, err
 }
 
-// KeyScene returns the key-frame scene of rep k (indexing set.Reps) at its
-// deepest moment: each knee line in the colour of that leg's class for the
-// whole rep, its FPPA at that moment written beside the knee.
+// keyMoment returns KeyTime's time, the deciding leg and whether the time
+// is that leg's graded peak (false: the rep's deepest moment).
+func (a *Annotator) keyMoment(k int) (float64, int, bool, error) {
+	if k < 0 || k >= len(a.set.Reps) {
+		return 0, 0, false, fmt.Errorf("overlay: no rep %d (the set has %d)", k+1, len(a.set.Reps))
+	}
+	r := a.set.Reps[k]
+	side := -1
+	for s := 0; s < 2; s++ {
+		rs := r.Side[s]
+		if !rs.Assessed || math.IsNaN(rs.GradedDeg) {
+			continue
+		}
+		if side < 0 {
+			side = s
+			continue
+		}
+		o := r.Side[side]
+		if rk, ok := rs.Severity.Rank(), o.Severity.Rank(); rk > ok || (rk == ok && rs.GradedDeg > o.GradedDeg) {
+			side = s
+		}
+	}
+	if side < 0 {
+		return r.BottomS, 0, false, nil
+	}
+	peak := r.Side[side].GradedDeg
+	best, bestD := -1, math.Inf(1)
+	for i, f := range a.set.Frames {
+		if f.Time < r.StartS || f.Time > r.EndS {
+			continue
+		}
+		d := math.Abs(f.Side[side].GradedDeg - peak)
+		if d < bestD || (d == bestD && math.Abs(f.Time-r.Side[side].PeakS) < math.Abs(a.set.Frames[best].Time-r.Side[side].PeakS)) {
+			best, bestD = i, d
+		}
+	}
+	switch {
+	case best >= 0 && bestD < 1e-9:
+		return a.set.Frames[best].Time, side, true, nil
+	case !math.IsNaN(r.Side[side].PeakS):
+		return r.Side[side].PeakS, side, true, nil
+	}
+	return r.BottomS, side, false, nil
+}
+
+// KeyScene returns the key-frame scene of rep k (indexing set.Reps) at
+// KeyTime: each graded knee's line in the colour of that leg's class for
+// the whole rep (the table's class), its reference lines and arrow as on
+// the video, and beside it the graded measure at that moment (at the
+// deciding leg's peak, the table's number) with the rep's grade.
 func (a *Annotator) KeyScene(k int) (Scene, error) {
-	t, err := a.KeyTime(k)
+	t, side, peak, err := a.keyMoment(k)
 	if err != nil {
 		return Scene{}, err
 	}
@@ -339,6 +420,7 @@ func (a *Annotator) KeyScene(k int) (Scene, error) {
 		return Scene{}, fmt.Errorf("overlay: the track has no keypoints at %.2f s", t)
 	}
 	r := a.set.Reps[k]
+	m := a.metrics(t)
 	for s := 0; s < 2; s++ {
 		l := sc.Legs[s]
 		if l == nil {
@@ -348,14 +430,13 @@ func (a *Annotator) KeyScene(k int) (Scene, error) {
 			l.Muted = true
 			continue
 		}
+		a.references(l, s, t)
+		l.Label, _ = a.graded(m, s)
 		l.Class = ClassOf(r.Side[s].Severity)
-		if ang, reliable, ok := a.fppa(&sc, s, t); ok {
-			l.Label = words.KneeAngle(ang)
-			if !reliable {
-				l.Label = "~" + l.Label
-			}
-		}
+		l.Grade, l.GradeClass = words.RepGrade(r.Index, r.Side[s].Severity), l.Class
 	}
-	sc.Panel = []PanelLine{{Text: fmt.Sprintf("Rep %d", r.Index), Big: true}, {Text: fmt.Sprintf("deepest point, %.1f s", t)}}
+	sc.Panel = []PanelLine{{Text: fmt.Sprintf("Rep %d", r.Index), Big: true},
+		{Text: words.KeyMoment(body.Side(side), peak, a.set.GradedOnCave(), t)}}
+	sc.LineKey = true
 	return sc, nil
 }

@@ -1,7 +1,10 @@
 // Package overlay draws kneetrack's annotations on pictures: the lifter's
-// skeleton, each leg's hip-knee-ankle line in the colour of its knee-cave
-// class, the frontal-plane knee angle (FPPA) written beside each knee, and a
-// panel with the rep counter and phase.
+// skeleton; each leg's hip-knee-ankle line in the colour of its class;
+// by each graded knee the hip-ankle line its sideways movement is measured
+// from, the toes line (where the toe is trusted) and an arrow from the
+// hip-ankle line to the knee; the set's graded measure written beside the
+// knee as the rep table writes it, with the rep's grade; and a panel with
+// the rep counter and phase.
 //
 // An Annotator turns a set's analysis and its keypoint track into a Scene
 // for any moment of the video (RenderVideo draws one on every frame of the

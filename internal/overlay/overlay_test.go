@@ -99,7 +99,7 @@ func TestDrawLegLinesAtKeypoints(t *testing.T) {
 	r.Draw(img, Scene{Bones: [][2]body.Point{{{X: -50, Y: -50}, {X: -10, Y: -10}}, {{X: math.NaN(), Y: 0}, {X: 1, Y: 1}}}}, Style{})
 }
 
-func analyse(t *testing.T, tr *track.Track) *valgus.SetResult {
+func analyse(t testing.TB, tr *track.Track) *valgus.SetResult {
 	t.Helper()
 	set, err := valgus.AnalyzeSet(context.Background(), tr, valgus.Options{})
 	if err != nil {
@@ -151,8 +151,11 @@ func TestSceneAtSynthetic(t *testing.T) {
 		}
 	}
 	m := frameAt(set, bottom)
-	if want := words.KneeAngle(m.Side[1].FPPA); sc.Legs[1].Label != want {
-		t.Errorf("right label %q, want the analysis's FPPA %q", sc.Legs[1].Label, want)
+	if want := words.GradedAngle(m.Side[1].GradedDeg); sc.Legs[1].Label != want || !strings.HasSuffix(want, " in") {
+		t.Errorf("right label %q, want the analysis's graded measure %q, reading in", sc.Legs[1].Label, want)
+	}
+	if want := words.RepGrade(2, set.Reps[1].Side[1].Severity); sc.Legs[1].Grade != want {
+		t.Errorf("right grade %q, want %q", sc.Legs[1].Grade, want)
 	}
 	if sc.Legs[1].Class < ClassModerate || sc.Legs[0].Class != ClassNone {
 		t.Errorf("classes left %v right %v, want none and at least moderate (right knee turned in 20° past straight)", sc.Legs[0].Class, sc.Legs[1].Class)
@@ -302,11 +305,12 @@ func TestRenderVideo(t *testing.T) {
 	}
 }
 
-// TestEndOnThighMarked: where the thigh is seen end on with the knee pushed
-// out (the bottom of a deep squat from hip height) the angle reads far
-// "out"; the drawing marks it "~" (unreliable) exactly where the analysis
-// does, by the same rule (valgus.Thresholds.FPPAReliable).
-func TestEndOnThighMarked(t *testing.T) {
+// TestEndOnThighShowsGraded: where the thigh is seen end on with the knee
+// pushed out (the bottom of a deep squat from hip height) the FPPA reads
+// far "out" and is unreliable; the pictures write the graded measure (the
+// cave angle, which that does not blow up), as the rep table does, never
+// that FPPA.
+func TestEndOnThighShowsGraded(t *testing.T) {
 	tr := overlaytest.Track(t, sim.StickSet{Reps: 3}, 720, 1280)
 	hipL, hipR, kneeL := tr.Index(track.LeftHip), tr.Index(track.RightHip), tr.Index(track.LeftKnee)
 	f0 := tr.Frames[0].Points
@@ -333,21 +337,22 @@ func TestEndOnThighMarked(t *testing.T) {
 		t.Fatal("no scene at the bottom of rep 2")
 	}
 	m := frameAt(set, bottom)
-	left, right := m.Side[0], m.Side[1]
-	if left.FPPAReliable || !(left.FPPA < -60) || !right.FPPAReliable {
-		t.Fatalf("analysis at the bottom: left FPPA %.1f reliable %v, right reliable %v; want the left beyond -60 and unreliable", left.FPPA, left.FPPAReliable, right.FPPAReliable)
+	left := m.Side[0]
+	if left.FPPAReliable || !(left.FPPA < -60) {
+		t.Fatalf("analysis at the bottom: left FPPA %.1f reliable %v; want it beyond -60 and unreliable", left.FPPA, left.FPPAReliable)
 	}
-	if l := sc.Legs[0].Label; !strings.HasPrefix(l, "~") || !strings.HasSuffix(l, "out") || sc.Legs[0].Class != ClassUnknown {
-		t.Errorf("left knee drawn %q, class %v; want a \"~\" label reading out, grey", l, sc.Legs[0].Class)
+	want := words.GradedAngle(left.GradedDeg)
+	if math.IsNaN(left.GradedDeg) {
+		want = words.KneeStraight
 	}
-	if l := sc.Legs[1].Label; strings.HasPrefix(l, "~") || l == "" {
-		t.Errorf("right knee drawn %q; want a plain angle", l)
+	if l := sc.Legs[0].Label; l != want || strings.Contains(l, "out") {
+		t.Errorf("left knee drawn %q; want the graded measure %q, not the FPPA %.0f° out", l, want, -left.FPPA)
 	}
 	key, err := ann.KeyScene(1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l := key.Legs[0].Label; !strings.HasPrefix(l, "~") {
-		t.Errorf("key frame of rep 2: left knee %q; want it marked \"~\"", l)
+	if l := key.Legs[0].Label; strings.Contains(l, "out") || l == "" {
+		t.Errorf("key frame of rep 2: left knee %q; want the graded measure, not the FPPA", l)
 	}
 }

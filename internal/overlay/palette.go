@@ -33,6 +33,13 @@ var classColours = [...]color.RGBA{
 	ClassSevere:   {213, 94, 0, 255},   // vermillion
 }
 
+// RefColour is the hip-ankle line's colour: the palette's sky blue, which
+// no class uses (nor does ToeColour's reddish purple).
+func RefColour() color.RGBA { return color.RGBA{86, 180, 233, 255} }
+
+// ToeColour is the toes line's colour.
+func ToeColour() color.RGBA { return color.RGBA{204, 121, 167, 255} }
+
 // Colour returns the class's colour.
 func (c Class) Colour() color.RGBA {
 	if c < ClassUnknown || int(c) >= len(classColours) {
