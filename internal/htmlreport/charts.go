@@ -173,6 +173,7 @@ func renderSVG(p *plot.Plot, sz chartSize, height float64, alt chartText) (svg s
 var (
 	svgProlog = regexp.MustCompile(`(?s)^.*?<svg `)
 	svgSize   = regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`)
+	svgXMLNS  = regexp.MustCompile(`\s+xmlns(:xlink)?="[^"]*"`)
 )
 
 // tidySVG makes vgsvg's document an inline element: no XML prolog, sized by
@@ -183,6 +184,7 @@ var (
 func tidySVG(s string, sz chartSize, alt chartText) string {
 	id := alt.id + "-" + sz.name
 	s = svgProlog.ReplaceAllString(s, "<svg ")
+	s = svgXMLNS.ReplaceAllString(s, "") // inline SVG in HTML needs no namespace declarations
 	s = svgSize.ReplaceAllString(s, fmt.Sprintf(`<svg class="chart %s" role="img" aria-labelledby="%s-t %s-d"`, sz.name, id, id))
 	if i := strings.Index(s, ">"); i > 0 {
 		s = s[:i+1] + fmt.Sprintf("\n<title id=\"%s-t\">%s</title>\n<desc id=\"%s-d\">%s</desc>", id, escapeAttr(alt.title), id, escapeAttr(alt.desc)) + s[i+1:]

@@ -41,8 +41,8 @@ var uiColours = []uiColour{
 	{"bad-bg", "#f8d8c8"},
 	{"conf-ink", "#0b4f80"}, // a cause's confidence
 	{"conf-bg", "#e2eef8"},
-	{"kind-bg", "#eceff3"}, // a plan step's kind (text: lead)
-	{"chip-ink", "#111111"},  // text on the class colours
+	{"kind-bg", "#eceff3"},    // a plan step's kind (text: lead)
+	{"chip-ink", "#111111"},   // text on the class colours
 	{"unknown-bg", "#d5d9de"}, // the "not graded" chip
 }
 
