@@ -56,7 +56,7 @@ type chartSize struct {
 
 var (
 	// Shown in a column about 930 CSS px wide (1280-px window): scale 1.29.
-	wideSize = chartSize{name: "wide", w: 720, tick: 9, label: 10, note: 8.5}
+	wideSize = chartSize{name: "wide", w: 720, tick: 9, label: 10, note: 8.75}
 	// Shown about 340 CSS px wide (390-px phone): scale 1.0.
 	narrowSize = chartSize{name: "narrow", w: 340, tick: 11.5, label: 12, note: 11.5}
 	chartSizes = []chartSize{wideSize, narrowSize}
