@@ -5,7 +5,8 @@
 // causes and plan when a coaching result is given, the per-rep table,
 // charts (knee angle over time with reps shaded and thresholds drawn, peak
 // per rep with its trend, KASR, tempo, valgus against load for sessions),
-// filming-quality notes and a short method with a link to the full one.
+// filming-quality notes and a short method with its sources. It reads
+// well on a phone (narrow charts, tables as cards) and prints compactly.
 //
 // It formats results from package valgus and draws with package overlay;
 // it measures nothing itself.
