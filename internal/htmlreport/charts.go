@@ -24,35 +24,71 @@ import (
 // Chart colours. The two legs use Okabe and Ito's blue and reddish purple
 // (told apart with the common colour-vision deficiencies, and the right leg
 // also dashed); the knee-cave classes keep the overlay's colours.
+// Every colour that carries meaning has at least 3:1 contrast against the
+// white chart (WCAG 2.1's non-text contrast) and every text colour 4.5:1
+// (TestPaletteContrast computes them).
 var (
 	sideColour = [2]color.RGBA{{0, 114, 178, 255}, {204, 121, 167, 255}}
 	sideDashes = [2][]vg.Length{nil, {vg.Points(5), vg.Points(2.5)}}
 	inkColour  = color.RGBA{36, 41, 47, 255}
 	mutedInk   = color.RGBA{87, 96, 106, 255}
-	axisColour = color.RGBA{140, 149, 159, 255}
+	axisColour = color.RGBA{125, 133, 144, 255}
 	gridColour = color.RGBA{234, 238, 242, 255}
 	repShade   = color.NRGBA{36, 41, 47, 14}
-	tempoFills = [3]color.RGBA{{86, 180, 233, 255}, {170, 170, 170, 255}, {0, 114, 178, 255}} // descent, bottom, ascent
+	// descent, bottom, ascent: blue, grey, dark orange
+	tempoFills = [3]color.RGBA{{0, 114, 178, 255}, {110, 119, 129, 255}, {168, 82, 0, 255}}
 )
+
+// zoneAlpha is the opacity of a class's tint behind a graded chart.
+const zoneAlpha = 40
+
+// chartSize is one rendering of a chart. Each chart is drawn twice: wide
+// for screens from tablet width up and for print, narrow for phones, so
+// that its text is at least 11 CSS px where it is shown (the report's CSS
+// shows one and hides the other; TestReportInBrowser measures it).
+type chartSize struct {
+	name string  // CSS class: "wide" or "narrow"
+	w    float64 // drawing width in SVG units (the viewBox)
+	// Text sizes in SVG units: tick labels, axis labels, notes inside the
+	// plot (band and rep labels).
+	tick, label, note float64
+}
+
+var (
+	// Shown in a column about 930 CSS px wide (1280-px window): scale 1.29.
+	wideSize = chartSize{name: "wide", w: 720, tick: 9, label: 10, note: 8.75}
+	// Shown about 340 CSS px wide (390-px phone): scale 1.0.
+	narrowSize = chartSize{name: "narrow", w: 340, tick: 11.5, label: 12, note: 11.5}
+	chartSizes = []chartSize{wideSize, narrowSize}
+)
+
+// height is the drawing height for a chart drawn h units high when wide.
+func (sz chartSize) height(h float64) float64 {
+	if sz.name == "narrow" {
+		return h + 20
+	}
+	return h
+}
+
+// chartText is a chart's text alternative: its title and a description
+// with its key numbers.
+type chartText struct{ id, title, desc string }
 
 // chartFont is Liberation Sans, which gonum/plot embeds for measuring text;
 // the SVG names it with metric-compatible fallbacks (see tidySVG).
 var chartFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
-const (
-	chartW = 720
-	chartH = 250
-)
+const chartH = 250
 
 // newPlot returns a plot in the report's style.
-func newPlot(xLabel, yLabel string) *plot.Plot {
+func newPlot(sz chartSize, xLabel, yLabel string) *plot.Plot {
 	p := plot.New()
 	p.BackgroundColor = color.White
 	style := func(a *plot.Axis, label string) {
 		a.Label.Text = label
-		a.Label.TextStyle.Font = font.From(chartFont, 10)
+		a.Label.TextStyle.Font = font.From(chartFont, vg.Length(sz.label))
 		a.Label.TextStyle.Color = inkColour
-		a.Tick.Label.Font = font.From(chartFont, 9)
+		a.Tick.Label.Font = font.From(chartFont, vg.Length(sz.tick))
 		a.Tick.Label.Color = mutedInk
 		a.LineStyle.Color = axisColour
 		a.LineStyle.Width = vg.Points(0.75)
@@ -111,7 +147,8 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 // renderSVG draws the plot as an SVG element for inline use. gonum/plot
 // panics on some degenerate inputs; that becomes an error (the chart is
 // left out) rather than a crash.
-func renderSVG(p *plot.Plot, label string, height float64) (svg string, err error) {
+func renderSVG(p *plot.Plot, sz chartSize, height float64, alt chartText) (svg string, err error) {
+	label := alt.title
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("drawing the %s chart: %v", label, r)
@@ -124,27 +161,34 @@ func renderSVG(p *plot.Plot, label string, height float64) (svg string, err erro
 			return "", fmt.Errorf("drawing the %s chart: the data are not finite numbers (axis %g to %g)", label, a.Min, a.Max)
 		}
 	}
-	c := vgsvg.New(vg.Points(chartW), vg.Points(height))
+	c := vgsvg.New(vg.Points(sz.w), vg.Points(sz.height(height)))
 	p.Draw(draw.New(c))
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
 		return "", fmt.Errorf("drawing the %s chart: %w", label, err)
 	}
-	return tidySVG(buf.String(), label), nil
+	return tidySVG(buf.String(), sz, alt), nil
 }
 
 var (
 	svgProlog = regexp.MustCompile(`(?s)^.*?<svg `)
 	svgSize   = regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`)
+	svgXMLNS  = regexp.MustCompile(`\s+xmlns(:xlink)?="[^"]*"`)
 )
 
 // tidySVG makes vgsvg's document an inline element: no XML prolog, sized by
-// CSS (the viewBox keeps the aspect), labelled for screen readers, and the
-// font named with metric-compatible fallbacks for machines without
+// CSS (the viewBox keeps the aspect, the width is the column's), a picture
+// for screen readers named by its <title> and described by its <desc>, and
+// the font named with metric-compatible fallbacks for machines without
 // Liberation Sans.
-func tidySVG(s, label string) string {
+func tidySVG(s string, sz chartSize, alt chartText) string {
+	id := alt.id + "-" + sz.name
 	s = svgProlog.ReplaceAllString(s, "<svg ")
-	s = svgSize.ReplaceAllString(s, fmt.Sprintf(`<svg class="chart" role="img" aria-label="%s"`, escapeAttr(label)))
+	s = svgXMLNS.ReplaceAllString(s, "") // inline SVG in HTML needs no namespace declarations
+	s = svgSize.ReplaceAllString(s, fmt.Sprintf(`<svg class="chart %s" role="img" aria-labelledby="%s-t %s-d"`, sz.name, id, id))
+	if i := strings.Index(s, ">"); i > 0 {
+		s = s[:i+1] + fmt.Sprintf("\n<title id=\"%s-t\">%s</title>\n<desc id=\"%s-d\">%s</desc>", id, escapeAttr(alt.title), id, escapeAttr(alt.desc)) + s[i+1:]
+	}
 	s = strings.ReplaceAll(s, "font-family:Liberation Sans;", "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;")
 	return s
 }
@@ -160,11 +204,14 @@ func textStyle(size float64, c color.Color, xa draw.XAlignment, ya draw.YAlignme
 }
 
 // repBands shades each rep's span and numbers it at the top.
-type repBands struct{ reps []valgus.RepResult }
+type repBands struct {
+	reps []valgus.RepResult
+	sz   chartSize
+}
 
 func (b repBands) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, _ := p.Transforms(&c)
-	ts := textStyle(8, mutedInk, draw.XCenter, draw.YTop)
+	ts := textStyle(b.sz.note, mutedInk, draw.XCenter, draw.YTop)
 	for _, r := range b.reps {
 		x0, x1 := trX(r.StartS), trX(r.EndS)
 		c.FillPolygon(repShade, []vg.Point{{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}, {X: x0, Y: c.Max.Y}})
@@ -177,20 +224,29 @@ func (b repBands) Plot(c draw.Canvas, p *plot.Plot) {
 }
 
 // zones tints the ranges of the mild, moderate and severe classes and labels
-// their bounds at the right. Rising: the classes start at the values and go
-// up (angles); falling: they go down (KASR).
+// their bounds at the right. The classes start at the bounds and go up.
+// With spans, the tint covers only those stretches of the x axis (the reps,
+// where the measure is graded); without, the whole plot.
 type zones struct {
-	bounds  [3]float64 // mild, moderate, severe
-	falling bool
-	unit    string
+	bounds [3]float64 // mild, moderate, severe
+	unit   string
+	spans  [][2]float64
+	sz     chartSize
 }
 
 func (z zones) Plot(c draw.Canvas, p *plot.Plot) {
-	_, trY := p.Transforms(&c)
+	trX, trY := p.Transforms(&c)
 	classes := []overlay.Class{overlay.ClassMild, overlay.ClassModerate, overlay.ClassSevere}
-	ts := textStyle(7.5, mutedInk, draw.XRight, draw.YBottom)
-	if z.falling {
-		ts.YAlign = draw.YTop
+	ts := textStyle(z.sz.note, mutedInk, draw.XRight, draw.YBottom)
+	xs := [][2]vg.Length{{c.Min.X, c.Max.X}}
+	if z.spans != nil {
+		xs = xs[:0]
+		for _, sp := range z.spans {
+			x0, x1 := trX(math.Max(sp[0], p.X.Min)), trX(math.Min(sp[1], p.X.Max))
+			if x1 > x0 {
+				xs = append(xs, [2]vg.Length{x0, x1})
+			}
+		}
 	}
 	lastLabel := vg.Length(math.Inf(-1))
 	for i, cl := range classes {
@@ -198,20 +254,16 @@ func (z zones) Plot(c draw.Canvas, p *plot.Plot) {
 		if i < 2 {
 			hi = z.bounds[i+1]
 		}
-		if z.falling {
-			lo, hi = math.Inf(-1), z.bounds[i]
-			if i < 2 {
-				lo = z.bounds[i+1]
-			}
-		}
 		lo, hi = math.Max(lo, p.Y.Min), math.Min(hi, p.Y.Max)
 		if lo >= hi {
 			continue
 		}
 		k := cl.Colour()
-		fill := color.NRGBA{k.R, k.G, k.B, 40}
+		fill := color.NRGBA{k.R, k.G, k.B, zoneAlpha}
 		y0, y1 := trY(lo), trY(hi)
-		c.FillPolygon(fill, []vg.Point{{X: c.Min.X, Y: y0}, {X: c.Max.X, Y: y0}, {X: c.Max.X, Y: y1}, {X: c.Min.X, Y: y1}})
+		for _, x := range xs {
+			c.FillPolygon(fill, []vg.Point{{X: x[0], Y: y0}, {X: x[1], Y: y0}, {X: x[1], Y: y1}, {X: x[0], Y: y1}})
+		}
 		edge := z.bounds[i]
 		if edge < p.Y.Min || edge > p.Y.Max {
 			continue
@@ -220,11 +272,8 @@ func (z zones) Plot(c draw.Canvas, p *plot.Plot) {
 		c.StrokeLine2(draw.LineStyle{Color: color.NRGBA{k.R, k.G, k.B, 200}, Width: vg.Points(0.75), Dashes: []vg.Length{vg.Points(3), vg.Points(2)}},
 			c.Min.X, ye, c.Max.X, ye)
 		off := vg.Points(1.5)
-		if z.falling {
-			off = -off
-		}
 		// Bounds squeezed together by a wide axis: label only those with room.
-		if math.Abs(float64(ye-lastLabel)) < float64(vg.Points(9)) {
+		if math.Abs(float64(ye-lastLabel)) < float64(vg.Points(z.sz.note+1)) {
 			continue
 		}
 		lastLabel = ye
@@ -238,10 +287,13 @@ func trimNum(v float64) string {
 	return s
 }
 
-// hline draws a horizontal reference line (0°, KASR 1) with a label.
+// hline draws a horizontal reference line (0°, KASR 1) with a label;
+// dashed lines are conventions (KASR's 0.8), labelled at the right.
 type hline struct {
-	y     float64
-	label string
+	y      float64
+	label  string
+	sz     chartSize
+	dashed bool
 }
 
 func (h hline) Plot(c draw.Canvas, p *plot.Plot) {
@@ -250,9 +302,15 @@ func (h hline) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 	_, trY := p.Transforms(&c)
 	y := trY(h.y)
-	c.StrokeLine2(draw.LineStyle{Color: axisColour, Width: vg.Points(0.75)}, c.Min.X, y, c.Max.X, y)
+	ls := draw.LineStyle{Color: axisColour, Width: vg.Points(0.75)}
+	at, xa := c.Min.X+vg.Points(3), draw.XLeft
+	if h.dashed {
+		ls.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
+		at, xa = c.Max.X-vg.Points(3), draw.XRight
+	}
+	c.StrokeLine2(ls, c.Min.X, y, c.Max.X, y)
 	if h.label != "" {
-		c.FillText(textStyle(7.5, mutedInk, draw.XLeft, draw.YBottom), vg.Point{X: c.Min.X + vg.Points(3), Y: y + vg.Points(1.5)}, h.label)
+		c.FillText(textStyle(h.sz.note, mutedInk, xa, draw.YBottom), vg.Point{X: at, Y: y + vg.Points(1.5)}, h.label)
 	}
 }
 
@@ -323,11 +381,11 @@ func fitY(lo, hi float64, vals ...[]float64) (float64, float64) {
 	return lo - pad, hi + pad
 }
 
-// fppaChart plots each leg's graded angle over the set, reps shaded,
-// thresholds drawn.
-func fppaChart(set *valgus.SetResult) (string, error) {
+// fppaChart plots each leg's graded angle over the set, reps shaded, the
+// bands tinted within the reps (where the measure is graded).
+func fppaChart(set *valgus.SetResult, sz chartSize, alt chartText) (string, error) {
 	g := gradedFor(set)
-	p := newPlot("time (s)", g.label)
+	p := newPlot(sz, "time (s)", g.label)
 	n := len(set.Frames)
 	xs := make([]float64, n)
 	var ys [2][]float64
@@ -347,14 +405,18 @@ func fppaChart(set *valgus.SetResult) (string, error) {
 	if n > 0 {
 		p.X.Min, p.X.Max = xs[0], math.Max(xs[n-1], xs[0]+0.1)
 	}
-	p.Add(zones{bounds: [3]float64{g.bands.Mild, g.bands.Moderate, g.bands.Severe}, unit: "°"},
-		repBands{set.Reps}, hline{0, ""})
+	spans := make([][2]float64, 0, len(set.Reps))
+	for _, r := range set.Reps {
+		spans = append(spans, [2]float64{r.StartS, r.EndS})
+	}
+	p.Add(zones{bounds: [3]float64{g.bands.Mild, g.bands.Moderate, g.bands.Severe}, unit: "°", spans: spans, sz: sz},
+		repBands{set.Reps, sz}, hline{y: 0, sz: sz})
 	for s := 0; s < 2; s++ {
 		if sideAssessed(set, s) {
 			addSeries(p, xs, ys[s], sideColour[s], sideDashes[s], 1.6)
 		}
 	}
-	return renderSVG(p, "knee angle over the set", chartH)
+	return renderSVG(p, sz, chartH, alt)
 }
 
 // sideAssessed reports whether leg s is graded in any rep (not so for the
@@ -392,12 +454,12 @@ func repTicks(n int) plot.Ticker {
 
 // peaksChart plots each rep's peak angle per leg with a straight-line trend
 // over the full reps.
-func peaksChart(set *valgus.SetResult) (string, error) {
+func peaksChart(set *valgus.SetResult, sz chartSize, alt chartText) (string, error) {
 	g := gradedFor(set)
-	p := newPlot("rep", "peak "+strings.TrimSuffix(g.label, " (°)")+" (°)")
+	p := newPlot(sz, "rep", "peak "+strings.TrimSuffix(g.label, " (°)")+" (°)")
 	p.X.Tick.Marker = repTicks(len(set.Reps))
 	// Zones first: gonum/plot draws in the order added.
-	p.Add(zones{bounds: [3]float64{g.bands.Mild, g.bands.Moderate, g.bands.Severe}, unit: "°"}, hline{0, ""})
+	p.Add(zones{bounds: [3]float64{g.bands.Mild, g.bands.Moderate, g.bands.Severe}, unit: "°", sz: sz}, hline{y: 0, sz: sz})
 	var all []float64
 	for s := 0; s < 2; s++ {
 		var full, part plotter.XYs
@@ -441,13 +503,15 @@ func peaksChart(set *valgus.SetResult) (string, error) {
 	}
 	p.Y.Min, p.Y.Max = fitY(math.Min(0, g.bands.Mild-8), g.bands.Severe+4, all)
 	p.X.Min, p.X.Max = 0.5, float64(len(set.Reps))+0.5
-	return renderSVG(p, "peak knee angle per rep", chartH)
+	return renderSVG(p, sz, chartH, alt)
 }
 
-// kasrChart plots the knee-to-ankle separation ratio over the set.
-func kasrChart(set *valgus.SetResult) (string, error) {
+// kasrChart plots the knee-to-ankle separation ratio over the set. KASR
+// grades nothing, so the chart tints no classes: it draws the conventions
+// of other tools (0.8, 0.7, 0.6) as plain dashed lines.
+func kasrChart(set *valgus.SetResult, sz chartSize, alt chartText) (string, error) {
 	th := set.Thresholds
-	p := newPlot("time (s)", "KASR (knees apart / ankles apart)")
+	p := newPlot(sz, "time (s)", "KASR (knees / ankles apart)")
 	n := len(set.Frames)
 	xs, ys := make([]float64, n), make([]float64, n)
 	for i, f := range set.Frames {
@@ -457,15 +521,21 @@ func kasrChart(set *valgus.SetResult) (string, error) {
 	if n > 0 {
 		p.X.Min, p.X.Max = xs[0], math.Max(xs[n-1], xs[0]+0.1)
 	}
-	p.Add(zones{bounds: [3]float64{th.KASR.Mild, th.KASR.Moderate, th.KASR.Severe}, falling: true},
-		repBands{set.Reps}, hline{1, "knees over the feet"})
+	p.Add(repBands{set.Reps, sz}, hline{y: 1, label: "knees over the feet", sz: sz})
+	for i, v := range []float64{th.KASR.Mild, th.KASR.Moderate, th.KASR.Severe} {
+		label := trimNum(v)
+		if i == 0 {
+			label += " (convention, not a grade)"
+		}
+		p.Add(hline{y: v, label: label, sz: sz, dashed: true})
+	}
 	addSeries(p, xs, ys, inkColour, nil, 1.6)
-	return renderSVG(p, "knee-to-ankle separation ratio over the set", chartH)
+	return renderSVG(p, sz, chartH, alt)
 }
 
 // tempoChart stacks each rep's descent, bottom and ascent durations.
-func tempoChart(set *valgus.SetResult) (string, error) {
-	p := newPlot("rep", "seconds")
+func tempoChart(set *valgus.SetResult, sz chartSize, alt chartText) (string, error) {
+	p := newPlot(sz, "rep", "seconds")
 	p.X.Tick.Marker = repTicks(len(set.Reps))
 	n := len(set.Reps)
 	var parts [3]plotter.Values
@@ -481,7 +551,7 @@ func tempoChart(set *valgus.SetResult) (string, error) {
 		}
 		top = math.Max(top, d[0]+d[1]+d[2])
 	}
-	width := vg.Points(math.Min(28, 0.6*float64(chartW-60)/math.Max(1, float64(n))))
+	width := vg.Points(math.Min(28, 0.6*(sz.w-60)/math.Max(1, float64(n))))
 	var prev *plotter.BarChart
 	for k := range parts {
 		b, err := plotter.NewBarChart(parts[k], width)
@@ -497,7 +567,7 @@ func tempoChart(set *valgus.SetResult) (string, error) {
 	}
 	p.X.Min, p.X.Max = 0.5, float64(n)+0.5
 	p.Y.Min, p.Y.Max = 0, math.Max(1, top*1.1)
-	return renderSVG(p, "tempo per rep", 190)
+	return renderSVG(p, sz, 190, alt)
 }
 
 // freshGraded is the mean graded measure of leg s over the first two full
@@ -524,7 +594,7 @@ func freshGraded(set *valgus.SetResult, g graded, s int) float64 {
 
 // loadChart plots each set's fresh-rep graded measure against its load,
 // per leg, with the fitted trend, over the bands of the sets' movement.
-func loadChart(ss *valgus.SessionResult) (string, error) {
+func loadChart(ss *valgus.SessionResult, sz chartSize, alt chartText) (string, error) {
 	var g graded
 	for _, set := range ss.Sets {
 		if set.Analysed {
@@ -532,9 +602,9 @@ func loadChart(ss *valgus.SessionResult) (string, error) {
 			break
 		}
 	}
-	p := newPlot("load (kg)", "first reps' "+g.label)
+	p := newPlot(sz, "load (kg)", g.label)
 	b := g.bands
-	p.Add(zones{bounds: [3]float64{b.Mild, b.Moderate, b.Severe}, unit: "°"}, hline{0, ""})
+	p.Add(zones{bounds: [3]float64{b.Mild, b.Moderate, b.Severe}, unit: "°", sz: sz}, hline{y: 0, sz: sz})
 	var all, loads []float64
 	for s := 0; s < 2; s++ {
 		lt := ss.Load[s]
@@ -578,7 +648,7 @@ func loadChart(ss *valgus.SessionResult) (string, error) {
 	}
 	pad := math.Max(2.5, 0.08*(hi-lo))
 	p.X.Min, p.X.Max = lo-pad, hi+pad
-	return renderSVG(p, "valgus against load", chartH)
+	return renderSVG(p, sz, chartH, alt)
 }
 
 func finiteNum(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -5,7 +5,8 @@
 // causes and plan when a coaching result is given, the per-rep table,
 // charts (knee angle over time with reps shaded and thresholds drawn, peak
 // per rep with its trend, KASR, tempo, valgus against load for sessions),
-// filming-quality notes and a short method with a link to the full one.
+// filming-quality notes and a short method with its sources. It reads
+// well on a phone (narrow charts, tables as cards) and prints compactly.
 //
 // It formats results from package valgus and draws with package overlay;
 // it measures nothing itself.
@@ -34,9 +35,6 @@ import (
 // FileName is the report's name inside the report folder.
 const FileName = "report.html"
 
-// DefaultMethodURL is where the full method is published.
-const DefaultMethodURL = "https://github.com/kneetrack/kneetrack/blob/main/docs/method.md"
-
 // Input is everything the report shows.
 type Input struct {
 	// Session is the analysis (one or more sets).
@@ -54,7 +52,9 @@ type Input struct {
 	Generator string
 	// Created is shown in the header; zero leaves it out.
 	Created time.Time
-	// MethodURL links the full method; "" means DefaultMethodURL.
+	// MethodURL links the full method where it is published; "" (the
+	// default) names docs/method.md without a link, and the report's own
+	// method section explains the measures, bands and sources.
 	MethodURL string
 	// Logger receives warnings (e.g. a video that could not be read); nil
 	// discards them.
@@ -112,9 +112,6 @@ func Write(ctx context.Context, w io.Writer, in Input) error {
 	if in.Logger == nil {
 		in.Logger = slog.New(slog.DiscardHandler)
 	}
-	if in.MethodURL == "" {
-		in.MethodURL = DefaultMethodURL
-	}
 	pg, err := build(ctx, &in)
 	if err != nil {
 		return err
@@ -159,6 +156,8 @@ type page struct {
 	Method     methodView
 	Disclaimer string
 	Palette    []paletteEntry
+	Colours    []uiColour
+	KneeNames  [2]string
 	TOC        []tocEntry
 }
 
@@ -170,7 +169,8 @@ type paletteEntry struct {
 
 func build(ctx context.Context, in *Input) (*page, error) {
 	ss := in.Session
-	pg := &page{Multi: len(ss.Sets) > 1, Coaching: in.Coaching, Disclaimer: words.Disclaimer}
+	pg := &page{Multi: len(ss.Sets) > 1, Coaching: in.Coaching, Disclaimer: words.Disclaimer,
+		Colours: cssColours(), KneeNames: [2]string{"Left knee", "Right knee"}}
 	pg.Title = "Knee cave report"
 	var sub []string
 	if len(ss.Sets) == 1 {

@@ -85,7 +85,8 @@ type parsed struct {
 	root     *html.Node
 	sections map[string][]*html.Node
 	imgs     []*html.Node
-	svgs     int
+	svgs     int // wide charts (each chart is also drawn narrow, for phones)
+	narrow   int
 }
 
 func parse(t *testing.T, doc []byte) parsed {
@@ -106,8 +107,11 @@ func parse(t *testing.T, doc []byte) parsed {
 		case "img":
 			p.imgs = append(p.imgs, n)
 		case "svg":
-			if strings.Contains(attr(n, "class"), "chart") {
+			switch attr(n, "class") {
+			case "chart wide":
 				p.svgs++
+			case "chart narrow":
+				p.narrow++
 			}
 		case "script", "link", "iframe", "object", "embed":
 			t.Errorf("the report has a <%s> element; it must be self-contained and static", n.Data)
@@ -168,8 +172,8 @@ func TestReportSectionsTrackOnly(t *testing.T) {
 			t.Errorf("section %q appears %d times, want once", s, len(p.sections[s]))
 		}
 	}
-	if p.svgs != 4 {
-		t.Errorf("%d inline SVG charts, want 4 (knee angle, peaks, KASR, tempo)", p.svgs)
+	if p.svgs != 4 || p.narrow != 4 {
+		t.Errorf("%d wide and %d narrow inline SVG charts, want 4 of each (knee angle, peaks, KASR, tempo)", p.svgs, p.narrow)
 	}
 	rows := 0
 	walk(p.sections["reps"][0], func(n *html.Node) {
@@ -317,7 +321,7 @@ func TestReportSession(t *testing.T) {
 	}
 	found := false
 	walk(sess, func(n *html.Node) {
-		if n.Type == html.ElementNode && n.Data == "svg" && attr(n, "aria-label") == "valgus against load" {
+		if n.Type == html.ElementNode && n.Data == "title" && n.Parent.Data == "svg" && textOf(n) == "Knee cave against load" {
 			found = true
 		}
 	})

@@ -86,7 +86,7 @@ func setSection(ctx context.Context, k int, multi bool, set *valgus.SetResult, m
 		sv.Reps = append(sv.Reps, makeRow(r, g))
 	}
 	if set.Analysed {
-		charts, errs := setCharts(set, g)
+		charts, errs := setCharts(set, g, sv.ID)
 		sv.Charts = charts
 		if len(errs) > 0 {
 			in.Logger.Warn("charts left out", "set", k+1, "err", errors.Join(errs...))

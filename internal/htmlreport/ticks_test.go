@@ -49,21 +49,21 @@ func TestNiceTicksEnds(t *testing.T) {
 // labelling into an endless loop.
 func TestRenderSVGNotFinite(t *testing.T) {
 	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
-		p := newPlot("load (kg)", "peak angle (°)")
+		p := newPlot(wideSize, "load (kg)", "peak angle (°)")
 		line, err := plotter.NewLine(plotter.XYs{{X: 60, Y: 1}, {X: 80, Y: 2}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		p.Add(line)
 		p.X.Min, p.X.Max = bad, 80
-		if _, err := renderSVG(p, "valgus against load", chartH); err == nil {
+		if _, err := renderSVG(p, wideSize, chartH, chartText{id: "load", title: "valgus against load"}); err == nil {
 			t.Errorf("x from %g: a chart was drawn", bad)
 		}
 	}
-	p := newPlot("load (kg)", "peak angle (°)")
+	p := newPlot(wideSize, "load (kg)", "peak angle (°)")
 	line, _ := plotter.NewLine(plotter.XYs{{X: 60, Y: 1}, {X: 80, Y: 2}})
 	p.Add(line)
-	if svg, err := renderSVG(p, "valgus against load", chartH); err != nil || len(svg) < 100 {
+	if svg, err := renderSVG(p, wideSize, chartH, chartText{id: "load", title: "valgus against load"}); err != nil || len(svg) < 100 {
 		t.Errorf("a finite chart: %v (%d bytes)", err, len(svg))
 	}
 }
