@@ -39,6 +39,7 @@ type Stage struct {
 const (
 	NoteTracked = "tracked" // a video was tracked: Model and Stats say how
 	NotePose    = "pose"    // the pose step noticed something: Text says what
+	NoteStopped = "stopped" // tracking stopped early (unsupported movement): Stopped says where
 )
 
 // Note is something the user should know, about one input.
@@ -48,6 +49,8 @@ type Note struct {
 	Text  string
 	Model string     // NoteTracked: the pose model ("" for the default)
 	Stats pose.Stats // NoteTracked: frames tracked, processed, seconds
+	// Stopped (NoteStopped) says where the tracking stopped.
+	Stopped *Stopped
 }
 
 // nobody is the Progress of a run that nobody follows.

@@ -49,6 +49,8 @@ func (p *Session) Note(n session.Note) {
 		fmt.Fprintln(p.W, words.Tracked(n.Input, n.Model, n.Stats.Tracked, n.Stats.Processed, n.Stats.WallS))
 	case n.Kind == session.NotePose:
 		fmt.Fprintln(p.W, words.PoseNote(n.Input, n.Text))
+	case n.Kind == session.NoteStopped && n.Stopped != nil:
+		fmt.Fprintln(p.W, words.PoseNote(n.Input, words.StoppedEarly(n.Stopped.AtS, n.Stopped.DurationS)))
 	}
 }
 
