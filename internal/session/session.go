@@ -200,6 +200,10 @@ func Analyze(ctx context.Context, inputs []Input, opts Options) (*Outcome, error
 		}
 	}
 
+	if pl, ok := opts.Progress.(Planner); ok {
+		pl.Plan(out.plan(ctx, videos))
+	}
+
 	log, th := opts.Logger, opts.Thresholds
 	tracked := false
 	fail := func(err error) (*Outcome, error) {
@@ -210,7 +214,7 @@ func Analyze(ctx context.Context, inputs []Input, opts Options) (*Outcome, error
 	}
 	k := 0 // videos tracked so far
 	var results []*valgus.SetResult
-	for _, s := range out.Sets {
+	for i, s := range out.Sets {
 		vo := valgus.Options{Label: s.Input.Label, Movement: opts.Movement, Sex: opts.Sex, HeightCM: opts.HeightCM, Thresholds: &th,
 			Clean: opts.Clean, Logger: log, LoadKG: s.Input.LoadKG, HasLoad: s.Input.HasLoad}
 		if s.IsVideo {
@@ -226,8 +230,12 @@ func Analyze(ctx context.Context, inputs []Input, opts Options) (*Outcome, error
 		vo.Label = label(s)
 		res := s.Result // the analysis of the part tracked, when stopped early
 		if res == nil {
+			st := Stage{Name: StageAnalysis, Input: s.Input.Path, Index: i, Count: len(out.Sets)}
+			opts.Progress.Begin(st)
 			var err error
-			if res, err = valgus.AnalyzeSet(ctx, s.Track, vo); err != nil {
+			res, err = valgus.AnalyzeSet(ctx, s.Track, vo)
+			opts.Progress.End(st, err)
+			if err != nil {
 				return fail(err)
 			}
 		}
@@ -248,6 +256,42 @@ func Analyze(ctx context.Context, inputs []Input, opts Options) (*Outcome, error
 	}
 	out.Session, out.Advice = ss, adv
 	return out, nil
+}
+
+// plan lists the stages a run expects, for a Planner: tracking each of
+// the videos, analysing each set, and the outputs in opts.Outputs that take
+// time (the HTML report, the annotated videos), with their frames as the
+// videos' headers say.
+func (o *Outcome) plan(ctx context.Context, videos int) []Stage {
+	frames := func(path string) int {
+		info, err := video.Probe(ctx, path)
+		if err != nil {
+			return 0
+		}
+		return info.FrameCount
+	}
+	var st []Stage
+	k := 0
+	for i, s := range o.Sets {
+		if s.IsVideo {
+			st = append(st, Stage{Name: StagePose, Input: s.Input.Path, Index: k, Count: videos, Frames: frames(s.Input.Path)})
+			k++
+		}
+		st = append(st, Stage{Name: StageAnalysis, Input: s.Input.Path, Index: i, Count: len(o.Sets)})
+	}
+	outs := o.opts.Outputs
+	if outs == nil {
+		return st
+	}
+	if outs.ReportDir != "" {
+		st = append(st, Stage{Name: StageReport, Count: 1})
+	}
+	if outs.Video != "" {
+		for i, s := range o.Sets {
+			st = append(st, Stage{Name: StageVideo, Input: s.Input.Path, Index: i, Count: len(o.Sets), Frames: frames(s.Video)})
+		}
+	}
+	return st
 }
 
 // track runs the pose step on s's video, the k-th (from 0) of n, checking

@@ -366,7 +366,7 @@ func (o *Outcome) stagePictures(ctx context.Context, b *atomicfile.Batch, outs O
 		}
 		st := Stage{Name: StageVideo, Input: s.Input.Path, Index: i, Count: len(o.Sets)}
 		p.Begin(st)
-		_, err = overlay.RenderVideo(ctx, s.Video, tmp, ann, overlay.VideoOptions{Logger: op.Logger, Caption: outs.Caption})
+		_, err = overlay.RenderVideo(ctx, s.Video, tmp, ann, overlay.VideoOptions{Logger: op.Logger, Caption: outs.Caption, Progress: p.Step})
 		p.End(st, err)
 		if err != nil {
 			if ctx.Err() != nil {
