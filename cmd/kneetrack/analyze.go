@@ -146,7 +146,9 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		outs.Stdout = cmd.OutOrStdout()
 	}
 	stderr := cmd.ErrOrStderr()
-	prog := &termprogress.Session{W: stderr, Label: poseLabel}
+	// One line per stage with the time left, only on a terminal (decided
+	// here, once); the notes are written either way.
+	prog := &termprogress.Session{W: stderr, Term: termprogress.IsTerminal(stderr)}
 	// Every track is read and every output checked before any tracking
 	// (minutes); the outputs are put in place together at the end.
 	made, kept, err := session.Run(ctx, ins, session.Options{Movement: mv, Sex: sex, HeightCM: heightCM, Thresholds: th,
@@ -160,14 +162,6 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		fmt.Fprintln(stderr, f)
 	}
 	return err
-}
-
-// poseLabel labels the progress bar of the pose step.
-func poseLabel(s session.Stage) string {
-	if s.Count > 1 {
-		return fmt.Sprintf("pose %d/%d", s.Index+1, s.Count)
-	}
-	return "pose"
 }
 
 // toFile reports whether an -o value names a file (not standard output).

@@ -120,7 +120,7 @@ func runDemo(ctx context.Context, cfg demoConfig, stdout, stderr io.Writer, log 
 
 	t0 = time.Now()
 	err = d.Analyze(ctx, session.Options{Pose: pose.Options{Logger: log}, Generator: "kneetrack " + version + " (demo, simulated athlete)",
-		Progress: &termprogress.Session{W: stderr, Label: func(session.Stage) string { return "pose  " }}, Logger: log})
+		Progress: &termprogress.Session{W: stderr, Term: termprogress.IsTerminal(stderr)}, Logger: log})
 	if err != nil {
 		return nil, err
 	}

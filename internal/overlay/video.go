@@ -60,6 +60,9 @@ type VideoOptions struct {
 	// what it shows wherever it ends up (e.g. that the athlete is
 	// simulated).
 	Caption string
+	// Progress, when set, is called after each frame written with the
+	// frames done and the total the video's header gives.
+	Progress func(done, total int)
 }
 
 // RenderVideo writes the video at in to out with the annotator's scene drawn
@@ -122,6 +125,9 @@ func RenderVideo(ctx context.Context, in, out string, a *Annotator, opt VideoOpt
 			return nil, err
 		}
 		n++
+		if opt.Progress != nil {
+			opt.Progress(n, info.FrameCount)
+		}
 	}
 	if err := enc.Close(); err != nil {
 		return nil, err

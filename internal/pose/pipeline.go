@@ -53,6 +53,11 @@ type Options struct {
 	// Progress, when set, is called after each decoded frame with the
 	// number of frames done and the total expected.
 	Progress func(done, total int)
+	// Watch, when set, is called after each processed frame with the raw
+	// track so far (frames as the model gave them, not yet cleaned; the
+	// caller must not change it). An error stops the run, which returns
+	// it wrapped: a caller can stop tracking a video it has seen enough of.
+	Watch func(raw *track.Track) error
 	// Logger receives debug messages; nil discards them.
 	Logger *slog.Logger
 }
@@ -256,6 +261,11 @@ func Run(ctx context.Context, path string, opts Options) (*Result, error) {
 				fillPoints(fr.Points, p, toVideo, info.Width, info.Height)
 			}
 			raw.Frames = append(raw.Frames, fr)
+			if opts.Watch != nil {
+				if err := opts.Watch(raw); err != nil {
+					return nil, fmt.Errorf("tracking stopped at frame %d (%.3f s): %w", f.Index, f.Time, err)
+				}
+			}
 		}
 		if opts.Progress != nil {
 			opts.Progress(res.Stats.Frames, total)

@@ -103,6 +103,7 @@ func (d *Demo) Render(ctx context.Context, opts sim.VideoOptions) error {
 func (d *Demo) Analyze(ctx context.Context, opts Options) error {
 	in := Input{Path: d.Path(DemoVideoName), Label: DemoVideoName + " (simulated athlete, not a real person)", Note: demoNote}
 	opts.HeightCM, opts.Thresholds = 100*d.Sim.Set.HeightM, valgus.Defaults()
+	opts.TrackAll = true // the simulated squat: its whole track is kept
 	oc, err := Analyze(ctx, []Input{in}, opts)
 	if err != nil {
 		return fmt.Errorf("tracking the simulated athlete: %w", err)

@@ -29,6 +29,7 @@ import (
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/video"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // ErrNotAnalysed is what a run whose input was read, and whose report says
@@ -91,6 +92,11 @@ type Options struct {
 	Outputs *Outputs
 	// Progress hears how the run goes; nil for nobody.
 	Progress Progress
+	// TrackAll tracks every frame of every video. Without it a video is
+	// checked while it is tracked (every EarlyEveryS seconds once
+	// EarlyFirstS are tracked) and tracking stops as soon as the analysis
+	// is sure the movement is one kneetrack does not analyse (Set.Stopped).
+	TrackAll bool
 	// Logger receives diagnostics; nil discards them.
 	Logger *slog.Logger
 }
@@ -113,6 +119,18 @@ type Set struct {
 	Video, VideoNote string
 	// Result is the set's analysis (nil until analysed).
 	Result *valgus.SetResult
+	// Stopped, for a video whose tracking stopped early, says where; Pose
+	// is then nil, Track the part tracked and Result its analysis, which
+	// says why the set is not analysed.
+	Stopped *Stopped
+}
+
+// Stopped says where the tracking of a video stopped, early, because the
+// movement was one kneetrack does not analyse: after AtS seconds of the
+// video's DurationS, Frames of its Total frames.
+type Stopped struct {
+	AtS, DurationS float64
+	Frames, Total  int
 }
 
 // Outcome is a run's analysis, ready to be written.
@@ -182,6 +200,10 @@ func Analyze(ctx context.Context, inputs []Input, opts Options) (*Outcome, error
 		}
 	}
 
+	if pl, ok := opts.Progress.(Planner); ok {
+		pl.Plan(out.plan(ctx, videos))
+	}
+
 	log, th := opts.Logger, opts.Thresholds
 	tracked := false
 	fail := func(err error) (*Outcome, error) {
@@ -192,19 +214,30 @@ func Analyze(ctx context.Context, inputs []Input, opts Options) (*Outcome, error
 	}
 	k := 0 // videos tracked so far
 	var results []*valgus.SetResult
-	for _, s := range out.Sets {
+	for i, s := range out.Sets {
+		vo := valgus.Options{Label: s.Input.Label, Movement: opts.Movement, Sex: opts.Sex, HeightCM: opts.HeightCM, Thresholds: &th,
+			Clean: opts.Clean, Logger: log, LoadKG: s.Input.LoadKG, HasLoad: s.Input.HasLoad}
 		if s.IsVideo {
-			if err := out.track(ctx, s, k, videos); err != nil {
+			if vo.Label == "" {
+				vo.Label = s.Input.Path // label(s) of a video
+			}
+			if err := out.track(ctx, s, k, videos, vo); err != nil {
 				return fail(err)
 			}
 			k++
 			tracked = true
 		}
-		vo := valgus.Options{Label: label(s), Movement: opts.Movement, Sex: opts.Sex, HeightCM: opts.HeightCM, Thresholds: &th,
-			Clean: opts.Clean, Logger: log, LoadKG: s.Input.LoadKG, HasLoad: s.Input.HasLoad}
-		res, err := valgus.AnalyzeSet(ctx, s.Track, vo)
-		if err != nil {
-			return fail(err)
+		vo.Label = label(s)
+		res := s.Result // the analysis of the part tracked, when stopped early
+		if res == nil {
+			st := Stage{Name: StageAnalysis, Input: s.Input.Path, Index: i, Count: len(out.Sets)}
+			opts.Progress.Begin(st)
+			var err error
+			res, err = valgus.AnalyzeSet(ctx, s.Track, vo)
+			opts.Progress.End(st, err)
+			if err != nil {
+				return fail(err)
+			}
 		}
 		if s.Input.Note != "" {
 			res.Notes = append([]valgus.Note{{Kind: valgus.NoteCaller, Text: s.Input.Note}}, res.Notes...)
@@ -225,14 +258,70 @@ func Analyze(ctx context.Context, inputs []Input, opts Options) (*Outcome, error
 	return out, nil
 }
 
-// track runs the pose step on s's video, the k-th (from 0) of n.
-func (o *Outcome) track(ctx context.Context, s *Set, k, n int) error {
+// plan lists the stages a run expects, for a Planner: tracking each of
+// the videos, analysing each set, and the outputs in opts.Outputs that take
+// time (the HTML report, the annotated videos), with their frames as the
+// videos' headers say.
+func (o *Outcome) plan(ctx context.Context, videos int) []Stage {
+	frames := func(path string) int {
+		info, err := video.Probe(ctx, path)
+		if err != nil {
+			return 0
+		}
+		return info.FrameCount
+	}
+	var st []Stage
+	k := 0
+	for i, s := range o.Sets {
+		if s.IsVideo {
+			st = append(st, Stage{Name: StagePose, Input: s.Input.Path, Index: k, Count: videos, Frames: frames(s.Input.Path)})
+			k++
+		}
+		st = append(st, Stage{Name: StageAnalysis, Input: s.Input.Path, Index: i, Count: len(o.Sets)})
+	}
+	outs := o.opts.Outputs
+	if outs == nil {
+		return st
+	}
+	if outs.ReportDir != "" {
+		st = append(st, Stage{Name: StageReport, Count: 1})
+	}
+	if outs.Video != "" {
+		for i, s := range o.Sets {
+			st = append(st, Stage{Name: StageVideo, Input: s.Input.Path, Index: i, Count: len(o.Sets), Frames: frames(s.Video)})
+		}
+	}
+	return st
+}
+
+// track runs the pose step on s's video, the k-th (from 0) of n, checking
+// the part tracked with the analysis's options vo as it goes (earlyWatch)
+// unless Options.TrackAll is set.
+func (o *Outcome) track(ctx context.Context, s *Set, k, n int, vo valgus.Options) error {
 	p := o.opts.Progress
 	st := Stage{Name: StagePose, Input: s.Input.Path, Index: k, Count: n}
 	p.Begin(st)
 	po := o.opts.Pose
-	po.Progress = p.Step
+	frames, total := 0, 0
+	po.Progress = func(done, all int) {
+		frames, total = done, all
+		p.Step(done, all)
+	}
+	var watch *earlyWatch
+	if !o.opts.TrackAll && vo.Movement == body.MoveAuto {
+		watch = newEarlyWatch(ctx, vo, po.Clean)
+		po.Watch = watch.look
+	}
 	res, err := pose.Run(ctx, s.Input.Path, po)
+	if watch != nil && errors.Is(err, errStopped) {
+		p.End(st, nil)
+		s.Track, s.Result = watch.track, watch.res
+		s.Stopped = &Stopped{AtS: watch.atS, DurationS: watch.track.Video.DurationS, Frames: frames, Total: total}
+		s.Result.Notes = append([]valgus.Note{{Kind: valgus.NoteCaller, Text: words.StoppedEarly(watch.atS, watch.track.Video.DurationS)}},
+			s.Result.Notes...)
+		p.Note(Note{Kind: NoteStopped, Input: s.Input.Path, Stopped: s.Stopped})
+		return nil
+	}
 	p.End(st, err)
 	if err != nil {
 		return err

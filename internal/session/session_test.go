@@ -242,7 +242,7 @@ func TestVideo(t *testing.T) {
 	if len(made) != 2 || made[0].What != FileTrack || made[1].What != FileVideo {
 		t.Errorf("made %v, want the track, then the annotated video", made)
 	}
-	want := []string{"begin pose", "step", "end pose", "note tracked", "begin video", "end video"}
+	want := []string{"begin pose", "step", "end pose", "note tracked", "begin analysis", "end analysis", "begin video", "step", "end video"}
 	if got := strings.Join(rec.events, ", "); got != strings.Join(want, ", ") {
 		t.Errorf("progress: %s\nwant: %s", got, strings.Join(want, ", "))
 	}

@@ -216,6 +216,11 @@ func (o *Outcome) Write(ctx context.Context, outs Outputs) (files []File, err er
 	if err := outs.checkVideos(o.Sets); err != nil {
 		return nil, err
 	}
+	if o.stoppedOnly() {
+		// Nothing was analysed and tracking stopped early: only the report,
+		// which says why, is written; no pictures or tracks of a part.
+		outs = Outputs{Format: outs.Format, ReportFile: outs.ReportFile, Stdout: outs.Stdout}
+	}
 	made, err := o.stageTracks(&tracks, outs.SaveTrack)
 	if err != nil {
 		return made, err
@@ -249,6 +254,20 @@ func (o *Outcome) Write(ctx context.Context, outs Outputs) (files []File, err er
 		return nil, err
 	}
 	return made, nil
+}
+
+// stoppedOnly reports whether no set was analysed and the tracking of
+// some video stopped early.
+func (o *Outcome) stoppedOnly() bool {
+	if o.Err() == nil {
+		return false
+	}
+	for _, s := range o.Sets {
+		if s.Stopped != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // keep puts the staged tracks in place after a failure, unless ctx is
@@ -333,6 +352,9 @@ func (o *Outcome) stagePictures(ctx context.Context, b *atomicfile.Batch, outs O
 		return made, nil
 	}
 	for i, s := range o.Sets {
+		if !o.Session.Sets[i].Analysed {
+			continue // an annotated video would show an analysis there is not
+		}
 		ann, err := overlay.NewAnnotator(o.Session.Sets[i])
 		if err != nil {
 			return made, fmt.Errorf("annotating %s: %w", s.Video, err)
@@ -344,7 +366,7 @@ func (o *Outcome) stagePictures(ctx context.Context, b *atomicfile.Batch, outs O
 		}
 		st := Stage{Name: StageVideo, Input: s.Input.Path, Index: i, Count: len(o.Sets)}
 		p.Begin(st)
-		_, err = overlay.RenderVideo(ctx, s.Video, tmp, ann, overlay.VideoOptions{Logger: op.Logger, Caption: outs.Caption})
+		_, err = overlay.RenderVideo(ctx, s.Video, tmp, ann, overlay.VideoOptions{Logger: op.Logger, Caption: outs.Caption, Progress: p.Step})
 		p.End(st, err)
 		if err != nil {
 			if ctx.Err() != nil {

@@ -1,6 +1,9 @@
-// Package termprogress draws kneetrack's progress on a terminal: a one-line
-// bar (frames done, rate, time left) redrawn in place, and Session, which
-// follows a session.Progress run with such a bar for every video tracked.
+// Package termprogress draws kneetrack's progress on a terminal: Session
+// follows a session.Progress run with one line per stage (tracking,
+// analysis, HTML report, annotated video; drawn with mpb) and the time left
+// for the whole run; Bar is a one-line bar for a single step (the demo's
+// rendering, `kneetrack pose`). Estimate is the time left shown by both:
+// none before a warm-up, then a smoothed rate.
 //
 // Nothing is drawn when the writer is not a terminal (a pipe, a file, a
 // test's buffer): scripts and logs never see carriage returns or escape
@@ -35,6 +38,7 @@ type Bar struct {
 	last        time.Time
 	done, total int
 	drawn       bool
+	est         Estimate
 }
 
 // New returns a bar labelled label on w when w is a terminal, and nil (a
@@ -57,6 +61,7 @@ func (b *Bar) Update(done, total int) {
 	}
 	b.done, b.total = done, total
 	now := time.Now()
+	b.est.Observe(now, done)
 	if done < total && now.Sub(b.last) < 100*time.Millisecond {
 		return
 	}
@@ -82,8 +87,8 @@ func (b *Bar) draw(done, total int, now time.Time) {
 	n := int(frac * width)
 	rate := float64(done) / now.Sub(b.start).Seconds()
 	eta := ""
-	if rate > 0 && done < total {
-		eta = fmt.Sprintf(" ETA %s", time.Duration(float64(total-done)/rate*float64(time.Second)).Round(time.Second))
+	if left, ok := b.est.Left(total); ok && done < total {
+		eta = fmt.Sprintf(" ETA %s", left.Round(time.Second))
 	}
 	fmt.Fprintf(b.w, "\r%s [%s%s] %d/%d frames %.1f fps%s\x1b[K", b.label,
 		strings.Repeat("=", n), strings.Repeat(" ", width-n), done, total, rate, eta)
