@@ -55,6 +55,7 @@ It runs its own pose-estimation models in pure Go; fetch them once with
 		newDemoCmd(opts),
 		newEvalCmd(opts),
 	)
+	registerCompletions(root)
 	return root
 }
 
