@@ -54,6 +54,7 @@ It runs its own pose-estimation models in pure Go; fetch them once with
 		newSimulateCmd(opts),
 		newDemoCmd(opts),
 		newEvalCmd(opts),
+		newManCmd(opts),
 	)
 	registerCompletions(root)
 	return root
