@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 )
 
@@ -23,6 +24,7 @@ func TestBenchJSON(t *testing.T) {
 		P90MS    float64 `json:"p90_ms"`
 		GMACs    float64 `json:"gmacs"`
 	}
+	schematest.ValidateLines(t, schematest.Bench, []byte(out))
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("bench --format json printed %q: %v", out, err)
 	}
