@@ -116,7 +116,7 @@ tag() {
 
 run_kneetrack() { # round model threads
 	local log="$work/kneetrack.err"
-	"$kt" bench --model "$2" --threads "$3" --runs "$runs" --warmup "$warmup" --json >"$work/kneetrack.out" 2>"$log" ||
+	"$kt" bench --model "$2" --threads "$3" --runs "$runs" --warmup "$warmup" --format json >"$work/kneetrack.out" 2>"$log" ||
 		{ cat "$log" >&2; die "kneetrack bench --model $2 --threads $3 failed (see above)"; }
 	tag "$1" kneetrack <"$work/kneetrack.out" >>"$out"
 }

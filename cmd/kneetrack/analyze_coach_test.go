@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 )
 
@@ -91,6 +92,7 @@ func TestAnalyzeCoachingSharedMocap(t *testing.T) {
 			t.Errorf("%s: not analysed, but the run ended with %v, not errNotAnalysed", name, err)
 		}
 		var doc coachDoc
+		schematest.Validate(t, schematest.Analysis, []byte(out))
 		if err := json.Unmarshal([]byte(out), &doc); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/kneetrack/kneetrack/internal/pose"
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -210,17 +211,19 @@ type repSide struct {
 
 func readAnalysis(t *testing.T, path string) analysisDoc {
 	t.Helper()
-	return readJSONFile[analysisDoc](t, path)
+	return readJSONFile[analysisDoc](t, schematest.Analysis, path)
 }
 
-// readJSONFile decodes the JSON file at path into a T.
-func readJSONFile[T any](t *testing.T, path string) T {
+// readJSONFile checks the JSON file at path against the named shipped
+// schema and decodes it into a T.
+func readJSONFile[T any](t *testing.T, schema, path string) T {
 	t.Helper()
 	var v T
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	schematest.Validate(t, schema, data)
 	if err := json.Unmarshal(data, &v); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}

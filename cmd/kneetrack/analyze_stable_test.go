@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/pose"
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
@@ -145,7 +146,7 @@ func analyseTrack(t *testing.T, trackPath, out string) stableDoc {
 	if _, err := execute(t, "analyze", trackPath, "--format", "json", "-o", out); err != nil {
 		t.Fatalf("analyze %s: %v", trackPath, err)
 	}
-	doc := readJSONFile[stableDoc](t, out)
+	doc := readJSONFile[stableDoc](t, schematest.Analysis, out)
 	if len(doc.Sets) != 1 {
 		t.Fatalf("%s: %d sets, want 1", out, len(doc.Sets))
 	}

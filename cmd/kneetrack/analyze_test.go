@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -73,6 +74,7 @@ func TestAnalyzeJSONAndCSV(t *testing.T) {
 			} `json:"reps"`
 		} `json:"sets"`
 	}
+	schematest.Validate(t, schematest.Analysis, data)
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"runtime"
 
 	"github.com/spf13/cobra"
@@ -12,11 +11,12 @@ import (
 )
 
 type benchOptions struct {
-	models      []string
+	models      string
 	threads     int
 	runs        int
 	warmup      int
-	asJSON      bool
+	format      string
+	oldJSON     bool // --json, the old spelling of --format json
 	modelsDir   string
 	fixturesDir string
 }
@@ -34,39 +34,54 @@ latency, the multiply-accumulates per inference and the GFLOP/s achieved.
 The fixtures are made by scripts/setup.sh (tools/tfjs/fixtures.sh).`,
 		Example: `  kneetrack bench --model blazepose-full
   kneetrack bench --model all --threads 1 --runs 30
-  kneetrack bench --model movenet-lightning --json`,
+  kneetrack bench --model movenet-lightning --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runBench(cmd, g, o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVarP(&o.models, "model", "m", []string{"blazepose-full"}, "model(s) to time, comma-separated, or 'all'")
-	f.IntVarP(&o.threads, "threads", "t", runtime.NumCPU(), "goroutines one inference may use")
+	f.StringVarP(&o.models, "model", "m", "blazepose-full", "model(s) to time, comma-separated, or 'all'")
+	f.IntVarP(&o.threads, "threads", "t", 0, "threads per inference (default: all cores)")
 	f.IntVarP(&o.runs, "runs", "n", 50, "timed inferences per model")
 	f.IntVar(&o.warmup, "warmup", 5, "untimed inferences before timing")
-	f.BoolVar(&o.asJSON, "json", false, "print one JSON object per model instead of a table")
+	f.StringVar(&o.format, "format", "text", "output format: text (a table) or json (one JSON object per model and line; docs/schema/bench.schema.json)")
+	f.BoolVar(&o.oldJSON, "json", false, "same as --format json")
+	deprecate(f, "json", "use --format json")
+	deprecateShorthand(f, "model", "use --model")
+	deprecateShorthand(f, "threads", "use --threads")
 	f.StringVar(&o.modelsDir, "models-dir", "", "folder holding the model files (default: $"+models.EnvDir+" or the user cache)")
 	f.StringVar(&o.fixturesDir, "fixtures-dir", "", "folder holding the TF.js fixtures (default: $KNEETRACK_FIXTURES_DIR or the user cache)")
-	cliflag.SetRange(f, "threads", 1, 1024)
+	cliflag.SetRange(f, "threads", 0, 1024)
 	cliflag.SetRange(f, "runs", 1, 1e6)
 	cliflag.SetRange(f, "warmup", 0, 1e6)
 	return cmd
 }
 
 func runBench(cmd *cobra.Command, g *globalOptions, o *benchOptions) error {
-	if o.threads < 1 {
-		return fmt.Errorf("--threads must be at least 1, got %d", o.threads)
+	if o.oldJSON {
+		if cmd.Flags().Changed("format") && o.format != "json" {
+			return cliflag.Usagef("--json and --format %s disagree: give only --format", o.format)
+		}
+		o.format = "json"
+	}
+	if err := checkFormat(o.format); err != nil {
+		return err
+	}
+	threads := o.threads
+	if threads == 0 {
+		threads = runtime.NumCPU()
 	}
 	out := cmd.OutOrStdout()
 	table := bench.NewTable(out)
 	add := table.Add
-	if o.asJSON {
+	asJSON := o.format == "json"
+	if asJSON {
 		add = func(r *bench.Result) error { return bench.WriteJSONLine(out, r) }
 	}
-	err := bench.RunModels(cmd.Context(), bench.Names(o.models), bench.Files{ModelsDir: o.modelsDir, FixturesDir: o.fixturesDir},
-		bench.Options{Threads: o.threads, Runs: o.runs, Warmup: o.warmup}, newLogger(g.verbose), add)
-	if err != nil || o.asJSON {
+	err := bench.RunModels(cmd.Context(), bench.Names(splitList(o.models)), bench.Files{ModelsDir: o.modelsDir, FixturesDir: o.fixturesDir},
+		bench.Options{Threads: threads, Runs: o.runs, Warmup: o.warmup}, newLogger(g.verbose), add)
+	if err != nil || asJSON {
 		return err
 	}
 	return table.Flush()

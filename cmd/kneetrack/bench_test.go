@@ -5,13 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 )
 
 func TestBenchJSON(t *testing.T) {
 	testenv.ModelFiles(t, "movenet-lightning")
 	testenv.Fixture(t, "movenet-lightning", "lcg")
-	out, err := execute(t, "bench", "--model", "movenet-lightning", "--threads", "1", "--runs", "3", "--warmup", "1", "--json")
+	out, err := execute(t, "bench", "--model", "movenet-lightning", "--threads", "1", "--runs", "3", "--warmup", "1", "--format", "json")
 	if err != nil {
 		t.Fatalf("bench: %v", err)
 	}
@@ -23,8 +24,9 @@ func TestBenchJSON(t *testing.T) {
 		P90MS    float64 `json:"p90_ms"`
 		GMACs    float64 `json:"gmacs"`
 	}
+	schematest.ValidateLines(t, schematest.Bench, []byte(out))
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatalf("bench --json printed %q: %v", out, err)
+		t.Fatalf("bench --format json printed %q: %v", out, err)
 	}
 	if res.Model != "movenet-lightning" || res.Threads != 1 || res.Runs != 3 {
 		t.Errorf("got %+v, want model movenet-lightning, 1 thread, 3 runs", res)

@@ -74,7 +74,7 @@ How to read the output: docs/demo.md.`,
 	f.IntVar(&o.reps, "reps", 6, "number of squats (4 to 12; the cave grows from 4 to 30 degrees of FPPA over them)")
 	f.StringVar(&o.size, "size", "800x450", "picture size WIDTHxHEIGHT (smaller is faster)")
 	f.Float64Var(&o.fps, "fps", 24, "frames per second (15 to 60; lower is faster)")
-	f.IntVar(&o.threads, "threads", 0, "goroutines drawing each frame (0: all CPUs)")
+	f.IntVar(&o.threads, "threads", 0, "threads drawing each frame (default: all cores)")
 	cliflag.SetRange(f, "threads", 0, 1024)
 	return cmd
 }

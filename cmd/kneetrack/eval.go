@@ -76,7 +76,7 @@ no clip could be scored. Details: docs/eval.md.`,
 	f.BoolVar(&o.small, "small", false, "built-in set: a quick subset")
 	f.Int64Var(&o.seed, "seed", 1, "built-in set: the seed that makes the set (the same seed gives the same set)")
 	f.StringVar(&o.dir, "dir", "", "labels file: folder the file names are relative to (default: the labels file's folder)")
-	f.StringVar(&o.format, "format", "text", "output format: text or json")
+	f.StringVar(&o.format, "format", "text", "output format: text or json (docs/schema/eval.schema.json)")
 	f.StringVarP(&o.output, "output", "o", "", "write the scores to this file instead of standard output")
 	f.StringVar(&o.cavesFrom, "caves-from", "moderate", "severity from which a knee counts as caving: mild, moderate or severe")
 	f.IntVar(&o.worst, "worst", 15, "list at most this many of the worst mistakes in the table")
@@ -99,8 +99,8 @@ func runEval(cmd *cobra.Command, g *globalOptions, o *evalOptions, args []string
 	ctx := cmd.Context()
 	log := newLogger(g.verbose)
 	stderr := cmd.ErrOrStderr()
-	if o.format != "text" && o.format != "json" {
-		return fmt.Errorf("--format %q: use text or json", o.format)
+	if err := checkFormat(o.format); err != nil {
+		return err
 	}
 	from, err := eval.ParseCavesFrom(o.cavesFrom)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/evalset"
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
 )
@@ -130,6 +131,7 @@ func TestEvalLabelsFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var doc evalJSON
+	schematest.Validate(t, schematest.Eval, data)
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatalf("%v:\n%s", err, data)
 	}
@@ -168,6 +170,7 @@ func TestEvalMissingFiles(t *testing.T) {
 		}
 	}
 	var doc evalJSON
+	schematest.Validate(t, schematest.Eval, []byte(out))
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("%v:\n%s", err, out)
 	}
@@ -257,6 +260,7 @@ func TestEvalBuiltinSmall(t *testing.T) {
 		t.Fatalf("eval --small: %v\n%s", err, stderr)
 	}
 	var doc evalJSON
+	schematest.Validate(t, schematest.Eval, []byte(out))
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("%v:\n%s", err, out)
 	}

@@ -19,16 +19,6 @@ func execute(t *testing.T, args ...string) (string, error) {
 	return out.String(), err
 }
 
-func TestVersion(t *testing.T) {
-	out, err := execute(t, "version")
-	if err != nil {
-		t.Fatalf("version: %v", err)
-	}
-	if want := "kneetrack " + version + "\n"; out != want {
-		t.Fatalf("version printed %q, want %q", out, want)
-	}
-}
-
 func TestUnknownCommandFails(t *testing.T) {
 	_, err := execute(t, "no-such-command")
 	if err == nil || !strings.Contains(err.Error(), "unknown command") {

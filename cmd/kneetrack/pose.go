@@ -21,7 +21,6 @@ type poseOptions struct {
 	raw        string
 	pick       string
 	listPeople bool
-	quiet      bool
 	// The pose step: model, threads, sampling, cleaning.
 	pose pose.Options
 }
@@ -86,7 +85,6 @@ in full or not at all. Details: docs/pose.md.`,
 	f.Float64Var(&o.pose.Clean.MaxGapS, "max-gap", 0.25, "longest gap in seconds filled by interpolation (longer gaps are reported)")
 	f.BoolVar(&o.pose.Clean.NoSwapRepair, "no-swap-repair", false, "do not repair left/right swaps")
 	f.BoolVar(&o.pose.AllowFeetOut, "allow-feet-out", false, "keep the track even when the feet are mostly out of the picture")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or summary")
 	cliflag.SetRange(f, "threads", 0, 1024)
 	cliflag.SetRange(f, "every", 1, 1000)
 	cliflag.SetRange(f, "max-seconds", 0, 1e7)
@@ -120,7 +118,7 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 		return scan.WriteTable(cmd.OutOrStdout())
 	}
 	var bar *termprogress.Bar
-	if !o.quiet {
+	if !g.quiet {
 		bar = termprogress.New(stderr, "pose")
 		opts.Progress = bar.Func()
 	}
@@ -134,7 +132,7 @@ func runPose(cmd *cobra.Command, g *globalOptions, o *poseOptions, input string)
 			return err
 		}
 	}
-	if !o.quiet {
+	if !g.quiet {
 		res.WriteSummary(stderr, outs.Track)
 	}
 	return nil

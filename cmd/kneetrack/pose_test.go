@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/pose"
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/video"
@@ -49,6 +50,9 @@ func TestPoseWritesEachFormat(t *testing.T) {
 		var tr *track.Track
 		switch format {
 		case "json":
+			if b, err := os.ReadFile(out); err == nil {
+				schematest.Validate(t, schematest.Track, b)
+			}
 			tr, err = track.ReadJSON(f)
 		case "csv":
 			tr, err = track.ReadCSV(f, 1280, 720)
@@ -83,6 +87,7 @@ func TestPoseWritesEachFormat(t *testing.T) {
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, "raw.json"))
 	if err != nil || !strings.Contains(string(raw), `"right_foot_index"`) {
+		schematest.Validate(t, schematest.Track, raw)
 		t.Errorf("raw track: %v", err)
 	}
 }

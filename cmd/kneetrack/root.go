@@ -1,18 +1,18 @@
 package main
 
 import (
-	"fmt"
+	"io"
 
 	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/spf13/cobra"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 // globalOptions are the flags every subcommand shares.
 type globalOptions struct {
 	verbose bool
+	// quiet drops progress, notes and summaries on stderr (errors and
+	// warnings still show); see quietErr.
+	quiet bool
 }
 
 func newRootCmd() *cobra.Command {
@@ -29,10 +29,21 @@ It runs its own pose-estimation models in pure Go; fetch them once with
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		// Every numeric flag of every command: finite, in its range.
-		PersistentPreRunE: cliflag.CheckCommand,
+		// Every numeric flag of every command: finite, in its range; and
+		// --quiet for every command, in one place.
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if err := cliflag.CheckCommand(cmd, args); err != nil {
+				return err
+			}
+			if opts.quiet {
+				quietErr(cmd)
+			}
+			return nil
+		},
 	}
+	root.SetVersionTemplate("kneetrack {{.Version}}\n")
 	root.PersistentFlags().BoolVarP(&opts.verbose, "verbose", "v", false, "log progress and diagnostics to stderr")
+	root.PersistentFlags().BoolVarP(&opts.quiet, "quiet", "q", false, "no progress bars, notes or summaries on stderr (errors and warnings still show)")
 	// Every subcommand lives in its own file; add it here, one line each.
 	root.AddCommand(
 		newVersionCmd(opts),
@@ -43,18 +54,14 @@ It runs its own pose-estimation models in pure Go; fetch them once with
 		newSimulateCmd(opts),
 		newDemoCmd(opts),
 		newEvalCmd(opts),
+		newManCmd(opts),
 	)
+	registerCompletions(root)
 	return root
 }
 
-func newVersionCmd(*globalOptions) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print kneetrack's version",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "kneetrack %s\n", version)
-			return err
-		},
-	}
-}
+// quietErr silences what cmd writes to its stderr: every command writes
+// its progress bars, notes and summaries there (cmd.ErrOrStderr), and its
+// results to stdout or files. Errors are printed by runRoot and warnings
+// by the logger, both straight to the process's stderr, so they still show.
+func quietErr(cmd *cobra.Command) { cmd.SetErr(io.Discard) }

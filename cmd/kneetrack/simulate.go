@@ -17,6 +17,7 @@ type simulateOptions struct {
 	lifterHeight string
 	outs         sim.Outputs
 	threads      int
+	seed         int64
 }
 
 func newSimulateCmd(g *globalOptions) *cobra.Command {
@@ -70,11 +71,11 @@ The lifter is simulated: say so wherever its video or numbers are shown.`,
 	f.Float64Var(&o.set.Noise, "noise", 0, "track only: keypoint jitter, pixels (standard deviation)")
 	f.Float64Var(&o.set.Dropouts, "dropouts", 0, "track only: fraction of frames in which a leg's keypoints are lost")
 	f.Float64Var(&o.set.Outliers, "outliers", 0, "track only: fraction of frames with one keypoint thrown 30 px off")
-	f.Uint64Var(&o.set.Seed, "seed", 1, "seed of the track's noise")
+	f.Int64Var(&o.seed, "seed", 1, "seed of the track's noise (the same seed gives the same track)")
 	f.StringVarP(&o.outs.Video, "output", "o", "", "write the rendered video to this MP4 file")
 	f.StringVar(&o.outs.Truth, "truth", "", "write the truth to this JSON file")
 	f.StringVar(&o.outs.Track, "track", "", "write the keypoint track (kneetrack track JSON) to this file")
-	f.IntVar(&o.threads, "threads", 0, "goroutines drawing each frame (0: all CPUs)")
+	f.IntVar(&o.threads, "threads", 0, "threads drawing each frame (default: all cores)")
 	cliflag.SetRange(f, "reps", 1, 100)
 	cliflag.SetRange(f, "velocity-loss", 0, 0.8)
 	cliflag.SetRange(f, "depth", 0, 2)
@@ -99,6 +100,7 @@ func runSimulate(cmd *cobra.Command, g *globalOptions, o *simulateOptions) error
 	if o.outs == (sim.Outputs{}) {
 		return fmt.Errorf("nothing to write: give -o VIDEO.mp4, --track TRACK.json and/or --truth TRUTH.json")
 	}
+	o.set.Seed = uint64(o.seed)
 	set, err := o.set.Set()
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/video"
 )
@@ -88,6 +89,7 @@ func TestSimulateTrackAndTruth(t *testing.T) {
 			} `json:"summary"`
 		} `json:"sets"`
 	}
+	schematest.Validate(t, schematest.Analysis, []byte(rep))
 	if err := json.Unmarshal([]byte(rep), &an); err != nil {
 		t.Fatal(err)
 	}

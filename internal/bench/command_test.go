@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/models"
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 )
 
 func TestNames(t *testing.T) {
@@ -68,6 +69,7 @@ func TestWriteJSONLine(t *testing.T) {
 		t.Fatalf("not one line: %q", buf.String())
 	}
 	var back map[string]any
+	schematest.ValidateLines(t, schematest.Bench, buf.Bytes())
 	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}

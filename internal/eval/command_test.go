@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -73,6 +74,9 @@ func TestReportListsRowsNotScored(t *testing.T) {
 			}
 			if !strings.Contains(string(b), tc.want) {
 				t.Errorf("%s report does not contain %q:\n%s", tc.format, tc.want, b)
+			}
+			if tc.format == "json" {
+				schematest.Validate(t, schematest.Eval, b)
 			}
 		})
 	}

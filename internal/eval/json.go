@@ -109,3 +109,7 @@ func WriteJSON(w io.Writer, s Summary, notScored []NotScored) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
 }
+
+// JSONDocument returns an empty scores JSON document of the Go type
+// WriteJSON encodes, for the JSON Schema generator (internal/schema).
+func JSONDocument() any { return summaryJSON{} }

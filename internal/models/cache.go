@@ -14,7 +14,7 @@ import (
 )
 
 // EnvDir is the environment variable that overrides the default model
-// folder. A --dir flag, where a command offers one, wins over it.
+// folder. A --models-dir flag wins over it.
 const EnvDir = "KNEETRACK_MODELS_DIR"
 
 // Errors callers can test for with errors.Is. The returned errors carry the
@@ -44,13 +44,13 @@ func DefaultDir() (string, error) {
 	}
 	cache, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("finding the user's cache folder for the models: %w; set %s or pass --dir", err, EnvDir)
+		return "", fmt.Errorf("finding the user's cache folder for the models: %w; set %s or pass --models-dir", err, EnvDir)
 	}
 	return filepath.Join(cache, "kneetrack", "models", Version), nil
 }
 
 // PullCommand returns the command that fills dir with the model files:
-// plain "kneetrack models pull" when dir is the default folder, with --dir
+// plain "kneetrack models pull" when dir is the default folder, with --models-dir
 // otherwise.
 func PullCommand(dir string) string {
 	if def, err := DefaultDir(); err == nil && filepath.Clean(def) == filepath.Clean(dir) {
@@ -59,7 +59,7 @@ func PullCommand(dir string) string {
 	if strings.ContainsAny(dir, " \t\n'\"\\$`") {
 		dir = strconv.Quote(dir)
 	}
-	return "kneetrack models pull --dir " + dir
+	return "kneetrack models pull --models-dir " + dir
 }
 
 // Status is the state of one model file on disk.

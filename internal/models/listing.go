@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 )
 
-// Dir returns the model folder: flag (a command's --dir or --models-dir)
+// Dir returns the model folder: flag (a command's --models-dir)
 // when given, else DefaultDir.
 func Dir(flag string) (string, error) {
 	if flag != "" {

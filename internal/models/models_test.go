@@ -82,7 +82,7 @@ func TestDefaultDir(t *testing.T) {
 	if got := models.PullCommand("/somewhere/else"); got != "kneetrack models pull" {
 		t.Fatalf("PullCommand(default) = %q, want plain 'kneetrack models pull'", got)
 	}
-	if got := models.PullCommand("/other place"); got != `kneetrack models pull --dir "/other place"` {
+	if got := models.PullCommand("/other place"); got != `kneetrack models pull --models-dir "/other place"` {
 		t.Fatalf("PullCommand(other) = %q", got)
 	}
 }
@@ -139,7 +139,7 @@ func TestVerifyDetectsDamage(t *testing.T) {
 		t.Fatalf("Verify(damaged) error %v, want ErrDamaged", err)
 	}
 	for _, want := range []string{"3 of 12", "blazepose-full.bin MISMATCH", "movenet-thunder.json MISMATCH",
-		"blazepose-lite.json MISSING", "run 'kneetrack models pull --dir " + dir + "' to fetch them again"} {
+		"blazepose-lite.json MISSING", "run 'kneetrack models pull --models-dir " + dir + "' to fetch them again"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Verify error %q does not mention %q", err, want)
 		}

@@ -95,13 +95,13 @@ func pull(ctx context.Context, dir string, opts PullOptions, p pin) error {
 
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("creating the folder for the models %s: %w; choose another with --dir or %s", parent, err, EnvDir)
+		return fmt.Errorf("creating the folder for the models %s: %w; choose another with --models-dir or %s", parent, err, EnvDir)
 	}
 	prefix := "." + filepath.Base(dir) + ".pull-"
 	removeStaleStaging(parent, prefix, time.Now(), log)
 	staging, err := os.MkdirTemp(parent, prefix+"*")
 	if err != nil {
-		return fmt.Errorf("creating a staging folder beside %s: %w; choose another folder with --dir or %s", dir, err, EnvDir)
+		return fmt.Errorf("creating a staging folder beside %s: %w; choose another folder with --models-dir or %s", dir, err, EnvDir)
 	}
 	defer func() {
 		if err := os.RemoveAll(staging); err != nil {
@@ -327,7 +327,7 @@ func writeChecked(r io.Reader, dst string, file File) error {
 // one.
 func install(staged, dir string, files []File) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("creating the model folder %s: %w; choose another with --dir or %s", dir, err, EnvDir)
+		return fmt.Errorf("creating the model folder %s: %w; choose another with --models-dir or %s", dir, err, EnvDir)
 	}
 	for _, f := range files {
 		if err := os.Rename(filepath.Join(staged, f.Name), filepath.Join(dir, f.Name)); err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/coach"
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 )
 
@@ -30,6 +31,7 @@ func TestAdviceInJSONAndText(t *testing.T) {
 		t.Fatal(err)
 	}
 	var without map[string]any
+	schematest.Validate(t, schematest.Analysis, plain.Bytes())
 	if err := json.Unmarshal(plain.Bytes(), &without); err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +61,7 @@ func TestAdviceInJSONAndText(t *testing.T) {
 			Text string `json:"text"`
 		} `json:"cannot_judge"`
 	}
+	schematest.Validate(t, schematest.Analysis, buf.Bytes())
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/body"
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
@@ -62,6 +63,7 @@ func TestJSONSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	var doc map[string]any
+	schematest.Validate(t, schematest.Analysis, buf.Bytes())
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatalf("invalid JSON: %v", err)
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
+
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 )
 
 // TestTooShortWords reports a one-frame track (the first frame of a squat
@@ -46,6 +48,7 @@ func TestTooShortWords(t *testing.T) {
 	if err := WriteJSON(&js, Build(ss, Settings{Movement: "auto", Thresholds: valgus.Defaults()}, "kneetrack test")); err != nil {
 		t.Fatal(err)
 	}
+	schematest.Validate(t, schematest.Analysis, js.Bytes())
 	for _, c := range []struct {
 		name     string
 		out      string

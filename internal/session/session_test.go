@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/kneetrack/kneetrack/internal/pose"
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -197,6 +198,7 @@ func TestWrite(t *testing.T) {
 			Reps []json.RawMessage `json:"reps"`
 		} `json:"sets"`
 	}
+	schematest.Validate(t, schematest.Analysis, b)
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}

@@ -482,3 +482,7 @@ func skipBOM(r *bufio.Reader) {
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// JSONDocument returns an empty track JSON document of the Go type Write
+// encodes, for the JSON Schema generator (internal/schema).
+func JSONDocument() any { return jsonTrack{} }

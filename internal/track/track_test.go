@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/testenv"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -44,6 +45,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 	// The document is self-describing: schema and named keypoints.
 	var raw map[string]any
+	schematest.Validate(t, schematest.Track, buf.Bytes())
 	if err := json.Unmarshal(buf.Bytes(), &raw); err != nil {
 		t.Fatal(err)
 	}
