@@ -10,6 +10,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math"
+	"strings"
 
 	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/overlay"
@@ -104,7 +105,7 @@ func keyFrames(ctx context.Context, set *valgus.SetResult, media SetMedia, in *I
 		rep := set.Reps[k]
 		kf := keyFrame{Title: titles[i], Rep: rep.Index, TimeS: times[i], Src: src,
 			Width: img.Bounds().Dx(), Height: img.Bounds().Dy(), Class: overlay.ClassOf(rep.Severity)}
-		kf.Alt = fmt.Sprintf("Rep %d at its deepest point (%.1f s): skeleton with each leg's hip-knee-ankle line coloured by its class", rep.Index, times[i])
+		kf.Alt = keyFrameAlt(rep.Index, sc)
 		for s := 0; s < 2; s++ {
 			kf.Lines = append(kf.Lines, keyLine(rep, s, g))
 		}
@@ -171,4 +172,23 @@ func dataURI(img image.Image, photo bool) (template.URL, error) {
 	}
 	// The content is our own encoded image, so it is safe as a URL.
 	return template.URL("data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(buf.Bytes())), nil
+}
+
+// keyFrameAlt is a key frame's text alternative: the rep, the moment shown
+// (the scene's panel says which) and each graded knee's reading as drawn.
+func keyFrameAlt(rep int, sc overlay.Scene) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Rep %d", rep)
+	if len(sc.Panel) > 1 {
+		fmt.Fprintf(&b, " (%s)", sc.Panel[1].Text)
+	}
+	b.WriteString(": the lifter with the skeleton drawn on")
+	for s, l := range sc.Legs {
+		if l == nil || l.Muted || l.Label == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "; %s knee %s, %s", words.Side(body.Side(s)), l.Label, l.Grade)
+	}
+	b.WriteString(". By each graded knee: the hip-ankle line, the toes line where the toes are seen, and an arrow from the line to the knee in the colour of its class.")
+	return b.String()
 }
