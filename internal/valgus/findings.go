@@ -134,7 +134,8 @@ func setFindings(res *SetResult, sm *SetSummary, full []RepResult, th Thresholds
 		}
 		out = append(out, TrendFinding{Side: body.Side(s), Trend: f})
 	}
-	if l := sm.VelocityLossPct; !math.IsNaN(l) && (sm.VelocityFlag || l > 0) {
+	// A loss that rounds to 0% is no finding ("fell by 0%").
+	if l := sm.VelocityLossPct; !math.IsNaN(l) && (sm.VelocityFlag || l >= 0.5) {
 		out = append(out, VelocityFinding{LossPct: l, Flagged: sm.VelocityFlag, LimitPct: th.VelocityLossPct})
 	}
 	if sm.Asymmetry.Side != "" {

@@ -91,6 +91,14 @@ func TestSetFindings(t *testing.T) {
 	if h := got[3].(HipShiftFinding); math.Abs(h.MeanHipWidths-0.35) > 1e-12 {
 		t.Errorf("hip shift %v, want 0.35", h.MeanHipWidths)
 	}
+	for _, loss := range []float64{0.2, 0.49} { // rounds to 0%: no finding
+		sm.VelocityLossPct = loss
+		for _, f := range setFindings(res, sm, res.Reps, Defaults()) {
+			if v, ok := f.(VelocityFinding); ok {
+				t.Errorf("speed loss %v%% gave %+v, want no finding", loss, v)
+			}
+		}
+	}
 	sm.VelocityLossPct, sm.VelocityFlag = 24, true
 	sm.Asymmetry = Asymmetry{Side: "left", MeanDiffDeg: -4, Consistent: 1}
 	got = setFindings(res, sm, nil, Defaults())
