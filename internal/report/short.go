@@ -26,9 +26,10 @@ func writeShort(b *strings.Builder, ss *valgus.SessionResult, adv *coach.Advice,
 		}
 		wrapTo(b, "  ", words.DetailsHint, cols, nil)
 	}
+	explained := map[string]bool{}
 	for k, s := range ss.Sets {
 		b.WriteString("\n")
-		writeShortSet(b, k, len(ss.Sets), s, cols, st)
+		writeShortSet(b, k, len(ss.Sets), s, cols, st, explained)
 	}
 	if adv != nil {
 		switch {
@@ -47,8 +48,9 @@ func writeShort(b *strings.Builder, ss *valgus.SessionResult, adv *coach.Advice,
 }
 
 // writeShortSet writes a set's title, what was seen in one line, its
-// notes, and its compact rep table with a short legend.
-func writeShortSet(b *strings.Builder, k, n int, s *valgus.SetResult, cols int, st style) {
+// notes, and its compact rep table with a short legend, unless explained
+// already holds that legend (it is said once).
+func writeShortSet(b *strings.Builder, k, n int, s *valgus.SetResult, cols int, st style, explained map[string]bool) {
 	wrapTo(b, "", setTitle(k, n, s), cols, st.bold)
 	seen := s.Movement.Label()
 	if s.Movement == body.MoveAuto || s.Movement == body.MoveNone {
@@ -73,7 +75,7 @@ func writeShortSet(b *strings.Builder, k, n int, s *valgus.SetResult, cols int, 
 	}
 	b.WriteString("\n")
 	layout(b, repTables(s, false), cols, true, st)
-	wrapTo(b, "  (", words.TableLegend(s.Movement, false)+")", cols, nil)
+	explain(b, words.TableLegend(s.Movement, false), cols, explained)
 }
 
 // repTables are a set's rep table in the layouts to try, widest first:
@@ -209,4 +211,13 @@ func perKnee(s *valgus.SetResult, details bool) table {
 		cols = append(cols, rc.depth, rc.time)
 	}
 	return table{cols: append(cols, rc.tracking), cont: cont}
+}
+
+// explain writes a table's legend, unless explained holds it already.
+func explain(b *strings.Builder, legend string, cols int, explained map[string]bool) {
+	if explained[legend] {
+		return
+	}
+	explained[legend] = true
+	wrapTo(b, "  (", legend+")", cols, nil)
 }

@@ -106,9 +106,10 @@ func WriteTextReport(w io.Writer, ss *valgus.SessionResult, adv *coach.Advice, o
 // seen, the full rep table and its legend, the findings; the session's
 // findings; the coaching; the disclaimer.
 func writeDetails(b *strings.Builder, ss *valgus.SessionResult, adv *coach.Advice, cols int, st style) {
+	explained := map[string]bool{}
 	for k, s := range ss.Sets {
 		b.WriteString("\n")
-		writeSet(b, k, len(ss.Sets), s, cols, st)
+		writeSet(b, k, len(ss.Sets), s, cols, st, explained)
 	}
 	if len(ss.Sets) > 1 {
 		b.WriteString("\n" + st.bold("Session") + "\n")
@@ -139,7 +140,9 @@ func setTitle(k, n int, s *valgus.SetResult) string {
 	return title
 }
 
-func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult, cols int, st style) {
+// writeSet writes a set in full: what was seen, the notes, the full rep
+// table with its legend (unless explained holds it already), the findings.
+func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult, cols int, st style, explained map[string]bool) {
 	wrapTo(b, "", setTitle(k, n, s), cols, st.bold)
 	how := ", recognised"
 	switch {
@@ -172,7 +175,7 @@ func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult, cols int, st st
 	wrapTo(b, "  ", fmt.Sprintf("reps: %d%s", s.Summary.Reps, partial), cols, nil)
 	b.WriteString("\n")
 	layout(b, repTables(s, true), cols, false, st)
-	wrapTo(b, "  (", words.TableLegend(s.Movement, true)+")", cols, nil)
+	explain(b, words.TableLegend(s.Movement, true), cols, explained)
 	if fs := words.Findings(s.Summary.Findings); len(fs) > 0 {
 		b.WriteString("\n  " + st.bold("What it means:") + "\n")
 		for _, f := range fs {
