@@ -24,7 +24,6 @@ type rep struct {
 
 var (
 	none   = leg{valgus.SevNone, body.PhaseBottom}
-	noLeg  = leg{}
 	unsure = leg{valgus.SevUnknown, body.PhaseNone}
 )
 
