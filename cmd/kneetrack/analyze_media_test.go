@@ -511,7 +511,7 @@ func TestAnalyzeSideViewRefused(t *testing.T) {
 	dir := t.TempDir()
 	jsonPath := filepath.Join(dir, "side.json")
 	// Read but not analysed: the run ends with errNotAnalysed (exit 3).
-	text, err := execute(t, "analyze", trc, "--camera-yaw", "90")
+	text, err := execute(t, "analyze", trc, "--camera-yaw", "90", "--details")
 	if !errors.Is(err, errNotAnalysed) {
 		t.Fatalf("error %v, want errNotAnalysed", err)
 	}
