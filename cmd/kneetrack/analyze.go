@@ -2,15 +2,19 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"math"
+	"os"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/kneetrack/kneetrack/internal/motion"
 	"github.com/kneetrack/kneetrack/internal/pose"
+	"github.com/kneetrack/kneetrack/internal/report"
 	"github.com/kneetrack/kneetrack/internal/session"
 	"github.com/kneetrack/kneetrack/internal/termprogress"
 	"github.com/kneetrack/kneetrack/internal/track"
@@ -32,6 +36,8 @@ type analyzeOptions struct {
 	// For video inputs: the pose step, as in `kneetrack pose`.
 	pose pose.Options
 	pick string
+	// details: the text report with every detail (--details).
+	details bool
 }
 
 func newAnalyzeCmd(g *globalOptions) *cobra.Command {
@@ -79,7 +85,8 @@ nothing could be analysed (the report says why), 130 interrupted
 	f.StringVar(&o.movement, "movement", "auto", "movement: auto, squat, single-leg or split-squat")
 	f.StringVar(&o.sex, "sex", "", "female or male, for sex-specific norms where the literature gives them")
 	f.StringVar(&o.height, "height", "", "lifter's height (e.g. 175cm or 1.75m) to report distances in cm and speeds in m/s")
-	f.StringVar(&o.outs.Format, "format", "text", "output format: text or json")
+	f.StringVar(&o.outs.Format, "format", "text", "output format: text, text-full (text with every detail, as --details) or json")
+	f.BoolVar(&o.details, "details", false, "text report with every detail: the full rep table and its legend, every finding, the causes with their evidence, the whole plan")
 	f.StringVar(&o.outs.CSV, "csv", "", "also write per-frame metrics to this CSV file")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output (- for standard output)")
 	f.StringVar(&o.thresholds, "thresholds", "", "JSON file overriding some or all thresholds (see docs/method.md)")
@@ -105,8 +112,8 @@ nothing could be analysed (the report says why), 130 interrupted
 func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files []string) error {
 	ctx := cmd.Context()
 	log := newLogger(g.verbose)
-	if o.outs.Format != "text" && o.outs.Format != "json" {
-		return cliflag.Usagef("--format %q: use text or json", o.outs.Format)
+	if o.outs.Format != "text" && o.outs.Format != "text-full" && o.outs.Format != "json" {
+		return cliflag.Usagef("--format %q: use text, text-full or json", o.outs.Format)
 	}
 	mv, err := valgus.ParseMovement(o.movement)
 	if err != nil {
@@ -145,6 +152,8 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 	} else {
 		outs.Stdout = cmd.OutOrStdout()
 	}
+	outs.Text = textLayout(cmd.OutOrStdout(), toFile(o.output))
+	outs.Text.Details = o.details
 	stderr := cmd.ErrOrStderr()
 	// One line per stage with the time left, only on a terminal (decided
 	// here, once); the notes are written either way.
@@ -162,6 +171,20 @@ func runAnalyze(cmd *cobra.Command, g *globalOptions, o *analyzeOptions, files [
 		fmt.Fprintln(stderr, f)
 	}
 	return err
+}
+
+// textLayout says how wide the text report is and whether it is
+// coloured (report.ForTerminal): it asks the terminal when the report goes
+// to one.
+func textLayout(stdout io.Writer, toFile bool) report.TextOptions {
+	t := report.Terminal{Columns: os.Getenv("COLUMNS"), NoColor: os.Getenv("NO_COLOR")}
+	if f, ok := stdout.(*os.File); ok && !toFile && term.IsTerminal(int(f.Fd())) {
+		t.IsTerminal = true
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+			t.Width = w
+		}
+	}
+	return report.ForTerminal(t)
 }
 
 // toFile reports whether an -o value names a file (not standard output).

@@ -15,7 +15,21 @@ import (
 
 func TestAnalyzeMocapText(t *testing.T) {
 	p := testenv.SharedFile(t, "mocap/opencap-squats.trc")
+	// the short summary: the verdict first, then what to do
 	out, err := execute(t, "analyze", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(out, "\n"); !strings.Contains(first, "knee") {
+		t.Errorf("the first line is not the verdict about the knees: %q", first)
+	}
+	for _, want := range []string{"squat (both legs), front view, 5 reps", "What to do next", "not a diagnosis"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// everything with --details
+	out, err = execute(t, "analyze", p, "--details")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +122,7 @@ func TestAnalyzeErrors(t *testing.T) {
 	}{
 		{[]string{"analyze", f, "--load", "60kg,80kg"}, "2 loads for 1 files"},
 		{[]string{"analyze", f, "--load", "heavy"}, "not a load"},
-		{[]string{"analyze", f, "--format", "xml"}, "text or json"},
+		{[]string{"analyze", f, "--format", "xml"}, "text, text-full or json"},
 		{[]string{"analyze", f, "--movement", "deadlift"}, "unknown movement"},
 		{[]string{"analyze", f, "--sex", "x"}, "unknown sex"},
 		{[]string{"analyze", f, "--height", "tall"}, "not a height"},

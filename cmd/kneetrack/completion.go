@@ -49,6 +49,9 @@ func flagCompletion(path, flag string) (completion, bool) {
 		if sub == "pose" {
 			return completion{values: trackExtensions()}, true
 		}
+		if sub == "analyze" {
+			return completion{values: []string{"text", "text-full\ttext with every detail (as --details)", "json"}}, true
+		}
 		return completion{values: []string{"text", "json"}}, true
 	case "sex":
 		return completion{values: []string{"female", "male"}}, true

@@ -47,7 +47,7 @@ func TestCompletion(t *testing.T) {
 		{"bench --model", []string{"bench", "--model", ""}, []string{"blazepose-detector", "blazepose-lite", "blazepose-full", "blazepose-heavy", "movenet-lightning", "movenet-thunder", "all"}, cobra.ShellCompDirectiveNoFileComp},
 		{"analyze --movement", []string{"analyze", "--movement", ""}, []string{"auto", "squat", "single-leg", "split-squat"}, cobra.ShellCompDirectiveNoFileComp},
 		{"simulate --movement", []string{"simulate", "--movement", ""}, []string{"squat", "single-leg"}, cobra.ShellCompDirectiveNoFileComp},
-		{"analyze --format", []string{"analyze", "--format", ""}, []string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp},
+		{"analyze --format", []string{"analyze", "--format", ""}, []string{"text", "text-full", "json"}, cobra.ShellCompDirectiveNoFileComp},
 		{"eval --format", []string{"eval", "--format", ""}, []string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp},
 		{"bench --format", []string{"bench", "--format", ""}, []string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp},
 		{"pose --format", []string{"pose", "--format", ""}, []string{"json", "csv", "trc"}, cobra.ShellCompDirectiveNoFileComp},

@@ -54,67 +54,38 @@ func (d *Document) AddAdvice(a *coach.Advice) {
 	}
 }
 
-// writeAdvice appends the coaching to the terminal summary, then the
-// disclaimer.
-func writeAdvice(b *strings.Builder, a *coach.Advice) {
+// writeAdvice appends the coaching to the terminal summary, wrapped to
+// cols, then the disclaimer.
+func writeAdvice(b *strings.Builder, a *coach.Advice, cols int, st style) {
 	if !strings.HasSuffix(b.String(), "\n\n") {
 		b.WriteString("\n")
 	}
 	if len(a.Causes) == 0 {
-		fmt.Fprintf(b, "%s: %s\n", a.CausesTitle(), a.NoCauses())
+		wrapHeaded(b, "", a.CausesTitle(), ": "+a.NoCauses(), cols, st)
 	} else {
-		wrap(b, "", fmt.Sprintf("%s (%s):", a.CausesTitle(), a.CausesIntro()))
+		wrapHeaded(b, "", a.CausesTitle(), " ("+a.CausesIntro()+"):", cols, st)
 		for i, c := range a.Causes {
-			wrap(b, fmt.Sprintf("  %d. ", i+1), fmt.Sprintf("%s, %s: %s", c.Name, a.ConfidenceWords(c.Confidence), c.Summary))
+			wrapTo(b, fmt.Sprintf("  %d. ", i+1), fmt.Sprintf("%s, %s: %s", c.Name, a.ConfidenceWords(c.Confidence), c.Summary), cols, nil)
 			for _, e := range c.Evidence {
-				wrap(b, "     - ", e)
+				wrapTo(b, "     - ", e, cols, nil)
 			}
 			if c.Caveat != "" {
-				wrap(b, "     ", "("+c.Caveat+")")
+				wrapTo(b, "     ", "("+c.Caveat+")", cols, nil)
 			}
 		}
 	}
 	if len(a.CannotJudge) > 0 {
-		fmt.Fprintf(b, "\n%s:\n", a.CannotJudgeTitle())
+		b.WriteString("\n" + st.bold(a.CannotJudgeTitle()) + ":\n")
 		for _, l := range a.CannotJudge {
-			wrap(b, "  - ", l.Text)
+			wrapTo(b, "  - ", l.Text, cols, nil)
 		}
 	}
 	if len(a.Plan) > 0 {
-		fmt.Fprintf(b, "\n%s:\n", a.PlanTitle())
+		b.WriteString("\n" + st.bold(a.PlanTitle()) + ":\n")
 		for _, s := range a.Plan {
-			wrap(b, fmt.Sprintf("  %d. ", s.Priority), s.Text)
+			wrapTo(b, fmt.Sprintf("  %d. ", s.Priority), s.Text, cols, nil)
 		}
 	}
 	b.WriteString("\n")
-	wrap(b, "  ", words.Disclaimer)
-}
-
-// textWidth is the width the coaching text is wrapped to.
-const textWidth = 100
-
-// wrap writes text after prefix, wrapped at textWidth with continuation
-// lines indented to the prefix's width.
-func wrap(b *strings.Builder, prefix, text string) {
-	indent := strings.Repeat(" ", len([]rune(prefix)))
-	line := prefix
-	n := len([]rune(prefix))
-	first := true
-	for _, w := range strings.Fields(text) {
-		wl := len([]rune(w))
-		if !first && n+1+wl > textWidth {
-			b.WriteString(line + "\n")
-			line, n, first = indent+w, len(indent)+wl, false
-			continue
-		}
-		if first {
-			line += w
-			n += wl
-			first = false
-		} else {
-			line += " " + w
-			n += 1 + wl
-		}
-	}
-	b.WriteString(line + "\n")
+	wrapTo(b, "  ", words.Disclaimer, cols, nil)
 }

@@ -107,8 +107,8 @@ func TestAdviceInJSONAndText(t *testing.T) {
 		t.Errorf("disclaimer not last or not once:\n%s", out[plan:])
 	}
 	for _, line := range strings.Split(out[causes:], "\n") {
-		if len([]rune(line)) > textWidth && strings.Contains(line, " ") {
-			t.Errorf("line longer than %d: %q", textWidth, line)
+		if len([]rune(line)) > DefaultWidth && strings.Contains(line, " ") {
+			t.Errorf("line longer than %d: %q", DefaultWidth, line)
 		}
 	}
 
@@ -119,25 +119,5 @@ func TestAdviceInJSONAndText(t *testing.T) {
 	}
 	if strings.Contains(buf.String(), "Likely causes") || !strings.Contains(buf.String(), "not a diagnosis") {
 		t.Errorf("plain summary:\n%s", buf.String())
-	}
-}
-
-func TestWrap(t *testing.T) {
-	var b strings.Builder
-	wrap(&b, "  1. ", strings.Repeat("word ", 40))
-	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
-	if len(lines) < 2 {
-		t.Fatalf("not wrapped: %q", b.String())
-	}
-	for i, l := range lines {
-		if len(l) > textWidth {
-			t.Errorf("line %d is %d long", i, len(l))
-		}
-		if i > 0 && !strings.HasPrefix(l, "     word") {
-			t.Errorf("continuation line %d not indented under the text: %q", i, l)
-		}
-	}
-	if strings.Count(b.String(), "word") != 40 {
-		t.Errorf("words lost: %q", b.String())
 	}
 }

@@ -10,11 +10,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/schema/schematest"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/track"
 	"github.com/kneetrack/kneetrack/internal/valgus"
+	"github.com/kneetrack/kneetrack/internal/words"
 )
 
 // The synthetic lifter pushes its knees out by kneesOut degrees: a valgus
@@ -226,12 +226,13 @@ func TestCSVAndText(t *testing.T) {
 	}
 
 	buf.Reset()
-	if err := WriteText(&buf, ss); err != nil {
+	// wide enough for both knees side by side
+	if err := WriteTextReport(&buf, ss, nil, TextOptions{Width: 200, Details: true}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
 	for _, want := range []string{"Set 1: set1.json", "reps: 4", "What it means", "Right knee", "side view", "appears from 100 kg", "not a diagnosis",
-		sideHeader("LEFT", body.MoveBilateralSquat), sideHeader("RIGHT", body.MoveBilateralSquat), "cave: how far the knee turned in"} {
+		"left knee", "right knee", words.ColHowFarIn, words.ColKneeGap, "how far in: degrees the knee turned in towards the other knee"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}

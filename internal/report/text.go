@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/kneetrack/kneetrack/internal/body"
@@ -12,38 +13,88 @@ import (
 	"github.com/kneetrack/kneetrack/internal/words"
 )
 
-// WriteText writes the terminal summary: per set, what was seen (movement,
-// view), a per-rep table and the findings in plain words; then the session's
-// load and fatigue findings and the disclaimer.
-func WriteText(w io.Writer, ss *valgus.SessionResult) error {
-	return WriteTextWithAdvice(w, ss, nil)
+// DefaultWidth is the width the terminal summary is wrapped to when the
+// terminal's is not known: writing to a file or a pipe.
+const DefaultWidth = 80
+
+// MinWidth is the narrowest width the summary is laid out for; narrower
+// widths are laid out at MinWidth.
+const MinWidth = 20
+
+// TextOptions say how the terminal summary is written.
+type TextOptions struct {
+	// Width is the number of columns to wrap to; 0: DefaultWidth.
+	Width int
+	// Colour: colour the verdict by its worst grade, the grades and the
+	// headings with ANSI escape codes (only for a terminal).
+	Colour bool
+	// Details: everything (the full rep table and its legend, every
+	// finding, the causes with their evidence, the whole plan, the
+	// notes), after the verdict. Without it: the verdict, the first three
+	// steps of the plan, a compact rep table, the likely causes in one
+	// line each and the disclaimer in one line.
+	Details bool
 }
 
-// WriteTextWithAdvice writes the terminal summary as WriteText does and,
-// when adv is not nil, ends it with the coaching: the likely causes with
-// their evidence, what the input cannot show and what to do next, followed
-// by the disclaimer.
+// Terminal is what the command line knows about where the summary goes.
+type Terminal struct {
+	// IsTerminal: the summary goes to a terminal (standard output is one
+	// and no -o file was given).
+	IsTerminal bool
+	// Width is the terminal's width in columns (0 when not known).
+	Width int
+	// Columns and NoColor are the values of $COLUMNS and $NO_COLOR.
+	Columns, NoColor string
+}
+
+// ForTerminal decides the layout: the width is $COLUMNS when it holds a
+// whole number of at least MinWidth, else the terminal's width, else
+// DefaultWidth; colour only on a terminal and when $NO_COLOR is unset or
+// empty (https://no-color.org).
+func ForTerminal(t Terminal) TextOptions {
+	o := TextOptions{Width: DefaultWidth, Colour: t.IsTerminal && t.NoColor == ""}
+	if n, err := strconv.Atoi(strings.TrimSpace(t.Columns)); err == nil && n >= MinWidth {
+		o.Width = n
+	} else if t.IsTerminal && t.Width > 0 {
+		o.Width = t.Width
+	}
+	return o
+}
+
+func (o TextOptions) width() int {
+	if o.Width <= 0 {
+		return DefaultWidth
+	}
+	return max(o.Width, MinWidth)
+}
+
+// WriteText writes the full terminal summary (as with Details) of a
+// session without coaching, DefaultWidth wide, without colour.
+func WriteText(w io.Writer, ss *valgus.SessionResult) error {
+	return WriteTextReport(w, ss, nil, TextOptions{Details: true})
+}
+
+// WriteTextWithAdvice writes the full terminal summary (as with Details),
+// DefaultWidth wide, without colour; when adv is not nil it ends with the
+// coaching: the likely causes with their evidence, what the input cannot
+// show and what to do next, followed by the disclaimer.
 func WriteTextWithAdvice(w io.Writer, ss *valgus.SessionResult, adv *coach.Advice) error {
+	return WriteTextReport(w, ss, adv, TextOptions{Details: true})
+}
+
+// WriteTextReport writes the terminal summary as opts say. It opens with
+// the verdict, one sentence (words.SessionVerdict); see TextOptions for
+// what follows.
+func WriteTextReport(w io.Writer, ss *valgus.SessionResult, adv *coach.Advice, opts TextOptions) error {
 	var b strings.Builder
-	for k, s := range ss.Sets {
-		if k > 0 {
-			b.WriteString("\n")
-		}
-		writeSet(&b, k, len(ss.Sets), s)
-	}
-	if len(ss.Sets) > 1 {
-		b.WriteString("\nSession\n")
+	st := style{colour: opts.Colour}
+	cols := opts.width()
+	v := words.SessionVerdict(ss)
+	wrapTo(&b, "", v.Text, cols, st.verdict(v.Worst))
+	if opts.Details {
+		writeDetails(&b, ss, adv, cols, st)
 	} else {
-		b.WriteString("\n")
-	}
-	for _, f := range words.SessionFindings(ss.Findings) {
-		if adv != nil && f == words.Disclaimer {
-			continue // said last, after the advice
-		}
-		fmt.Fprintf(&b, "  %s\n", f)
-	}
-	if adv != nil {
-		writeAdvice(&b, adv)
+		writeShort(&b, ss, adv, cols, st)
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing summary: %w", err)
@@ -51,16 +102,48 @@ func WriteTextWithAdvice(w io.Writer, ss *valgus.SessionResult, adv *coach.Advic
 	return nil
 }
 
-func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult) {
+// writeDetails writes everything after the verdict: per set what was
+// seen, the full rep table and its legend, the findings; the session's
+// findings; the coaching; the disclaimer.
+func writeDetails(b *strings.Builder, ss *valgus.SessionResult, adv *coach.Advice, cols int, st style) {
+	explained := map[string]bool{}
+	for k, s := range ss.Sets {
+		b.WriteString("\n")
+		writeSet(b, k, len(ss.Sets), s, cols, st, explained)
+	}
+	if len(ss.Sets) > 1 {
+		b.WriteString("\n" + st.bold("Session") + "\n")
+	} else {
+		b.WriteString("\n")
+	}
+	for _, f := range words.SessionFindings(ss.Findings) {
+		if adv != nil && f == words.Disclaimer {
+			continue // said last, after the advice
+		}
+		wrapTo(b, "  ", f, cols, nil)
+	}
+	if adv != nil {
+		writeAdvice(b, adv, cols, st)
+	}
+}
+
+// setTitle names a set: its source, with its number and load when there
+// are several.
+func setTitle(k, n int, s *valgus.SetResult) string {
 	title := s.Source
 	if n > 1 {
 		title = fmt.Sprintf("Set %d: %s", k+1, s.Source)
 	}
-	fmt.Fprintf(b, "%s\n", title)
-	load := ""
 	if s.HasLoad {
-		load = fmt.Sprintf("   load: %g kg", s.LoadKG)
+		title += ", " + words.KG(s.LoadKG)
 	}
+	return title
+}
+
+// writeSet writes a set in full: what was seen, the notes, the full rep
+// table with its legend (unless explained holds it already), the findings.
+func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult, cols int, st style, explained map[string]bool) {
+	wrapTo(b, "", setTitle(k, n, s), cols, st.bold)
 	how := ", recognised"
 	switch {
 	case s.MovementGiven:
@@ -72,16 +155,16 @@ func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult) {
 	if s.Movement == body.MoveAuto { // "automatic" is the option, not a movement
 		movement = body.MoveUnknown.Label()
 	}
-	fmt.Fprintf(b, "  movement: %s%s   view: %s%s%s\n", movement, how, s.View.View, yawText(s.View.YawDeg), load)
+	wrapTo(b, "  ", fmt.Sprintf("movement: %s%s; view: %s%s", movement, how, s.View.View, yawText(s.View.YawDeg)), cols, nil)
 	for _, note := range words.Notes(s.View.Notes) {
-		fmt.Fprintf(b, "  ! %s\n", note)
+		wrapTo(b, "  ! ", note, cols, nil)
 	}
 	for _, note := range words.Notes(s.Notes) {
-		fmt.Fprintf(b, "  ! %s\n", note)
+		wrapTo(b, "  ! ", note, cols, nil)
 	}
 	if !s.Analysed {
 		if len(s.Notes) == 0 && len(s.View.Notes) == 0 {
-			fmt.Fprintf(b, "  ! not analysed: %s\n", words.NotAnalysedReason(s))
+			wrapTo(b, "  ! ", "not analysed: "+words.NotAnalysedReason(s), cols, nil)
 		}
 		return
 	}
@@ -89,22 +172,14 @@ func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult) {
 	if s.Summary.PartialReps > 0 {
 		partial = fmt.Sprintf(" (+%d partial at the edges of the video)", s.Summary.PartialReps)
 	}
-	fmt.Fprintf(b, "  reps: %d%s\n\n", s.Summary.Reps, partial)
-	fmt.Fprintf(b, "  %-4s %-13s %5s %9s %5s | %s | %s | %s\n", "rep", "time (s)", "depth", "down/up s", "KASR",
-		sideHeader("LEFT", s.Movement), sideHeader("RIGHT", s.Movement), "quality")
-	for _, r := range s.Reps {
-		idx := fmt.Sprint(r.Index)
-		if r.Partial {
-			idx += "*"
-		}
-		fmt.Fprintf(b, "  %-4s %6.1f-%-6.1f %4.0f%% %4.1f/%-4.1f %5s | %s | %s | %s\n", idx, r.StartS, r.EndS, 100*r.DepthLeg,
-			r.Tempo.DescentS, r.Tempo.AscentS, f2(r.KASRMin), sideCell(r.Side[0], s.Movement), sideCell(r.Side[1], s.Movement), r.Quality)
-	}
-	b.WriteString(legend(s.Movement))
+	wrapTo(b, "  ", fmt.Sprintf("reps: %d%s", s.Summary.Reps, partial), cols, nil)
+	b.WriteString("\n")
+	layout(b, repTables(s, true), cols, false, st)
+	explain(b, words.TableLegend(s.Movement, true), cols, explained)
 	if fs := words.Findings(s.Summary.Findings); len(fs) > 0 {
-		b.WriteString("\n  What it means:\n")
+		b.WriteString("\n  " + st.bold("What it means:") + "\n")
 		for _, f := range fs {
-			fmt.Fprintf(b, "  - %s\n", f)
+			wrapTo(b, "  - ", f, cols, nil)
 		}
 	}
 }
@@ -116,52 +191,15 @@ func yawText(y float64) string {
 	return fmt.Sprintf(" (camera ~%.0f deg off centre)", y)
 }
 
-const sideCellFormat = "%-5s %7s %-6s %5s  %-12s"
-
-// measureHeader names the measure each leg is graded on in a movement:
-// the knee's cave angle in squats on both legs, the valgus angle above
-// standing in single-leg and split squats.
-func measureHeader(mv body.Movement) string {
-	if mv == body.MoveBilateralSquat {
-		return "cave"
-	}
-	return "valgus"
-}
-
-// gradedValue is the value of that measure for one leg in one rep.
+// gradedValue is the value of the measure a leg is graded on in a rep:
+// the cave angle in squats on both legs, the valgus angle above standing
+// in single-leg and split squats.
 func gradedValue(s valgus.RepSide, mv body.Movement) float64 {
 	if mv == body.MoveBilateralSquat {
 		return s.CaveDeg
 	}
 	return s.PeakValgusDeg
 }
-
-func sideHeader(side string, mv body.Movement) string {
-	return fmt.Sprintf(sideCellFormat, side, measureHeader(mv), "when", "toes", "class")
-}
-
-func sideCell(s valgus.RepSide, mv body.Movement) string {
-	if !s.Assessed {
-		return fmt.Sprintf("%-40s", "      (not the working leg)")
-	}
-	return fmt.Sprintf(sideCellFormat, "", deg(gradedValue(s, mv)), shortPhase(s), f2s(s.KneeVsToeChange), s.Severity)
-}
-
-// legend explains the table's columns in plain words.
-func legend(mv body.Movement) string {
-	measure := "  (cave: how far the knee turned in towards the other knee past straight ahead, in degrees, as far\n" +
-		"   as both knees closed in; 0 = tracking straight, + = inwards; class: against the knee-cave bands;\n"
-	if mv != body.MoveBilateralSquat {
-		measure = "  (valgus: how far the knee angle (thigh against shin, seen from the front) rose above standing, in\n" +
-			"   degrees, + = knee inwards; class: against the single-leg bands;\n"
-	}
-	return measure +
-		"   peaks are the level held for at least 0.1 s; when: phase of that peak; toes: how much further inside\n" +
-		"   the toes the knee went than when standing, in shin lengths (shown, not graded); KASR: lowest\n" +
-		"   knee-to-ankle separation ratio; depth: hip drop in % of leg length; * partial rep)\n"
-}
-
-func shortPhase(s valgus.RepSide) string { return words.Phase(s.PeakPhase).Column }
 
 func deg(v float64) string {
 	if math.IsNaN(v) {

@@ -47,6 +47,9 @@ type Outputs struct {
 	Inputs []string
 	// Created dates the HTML report; zero for the time it is written.
 	Created time.Time
+	// Text lays out the text report (width, colour, details); format
+	// "text-full" adds the details.
+	Text report.TextOptions
 }
 
 // What a File is, as File.What.
@@ -171,14 +174,22 @@ func sourceVideo(s *Set) (string, string) {
 	return "", fmt.Sprintf("The track's source video %s was not found (nor beside the track), so the key frames show the keypoints on a plain background.", src)
 }
 
-// WriteReport writes the report in format "json" (docs/analysis-json.md)
-// or, for any other format, as text.
+// WriteReport writes the report in format "json" (docs/analysis-json.md),
+// "text-full" (the text with every detail) or, for any other format, as
+// the short text, DefaultWidth wide, without colour.
 func (o *Outcome) WriteReport(w io.Writer, format string) error {
+	return o.writeReport(w, format, report.TextOptions{})
+}
+
+// writeReport writes the report in format, a text one laid out as text
+// says.
+func (o *Outcome) writeReport(w io.Writer, format string, text report.TextOptions) error {
 	if o.Session == nil {
 		return errors.New("no analysis to report")
 	}
 	if format != "json" {
-		return report.WriteTextWithAdvice(w, o.Session, o.Advice)
+		text.Details = text.Details || format == "text-full"
+		return report.WriteTextReport(w, o.Session, o.Advice, text)
 	}
 	op := o.opts
 	settings := report.Settings{Movement: string(op.Movement), Sex: string(op.Sex), Thresholds: o.Session.Thresholds}
@@ -227,7 +238,7 @@ func (o *Outcome) Write(ctx context.Context, outs Outputs) (files []File, err er
 	}
 	saved := len(made)
 	var buf bytes.Buffer
-	if err := o.WriteReport(&buf, outs.Format); err != nil {
+	if err := o.writeReport(&buf, outs.Format, outs.Text); err != nil {
 		return made, err
 	}
 	if outs.CSV != "" {
