@@ -61,6 +61,9 @@ func SetVerdict(s *valgus.SetResult) Verdict {
 				unclear = appendRep(unclear, r.Index)
 			default:
 				judged = append(judged, r.Index)
+				if rk := rs.Severity.Rank(); rk >= 1 && (l.mildest == "" || rk < l.mildest.Rank()) {
+					l.mildest = rs.Severity
+				}
 				if r.Partial && (!l.caved || rs.Severity.Rank() >= 1) {
 					partial = appendRep(partial, r.Index)
 				}
@@ -116,10 +119,13 @@ type legStory struct {
 	judged int
 	caved  bool
 	worst  valgus.Severity
-	phase  body.Phase
-	where  string // "in reps 3-5", "from 100 kg up"; "" says nothing
-	trend  string // "and more as the set goes on"; "" says nothing
-	drift  bool   // its angle grows over the set (said of a knee in line too)
+	// mildest is the lowest grade among the caving reps ("" when not
+	// known): "mildly to moderately" when it is below worst.
+	mildest valgus.Severity
+	phase   body.Phase
+	where   string // "in reps 3-5", "from 100 kg up"; "" says nothing
+	trend   string // "and more as the set goes on"; "" says nothing
+	drift   bool   // its angle grows over the set (said of a knee in line too)
 }
 
 // tell puts the knees' stories into one sentence. single: the movement
@@ -182,7 +188,11 @@ func tell(legs []legStory, single bool, cleanWhere string, extra []string) Verdi
 // caveClause says how a knee caves: "caves in at the bottom, moderately,
 // in reps 3-5, and more as the set goes on".
 func caveClause(l legStory, verb string) string {
-	parts := []string{verb + " in " + verdictPhase(l.phase), severityAdverb(l.worst)}
+	how := severityAdverb(l.worst)
+	if l.mildest != "" && l.mildest.Rank() < l.worst.Rank() {
+		how = severityAdverb(l.mildest) + " to " + how
+	}
+	parts := []string{verb + " in " + verdictPhase(l.phase), how}
 	if l.where != "" {
 		parts = append(parts, l.where)
 	}
