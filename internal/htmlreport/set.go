@@ -9,6 +9,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/valgus"
 	"github.com/kneetrack/kneetrack/internal/words"
 )
@@ -111,11 +112,14 @@ func setFacts(set *valgus.SetResult, multi bool) []string {
 	if multi {
 		f = append(f, displaySource(set.Source))
 	}
-	how := "recognised"
-	if set.MovementGiven {
-		how = "as given"
+	switch {
+	case set.MovementGiven:
+		f = append(f, set.Movement.Label()+", as given")
+	case set.Movement == body.MoveUnknown || set.Movement == body.MoveNone || set.Movement == body.MoveAuto:
+		f = append(f, "movement not recognised")
+	default:
+		f = append(f, set.Movement.Label()+", recognised")
 	}
-	f = append(f, fmt.Sprintf("%s, %s", set.Movement.Label(), how))
 	if set.Analysed {
 		reps := fmt.Sprintf("%d reps", set.Summary.Reps)
 		if set.Summary.PartialReps > 0 {
@@ -133,40 +137,9 @@ func setFacts(set *valgus.SetResult, multi bool) []string {
 	return f
 }
 
-// headline sums up a set in one sentence.
-func headline(set *valgus.SetResult) string {
-	if !set.Analysed {
-		return "This set could not be graded: " + words.NotAnalysedReason(set) + "."
-	}
-	var caving, worst, clean, unknown []string
-	for s := 0; s < 2; s++ {
-		name := [2]string{"left", "right"}[s]
-		switch w := set.Summary.Worst[s]; {
-		case w.Rank() >= 1:
-			caving = append(caving, name)
-			worst = append(worst, string(w))
-		case w == valgus.SevNone:
-			clean = append(clean, name)
-		case w == valgus.SevUnknown:
-			unknown = append(unknown, name)
-		}
-	}
-	switch {
-	case len(caving) == 2 && worst[0] == worst[1]:
-		return fmt.Sprintf("Both knees cave in (%s at worst).", worst[0])
-	case len(caving) == 2:
-		return fmt.Sprintf("Both knees cave in: the left %s, the right %s at worst.", worst[0], worst[1])
-	case len(caving) == 1 && len(clean) == 1:
-		return fmt.Sprintf("The %s knee caves in (%s at worst); the %s knee stays in line.", caving[0], worst[0], clean[0])
-	case len(caving) == 1:
-		return fmt.Sprintf("The %s knee caves in (%s at worst).", caving[0], worst[0])
-	case len(clean) > 0 && len(unknown) == 0:
-		return fmt.Sprintf("No knee cave beyond the thresholds in %d reps.", set.Summary.Reps+set.Summary.PartialReps)
-	case len(clean) > 0:
-		return fmt.Sprintf("No knee cave seen on the %s knee; the %s knee could not be graded reliably.", clean[0], unknown[0])
-	}
-	return "The knees could not be graded reliably: the keypoints were too uncertain."
-}
+// headline sums up a set in one sentence: the verdict the terminal opens
+// with (words.SetVerdict), so that both say the same.
+func headline(set *valgus.SetResult) string { return words.SetVerdict(set).Text }
 
 func kneeSummary(set *valgus.SetResult, s int, g graded) kneeView {
 	kv := kneeView{Name: [2]string{"Left knee", "Right knee"}[s]}
