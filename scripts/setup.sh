@@ -29,7 +29,12 @@ fi
 
 say "building bin/kneetrack"
 mkdir -p bin
-go build -trimpath -o bin/kneetrack ./cmd/kneetrack
+# Stamp the git revision into the binary (kneetrack version) when this is a
+# git checkout, whatever GOFLAGS says (a worktree's .git is a file: Go cannot
+# stamp it, so the default applies there).
+vcs=""
+[ -d .git ] && command -v git >/dev/null 2>&1 && vcs="-buildvcs=true"
+go build -trimpath $vcs -o bin/kneetrack ./cmd/kneetrack
 
 if bin/kneetrack help models >/dev/null 2>&1; then
 	say "fetching and verifying the pose models"

@@ -87,7 +87,7 @@ func (v buildVersion) write(w io.Writer) error {
 			b.WriteString("modified: no\n")
 		}
 	} else {
-		b.WriteString("revision: unknown (not built from a git checkout)\n")
+		b.WriteString("revision: unknown (the build recorded none: build in a git checkout with scripts/setup.sh or go build -buildvcs=true)\n")
 	}
 	fmt.Fprintf(&b, "go: %s\n", v.GoVersion)
 	_, err := io.WriteString(w, b.String())
