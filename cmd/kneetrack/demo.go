@@ -13,6 +13,7 @@ import (
 	"github.com/kneetrack/kneetrack/internal/cliflag"
 	"github.com/kneetrack/kneetrack/internal/htmlreport"
 	"github.com/kneetrack/kneetrack/internal/pose"
+	"github.com/kneetrack/kneetrack/internal/report"
 	"github.com/kneetrack/kneetrack/internal/session"
 	"github.com/kneetrack/kneetrack/internal/sim"
 	"github.com/kneetrack/kneetrack/internal/termprogress"
@@ -26,6 +27,7 @@ type demoOptions struct {
 	size    string
 	fps     float64
 	threads int
+	details bool
 }
 
 // demoConfig is a checked demoOptions.
@@ -34,6 +36,8 @@ type demoConfig struct {
 	set     sim.Set
 	camera  track.Camera
 	threads int
+	// text lays out the summary (width, colour, details).
+	text report.TextOptions
 }
 
 func newDemoCmd(g *globalOptions) *cobra.Command {
@@ -65,6 +69,8 @@ How to read the output: docs/demo.md.`,
 			if err != nil {
 				return err
 			}
+			cfg.text = textLayout(cmd.OutOrStdout(), false)
+			cfg.text.Details = o.details
 			_, err = runDemo(cmd.Context(), cfg, cmd.OutOrStdout(), cmd.ErrOrStderr(), newLogger(g.verbose))
 			return err
 		},
@@ -75,6 +81,7 @@ How to read the output: docs/demo.md.`,
 	f.StringVar(&o.size, "size", "800x450", "picture size WIDTHxHEIGHT (smaller is faster)")
 	f.Float64Var(&o.fps, "fps", 24, "frames per second (15 to 60; lower is faster)")
 	f.IntVar(&o.threads, "threads", 0, "threads drawing each frame (default: all cores)")
+	f.BoolVar(&o.details, "details", false, "print the whole summary: every column, finding, cause and plan step")
 	cliflag.SetRange(f, "threads", 0, 1024)
 	return cmd
 }
@@ -133,7 +140,7 @@ func runDemo(ctx context.Context, cfg demoConfig, stdout, stderr io.Writer, log 
 
 	fmt.Fprintln(stdout, "SIMULATED ATHLETE: this demo analyses a set kneetrack rendered itself; no real person was filmed.")
 	fmt.Fprintln(stdout)
-	if err := d.Outcome.WriteReport(stdout, "text"); err != nil {
+	if err := report.WriteTextReport(stdout, d.Outcome.Session, d.Outcome.Advice, cfg.text); err != nil {
 		return nil, err
 	}
 	fmt.Fprintln(stdout)
