@@ -175,7 +175,8 @@ type Thresholds struct {
 	// KASR marks the knee-to-ankle separation ratio on the charts (0.8 is
 	// the common tools' convention, not a published norm). It grades
 	// nothing: its value for knees that track straight depends on the
-	// stance and the hip width (below 1 for feet wider than the hips).
+	// stance and the hip width (below 1 for feet wider than the hips);
+	// KASRCave, at depth only, is the one use of KASR in grading.
 	KASR FallingBands `json:"kasr"`
 	// KASRCave is the second route to a cave in squats on both legs, one
 	// that does not go through the cave angle (see KASRCave).
