@@ -105,6 +105,15 @@ func (sc invScenario) build(t *testing.T, seed uint64) *valgus.SessionResult {
 			}
 		}
 		l := sim.StickSet{Reps: sc.reps, LeftValgusDeg: legs[0], RightValgusDeg: legs[1]}
+		if sc.pat.mild {
+			// mild by the cave angle: in the stick figure's narrow stance
+			// both knees turned in 4.5° close below KASR 0.7 at the
+			// bottom, which the second route (valgus.Thresholds.KASRCave)
+			// grades moderate; these scenarios are about the mild band
+			th := valgus.Defaults()
+			th.KASRCave.Below = 0
+			opt.Thresholds = &th
+		}
 		if sc.hole {
 			l.PeakLagS = 0.4
 		}

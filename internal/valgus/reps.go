@@ -75,14 +75,23 @@ type RepSide struct {
 	// CaveDeg grades squats on both legs: the knee's cave angle
 	// (SideFrame.CaveDeg) at its sustained peak. NaN in other movements.
 	CaveDeg float64
+	// KASRDeep is the lowest KASR the knees hold (SustainS) over the deeper
+	// half of the rep while this knee takes at least
+	// Thresholds.KASRCave.KneeIn leg lengths of the knees' closing in
+	// (kneeCave), from frames where both legs are trusted; NaN when never
+	// or in other movements. Below Thresholds.KASRCave.Below it grades the
+	// knee at least moderate (basis "kasr").
+	KASRDeep float64
 	// GradedDeg is the graded measure's peak, whatever the movement:
 	// CaveDeg in squats on both legs, PeakValgusDeg otherwise. Trends,
 	// asymmetry and loads are computed from it.
 	GradedDeg float64
 	Severity  Severity
 	// Basis names the measure that set the severity: "knee_cave" (squats
-	// on both legs), "fppa_change" or "mkd" (single-leg and split squats:
-	// whichever of the two gave the valgus angle).
+	// on both legs: the cave angle), "kasr" (squats on both legs: KASRDeep,
+	// both listed when both say at least moderate), "fppa_change" or "mkd"
+	// (single-leg and split squats: whichever of the two gave the valgus
+	// angle).
 	Basis   []string
 	Quality string
 	Notes   []Note
@@ -110,6 +119,11 @@ type RepResult struct {
 	KASRRel    float64
 	KASRMinS   float64
 	KASRChange float64 // KASRMin minus standing KASR
+	// KASRDeep is the lowest KASR the rep holds (SustainS) over its deeper
+	// half, from frames where both legs are trusted and the ankles stand
+	// at least half as far apart as standing; KASRDeepS is when.
+	KASRDeep  float64
+	KASRDeepS float64
 	// Largest changes from standing during the rep (signed).
 	PelvisDropDeg   float64 // + right hip lower
 	LateralShift    float64 // hip widths, + towards the right
@@ -129,7 +143,7 @@ func assessRep(k int, r motion.Rep, working string, res *SetResult, depth, times
 	fr := res.Frames
 	out := RepResult{Index: k + 1, Rep: r, StartS: times[r.Start], BottomS: times[r.Bottom], EndS: times[r.End],
 		Partial: r.Partial(), DepthLeg: r.Depth, WorkingLeg: working, AscentVelocityMS: nan,
-		KASRMin: nan, KASRRel: nan, KASRMinS: nan, KASRChange: nan, HipKneeMin: nan}
+		KASRMin: nan, KASRRel: nan, KASRMinS: nan, KASRChange: nan, KASRDeep: nan, KASRDeepS: nan, HipKneeMin: nan}
 	out.Tempo = motion.RepTempo(r, depth, times)
 	if opt.HeightCM > 0 {
 		out.AscentVelocityMS = out.Tempo.AscentVelocity * legPerHeight * opt.HeightCM / 100
@@ -142,6 +156,20 @@ func assessRep(k int, r motion.Rep, working string, res *SetResult, depth, times
 		}
 		return fr[i].KASR
 	}, r.Start, r.End, sk)
+	// at depth: the deeper half of the rep, with the ankles still apart
+	// (KASR's denominator; a squat does not move the feet, so ankles
+	// drawn together mean a turned camera or misplaced points)
+	kasrDeep := func(ok func(i int) bool) func(i int) float64 {
+		return func(i int) float64 {
+			if depth[i] < 0.5*r.Depth || !bothReliable(i) || !(fr[i].StanceHip >= 0.5*res.Baseline.StanceHip) || !ok(i) {
+				return nan
+			}
+			return fr[i].KASR
+		}
+	}
+	if v, at := sustainedMin(kasrDeep(func(int) bool { return true }), r.Start, r.End, sk); at >= 0 {
+		out.KASRDeep, out.KASRDeepS = v, times[at]
+	}
 	var pelvis, shift, trunkLat, trunkFwd float64
 	for i := r.Start; i <= r.End; i++ {
 		m := fr[i]
@@ -168,6 +196,13 @@ func assessRep(k int, r motion.Rep, working string, res *SetResult, depth, times
 		assessed := working == WorkingBoth || working == body.Side(s).String()
 		rs := assessSide(body.Side(s), r, fr, depth, times, th, opt, res)
 		rs.Assessed = assessed
+		if res.Movement == body.MoveBilateralSquat {
+			// the knees' closing at depth, while this knee is the one
+			// moving in
+			rs.KASRDeep, _ = sustainedMin(kasrDeep(func(i int) bool {
+				return kneeCave(fr[i].Side[s].MKD, fr[i].Side[1-s].MKD) >= th.KASRCave.KneeIn
+			}), r.Start, r.End, sk)
+		}
 		if !assessed {
 			rs.Severity = SevNotAssessed
 		} else {
@@ -227,7 +262,7 @@ func rateOf(res *SetResult) float64 {
 func assessSide(s body.Side, r motion.Rep, fr []FrameMetrics, depth, times []float64, th Thresholds, opt Options, res *SetResult) RepSide {
 	nan := math.NaN()
 	rs := RepSide{PeakFPPA: nan, PeakFPPAChange: nan, PeakS: nan, PeakPct: nan, OnsetS: nan, OnsetDepth: nan,
-		KneeVsToe: nan, KneeVsToeCM: nan, KneeVsToe3D: nan, KneeVsToeChange: nan, KneeMedial: nan,
+		KneeVsToe: nan, KneeVsToeCM: nan, KneeVsToe3D: nan, KneeVsToeChange: nan, KneeMedial: nan, KASRDeep: nan,
 		MKD: nan, MKD3D: nan, MKDCM: nan, MKDDeg: nan, PeakValgusDeg: nan, CaveDeg: nan, GradedDeg: nan, KneeVsToeS: nan, KneeVsToePhase: body.PhaseNone}
 	sk := th.sustainFrames(rateOf(res))
 	bilateral := res.Movement == body.MoveBilateralSquat
@@ -387,7 +422,12 @@ func phaseOf(i int, r motion.Rep, t func(int) float64) body.Phase {
 // over the bent knee's offset from that line, so both knees shifting the
 // same way grades neither. FPPA itself has no norm for these squats and
 // misleads at depth (the thigh seen end on); knee-vs-toes varies with how
-// far the feet turn out; KASR depends on stance: all are shown, none grades.
+// far the feet turn out: both are shown, neither grades. A second route,
+// which a misread cave angle does not share: a knee whose rep holds the
+// knees closer than Thresholds.KASRCave.Below times the ankles' separation
+// at depth while that knee itself moves in (RepSide.KASRDeep) is graded at
+// least moderate (basis "kasr"). KASR depends on stance, so this route
+// never grades severe and never lowers a grade.
 //
 // Single-leg squats: the FPPA rise against the sex-specific norms; split
 // squats: the FPPA rise against the split-squat bands.
@@ -396,6 +436,12 @@ func grade(rs RepSide, mv body.Movement, th Thresholds, sex Sex) (Severity, []st
 	sev, basis := bands.Classify(rs.PeakValgusDeg), "fppa_change"
 	if mv == body.MoveBilateralSquat {
 		sev, basis = bands.Classify(rs.CaveDeg), "knee_cave"
+		if th.KASRCave.holds(rs.KASRDeep) {
+			if sev.Rank() >= SevModerate.Rank() {
+				return sev, []string{basis, "kasr"}
+			}
+			return SevModerate, []string{"kasr"}
+		}
 	}
 	if basis == "fppa_change" && !(rs.PeakFPPAChange >= rs.PeakValgusDeg-1e-9) {
 		basis = "mkd"

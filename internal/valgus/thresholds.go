@@ -116,6 +116,25 @@ func (b FallingBands) Classify(v float64) Severity {
 	return SevNone
 }
 
+// KASRCave grades a knee at least moderate in a squat on both legs when,
+// over the deeper half of a rep and for SustainS, the knees stand closer
+// together than Below times the ankles' separation (KASR) while this knee
+// takes at least KneeIn leg lengths of that closing (its medial
+// displacement from its hip-ankle line, from standing, as far as both
+// knees together closed in: the cave angle's numerator, kneeCave; both
+// knees shifting the same way close nothing, so a turned camera or a hip
+// shift gives no knee a part). Below: convention in squat-checking tools,
+// and the held-out set's best separation as reported (0.7). KneeIn:
+// convention, 0.02 leg lengths (about 2 cm for an adult), enough to say
+// which knee moved in. A Below of 0 turns the route off.
+type KASRCave struct {
+	Below  float64 `json:"below"`
+	KneeIn float64 `json:"knee_in"`
+}
+
+// holds reports whether a knee's KASR at depth (RepSide.KASRDeep) grades it.
+func (k KASRCave) holds(kasrDeep float64) bool { return k.Below > 0 && kasrDeep < k.Below }
+
 // Thresholds holds every threshold the assessment uses. Defaults() documents
 // where each value comes from; docs/method.md explains them. All can be
 // overridden from a JSON file (kneetrack analyze --thresholds FILE).
@@ -156,8 +175,12 @@ type Thresholds struct {
 	// KASR marks the knee-to-ankle separation ratio on the charts (0.8 is
 	// the common tools' convention, not a published norm). It grades
 	// nothing: its value for knees that track straight depends on the
-	// stance and the hip width (below 1 for feet wider than the hips).
+	// stance and the hip width (below 1 for feet wider than the hips);
+	// KASRCave, at depth only, is the one use of KASR in grading.
 	KASR FallingBands `json:"kasr"`
+	// KASRCave is the second route to a cave in squats on both legs, one
+	// that does not go through the cave angle (see KASRCave).
+	KASRCave KASRCave `json:"kasr_cave"`
 	// SustainS and SustainFrames: a peak counts at the level the measure
 	// holds for this long and for at least this many frames.
 	SustainS      float64 `json:"sustain_s"`
@@ -229,6 +252,7 @@ func Defaults() Thresholds {
 	t.KneeVsToe = Bands{Mild: 0.10, Moderate: 0.20, Severe: 0.30}
 	t.KneeCaveDeg = Bands{Mild: 3, Moderate: 6, Severe: 12}
 	t.KASR = FallingBands{Mild: 0.8, Moderate: 0.7, Severe: 0.6}
+	t.KASRCave = KASRCave{Below: 0.7, KneeIn: 0.02}
 	t.SustainS = 0.1
 	t.SustainFrames = 3
 	t.OnsetFPPAChangeDeg = 5
@@ -305,6 +329,9 @@ func (t Thresholds) Validate() error {
 	}
 	if k := t.KASR; !(k.Mild >= k.Moderate && k.Moderate >= k.Severe) {
 		return fmt.Errorf("kasr: need mild >= moderate >= severe (KASR falls with valgus), got %v", k)
+	}
+	if c := t.KASRCave; !(c.Below >= 0 && c.Below <= 2) || !(c.KneeIn >= 0 && c.KneeIn <= 1) {
+		return fmt.Errorf("kasr_cave: need below within 0..2 (0 turns it off) and knee_in within 0..1 leg lengths, got %v", c)
 	}
 	if !(t.SustainS >= 0 && t.SustainS <= 2) || t.SustainFrames < 1 || t.SustainFrames > 100 {
 		return fmt.Errorf("sustain_s %v must be within 0..2 s and sustain_frames %d within 1..100", t.SustainS, t.SustainFrames)
