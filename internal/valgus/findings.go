@@ -2,6 +2,7 @@ package valgus
 
 import (
 	"math"
+	"slices"
 
 	"github.com/kneetrack/kneetrack/internal/body"
 	"gonum.org/v1/gonum/stat"
@@ -37,6 +38,12 @@ type LegFinding struct {
 	// KneeVsToe is the largest change of knee-vs-toes from standing (shank
 	// lengths, + inwards), NaN when not measured.
 	KneeVsToe float64
+	// GapReps are the caving reps graded on the knee gap (basis "kasr":
+	// the knees held closer than Thresholds.KASRCave.Below times the
+	// ankles' separation at depth), GapKASR the lowest such KASR (NaN when
+	// none).
+	GapReps []int
+	GapKASR float64
 	// Onsets counts the graded reps in which a cave began (all of them, not
 	// only the caving ones), OnsetDepth is the hips' mean depth then (leg
 	// lengths) and Recovered how many came back out by the top.
@@ -172,7 +179,7 @@ func sideAssessed(res *SetResult, s body.Side) bool {
 // no rep.
 func legFinding(res *SetResult, s body.Side) (LegFinding, bool) {
 	f := LegFinding{Side: s, Worst: SevNone, CaveAngle: res.Movement == body.MoveBilateralSquat,
-		PeakDeg: math.Inf(-1), FirstRepDeg: math.NaN(), KneeVsToe: math.NaN(), OnsetDepth: math.NaN()}
+		PeakDeg: math.Inf(-1), FirstRepDeg: math.NaN(), KneeVsToe: math.NaN(), OnsetDepth: math.NaN(), GapKASR: math.NaN()}
 	phases := map[body.Phase]int{}
 	var onsetDepths []float64
 	for _, r := range res.Reps {
@@ -191,6 +198,12 @@ func legFinding(res *SetResult, s body.Side) (LegFinding, bool) {
 			}
 			phases[rs.PeakPhase]++
 			f.Worst = maxSeverity(f.Worst, rs.Severity)
+			if slices.Contains(rs.Basis, "kasr") {
+				f.GapReps = append(f.GapReps, r.Index)
+				if v := rs.KASRDeep; !math.IsNaN(v) && !(v >= f.GapKASR) {
+					f.GapKASR = v
+				}
+			}
 		}
 		if rs.HasOnset {
 			f.Onsets++

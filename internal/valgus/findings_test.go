@@ -36,7 +36,10 @@ func TestLegFinding(t *testing.T) {
 	if !ok || math.Abs(got.OnsetDepth-0.35) > 1e-12 {
 		t.Fatalf("left: ok %v, onset depth %v, want true, 0.35", ok, got.OnsetDepth)
 	}
-	got.OnsetDepth = 0
+	if !math.IsNaN(got.GapKASR) || got.GapReps != nil {
+		t.Errorf("knee gap: reps %v, KASR %v; want none, NaN (no rep graded on it)", got.GapReps, got.GapKASR)
+	}
+	got.OnsetDepth, got.GapKASR = 0, 0
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("left:\n got %+v\nwant %+v", got, want)
 	}
@@ -44,6 +47,21 @@ func TestLegFinding(t *testing.T) {
 		t.Error("right leg, never graded, has a finding")
 	}
 
+	t.Run("reps graded on the knee gap are named with the closest gap", func(t *testing.T) {
+		reps := caveReps()
+		for _, c := range []struct {
+			i    int
+			kasr float64
+		}{{2, 0.66}, {3, 0.58}} { // reps 3 and 4 (indices 2, 3) rest on the gap
+			rs := &reps[c.i].Side[body.Left]
+			rs.Basis, rs.KASRDeep = []string{"kasr"}, c.kasr
+		}
+		reps[1].Side[body.Left].KASRDeep = 0.4 // rep 2 graded on its angle: its gap is not told
+		f, _ := legFinding(&SetResult{Movement: body.MoveBilateralSquat, Reps: reps}, body.Left)
+		if !reflect.DeepEqual(f.GapReps, []int{3, 4}) || f.GapKASR != 0.58 {
+			t.Errorf("gap reps %v, KASR %v; want [3 4], 0.58", f.GapReps, f.GapKASR)
+		}
+	})
 	t.Run("tie between phases goes to the first by name", func(t *testing.T) {
 		reps := caveReps()[:3] // caving reps 2 (out of the hole) and ...
 		reps[2].Side[body.Left].PeakPhase = body.PhaseBottom

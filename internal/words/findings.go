@@ -85,6 +85,10 @@ func legFinding(f valgus.LegFinding) string {
 	if f.KneeVsToe > 0 {
 		line += fmt.Sprintf("; knee up to %.0f%% of the shank length further inside the toes than standing", 100*f.KneeVsToe)
 	}
+	if len(f.GapReps) > 0 {
+		line += fmt.Sprintf("; in rep%s %s the knees came as close as %.2f times the ankles' width at depth, which grades at least moderate whatever the angle",
+			Plural(len(f.GapReps)), RepList(f.GapReps), f.GapKASR)
+	}
 	line += "."
 	if f.Onsets > 0 {
 		line += fmt.Sprintf(" It starts at about %.0f%% of the leg length down", 100*f.OnsetDepth)

@@ -35,6 +35,12 @@ func TestFinding(t *testing.T) {
 		{"leg caving, no onset, peaks at no one moment", valgus.LegFinding{Side: body.Right, Assessed: 3, Caved: []int{1, 3},
 			Worst: valgus.SevSevere, Phase: body.PhaseNone, PeakDeg: 20.5, FirstRepDeg: 18, KneeVsToe: nan, OnsetDepth: nan},
 			"Right knee: caves in (severe at worst) in reps 1, 3, peaking at varying moments; valgus angle up to 20 deg vs 18 deg on rep 1."},
+		// graded on the knee gap in reps 2 and 4: 0.584 -> 0.58
+		{"leg caving on the knee gap", valgus.LegFinding{Side: body.Left, Assessed: 4, Caved: []int{2, 4}, Worst: valgus.SevModerate,
+			Phase: body.PhaseBottom, CaveAngle: true, PeakDeg: 4.4, FirstRepDeg: nan, KneeVsToe: nan, OnsetDepth: nan,
+			GapReps: []int{2, 4}, GapKASR: 0.584},
+			"Left knee: caves in (moderate at worst) in reps 2, 4, peaking at the bottom; cave angle up to 4 deg; in reps 2, 4 the knees" +
+				" came as close as 0.58 times the ankles' width at depth, which grades at least moderate whatever the angle."},
 		// 1.24 -> +1.2, 0.36 -> +0.4, 2.12 -> +2.1, 4.4 -> 4, 9.6 -> 10
 		{"worsening", valgus.TrendFinding{Side: body.Left, Trend: valgus.Trend{Verdict: valgus.TrendWorsening,
 			Slope: 1.24, CILow: 0.36, CIHigh: 2.12, FirstMean: 4.4, LastMean: 9.6}},
