@@ -10,9 +10,9 @@ import (
 
 // TestEarlyStopLabelledSet replays the early check on the labelled
 // evaluation set (synthetic lifters filmed by virtual cameras, degraded
-// like real pose output): no squat, single-leg or split squat is ever
-// stopped, whatever its camera; a jump is stopped only when the whole
-// track's own analysis also finds the jump.
+// like real pose output): nothing there is a lateral lunge, so nothing is
+// ever stopped, whatever its camera: not a squat, a single-leg or split
+// squat, nor a jump (a flight in part of a video is no reason to stop).
 func TestEarlyStopLabelledSet(t *testing.T) {
 	cases, err := evalset.Build(evalset.Options{Seed: 15, Small: true})
 	if err != nil {
@@ -20,33 +20,19 @@ func TestEarlyStopLabelledSet(t *testing.T) {
 	}
 	ctx := context.Background()
 	opts := Options{Thresholds: valgus.Defaults()}
-	stoppedJumps, jumps, checked := 0, 0, 0
+	jumps, checked := 0, 0
 	for _, c := range cases {
 		if f := c.Track.Frames; f[len(f)-1].Time-f[0].Time >= EarlyFirstS+EarlyEveryS {
 			checked++ // long enough for EarlyConfirm checks
 		}
-		st := ReplayEarlyCheck(ctx, c.Track, opts)
-		if c.Movement != evalset.JumpLanding {
-			if st != nil {
-				t.Errorf("%s (%s): stopped at %.1f s, but the movement is analysed", c.Name, c.Movement, st.AtS)
-			}
-			continue
+		if c.Movement == evalset.JumpLanding {
+			jumps++
 		}
-		jumps++
-		if st == nil {
-			continue
-		}
-		stoppedJumps++
-		th := valgus.Defaults()
-		res, err := valgus.AnalyzeSet(ctx, c.Track, valgus.Options{Thresholds: &th})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Movement != "jump_landing" {
-			t.Errorf("%s: stopped at %.1f s as a jump, but the whole track reads as %s", c.Name, st.AtS, res.Movement)
+		if st := ReplayEarlyCheck(ctx, c.Track, opts); st != nil {
+			t.Errorf("%s (%s): stopped at %.1f s, but it is no lateral lunge", c.Name, c.Movement, st.AtS)
 		}
 	}
-	t.Logf("%d cases, %d long enough to be stopped; %d of %d jumps stopped early", len(cases), checked, stoppedJumps, jumps)
+	t.Logf("%d cases (%d jumps), %d long enough to be stopped", len(cases), jumps, checked)
 	if 2*checked < len(cases) {
 		t.Errorf("only %d of %d cases are long enough for the check to matter", checked, len(cases))
 	}
