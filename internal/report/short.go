@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -75,7 +76,7 @@ func writeShortSet(b *strings.Builder, k, n int, s *valgus.SetResult, cols int, 
 	}
 	b.WriteString("\n")
 	layout(b, repTables(s, false), cols, true, st)
-	explain(b, words.TableLegend(s.Movement, false), cols, explained)
+	explain(b, tableLegend(s, false), cols, explained)
 }
 
 // repTables are a set's rep table in the layouts to try, widest first:
@@ -155,8 +156,32 @@ func (c *kneeCells) add(rs valgus.RepSide, mv body.Movement) {
 	c.in.cells = append(c.in.cells, deg(gradedValue(rs, mv)))
 	c.when.cells = append(c.when.cells, words.Phase(rs.ShownPhase()).Label)
 	c.toes.cells = append(c.toes.cells, f2s(rs.KneeVsToeChange))
-	c.grade.cells = append(c.grade.cells, words.GradeWord(string(rs.Severity)))
+	grade := words.GradeWord(string(rs.Severity))
+	if gapOnly(rs) {
+		grade += " " + words.GapMark
+	}
+	c.grade.cells = append(c.grade.cells, grade)
 	c.grade.tones = append(c.grade.tones, rs.Severity)
+}
+
+// gapOnly reports whether a knee's grade rests on the knee gap alone
+// (basis "kasr" without the cave angle).
+func gapOnly(rs valgus.RepSide) bool {
+	return slices.Contains(rs.Basis, "kasr") && !slices.Contains(rs.Basis, "knee_cave")
+}
+
+// tableLegend is the rep table's legend, with the knee-gap mark explained
+// when a rep of the set shows it.
+func tableLegend(s *valgus.SetResult, details bool) string {
+	l := words.TableLegend(s.Movement, details)
+	for _, r := range s.Reps {
+		for _, rs := range r.Side {
+			if rs.Assessed && gapOnly(rs) {
+				return strings.TrimSuffix(l, ".") + "; " + words.GapLegend(s.Thresholds.KASRCave.Below) + "."
+			}
+		}
+	}
+	return l
 }
 
 func (c kneeCells) columns(details bool) []column {

@@ -175,7 +175,7 @@ func writeSet(b *strings.Builder, k, n int, s *valgus.SetResult, cols int, st st
 	wrapTo(b, "  ", fmt.Sprintf("reps: %d%s", s.Summary.Reps, partial), cols, nil)
 	b.WriteString("\n")
 	layout(b, repTables(s, true), cols, false, st)
-	explain(b, words.TableLegend(s.Movement, true), cols, explained)
+	explain(b, tableLegend(s, true), cols, explained)
 	if fs := words.Findings(s.Summary.Findings); len(fs) > 0 {
 		b.WriteString("\n  " + st.bold("What it means:") + "\n")
 		for _, f := range fs {

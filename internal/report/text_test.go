@@ -277,3 +277,50 @@ func TestWrapLines(t *testing.T) {
 		}
 	}
 }
+
+// TestGapMark: a knee graded on the knee gap alone (basis "kasr") reads
+// "moderate (gap)" in the rep table, short and detailed, with the mark
+// explained once in the legend with the set's threshold; a grade that also
+// rests on the cave angle, and a set without such a grade, show no mark.
+func TestGapMark(t *testing.T) {
+	tr, err := track.Project(sim.StickSet{Reps: 3, LeftValgusDeg: []float64{kneesOut}, RightValgusDeg: []float64{kneesOut}}.Track3D(), track.Camera{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := valgus.AnalyzeSet(context.Background(), tr, valgus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Analysed || len(res.Reps) < 3 {
+		t.Fatalf("analysed %v, %d reps; want 3 reps", res.Analysed, len(res.Reps))
+	}
+	render := func(details bool) string {
+		ss, err := valgus.AnalyzeSession([]*valgus.SetResult{res})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := WriteTextReport(&b, ss, nil, TextOptions{Width: 120, Details: details}); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	for _, details := range []bool{false, true} {
+		if out := render(details); strings.Contains(out, "(gap)") {
+			t.Errorf("details %v: a set without a knee-gap grade shows the mark:\n%s", details, out)
+		}
+	}
+	right := &res.Reps[1].Side[body.Right]
+	right.Severity, right.Basis = valgus.SevModerate, []string{"kasr"}
+	left := &res.Reps[2].Side[body.Left]
+	left.Severity, left.Basis = valgus.SevModerate, []string{"knee_cave", "kasr"}
+	for _, details := range []bool{false, true} {
+		out := flat(render(details))
+		if n := strings.Count(out, "moderate (gap)"); n != 1 {
+			t.Errorf("details %v: %d knees marked (gap), want 1 (rep 2's right knee):\n%s", details, n, out)
+		}
+		if n := strings.Count(out, "(gap): graded on how close the knees came together at depth (closer than 0.7 times"); n != 1 {
+			t.Errorf("details %v: the mark is explained %d times, want once:\n%s", details, n, out)
+		}
+	}
+}

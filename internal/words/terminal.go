@@ -1,6 +1,10 @@
 package words
 
-import "github.com/kneetrack/kneetrack/internal/body"
+import (
+	"fmt"
+
+	"github.com/kneetrack/kneetrack/internal/body"
+)
 
 // DisclaimerShort is the disclaimer in one line, for the short terminal
 // summary (the full Disclaimer is said with --details and in every other
@@ -82,4 +86,14 @@ func bands(mv body.Movement) string {
 		return "knee-cave"
 	}
 	return "single-leg"
+}
+
+// GapMark follows the grade of a knee graded on the knee gap alone (basis
+// "kasr"), in the rep tables: "moderate (gap)".
+const GapMark = "(gap)"
+
+// GapLegend explains GapMark; below is the knee-gap threshold
+// (valgus.KASRCave.Below).
+func GapLegend(below float64) string {
+	return fmt.Sprintf("%s: graded on how close the knees came together at depth (closer than %.2g times the ankles' width), whatever the angle", GapMark, below)
 }
