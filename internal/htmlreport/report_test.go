@@ -450,3 +450,33 @@ func TestReportRendersInChromium(t *testing.T) {
 		t.Errorf("screenshot lacks the header colour (%v) or the severe class colour (%v)", header, severe)
 	}
 }
+
+// TestGapMark: in the rep table a knee graded on the knee gap alone (basis
+// "kasr") reads "moderate (gap)", once, with the mark explained under the
+// table; a grade that also rests on the cave angle has no mark.
+func TestGapMark(t *testing.T) {
+	tr, err := track.Project(sim.StickSet{Reps: 3}.Track3D(), track.Camera{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := analyse(t, []*track.Track{tr}, nil)
+	set := ss.Sets[0]
+	if !set.Analysed || len(set.Reps) < 3 {
+		t.Fatalf("analysed %v, %d reps; want 3 reps", set.Analysed, len(set.Reps))
+	}
+	reps := func() string { return textOf(parse(t, render(t, Input{Session: ss})).sections["reps"][0]) }
+	if r := reps(); strings.Contains(r, "(gap)") {
+		t.Errorf("no knee-gap grade, yet the table shows the mark: %s", r)
+	}
+	right := &set.Reps[1].Side[body.Right]
+	right.Severity, right.Basis = valgus.SevModerate, []string{"kasr"}
+	left := &set.Reps[2].Side[body.Left]
+	left.Severity, left.Basis = valgus.SevModerate, []string{"knee_cave", "kasr"}
+	r := reps()
+	if n := strings.Count(r, "moderate (gap)"); n != 1 {
+		t.Errorf("%d grades marked (gap), want 1: %s", n, r)
+	}
+	if !strings.Contains(r, "(gap): graded on how close the knees came together at depth (closer than 0.7 times") {
+		t.Errorf("the mark is not explained: %s", r)
+	}
+}

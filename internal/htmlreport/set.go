@@ -33,6 +33,9 @@ type setView struct {
 	// "valgus"); Bilateral: the set is graded on the knee's cave angle.
 	Measure   string
 	Bilateral bool
+	// GapLegend explains the "(gap)" mark of a grade resting on the knee
+	// gap alone; empty when no rep shows it.
+	GapLegend string
 	Charts    []*chartView
 	ChartNote string
 	KeyFrames []keyFrame
@@ -85,6 +88,11 @@ func setSection(ctx context.Context, k int, multi bool, set *valgus.SetResult, m
 	sv.Findings = words.Findings(set.Summary.Findings)
 	for _, r := range set.Reps {
 		sv.Reps = append(sv.Reps, makeRow(r, g))
+		for _, rs := range r.Side {
+			if rs.Assessed && rs.GapOnly() {
+				sv.GapLegend = words.GapLegend(set.Thresholds.KASRCave.Below) + "."
+			}
+		}
 	}
 	if set.Analysed {
 		charts, errs := setCharts(set, g, sv.ID)
@@ -238,6 +246,9 @@ func makeRow(r valgus.RepResult, g graded) repRow {
 		c := sideCell{Assessed: rs.Assessed, Chip: sevChip(rs.Severity)}
 		if rs.Severity == valgus.SevNone {
 			c.Chip.Text = "none"
+		}
+		if rs.Assessed && rs.GapOnly() {
+			c.Chip.Text += " " + words.GapMark
 		}
 		if rs.Assessed {
 			c.Peak = "–"

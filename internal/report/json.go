@@ -172,31 +172,36 @@ type Rep struct {
 
 // RepSide is one leg in one rep.
 type RepSide struct {
-	Assessed          bool     `json:"assessed"`
-	PeakFPPADeg       num      `json:"peak_fppa_deg"`
-	PeakFPPAChangeDeg num      `json:"peak_fppa_change_deg"`
-	PeakS             num      `json:"peak_s"`
-	PeakPhase         string   `json:"peak_phase"`
-	PeakPct           num      `json:"peak_pct"`
-	OnsetS            *num     `json:"onset_s"`
-	OnsetDepthLeg     *num     `json:"onset_depth_leg"`
-	Recovered         *bool    `json:"recovered"`
-	KneeVsToe         num      `json:"knee_vs_toe"`
-	KneeVsToeCM       num      `json:"knee_vs_toe_cm"`
-	KneeVsToe3D       num      `json:"knee_vs_toe_3d"`
-	KneeVsToePhase    string   `json:"knee_vs_toe_phase"`
-	KneeMedial        num      `json:"knee_medial_shift"`
-	KneeVsToeChange   num      `json:"knee_vs_toe_change"`
-	CaveDeg           num      `json:"cave_deg"`
-	MKDLeg            num      `json:"mkd_leg"`
-	MKD3DLeg          num      `json:"mkd_3d_leg"`
-	MKDCM             num      `json:"mkd_cm"`
-	MKDDeg            num      `json:"mkd_deg"`
-	PeakValgusDeg     num      `json:"peak_valgus_deg"`
-	Severity          string   `json:"severity"`
-	SeverityBasis     []string `json:"severity_basis"`
-	Quality           string   `json:"quality"`
-	Notes             []string `json:"notes"`
+	Assessed          bool   `json:"assessed"`
+	PeakFPPADeg       num    `json:"peak_fppa_deg"`
+	PeakFPPAChangeDeg num    `json:"peak_fppa_change_deg"`
+	PeakS             num    `json:"peak_s"`
+	PeakPhase         string `json:"peak_phase"`
+	PeakPct           num    `json:"peak_pct"`
+	OnsetS            *num   `json:"onset_s"`
+	OnsetDepthLeg     *num   `json:"onset_depth_leg"`
+	Recovered         *bool  `json:"recovered"`
+	KneeVsToe         num    `json:"knee_vs_toe"`
+	KneeVsToeCM       num    `json:"knee_vs_toe_cm"`
+	KneeVsToe3D       num    `json:"knee_vs_toe_3d"`
+	KneeVsToePhase    string `json:"knee_vs_toe_phase"`
+	KneeMedial        num    `json:"knee_medial_shift"`
+	KneeVsToeChange   num    `json:"knee_vs_toe_change"`
+	CaveDeg           num    `json:"cave_deg"`
+	// KASRDeep: the lowest knee-to-ankle separation ratio held over the
+	// deeper half of the rep while this knee takes part in the closing
+	// (squats on both legs; below the kasr_cave threshold it grades the
+	// knee at least moderate, basis "kasr").
+	KASRDeep      num      `json:"kasr_deep"`
+	MKDLeg        num      `json:"mkd_leg"`
+	MKD3DLeg      num      `json:"mkd_3d_leg"`
+	MKDCM         num      `json:"mkd_cm"`
+	MKDDeg        num      `json:"mkd_deg"`
+	PeakValgusDeg num      `json:"peak_valgus_deg"`
+	Severity      string   `json:"severity"`
+	SeverityBasis []string `json:"severity_basis"`
+	Quality       string   `json:"quality"`
+	Notes         []string `json:"notes"`
 }
 
 // Trend is a fitted slope with its 95% confidence interval.
@@ -409,7 +414,7 @@ func repSide(s valgus.RepSide) RepSide {
 		PeakS: num(s.PeakS), PeakPhase: string(s.PeakPhase), PeakPct: num(s.PeakPct),
 		KneeVsToe: num(s.KneeVsToe), KneeVsToeCM: num(s.KneeVsToeCM), KneeVsToe3D: num(s.KneeVsToe3D),
 		KneeVsToePhase: string(s.KneeVsToePhase), KneeMedial: num(s.KneeMedial), KneeVsToeChange: num(s.KneeVsToeChange),
-		CaveDeg: num(s.CaveDeg), MKDLeg: num(s.MKD), MKD3DLeg: num(s.MKD3D), MKDCM: num(s.MKDCM), MKDDeg: num(s.MKDDeg),
+		CaveDeg: num(s.CaveDeg), KASRDeep: num(s.KASRDeep), MKDLeg: num(s.MKD), MKD3DLeg: num(s.MKD3D), MKDCM: num(s.MKDCM), MKDDeg: num(s.MKDDeg),
 		PeakValgusDeg: num(s.PeakValgusDeg),
 		Severity:      string(s.Severity), SeverityBasis: nonNil(s.Basis), Quality: s.Quality, Notes: nonNil(words.Notes(s.Notes))}
 	if s.HasOnset {

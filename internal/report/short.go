@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -157,17 +156,11 @@ func (c *kneeCells) add(rs valgus.RepSide, mv body.Movement) {
 	c.when.cells = append(c.when.cells, words.Phase(rs.ShownPhase()).Label)
 	c.toes.cells = append(c.toes.cells, f2s(rs.KneeVsToeChange))
 	grade := words.GradeWord(string(rs.Severity))
-	if gapOnly(rs) {
+	if rs.GapOnly() {
 		grade += " " + words.GapMark
 	}
 	c.grade.cells = append(c.grade.cells, grade)
 	c.grade.tones = append(c.grade.tones, rs.Severity)
-}
-
-// gapOnly reports whether a knee's grade rests on the knee gap alone
-// (basis "kasr" without the cave angle).
-func gapOnly(rs valgus.RepSide) bool {
-	return slices.Contains(rs.Basis, "kasr") && !slices.Contains(rs.Basis, "knee_cave")
 }
 
 // tableLegend is the rep table's legend, with the knee-gap mark explained
@@ -176,7 +169,7 @@ func tableLegend(s *valgus.SetResult, details bool) string {
 	l := words.TableLegend(s.Movement, details)
 	for _, r := range s.Reps {
 		for _, rs := range r.Side {
-			if rs.Assessed && gapOnly(rs) {
+			if rs.Assessed && rs.GapOnly() {
 				return strings.TrimSuffix(l, ".") + "; " + words.GapLegend(s.Thresholds.KASRCave.Below) + "."
 			}
 		}

@@ -2,6 +2,7 @@ package valgus
 
 import (
 	"math"
+	"slices"
 
 	"github.com/kneetrack/kneetrack/internal/body"
 	"github.com/kneetrack/kneetrack/internal/motion"
@@ -137,6 +138,13 @@ type RepResult struct {
 // ShownPhase is the phase to show for the leg in a rep: that of its
 // graded measure's peak.
 func (rs RepSide) ShownPhase() body.Phase { return rs.PeakPhase }
+
+// GapOnly reports whether the knee's grade rests on the knee gap alone
+// (basis "kasr", not the cave angle): a moderate grade next to a small
+// cave angle.
+func (rs RepSide) GapOnly() bool {
+	return slices.Contains(rs.Basis, "kasr") && !slices.Contains(rs.Basis, "knee_cave")
+}
 
 func assessRep(k int, r motion.Rep, working string, res *SetResult, depth, times []float64, th Thresholds, opt Options) RepResult {
 	nan := math.NaN()
